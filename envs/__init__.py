@@ -1,0 +1,36 @@
+"""Bodies and worlds: Gymnasium environments of the brainlike suite.
+
+``import envs`` registers every body under the ``brainlike/`` namespace.
+"""
+
+from gymnasium.envs.registration import register, registry
+
+from envs.core import Body, BodyEnv, BodyVectorEnv
+from envs.foraging_mouse import ForagingMouseEnv, ForagingMouseVectorEnv, MouseBody
+
+# id -> (single entry point, vector entry point, max_episode_steps)
+BODIES = {
+    "ForagingMouse": ("envs.foraging_mouse:ForagingMouseEnv", "envs.foraging_mouse:ForagingMouseVectorEnv", 500),
+}
+
+
+def _register_all() -> None:
+    for name, (entry, vector_entry, steps) in BODIES.items():
+        for suffix, kwargs in (("", {}), ("Flat", {"observation_mode": "flat"})):
+            env_id = f"brainlike/{name}{suffix}-v0"
+            if env_id in registry:
+                continue
+            register(
+                id=env_id,
+                entry_point=entry,
+                vector_entry_point=vector_entry,
+                max_episode_steps=steps,
+                kwargs=kwargs,
+            )
+
+
+_register_all()
+
+ENV_IDS = tuple(sorted(k for k in registry if k.startswith("brainlike/")))
+
+__all__ = ["BODIES", "ENV_IDS", "Body", "BodyEnv", "BodyVectorEnv", "ForagingMouseEnv", "ForagingMouseVectorEnv", "MouseBody"]

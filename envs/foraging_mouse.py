@@ -1,0 +1,445 @@
+"""ForagingMouse-v0: a mouse forages in an arena while shadows of birds pass overhead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from gymnasium import spaces
+
+from envs.core import Body, BodyEnv, BodyVectorEnv
+from steering.base import Steering
+from steering.mouse import ACTION_NAMES, LOOM_FULL_ANGLE, MOVES, STAY, MouseSteering
+
+# Cell codes of the arena grid, as bit flags so a cell can be food *and* nest.
+WALL, FOOD, NEST = 1, 2, 4
+VIEW_RADIUS = 2
+VIEW_CELLS = (2 * VIEW_RADIUS + 1) ** 2
+# One-hot rows (wall, food, nest) for each of the 8 possible cell codes.
+_CELL_CHANNELS = np.array([[c & WALL > 0, c & FOOD > 0, c & NEST > 0] for c in range(8)], dtype=np.float32)
+
+NO_STIMULUS, LOOM, SWEEP = 0, 1, 2
+LOOM_START_ANGLE = 2.0  # Yilmaz & Meister 2013: the disc expands from 2 to 20 degrees
+SWEEP_ANGLE = 5.0  # De Franceschi et al. 2016: a small disc crossing slowly overhead
+MAX_EXPANSION = 5.0  # deg/step, for normalising the expansion sense
+STATS = ("food_eaten", "looms", "sweeps", "flights", "freezes", "escapes", "captures")
+
+
+class MouseBody(Body):
+    """The batched world of ForagingMouse-v0 (see ``ForagingMouseEnv`` for the documentation)."""
+
+    action_names = ACTION_NAMES
+    default_steering = MouseSteering
+    cell_px = 40
+
+    def __init__(
+        self,
+        num_bodies: int = 1,
+        steering: Steering | None = None,
+        reflexes: bool = True,
+        observation_mode: str = "dict",
+        max_episode_steps: int | None = None,
+        arena_size: int = 9,
+        nest: tuple[int, int] | None = None,
+        num_food: int = 4,
+        food_regrowth: int = 25,
+        food_energy: float = 0.25,
+        initial_energy: float = 0.6,
+        max_energy: float = 1.5,
+        metabolic_rate: float = 0.008,
+        move_cost: float = 0.004,
+        predator_rate: float = 0.01,
+        sweep_rate: float = 0.0,
+        loom_steps: int = 10,
+        sweep_steps: int = 8,
+        loom_contrast: float | tuple[float, float] = 1.0,
+        contrast_noise: float = 0.3,
+        freeze_protection: float = 0.7,
+        lethal_capture: bool = False,
+    ) -> None:
+        lo, hi = (loom_contrast, loom_contrast) if np.isscalar(loom_contrast) else tuple(loom_contrast)  # type: ignore[arg-type]
+        checks = {
+            "arena_size": (arena_size, 3 <= arena_size <= 64, "an integer in [3, 64]"),
+            "num_food": (num_food, 0 <= num_food <= arena_size**2 - 2, f"in [0, {arena_size**2 - 2}]"),
+            "food_regrowth": (food_regrowth, food_regrowth >= 1, ">= 1 step"),
+            "food_energy": (food_energy, food_energy >= 0, ">= 0"),
+            "initial_energy": (initial_energy, 0 < initial_energy <= max_energy, f"in (0, max_energy={max_energy}]"),
+            "metabolic_rate": (metabolic_rate, metabolic_rate >= 0, ">= 0"),
+            "move_cost": (move_cost, move_cost >= 0, ">= 0"),
+            "predator_rate": (predator_rate, 0 <= predator_rate <= 1, "a probability in [0, 1]"),
+            "sweep_rate": (sweep_rate, 0 <= sweep_rate <= 1 - predator_rate, f"in [0, 1 - predator_rate]"),
+            "loom_steps": (loom_steps, loom_steps >= 2, ">= 2"),
+            "sweep_steps": (sweep_steps, sweep_steps >= 1, ">= 1"),
+            "loom_contrast": (loom_contrast, 0 <= lo <= hi <= 1, "in [0, 1], or a (low, high) range in it"),
+            "contrast_noise": (contrast_noise, 0 <= contrast_noise <= 1, "in [0, 1]"),
+            "freeze_protection": (freeze_protection, 0 <= freeze_protection <= 1, "a probability in [0, 1]"),
+        }
+        for name, (value, ok, expected) in checks.items():
+            if not ok:
+                raise ValueError(f"{name}={value!r} is invalid: expected {expected}")
+        if nest is not None:
+            nx, ny = nest
+            if not (0 <= nx < arena_size and 0 <= ny < arena_size):
+                raise ValueError(f"nest={nest!r} lies outside the {arena_size}x{arena_size} arena: expected 0 <= x, y < {arena_size}")
+        super().__init__(num_bodies, steering, reflexes, observation_mode, max_episode_steps)
+        self.size = int(arena_size)
+        self.fixed_nest = None if nest is None else (int(nest[0]), int(nest[1]))
+        self.num_food = int(num_food)
+        self.food_regrowth = int(food_regrowth)
+        self.food_energy = float(food_energy)
+        self.initial_energy = float(initial_energy)
+        self.max_energy = float(max_energy)
+        self.metabolic_rate = float(metabolic_rate)
+        self.move_cost = float(move_cost)
+        self.predator_rate = float(predator_rate)
+        self.sweep_rate = float(sweep_rate)
+        self.loom_steps = int(loom_steps)
+        self.sweep_steps = int(sweep_steps)
+        self.contrast_range = (float(lo), float(hi))
+        self.contrast_noise = float(contrast_noise)
+        self.freeze_protection = float(freeze_protection)
+        self.lethal_capture = bool(lethal_capture)
+        # The loom's angle at each step: exponential expansion from 2 to 20 degrees.
+        self.loom_angles = LOOM_START_ANGLE * (LOOM_FULL_ANGLE / LOOM_START_ANGLE) ** (
+            np.arange(self.loom_steps) / (self.loom_steps - 1)
+        )
+        self._allocate()
+        n = self.size
+        extero_dim = VIEW_CELLS * 3 + 3 + 2
+        self._set_spaces(
+            spaces.Box(0.0, 1.0, (extero_dim,), np.float32),
+            spaces.Box(np.array([0.0, 0.0], np.float32), np.array([max_energy, 1.0], np.float32), dtype=np.float32),
+            spaces.Discrete(len(ACTION_NAMES)),
+        )
+        self.canvas_size = (n * self.cell_px, n * self.cell_px + 60)
+
+    # --- state, built in one place -------------------------------------------
+    def _allocate(self) -> None:
+        b, p = self.num_bodies, self.size + 2 * VIEW_RADIUS
+        self.padded = p
+        self.grid = np.zeros((b, p, p), dtype=np.uint8)  # padded with walls VIEW_RADIUS deep
+        self.pos = np.zeros((b, 2), dtype=np.int64)
+        self.nest = np.zeros((b, 2), dtype=np.int64)
+        self.energy = np.zeros(b)
+        self.pain = np.zeros(b)
+        self.food_cell = np.zeros((b, self.num_food), dtype=np.int64)  # flat index into a body's grid
+        self.food_timer = np.zeros((b, self.num_food), dtype=np.int64)  # steps until regrown; 0 = present
+        self.stimulus = np.zeros(b, dtype=np.int64)
+        self.stimulus_t = np.zeros(b, dtype=np.int64)
+        self.contrast = np.zeros(b)  # the disc's physical contrast
+        self.perceived = np.zeros(b)  # the contrast this mouse's retina reports for this disc
+        self.angle = np.zeros(b)
+        self.expansion = np.zeros(b)
+        self.still = np.zeros(b, dtype=np.int64)  # consecutive steps without moving
+        self.stats = {k: np.zeros(b, dtype=np.int64) for k in STATS}
+        self.last_executed = np.zeros(b, dtype=np.int64)
+        self.last_reflex = np.full(b, -1, dtype=np.int64)
+        # Offsets of the view cells in a body's flattened padded grid.
+        r = np.arange(-VIEW_RADIUS, VIEW_RADIUS + 1)
+        self._view_offsets = (r[:, None] * p + r[None, :]).ravel()
+        self._body_offsets = np.arange(b, dtype=np.int64)[:, None] * p * p
+
+    def _reset_bodies(self, mask: np.ndarray) -> None:
+        idx = np.flatnonzero(mask)
+        k, n, r, p = len(idx), self.size, VIEW_RADIUS, self.padded
+        u = self.rng.uniform(n * n + 1)[idx]
+        # A random permutation of the arena's cells from one row of uniforms.
+        order = np.argsort(u[:, : n * n], axis=1)
+        if self.fixed_nest is None:
+            nest_cell = order[:, 0]
+            rest = order[:, 1:]
+        else:
+            nest_cell = np.full(k, self.fixed_nest[1] * n + self.fixed_nest[0])
+            rest = order[order != nest_cell[:, None]].reshape(k, n * n - 1)
+        start_cell = rest[:, 0]
+        food_cells = rest[:, 1 : 1 + self.num_food]
+        grid = np.full((k, p, p), WALL, dtype=np.uint8)
+        grid[:, r : r + n, r : r + n] = 0
+        self.nest[idx] = np.stack([nest_cell % n, nest_cell // n], axis=1)
+        self.pos[idx] = np.stack([start_cell % n, start_cell // n], axis=1)
+        padded_food = (food_cells // n + r) * p + (food_cells % n + r)
+        flat = grid.reshape(k, -1)
+        np.put_along_axis(flat, padded_food, FOOD, axis=1)
+        flat[np.arange(k), (self.nest[idx, 1] + r) * p + self.nest[idx, 0] + r] |= NEST
+        self.grid[idx] = grid
+        self.food_cell[idx] = padded_food
+        self.food_timer[idx] = 0
+        self.energy[idx] = self.initial_energy
+        self.pain[idx] = 0.0
+        self.stimulus[idx] = NO_STIMULUS
+        self.stimulus_t[idx] = 0
+        self.contrast[idx] = 0.0
+        self.perceived[idx] = 0.0
+        self.angle[idx] = 0.0
+        self.expansion[idx] = 0.0
+        self.still[idx] = 0
+        self.last_executed[idx] = STAY
+        self.last_reflex[idx] = -1
+        for v in self.stats.values():
+            v[idx] = 0
+
+    # --- senses and observation ----------------------------------------------
+    def _cell_index(self) -> np.ndarray:
+        return (self.pos[:, 1] + VIEW_RADIUS) * self.padded + self.pos[:, 0] + VIEW_RADIUS
+
+    def in_nest(self) -> np.ndarray:
+        return (self.pos[:, 0] == self.nest[:, 0]) & (self.pos[:, 1] == self.nest[:, 1])
+
+    def senses(self) -> dict[str, np.ndarray]:
+        """Raw senses the steering subsystem reads (the reflexes' inputs)."""
+        return {
+            "disc_angle": self.angle,
+            "disc_expansion": self.expansion,
+            "disc_contrast": self.perceived,
+            "position": self.pos,
+            "in_nest": self.in_nest(),
+        }
+
+    def _observe(self) -> tuple[np.ndarray, np.ndarray]:
+        b = self.num_bodies
+        cells = (self._body_offsets + self._cell_index()[:, None]) + self._view_offsets
+        view = _CELL_CHANNELS[self.grid.reshape(-1)[cells]].reshape(b, VIEW_CELLS * 3)
+        extero = np.empty((b, VIEW_CELLS * 3 + 5), dtype=np.float32)
+        extero[:, : VIEW_CELLS * 3] = view
+        extero[:, -5] = self.angle * (1.0 / LOOM_FULL_ANGLE)
+        extero[:, -4] = np.minimum(self.expansion * (1.0 / MAX_EXPANSION), 1.0)
+        extero[:, -3] = self.perceived
+        extero[:, -2:] = self.pos * (1.0 / max(self.size - 1, 1))
+        intero = np.empty((b, 2), dtype=np.float32)
+        intero[:, 0] = self.energy
+        intero[:, 1] = self.pain
+        return extero, intero
+
+    # --- physics --------------------------------------------------------------
+    def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+        u = self.rng.uniform(4)  # onset, kind/contrast, perceived contrast, capture
+        executed, reflex_action, reflex_reason = self.steering.reflex(self.senses(), actions)
+
+        # Movement: walls stop the mouse where it is.
+        target = self.pos + MOVES[executed]
+        inside = (target >= 0).all(axis=1) & (target < self.size).all(axis=1)
+        moved = inside & (executed != STAY)
+        self.pos = np.where(moved[:, None], target, self.pos)
+        self.still = np.where(moved, 0, self.still + 1)
+
+        # Eating: the pellet under the mouse is eaten; its patch regrows later.
+        flat = self.grid.reshape(-1)
+        here = self._body_offsets[:, 0] + self._cell_index()
+        ate = (flat[here] & FOOD) > 0
+        food = np.where(ate, self.food_energy, 0.0)
+        if ate.any():
+            flat[here[ate]] &= ~np.uint8(FOOD)
+            eaten_patch = ate[:, None] & (self.food_cell == (here - self._body_offsets[:, 0])[:, None])
+            self.food_timer[eaten_patch] = self.food_regrowth
+        regrowing = self.food_timer > 0
+        if regrowing.any():
+            self.food_timer -= regrowing
+            regrown = regrowing & (self.food_timer == 0)
+            if regrown.any():
+                rows = np.nonzero(regrown)[0]
+                flat[self._body_offsets[rows, 0] + self.food_cell[regrown]] |= FOOD
+
+        energy_before = self.energy - self.metabolic_rate - self.move_cost * moved
+        self.energy = np.clip(energy_before + food, 0.0, self.max_energy)
+
+        captured = self._predators(u)
+        self.pain = np.where(captured, 1.0, self.pain * 0.5)
+
+        out = self.steering.evaluate(
+            {"food": food, "captured": captured},
+            {
+                "energy": energy_before,
+                "energy_after": self.energy,
+                "position": self.pos,
+                "in_nest": self.in_nest(),
+                "disc_angle": self.angle,
+                "exposed": ~self.in_nest(),
+            },
+            reflex_action,
+            reflex_reason,
+        )
+        st = self.stats
+        st["food_eaten"] += ate
+        st["captures"] += captured
+        started = (reflex_reason >= 0) & (self.last_reflex < 0)
+        st["flights"] += started & (reflex_reason == 0)
+        st["freezes"] += started & (reflex_reason == 1)
+        self.last = out
+        self.last_executed = executed
+        self.last_reflex = reflex_reason
+        terminated = (self.energy <= 0.0) | (captured & self.lethal_capture)
+        info = {
+            "steering": out.batched() if self.num_bodies > 1 else out.for_body(0),
+            "executed_action": executed,
+            "reflex_overrode": reflex_action >= 0,
+            "events": {"food": food, "captured": captured},
+        }
+        return out.reward, terminated, info
+
+    def _predators(self, u: np.ndarray) -> np.ndarray:
+        """Advance overhead stimuli; return where a strike caught the mouse."""
+        prev_angle = self.angle
+        idle = self.stimulus == NO_STIMULUS
+        onset_loom = idle & (u[:, 0] < self.predator_rate)
+        onset_sweep = idle & ~onset_loom & (u[:, 0] < self.predator_rate + self.sweep_rate)
+        onset = onset_loom | onset_sweep
+        lo, hi = self.contrast_range
+        contrast = lo + (hi - lo) * u[:, 1]
+        # Trial-to-trial variability of the retina's report (Evans et al. 2018).
+        perceived = np.clip(contrast * (1.0 + self.contrast_noise * (2.0 * u[:, 2] - 1.0)), 0.0, 1.0)
+        self.stimulus = np.where(onset_loom, LOOM, np.where(onset_sweep, SWEEP, self.stimulus))
+        self.stimulus_t = np.where(onset, 0, self.stimulus_t + 1)
+        self.contrast = np.where(onset, contrast, self.contrast)
+        self.perceived = np.where(onset, perceived, self.perceived)
+        self.stats["looms"] += onset_loom
+        self.stats["sweeps"] += onset_sweep
+
+        t = self.stimulus_t
+        looming = self.stimulus == LOOM
+        strike = looming & (t >= self.loom_steps)
+        exposed = ~self.in_nest()
+        frozen = self.still >= 2
+        p_capture = np.where(frozen, 1.0 - self.freeze_protection, 1.0)
+        captured = strike & exposed & (u[:, 3] < p_capture)
+        self.stats["escapes"] += strike & ~exposed
+        sweep_over = (self.stimulus == SWEEP) & (t >= self.sweep_steps)
+        ended = strike | sweep_over
+        self.stimulus = np.where(ended, NO_STIMULUS, self.stimulus)
+        angle = np.where(looming, self.loom_angles[np.minimum(t, self.loom_steps - 1)], 0.0)
+        angle = np.where(self.stimulus == SWEEP, SWEEP_ANGLE, angle)
+        self.angle = np.where(self.stimulus == NO_STIMULUS, 0.0, angle)
+        self.expansion = np.where(looming & ~ended, np.maximum(self.angle - prev_angle, 0.0), 0.0)
+        self.perceived = np.where(self.stimulus == NO_STIMULUS, 0.0, self.perceived)
+        return captured
+
+    def summary(self, i: int) -> dict[str, Any]:
+        s = {k: int(v[i]) for k, v in self.stats.items()}
+        s["energy"] = float(self.energy[i])
+        s["nest_known"] = bool(not np.isnan(self.steering.parameters["nest"][i, 0]))
+        return s
+
+    # --- rendering (pygame, only when asked) ------------------------------------
+    def render_body(self, i: int, canvas: Any) -> None:
+        pg, surf, c = canvas.pg, canvas.surface, self.cell_px
+        n, r = self.size, VIEW_RADIUS
+        surf.fill((236, 230, 214))
+        grid = self.grid[i, r : r + n, r : r + n]
+        for y in range(n):
+            for x in range(n):
+                rect = pg.Rect(x * c, y * c, c, c)
+                if grid[y, x] & NEST:
+                    pg.draw.rect(surf, (150, 110, 70), rect)
+                if grid[y, x] & FOOD:
+                    pg.draw.circle(surf, (70, 160, 60), rect.center, c // 5)
+                pg.draw.rect(surf, (210, 200, 180), rect, 1)
+        # The mouse, grey; tinted by the reflex that drives it.
+        reflex = int(self.last_reflex[i])
+        color = {-1: (90, 90, 100), 0: (200, 60, 40), 1: (60, 90, 200)}[reflex]
+        mx, my = self.pos[i]
+        pg.draw.ellipse(surf, color, pg.Rect(mx * c + c * 0.2, my * c + c * 0.25, c * 0.6, c * 0.5))
+        # The overhead disc: its radius grows with its angular size, darker with contrast.
+        if self.angle[i] > 0:
+            shade = int(255 * (1.0 - self.contrast[i]))
+            radius = int(self.angle[i] / LOOM_FULL_ANGLE * n * c * 0.25) + 3
+            disc = pg.Surface((2 * radius, 2 * radius), pg.SRCALPHA)
+            pg.draw.circle(disc, (shade, shade, shade, 170), (radius, radius), radius)
+            surf.blit(disc, (n * c // 2 - radius, n * c // 2 - radius))
+        # The energy gauge and the steering's state.
+        y0 = n * c + 8
+        pg.draw.rect(surf, (60, 60, 60), pg.Rect(8, y0, 160, 14), 1)
+        pg.draw.rect(surf, (230, 160, 40), pg.Rect(9, y0 + 1, int(158 * min(self.energy[i] / self.max_energy, 1.0)), 12))
+        reason = self.steering.reason_names[reflex] if reflex >= 0 else ""
+        canvas.text(f"energy {self.energy[i]:.2f}   {reason}", (176, y0), px=18)
+        s = self.stats
+        canvas.text(
+            f"food {s['food_eaten'][i]}  looms {s['looms'][i]}  escapes {s['escapes'][i]}  captures {s['captures'][i]}",
+            (8, y0 + 24),
+            px=18,
+        )
+
+
+class ForagingMouseEnv(BodyEnv):
+    """A mouse forages for food in a walled arena; shadows of birds loom overhead.
+
+    ## Description
+    A square arena of ``arena_size`` x ``arena_size`` cells holds a nest and
+    ``num_food`` food patches; a patch's pellet regrows ``food_regrowth`` steps
+    after it is eaten. The mouse burns energy every step (more when it moves)
+    and dies when energy reaches 0. Now and then an aerial predator is
+    announced by a dark disc overhead that expands from 2 to 20 degrees over
+    ``loom_steps`` steps, then strikes: a mouse outside the nest is caught
+    (with probability ``1 - freeze_protection`` if it has been still for two
+    steps or more). A capture hurts; with ``lethal_capture=True`` it ends the
+    life. Optionally a small disc sweeps slowly overhead without striking.
+    The world only reports events; what is good or bad is decided by the
+    Steering Subsystem (``steering.MouseSteering``).
+
+    ## Observation Space
+    ``Dict`` with
+    - ``exteroception``: ``Box(0, 1, (80,), float32)``: a 5x5 view centred on
+      the mouse, one-hot per cell (wall, food, nest), row by row from the
+      north-west (75 values); the overhead disc's angle / 20 deg, its expansion
+      per step / 5 deg, its perceived contrast; the mouse's position (x, y)
+      scaled to [0, 1] (path integration).
+    - ``interoception``: ``Box([0, 0], [max_energy, 1], (2,), float32)``:
+      energy and pain.
+    ``observation_mode="flat"`` (or the id ``brainlike/ForagingMouseFlat-v0``)
+    gives one ``Box`` of 82 values: exteroception then interoception.
+
+    ## Action Space
+    ``Discrete(5)``: 0 stay (freeze), 1 north, 2 east, 3 south, 4 west.
+
+    ## Steering
+    Rewards (``info["steering"]["components"]``): ``food``, the drive reduction
+    of the energy eaten under a hunger homeostat (Keramati & Gutkin 2014: a
+    pellet is worth more when hungry, overeating past the set point 1.0 is
+    punished); ``pain``, -1 on a capture.
+    Reflex: ``LoomingReflex``: when (angle / 20 deg) x contrast exceeds the
+    escape threshold, flee to the remembered nest if one has been visited,
+    freeze otherwise; a non-expanding disc gives freezing. When it takes over,
+    ``info["executed_action"]`` is the action actually executed and
+    ``info["steering"]["reflex"]`` says ``"flee"`` or ``"freeze"``.
+    Innate adjustable parameters: 3 (the nest's x and y, set by one visit; the
+    escape threshold, which habituates to harmless shadows if
+    ``MouseSteering(habituation>0)``).
+
+    ## Termination and Truncation
+    Terminated when energy reaches 0 (starvation) or on a capture with
+    ``lethal_capture=True``. Truncated after 500 steps (``max_episode_steps``).
+
+    ## Arguments
+    ``steering`` (a ``Steering``; default ``MouseSteering()``; e.g.
+    ``RewardLesion(MouseSteering())``), ``reflexes`` (False: a reflex-lesioned
+    mouse), ``observation_mode`` ("dict" | "flat"), ``arena_size`` (9),
+    ``nest`` ((x, y) or None for a random nest), ``num_food`` (4),
+    ``food_regrowth`` (25), ``food_energy`` (0.25), ``initial_energy`` (0.6),
+    ``max_energy`` (1.5), ``metabolic_rate`` (0.008/step), ``move_cost``
+    (0.004/step), ``predator_rate`` (0.01/step), ``sweep_rate`` (0.0/step),
+    ``loom_steps`` (10), ``sweep_steps`` (8), ``loom_contrast`` (1.0, or a
+    (low, high) range drawn per loom), ``contrast_noise`` (0.3: relative
+    trial-to-trial noise of the perceived contrast), ``freeze_protection``
+    (0.7), ``lethal_capture`` (False).
+
+    ## Experiments and papers
+    - first-loom: Yilmaz & Meister 2013, Curr Biol 23:2011: naive mice flee or
+      freeze on their first loom.
+    - loom vs sweep: De Franceschi et al. 2016, Curr Biol 26:2150.
+    - contrast: Evans et al. 2018, Nature 558:590: escape probability rises
+      with threat contrast (vary ``loom_contrast``).
+    - one-life: with ``lethal_capture=True`` and ``reflexes=False`` a learner
+      must learn escape before its first capture; it cannot.
+    - nest memory: Vale et al. 2017: one visit sets the escape target.
+
+    ## Version History
+    - v0: initial release.
+    """
+
+    body_class = MouseBody
+    metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 8}
+
+
+class ForagingMouseVectorEnv(BodyVectorEnv):
+    """N foraging mice in one numpy step (see ``ForagingMouseEnv``)."""
+
+    body_class = MouseBody
+    metadata = {**BodyVectorEnv.metadata, "render_fps": 8}

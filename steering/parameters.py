@@ -1,0 +1,66 @@
+"""Innate adjustable parameters: a named, counted handful of numbers.
+
+The Steering Subsystem does not learn from scratch, but a *few* of its numbers
+change with experience by a fixed rule: the remembered nest location, an escape
+threshold that habituates, a baseline salt appetite that sensitizes. They are
+kept here, by name, so a suite can print "steering: 3 adjustable parameters"
+beside a learner's tens of thousands. Each parameter is batched over bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import numpy as np
+
+
+class InnateParameters:
+    """A small named set of per-body numbers with their initial (innate) values.
+
+    ``sizes`` says how many numbers each name holds (a nest location holds 2),
+    so ``count`` is the number of adjustable numbers per body. The update rules
+    live with the steering module that owns the parameters; this class only
+    stores, resets and counts them.
+    """
+
+    def __init__(self, initial: Mapping[str, float | tuple[float, ...]]) -> None:
+        if not initial:
+            raise ValueError("an InnateParameters set needs at least one parameter")
+        self._initial = {k: np.atleast_1d(np.asarray(v, dtype=np.float64)) for k, v in initial.items()}
+        self._values: dict[str, np.ndarray] = {}
+        self.resize(1)
+
+    def resize(self, num_bodies: int) -> None:
+        """Allocate values for ``num_bodies`` bodies, all at their innate values."""
+        if num_bodies < 1:
+            raise ValueError(f"num_bodies must be >= 1, got {num_bodies}")
+        self._values = {k: np.tile(v, (num_bodies, 1)) for k, v in self._initial.items()}
+
+    def reset(self, mask: np.ndarray | None = None) -> None:
+        """Return the bodies selected by ``mask`` (all if None) to the innate values."""
+        for k, v in self._values.items():
+            if mask is None:
+                v[:] = self._initial[k]
+            else:
+                v[mask] = self._initial[k]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """The (bodies, size) array of a parameter; writes go to the live state."""
+        try:
+            return self._values[name]
+        except KeyError:
+            raise KeyError(f"unknown innate parameter {name!r}; known: {tuple(self._values)}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    @property
+    def count(self) -> int:
+        """Adjustable numbers per body."""
+        return int(sum(v.size for v in self._initial.values()))
+
+    def snapshot(self, body: int = 0) -> dict[str, list[float]]:
+        return {k: v[body].tolist() for k, v in self._values.items()}
+
+    def __repr__(self) -> str:
+        return f"InnateParameters({', '.join(self._values)}; {self.count} numbers per body)"
