@@ -191,6 +191,12 @@ class Body:
         raise NotImplementedError
 
     def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+        """Advance the physics, ask steering; (reward, terminated, info).
+
+        ``info`` holds batched arrays and, under ``"steering"``, the
+        ``SteeringOutput`` itself: the single env turns it into body 0's dict,
+        the vector env into a dict of arrays.
+        """
         raise NotImplementedError
 
     def render_body(self, i: int, canvas: Any) -> None:
@@ -258,7 +264,10 @@ class BodyEnv(gym.Env):
         obs = _single(self.body.observation())
         if self.render_mode == "human":
             self.render()
-        return obs, float(reward[0]), bool(terminated[0]), bool(truncated[0]), _single(info)
+        out = info.pop("steering")
+        info = _single(info)
+        info["steering"] = out.for_body(0)
+        return obs, float(reward[0]), bool(terminated[0]), bool(truncated[0]), info
 
     def summary(self) -> dict[str, Any]:
         """Statistics of the current life: what the steering subsystem did."""
@@ -344,6 +353,7 @@ class BodyVectorEnv(VectorEnv):
             raise RuntimeError("call reset() before step()")
         actions = self.body.validate_actions(actions, batched=True)
         reward, terminated, truncated, info = self.body.step(actions)
+        info["steering"] = info["steering"].batched()
         restart = self._autoreset
         if restart.any():
             # Bodies whose life ended on the previous step start a new one now;

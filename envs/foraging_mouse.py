@@ -269,7 +269,7 @@ class MouseBody(Body):
         self.last_reflex = reflex_reason
         terminated = (self.energy <= 0.0) | (captured & self.lethal_capture)
         info = {
-            "steering": out.batched() if self.num_bodies > 1 else out.for_body(0),
+            "steering": out,
             "executed_action": executed,
             "reflex_overrode": reflex_action >= 0,
             "events": {"food": food, "captured": captured},

@@ -206,6 +206,23 @@ class Steering:
     ) -> SteeringOutput:
         raise NotImplementedError
 
+    # --- thought assessors' channel -------------------------------------------
+    #: Names of the innate signals whose *predictions* this module can evaluate
+    #: (e.g. ``("sweet", "salt")``); empty if it offers no such entry point.
+    signal_names: tuple[str, ...] = ()
+
+    def evaluate_prediction(self, predicted: Mapping[str, np.ndarray], interoception: np.ndarray) -> np.ndarray:
+        """What predicted innate signals would be worth now, in the current body state.
+
+        ``predicted`` maps names in ``signal_names`` to (bodies,) expected
+        magnitudes; ``interoception`` is the body's (bodies, d) interoceptive
+        observation. Returns (bodies,) valences. This is the one channel through
+        which a learner's predictions reach steering (striatal and amygdala
+        outputs projecting to the hypothalamus); steering reads only the
+        predictions and the body state, never the learner's internals.
+        """
+        raise NotImplementedError(f"{type(self).__name__} offers no evaluation of predicted signals")
+
     @property
     def num_adjustable_parameters(self) -> int:
         """Innate adjustable numbers per body (not counting fixed innate constants)."""
