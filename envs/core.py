@@ -55,12 +55,26 @@ class CounterRNG:
         self.key[mask] = keys
         self.counter[mask] = 0
 
-    def uniform(self, k: int) -> np.ndarray:
-        """(bodies, k) floats in [0, 1)."""
-        base = self.key + (self.counter << np.uint64(6)) * _GOLDEN
-        x = base[:, None] + np.arange(1, k + 1, dtype=np.uint64) * _GOLDEN
-        self.counter += np.uint64(1)
+    def uniform(self, k: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """(bodies, k) floats in [0, 1); with ``rows`` (indices), only those bodies draw."""
+        key, counter = (self.key, self.counter) if rows is None else (self.key[rows], self.counter[rows])
+        base = key + (counter << np.uint64(6)) * _GOLDEN
+        x = base[:, None] + self._steps(k)
+        if rows is None:
+            self.counter += np.uint64(1)
+        else:
+            self.counter[rows] += np.uint64(1)
         return (_splitmix(x) >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
+
+    @staticmethod
+    def _steps(k: int) -> np.ndarray:
+        steps = _STEPS.get(k)
+        if steps is None:
+            steps = _STEPS[k] = np.arange(1, k + 1, dtype=np.uint64) * _GOLDEN
+        return steps
+
+
+_STEPS: dict[int, np.ndarray] = {}
 
 
 def draw_keys(rng: np.random.Generator, n: int = 1) -> np.ndarray:

@@ -15,8 +15,8 @@ from steering.mouse import ACTION_NAMES, LOOM_FULL_ANGLE, MOVES, STAY, MouseStee
 WALL, FOOD, NEST = 1, 2, 4
 VIEW_RADIUS = 2
 VIEW_CELLS = (2 * VIEW_RADIUS + 1) ** 2
-# One-hot rows (wall, food, nest) for each of the 8 possible cell codes.
-_CELL_CHANNELS = np.array([[c & WALL > 0, c & FOOD > 0, c & NEST > 0] for c in range(8)], dtype=np.float32)
+# The view's channels, in order (wall, food, nest), as bit positions in a cell code.
+_CELL_SHIFTS = (0, 1, 2)
 
 NO_STIMULUS, LOOM, SWEEP = 0, 1, 2
 LOOM_START_ANGLE = 2.0  # Yilmaz & Meister 2013: the disc expands from 2 to 20 degrees
@@ -142,9 +142,9 @@ class MouseBody(Body):
     def _reset_bodies(self, mask: np.ndarray) -> None:
         idx = np.flatnonzero(mask)
         k, n, r, p = len(idx), self.size, VIEW_RADIUS, self.padded
-        u = self.rng.uniform(n * n + 1)[idx]
+        u = self.rng.uniform(n * n, rows=idx)
         # A random permutation of the arena's cells from one row of uniforms.
-        order = np.argsort(u[:, : n * n], axis=1)
+        order = np.argsort(u, axis=1)
         if self.fixed_nest is None:
             nest_cell = order[:, 0]
             rest = order[:, 1:]
@@ -198,9 +198,11 @@ class MouseBody(Body):
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
         b = self.num_bodies
         cells = (self._body_offsets + self._cell_index()[:, None]) + self._view_offsets
-        view = _CELL_CHANNELS[self.grid.reshape(-1)[cells]].reshape(b, VIEW_CELLS * 3)
+        codes = np.take(self.grid.reshape(-1), cells)
         extero = np.empty((b, VIEW_CELLS * 3 + 5), dtype=np.float32)
-        extero[:, : VIEW_CELLS * 3] = view
+        # One plane of 25 cells per channel; shifting the bit flags is the cheapest one-hot.
+        for plane, bit in enumerate(_CELL_SHIFTS):
+            extero[:, plane * VIEW_CELLS : (plane + 1) * VIEW_CELLS] = (codes >> bit) & 1
         extero[:, -5] = self.angle * (1.0 / LOOM_FULL_ANGLE)
         extero[:, -4] = np.minimum(self.expansion * (1.0 / MAX_EXPANSION), 1.0)
         extero[:, -3] = self.perceived
@@ -377,8 +379,8 @@ class ForagingMouseEnv(BodyEnv):
     ## Observation Space
     ``Dict`` with
     - ``exteroception``: ``Box(0, 1, (80,), float32)``: a 5x5 view centred on
-      the mouse, one-hot per cell (wall, food, nest), row by row from the
-      north-west (75 values); the overhead disc's angle / 20 deg, its expansion
+      the mouse as three planes of 25 cells (walls, food, nest), each row by
+      row from the north-west (75 values); the overhead disc's angle / 20 deg, its expansion
       per step / 5 deg, its perceived contrast; the mouse's position (x, y)
       scaled to [0, 1] (path integration).
     - ``interoception``: ``Box([0, 0], [max_energy, 1], (2,), float32)``:

@@ -76,6 +76,23 @@ class SteeringOutput:
         }
 
 
+class _NoneCache:
+    """Read-only arrays of -1 per batch size, so idle reflexes allocate nothing."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[int, np.ndarray] = {}
+
+    def get(self, n: int) -> np.ndarray:
+        a = self._arrays.get(n)
+        if a is None:
+            a = self._arrays[n] = np.full(n, NO_REFLEX, dtype=np.int64)
+            a.flags.writeable = False
+        return a
+
+
+_NONE_CACHE = _NoneCache()
+
+
 class Reflex:
     """A complete behaviour wired from sensing to acting, with no learning.
 
@@ -124,8 +141,12 @@ class Reflex:
             n = self.remaining.shape[0]
             return np.zeros(n, dtype=bool), np.full(n, NO_REFLEX), np.full(n, NO_REFLEX)
         fired = self.trigger(senses, params)
-        self.remaining[fired & (self.remaining <= 0)] = self.duration
+        if fired.any():
+            self.remaining[fired & (self.remaining <= 0)] = self.duration
         running = (self.remaining > 0) & self.still_running(senses, params)
+        if not running.any():  # the common case: nothing overhead, nothing to compute
+            self.remaining[:] = 0
+            return running, _NONE_CACHE.get(running.shape[0]), _NONE_CACHE.get(running.shape[0])
         self.remaining[~running] = 0
         self.remaining[running] -= 1
         actions, reasons = self.motor_program(senses, params)

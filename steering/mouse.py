@@ -73,8 +73,10 @@ class LoomingReflex(Reflex):
     def motor_program(self, senses: Senses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
         pos = senses["position"]
         nest = params["nest"]
-        dx = np.nan_to_num(nest[:, 0] - pos[:, 0])
-        dy = np.nan_to_num(nest[:, 1] - pos[:, 1])
+        # An unknown nest (NaN) gives dx = dy = 0: such mice freeze, they never flee.
+        known = ~np.isnan(nest[:, 0])
+        dx = np.where(known, nest[:, 0] - pos[:, 0], 0.0)
+        dy = np.where(known, nest[:, 1] - pos[:, 1], 0.0)
         # Close the larger gap first: the shortest path in an open arena.
         horizontal = np.abs(dx) >= np.abs(dy)
         toward = np.where(horizontal, np.where(dx > 0, EAST, WEST), np.where(dy > 0, SOUTH, NORTH))
