@@ -8,6 +8,7 @@ from steering.base import NO_REFLEX, Reflex, RewardLesion, Steering, SteeringOut
 from steering.homeostat import Homeostat
 from steering.mouse import LoomingReflex, MouseSteering
 from steering.parameters import InnateParameters
+from steering.songbird import SongbirdSteering
 
 __all__ = [
     "NO_REFLEX",
@@ -17,6 +18,7 @@ __all__ = [
     "MouseSteering",
     "Reflex",
     "RewardLesion",
+    "SongbirdSteering",
     "Steering",
     "SteeringOutput",
 ]
