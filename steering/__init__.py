@@ -8,6 +8,7 @@ from steering.base import NO_REFLEX, Reflex, RewardLesion, Steering, SteeringOut
 from steering.homeostat import Homeostat
 from steering.mouse import LoomingReflex, MouseSteering
 from steering.parameters import InnateParameters
+from steering.rat import RatSteering
 from steering.songbird import SongbirdSteering
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "InnateParameters",
     "LoomingReflex",
     "MouseSteering",
+    "RatSteering",
     "Reflex",
     "RewardLesion",
     "SongbirdSteering",
