@@ -1,0 +1,18 @@
+"""Published-result analogues, by name (see ``shared/SCIENCE.md``)."""
+
+from __future__ import annotations
+
+from agents.experiments.base import BUDGETS, Criterion, Experiment, ExperimentResult, write_result
+from agents.experiments.mouse import EXPERIMENTS as _MOUSE
+
+EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in _MOUSE}
+
+
+def get_experiment(name: str) -> Experiment:
+    try:
+        return EXPERIMENTS[name]
+    except KeyError:
+        raise ValueError(f"unknown experiment {name!r}; known: {sorted(EXPERIMENTS)}") from None
+
+
+__all__ = ["BUDGETS", "EXPERIMENTS", "Criterion", "Experiment", "ExperimentResult", "get_experiment", "write_result"]
