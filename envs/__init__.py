@@ -7,11 +7,13 @@ from gymnasium.envs.registration import register, registry
 
 from envs.core import Body, BodyEnv, BodyVectorEnv
 from envs.foraging_mouse import ForagingMouseEnv, ForagingMouseVectorEnv, MouseBody
+from envs.salt_rat import RatBody, SaltRatEnv, SaltRatVectorEnv
 from envs.songbird_tutor import SongbirdBody, SongbirdTutorEnv, SongbirdTutorVectorEnv
 
 # id -> (single entry point, vector entry point, max_episode_steps)
 BODIES = {
     "ForagingMouse": ("envs.foraging_mouse:ForagingMouseEnv", "envs.foraging_mouse:ForagingMouseVectorEnv", 500),
+    "SaltRat": ("envs.salt_rat:SaltRatEnv", "envs.salt_rat:SaltRatVectorEnv", 600),
     "SongbirdTutor": ("envs.songbird_tutor:SongbirdTutorEnv", "envs.songbird_tutor:SongbirdTutorVectorEnv", 100),
 }
 
@@ -35,4 +37,4 @@ _register_all()
 
 ENV_IDS = tuple(sorted(k for k in registry if k.startswith("brainlike/")))
 
-__all__ = ["BODIES", "ENV_IDS", "Body", "BodyEnv", "BodyVectorEnv", "ForagingMouseEnv", "ForagingMouseVectorEnv", "MouseBody", "SongbirdBody", "SongbirdTutorEnv", "SongbirdTutorVectorEnv"]
+__all__ = ["BODIES", "ENV_IDS", "Body", "BodyEnv", "BodyVectorEnv", "ForagingMouseEnv", "ForagingMouseVectorEnv", "MouseBody", "RatBody", "SaltRatEnv", "SaltRatVectorEnv", "SongbirdBody", "SongbirdTutorEnv", "SongbirdTutorVectorEnv"]

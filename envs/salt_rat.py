@@ -1,0 +1,571 @@
+"""SaltRat-v0: a rat in a lever-cue chamber, with scheduled sodium depletions and free access to salt."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from gymnasium import spaces
+
+from envs.core import Body, BodyEnv, BodyVectorEnv
+from steering.base import Steering
+from steering.rat import RatSteering
+
+# The rat's motor vocabulary. Approach and nibble are appetitive, withdraw aversive.
+ACTION_NAMES = ("stay", "approach", "nibble", "withdraw")
+STAY, APPROACH, NIBBLE, WITHDRAW = range(4)
+# Distance from the front wall (levers and spout): 0 at the wall, BACK at the back.
+BACK = 2
+
+CUE_NAMES = ("sucrose", "salt")
+SUCROSE, SALT = 0, 1
+NO_CUE = -1
+
+# Named periods of a trial, as in NeuroGym.
+PERIOD_NAMES = ("iti", "cue", "outcome")
+NO_PERIOD, ITI, CUE, OUTCOME = -1, 0, 1, 2
+
+# Phase kinds: lever trials (how the outcome arrives) or timed steps (what the rat can do).
+TRIAL_KINDS = ("pavlovian", "train", "extinction")
+STEP_KINDS = ("free_access", "deplete", "replete", "home")
+KINDS = TRIAL_KINDS + STEP_KINDS
+# Sodium regimes: intact kidneys and a sodium diet pull sodium to the set point;
+# furosemide + DOCA + a sodium-free diet pull it down; "hold" keeps it (DOCA, no
+# sodium in the diet) so that only what the rat drinks changes it.
+REGIMES = ("normal", "deplete", "hold")
+NORMAL, DEPLETE, HOLD = range(3)
+DEFAULT_REGIME = {
+    "pavlovian": "normal",
+    "train": "normal",
+    "extinction": "hold",
+    "free_access": "hold",
+    "deplete": "deplete",
+    "replete": "normal",
+    "home": "normal",
+}
+DELIVERY = {"pavlovian": 2, "train": 1}  # 0 none (cue only), 1 on a press, 2 always
+PHASE_KEYS = ("name", "kind", "trials", "steps", "sodium")
+
+PRESETS: dict[str, tuple[dict[str, Any], ...]] = {
+    # Robinson & Berridge 2013: Pavlovian lever cues at homeostasis, then the first
+    # depletion of the rat's life, a cue-only test, re-repletion, a cue-only test.
+    "dead_sea_salt": (
+        {"name": "train", "kind": "pavlovian", "trials": 30},
+        {"name": "deplete", "kind": "deplete", "steps": 30},
+        {"name": "test_depleted", "kind": "extinction", "trials": 6},
+        {"name": "replete", "kind": "replete", "steps": 30},
+        {"name": "test_replete", "kind": "extinction", "trials": 6},
+    ),
+    # Sakai et al. 1987: three spaced depletions, each followed by free access to salt.
+    "sensitization": tuple(
+        phase
+        for k in (1, 2, 3)
+        for phase in (
+            {"name": f"deplete_{k}", "kind": "deplete", "steps": 30},
+            {"name": f"salt_access_{k}", "kind": "free_access", "steps": 60},
+            {"name": f"replete_{k}", "kind": "replete", "steps": 40},
+        )
+    ),
+}
+
+
+def parse_protocol(protocol: str | Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """A preset name or a list of phase dicts, checked and completed; raises ValueError naming the bad value."""
+    if isinstance(protocol, str):
+        if protocol not in PRESETS:
+            raise ValueError(f"protocol={protocol!r} is not a preset; expected one of {tuple(PRESETS)} or a list of phases")
+        protocol = PRESETS[protocol]
+    if isinstance(protocol, Mapping) or not isinstance(protocol, Sequence) or len(protocol) == 0:
+        raise ValueError(f"protocol={protocol!r} is invalid: expected a preset name or a non-empty list of phase dicts")
+    phases = []
+    for i, ph in enumerate(protocol):
+        if not isinstance(ph, Mapping):
+            raise ValueError(f"protocol phase {i} = {ph!r} is not a dict with keys from {PHASE_KEYS}")
+        unknown = sorted(set(ph) - set(PHASE_KEYS))
+        if unknown:
+            raise ValueError(f"protocol phase {i} = {dict(ph)!r} has unknown key(s) {unknown}; accepted: {PHASE_KEYS}")
+        kind = ph.get("kind")
+        if kind not in KINDS:
+            raise ValueError(f"protocol phase {i}: kind={kind!r} is unknown; expected one of {KINDS}")
+        length_key, other = ("trials", "steps") if kind in TRIAL_KINDS else ("steps", "trials")
+        if other in ph:
+            raise ValueError(f"protocol phase {i}: a {kind!r} phase is measured in {length_key}, not {other}={ph[other]!r}")
+        n = ph.get(length_key)
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"protocol phase {i}: {length_key}={n!r} is invalid: expected a positive integer")
+        sodium = ph.get("sodium", DEFAULT_REGIME[kind])
+        if sodium not in REGIMES:
+            raise ValueError(f"protocol phase {i}: sodium={sodium!r} is unknown; expected one of {REGIMES}")
+        name = ph.get("name", f"{kind}_{i}")
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"protocol phase {i}: name={name!r} must be a non-empty string")
+        phases.append({"name": name, "kind": kind, length_key: int(n), "sodium": sodium})
+    names = [p["name"] for p in phases]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ValueError(f"protocol phase names must be unique; repeated: {dupes}")
+    return tuple(phases)
+
+
+class RatBody(Body):
+    """The batched world of SaltRat-v0 (see ``SaltRatEnv`` for the documentation)."""
+
+    action_names = ACTION_NAMES
+    default_steering = RatSteering
+    canvas_size = (440, 320)
+
+    def __init__(
+        self,
+        num_bodies: int = 1,
+        steering: Steering | None = None,
+        reflexes: bool = True,
+        observation_mode: str = "dict",
+        max_episode_steps: int | None = None,
+        protocol: str | Sequence[Mapping[str, Any]] = "dead_sea_salt",
+        iti_steps: int = 3,
+        cue_steps: int = 6,
+        outcome_steps: int = 2,
+        infusion: float = 1.0,
+        lick_amount: float = 0.25,
+        sodium_per_unit: float = 0.05,
+        depletion_level: float = 0.3,
+        sodium_rate: float = 0.15,
+        initial_sodium: float = 1.0,
+        max_sodium: float = 1.5,
+    ) -> None:
+        phases = parse_protocol(protocol)
+        checks = {
+            "iti_steps": (iti_steps, iti_steps >= 1, "an integer >= 1"),
+            "cue_steps": (cue_steps, cue_steps >= 1, "an integer >= 1"),
+            "outcome_steps": (outcome_steps, outcome_steps >= 0, "an integer >= 0"),
+            "infusion": (infusion, 0 < infusion <= 1, "in (0, 1] (units of one oral infusion)"),
+            "lick_amount": (lick_amount, 0 < lick_amount <= 1, "in (0, 1]"),
+            "sodium_per_unit": (sodium_per_unit, sodium_per_unit >= 0, ">= 0"),
+            "max_sodium": (max_sodium, max_sodium >= 1.0, ">= 1 (the set point)"),
+            "depletion_level": (depletion_level, 0 <= depletion_level < 1, "in [0, 1), below the set point 1"),
+            "sodium_rate": (sodium_rate, 0 < sodium_rate <= 1, "in (0, 1]"),
+            "initial_sodium": (initial_sodium, 0 <= initial_sodium <= max_sodium, f"in [0, max_sodium={max_sodium}]"),
+        }
+        for name, (value, ok, expected) in checks.items():
+            if isinstance(value, bool) or not (np.isfinite(value) and ok):
+                raise ValueError(f"{name}={value!r} is invalid: expected {expected}")
+        super().__init__(num_bodies, steering, reflexes, observation_mode, max_episode_steps)
+        self.phases = phases
+        self.phase_names = tuple(p["name"] for p in phases)
+        self.iti, self.cue_steps, self.outcome_steps = int(iti_steps), int(cue_steps), int(outcome_steps)
+        self.trial_len = self.iti + self.cue_steps + self.outcome_steps
+        self.infusion = float(infusion)
+        self.lick_amount = float(lick_amount)
+        self.sodium_per_unit = float(sodium_per_unit)
+        self.depletion_level = float(depletion_level)
+        self.sodium_rate = float(sodium_rate)
+        self.initial_sodium = float(initial_sodium)
+        self.max_sodium = float(max_sodium)
+        # The protocol as lookup tables indexed by phase.
+        self.phase_kind = np.array([KINDS.index(p["kind"]) for p in phases])
+        self.phase_is_trial = np.array([p["kind"] in TRIAL_KINDS for p in phases])
+        self.phase_trials = np.array([p.get("trials", 0) for p in phases])
+        self.phase_length = np.array([p["trials"] * self.trial_len if "trials" in p else p["steps"] for p in phases])
+        self.phase_delivery = np.array([DELIVERY.get(p["kind"], 0) for p in phases])
+        self.phase_regime = np.array([REGIMES.index(p["sodium"]) for p in phases])
+        self.phase_spout = np.array([p["kind"] == "free_access" for p in phases])
+        self.num_phases = len(phases)
+        self.protocol_steps = int(self.phase_length.sum())
+        self._allocate()
+        self._set_spaces(
+            spaces.Box(0.0, 1.0, (7,), np.float32),
+            spaces.Box(np.array([0.0], np.float32), np.array([max_sodium], np.float32), dtype=np.float32),
+            spaces.Discrete(len(ACTION_NAMES)),
+        )
+
+    # --- state, built in one place ------------------------------------------------
+    def _allocate(self) -> None:
+        b, p = self.num_bodies, self.num_phases
+        per_cue = max(1, int(np.max((self.phase_trials + 1) // 2)))
+        self.phase = np.zeros(b, dtype=np.int64)
+        self.t = np.zeros(b, dtype=np.int64)  # step within the phase
+        self.finished = np.zeros(b, dtype=bool)
+        self.pos = np.full(b, BACK, dtype=np.int64)
+        self.sodium = np.zeros(b)
+        self.block_first = np.zeros(b, dtype=np.int64)  # the cue of a block's first trial
+        self.pressed = np.zeros(b, dtype=bool)
+        self.appetitive = np.zeros(b, dtype=np.int64)
+        self.aversive = np.zeros(b, dtype=np.int64)
+        self.taste = np.zeros((b, 2))  # sweet, salt tasted on the last step
+        self.last_action = np.zeros(b, dtype=np.int64)
+        # Per-life records, per phase: cue scores in presentation order, intake, latency.
+        self.scores = np.full((b, p, 2, per_cue), np.nan)
+        self.presented = np.zeros((b, p, 2), dtype=np.int64)
+        self.delivered = np.zeros((b, p, 2), dtype=np.int64)
+        self.intake = np.zeros((b, p))
+        self.latency = np.full((b, p), np.nan)
+        self._rows = np.arange(b)
+
+    def _reset_bodies(self, mask: np.ndarray) -> None:
+        # Nothing random at birth: the first cue is drawn at its onset, from the step's draw.
+        self.phase[mask] = 0
+        self.t[mask] = 0
+        self.finished[mask] = False
+        self.pos[mask] = BACK
+        self.sodium[mask] = self.initial_sodium
+        self.block_first[mask] = SUCROSE
+        self.pressed[mask] = False
+        self.appetitive[mask] = 0
+        self.aversive[mask] = 0
+        self.taste[mask] = 0.0
+        self.last_action[mask] = STAY
+        self.scores[mask] = np.nan
+        self.presented[mask] = 0
+        self.delivered[mask] = 0
+        self.intake[mask] = 0.0
+        self.latency[mask] = np.nan
+
+    # --- the protocol's situation at the current step ---------------------------------
+    def situation(self) -> dict[str, np.ndarray]:
+        """Phase, trial, period and cue of the step about to be taken, per body."""
+        ph = np.minimum(self.phase, self.num_phases - 1)
+        live = ~self.finished
+        is_trial = self.phase_is_trial[ph] & live
+        within = self.t % self.trial_len
+        trial = np.where(is_trial, self.t // self.trial_len, -1)
+        period = np.where(
+            is_trial,
+            np.where(within < self.iti, ITI, np.where(within < self.iti + self.cue_steps, CUE, OUTCOME)),
+            NO_PERIOD,
+        )
+        cue = np.where(trial % 2 == 0, self.block_first, 1 - self.block_first)
+        cue = np.where((period == CUE) | (period == OUTCOME), cue, NO_CUE)
+        return {
+            "phase": ph,
+            "trial": trial,
+            "within": within,
+            "period": period,
+            "cue": cue,
+            "spout": self.phase_spout[ph] & live,
+        }
+
+    def senses(self) -> dict[str, np.ndarray]:
+        s = self.situation()
+        return {"lever": np.where(s["period"] == CUE, s["cue"], NO_CUE), "spout": s["spout"], "position": self.pos}
+
+    def _interoception(self) -> np.ndarray:
+        return self.sodium.astype(np.float32)[:, None]
+
+    def _observe(self) -> tuple[np.ndarray, np.ndarray]:
+        s = self.situation()
+        lever = s["period"] == CUE
+        extero = np.empty((self.num_bodies, 7), dtype=np.float32)
+        extero[:, 0] = lever & (s["cue"] == SUCROSE)
+        extero[:, 1] = lever & (s["cue"] == SALT)
+        extero[:, 2] = s["spout"]
+        extero[:, 3] = self.pos * (1.0 / BACK)
+        extero[:, 4] = np.where(lever, (s["within"] - self.iti + 1) / self.cue_steps, 0.0)
+        extero[:, 5:7] = self.taste
+        return extero, self._interoception()
+
+    # --- physics ------------------------------------------------------------------------
+    def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+        u = self.rng.uniform(1)[:, 0]  # the cue order of a block that starts this step
+        executed, reflex_action, reflex_reason = self.steering.reflex(self.senses(), actions)
+        s = self.situation()
+        ph, period, cue, within = s["phase"], s["period"], s["cue"], s["within"]
+        live = ~self.finished
+        lever = period == CUE
+
+        # Movement along the chamber; nibbling reaches the lever or spout only at the wall.
+        self.pos = np.clip(self.pos - (executed == APPROACH) + (executed == WITHDRAW), 0, BACK)
+        at_wall = (executed == NIBBLE) & (self.pos == 0)
+        self.pressed |= at_wall & lever
+        lick = at_wall & s["spout"]
+        self.appetitive += lever & ((executed == APPROACH) | (executed == NIBBLE))
+        self.aversive += lever & (executed == WITHDRAW)
+
+        # The lever retracts at the end of the cue and the solution, if any, is infused.
+        cue_end = lever & (within == self.iti + self.cue_steps - 1)
+        mode = self.phase_delivery[ph]
+        deliver = cue_end & ((mode == 2) | ((mode == 1) & self.pressed))
+        sweet = np.where(deliver & (cue == SUCROSE), self.infusion, 0.0)
+        salt = np.where(deliver & (cue == SALT), self.infusion, 0.0) + np.where(lick, self.lick_amount, 0.0)
+
+        # Physiology: the phase's regime moves sodium; then the tasted salt is absorbed.
+        regime = self.phase_regime[ph]
+        target = np.where(regime == DEPLETE, self.depletion_level, 1.0)
+        moving = live & (regime != HOLD)
+        self.sodium = np.where(moving, self.sodium + self.sodium_rate * (target - self.sodium), self.sodium)
+        intero = self._interoception()
+        sodium_after = np.clip(self.sodium + self.sodium_per_unit * salt, 0.0, self.max_sodium)
+        out = self.steering.evaluate(
+            {"sweet": sweet, "salt": salt},
+            {"interoception": intero, "sodium_after": sodium_after, "position": self.pos},
+            reflex_action,
+            reflex_reason,
+        )
+        self.sodium = sodium_after
+        self.taste = np.stack([sweet, salt], axis=1)
+        self.last_action = executed
+
+        # Records: the approach score of a cue, salt intake and latency to drink.
+        score = (self.appetitive - self.aversive) / self.cue_steps
+        rows = np.flatnonzero(cue_end)
+        if rows.size:
+            c, p = cue[rows], ph[rows]
+            k = self.presented[rows, p, c]
+            self.scores[rows, p, c, k] = score[rows]
+            self.presented[rows, p, c] += 1
+            self.delivered[rows, p, c] += deliver[rows]
+        self.intake[self._rows, ph] += np.where(s["spout"], salt, 0.0)
+        first_lick = lick & np.isnan(self.latency[self._rows, ph])
+        self.latency[self._rows, ph] = np.where(first_lick, self.t, self.latency[self._rows, ph])
+        trial_score = np.where(cue_end, score, 0.0)
+        self.pressed &= ~cue_end
+        self.appetitive = np.where(cue_end, 0, self.appetitive)
+        self.aversive = np.where(cue_end, 0, self.aversive)
+
+        # Advance the protocol; its end ends the life (the session is over).
+        self.t += live
+        phase_over = live & (self.t >= self.phase_length[ph])
+        self.phase += phase_over
+        self.t = np.where(phase_over, 0, self.t)
+        terminated = phase_over & (self.phase >= self.num_phases)
+        self.finished |= terminated
+        nxt = self.situation()
+        block_start = (nxt["period"] == CUE) & (nxt["within"] == self.iti) & (nxt["trial"] % 2 == 0)
+        self.block_first = np.where(block_start, (u < 0.5).astype(np.int64), self.block_first)
+
+        info = {
+            "steering": out,
+            "executed_action": executed,
+            "reflex_overrode": reflex_action >= 0,
+            "phase": ph,
+            "trial": s["trial"],
+            "period": period,
+            "cue": cue,
+            "delivered": deliver | lick,
+            "innate_signals": {"sweet": sweet, "salt": salt},
+            "sodium": self.sodium.copy(),
+            "trial_ended": cue_end,
+            "trial_score": trial_score,
+            "salt_intake": self.intake[self._rows, ph].copy(),
+        }
+        self.last = out
+        return out.reward, terminated, info
+
+    def summary(self, i: int) -> dict[str, Any]:
+        """Per-phase records of rat i: cue scores (in presentation order, trial 1 first),
+        deliveries, salt intake and latency to the first lick (None if it never drank)."""
+        phases = {}
+        for p, spec in enumerate(self.phases):
+            rec: dict[str, Any] = {"kind": spec["kind"], "sodium": spec["sodium"]}
+            if spec["kind"] in TRIAL_KINDS:
+                scores = {name: self.scores[i, p, c, : self.presented[i, p, c]].tolist() for c, name in enumerate(CUE_NAMES)}
+                rec["scores"] = scores
+                rec["first_trial"] = {k: (v[0] if v else None) for k, v in scores.items()}
+                rec["mean_score"] = {k: (float(np.mean(v)) if v else None) for k, v in scores.items()}
+                rec["delivered"] = {name: int(self.delivered[i, p, c]) for c, name in enumerate(CUE_NAMES)}
+            if spec["kind"] == "free_access":
+                lat = self.latency[i, p]
+                rec["salt_intake"] = float(self.intake[i, p])
+                rec["latency"] = None if np.isnan(lat) else int(lat)
+            phases[spec["name"]] = rec
+        out: dict[str, Any] = {
+            "phase": self.phase_names[min(int(self.phase[i]), self.num_phases - 1)],
+            "finished": bool(self.finished[i]),
+            "sodium": float(self.sodium[i]),
+            "phases": phases,
+        }
+        try:
+            out["salt_appetite"] = float(self.steering.parameters["salt_appetite"][i, 0])
+        except KeyError:
+            pass
+        return out
+
+    # --- rendering (pygame, only when asked) ------------------------------------------
+    def render_body(self, i: int, canvas: Any) -> None:
+        pg, surf = canvas.pg, canvas.surface
+        w, h = self.canvas_size
+        s = self.situation()
+        surf.fill((236, 232, 222))
+        chamber = pg.Rect(20, 20, 300, 220)
+        pg.draw.rect(surf, (200, 196, 186), chamber)
+        pg.draw.rect(surf, (90, 90, 90), chamber, 3)
+        # The front wall, with the sucrose lever (left), the spout (middle), the salt lever (right).
+        wall_y = chamber.top + 6
+        lever = int(s["period"][i]) == CUE
+        cue = int(s["cue"][i])
+        for c, x, color in ((SUCROSE, chamber.left + 60, (220, 170, 40)), (SALT, chamber.right - 60, (60, 110, 200))):
+            out = lever and cue == c
+            pg.draw.rect(surf, color if out else (150, 150, 150), pg.Rect(x - 18, wall_y, 36, 36 if out else 8))
+            canvas.text(CUE_NAMES[c], (x - 22, wall_y + 40), px=16)
+        if s["spout"][i]:
+            pg.draw.rect(surf, (60, 110, 200), pg.Rect(chamber.centerx - 5, wall_y, 10, 30))
+            canvas.text("salt spout", (chamber.centerx - 28, wall_y + 34), px=16)
+        # The rat: its row is its distance from the front wall; the target lever sets its column.
+        rx = chamber.centerx if cue < 0 else (chamber.left + 60 if cue == SUCROSE else chamber.right - 60)
+        ry = chamber.top + 90 + int(self.pos[i]) * 50
+        color = {STAY: (110, 100, 95), APPROACH: (70, 140, 70), NIBBLE: (40, 170, 40), WITHDRAW: (190, 70, 60)}[int(self.last_action[i])]
+        pg.draw.ellipse(surf, color, pg.Rect(rx - 22, ry - 12, 44, 24))
+        pg.draw.circle(surf, color, (rx, ry - 14), 8)
+        canvas.text(ACTION_NAMES[int(self.last_action[i])], (rx + 26, ry - 8), px=16)
+        # Taste events in the mouth.
+        sweet, salt = self.taste[i]
+        if sweet > 0:
+            canvas.text(f"SWEET {sweet:.2f}", (chamber.left + 10, chamber.bottom - 24), (200, 140, 0), px=22)
+        if salt > 0:
+            canvas.text(f"SALT {salt:.2f}", (chamber.right - 110, chamber.bottom - 24), (30, 70, 200), px=22)
+        # The sodium gauge, with the set point and the depleted level marked.
+        gx, gy, gh = chamber.right + 40, chamber.top, chamber.height
+        pg.draw.rect(surf, (60, 60, 60), pg.Rect(gx, gy, 30, gh), 1)
+        fill = int((gh - 2) * min(self.sodium[i] / self.max_sodium, 1.0))
+        pg.draw.rect(surf, (230, 230, 240) if self.sodium[i] >= 0.9 else (220, 120, 60), pg.Rect(gx + 1, gy + gh - 1 - fill, 28, fill))
+        for level, col in ((1.0, (0, 0, 0)), (self.depletion_level, (200, 40, 40))):
+            y = gy + gh - int(gh * level / self.max_sodium)
+            pg.draw.line(surf, col, (gx - 4, y), (gx + 34, y), 2)
+        canvas.text("Na+", (gx, gy + gh + 4), px=18)
+        # The protocol: phase, trial, period.
+        ph = int(s["phase"][i])
+        name = "finished" if self.finished[i] else self.phase_names[ph]
+        period = int(s["period"][i])
+        trial = f"  trial {int(s['trial'][i]) + 1}/{int(self.phase_trials[ph])}  {PERIOD_NAMES[period]}" if period >= 0 else ""
+        canvas.text(f"phase {ph + 1}/{self.num_phases}: {name}{trial}", (20, h - 66), px=20)
+        canvas.text(f"sodium {self.sodium[i]:.2f}   intake {self.intake[i, ph]:.2f}", (20, h - 42), px=18)
+        try:
+            canvas.text(f"salt appetite {self.steering.parameters['salt_appetite'][i, 0]:.2f}", (240, h - 42), px=18)
+        except KeyError:
+            pass
+
+
+class SaltRatEnv(BodyEnv):
+    """A rat learns what two lever cues predict, then is sodium-depleted for the first time.
+
+    ## Description
+    An operant/Pavlovian chamber. Lever trials are built from named periods
+    (as in NeuroGym): an inter-trial interval (``iti_steps``), a cue
+    (``cue_steps``) during which one of two retractable levers is inserted,
+    and an outcome (``outcome_steps``). One lever is the CS for sucrose, the
+    other for an intense (Dead Sea) salt solution; each block of two trials
+    presents both, in random order. When the lever retracts, the solution
+    arrives in the mouth (``infusion`` units): always in ``"pavlovian"``
+    phases, only if the rat nibbled/pressed the lever during the cue in
+    ``"train"`` phases, never in ``"extinction"`` (cue-only) phases. In
+    ``"free_access"`` phases a salt spout is available; each lick at it puts
+    ``lick_amount`` units of salt in the mouth. ``"deplete"`` phases are the
+    furosemide + DOCA treatment (sodium falls towards ``depletion_level``),
+    ``"replete"`` phases restore sodium to its set point 1.0; ``"home"`` is
+    time in the home cage. Sodium follows the phase's regime (``normal``: kidneys
+    and diet pull it to 1.0 at ``sodium_rate`` per step; ``deplete``: pulled to
+    ``depletion_level``; ``hold``: unchanged except by what the rat drinks, the
+    default in test and free-access phases) and each unit of salt tasted adds
+    ``sodium_per_unit``. The protocol is an argument: a preset name or a list of
+    phases. The world only reports tastes; what they are worth is decided by the
+    Steering Subsystem (``steering.RatSteering``).
+
+    Presets (with the default period lengths a trial is 3 + 6 + 2 = 11 steps):
+    - ``"dead_sea_salt"`` (default): ``train`` (pavlovian, 30 trials) ->
+      ``deplete`` (30 steps; the first depletion of the rat's life) ->
+      ``test_depleted`` (extinction, 6 trials) -> ``replete`` (30 steps) ->
+      ``test_replete`` (extinction, 6 trials): 522 steps.
+    - ``"sensitization"``: three times ``deplete_k`` (30 steps) ->
+      ``salt_access_k`` (free access, 60 steps) -> ``replete_k`` (40 steps):
+      390 steps.
+
+    ## Observation Space
+    ``Dict`` with
+    - ``exteroception``: ``Box(0, 1, (7,), float32)``: sucrose lever inserted,
+      salt lever inserted, salt spout available, distance from the front wall
+      (0 at the wall, 1 at the back), cue progress (k / cue_steps on the k-th
+      cue step, 0 outside the cue), sweet taste and salt taste in the mouth
+      (units delivered on the last step).
+    - ``interoception``: ``Box(0, max_sodium, (1,), float32)``: plasma sodium
+      (set point 1.0).
+    ``observation_mode="flat"`` (or the id ``brainlike/SaltRatFlat-v0``) gives
+    one ``Box`` of 8 values: exteroception then interoception.
+
+    ## Action Space
+    ``Discrete(4)``: 0 stay, 1 approach (one step towards the front wall),
+    2 nibble (press/nibble the inserted lever, or lick the spout; only at the
+    wall), 3 withdraw (one step back). The chamber is 3 positions deep; the rat
+    starts at the back. A cue's approach score is (appetitive - aversive) /
+    ``cue_steps`` over the cue period, in [-1, 1]: approach and nibble are
+    appetitive, withdraw aversive, stay neutral.
+
+    ## Steering
+    Rewards (``info["steering"]["components"]``): ``sweet`` (``sweet_value`` per
+    unit of sucrose, in every sodium state) and ``salt``, the salt's innate
+    repulsiveness (-``salt_aversion`` per unit) re-evaluated by Zhang et al.'s
+    kappa: log kappa = salt appetite x the sodium drive the salt would remove
+    (Keramati & Gutkin 2014). Additive by default, so the same salt is
+    repulsive when replete and attractive when depleted. Drive: ``sodium``.
+    ``steering.evaluate_prediction({"sweet": ..., "salt": ...}, interoception)``
+    values *predicted* tastes exactly as the same tastes delivered in that
+    state; ``info["innate_signals"]`` holds the tastes that actually arrived.
+    No reflexes: ``info["executed_action"]`` is the proposed action and
+    ``info["reflex_overrode"]`` is always False.
+    Innate adjustable parameters: 1 (the baseline salt appetite, raised by each
+    dangerous depletion by a fixed rule with a plateau; ``RatSteering(strain=
+    "incremental" | "full")``).
+
+    ## Termination and Truncation
+    Terminated when the protocol's last phase ends (the session is over).
+    Truncated after 600 steps (``max_episode_steps``), which covers both presets.
+
+    ## Arguments
+    ``steering`` (a ``Steering``; default ``RatSteering()``; e.g.
+    ``RatSteering(kappa_form="multiplicative")``, ``RatSteering(strain="full")``),
+    ``reflexes`` (no effect: the rat has none), ``observation_mode``
+    ("dict" | "flat"), ``protocol`` ("dead_sea_salt" | "sensitization" | a list
+    of phase dicts ``{"name": str, "kind": one of pavlovian, train, extinction,
+    free_access, deplete, replete, home, "trials": n (lever kinds) or "steps":
+    n (the others), "sodium": normal | deplete | hold (optional)}``),
+    ``iti_steps`` (3), ``cue_steps`` (6), ``outcome_steps`` (2), ``infusion``
+    (1.0), ``lick_amount`` (0.25), ``sodium_per_unit`` (0.05), ``depletion_level``
+    (0.3), ``sodium_rate`` (0.15), ``initial_sodium`` (1.0), ``max_sodium`` (1.5).
+
+    ``info``: ``phase`` (index into ``phase_names``), ``trial`` (within the
+    phase, -1 outside lever phases), ``period`` (index into ``PERIOD_NAMES``,
+    -1 outside trials), ``cue`` (0 sucrose, 1 salt, -1 none), ``delivered``
+    (a solution reached the mouth), ``innate_signals`` ({"sweet", "salt"}),
+    ``sodium``, ``trial_ended`` (this step ended a cue) and ``trial_score``
+    (that cue's approach score; 0 on other steps), ``salt_intake`` (this phase so far). ``summary()``
+    gives, per phase, each cue's scores in presentation order (``first_trial``
+    is "trial 1"), deliveries, salt intake and latency to the first lick.
+
+    ## Experiments and papers
+    - dead_sea_salt: Robinson & Berridge 2013, Curr Biol 23:282: on the first
+      cue-only trial after the first depletion the salt cue is approached; a
+      learner that evaluates its predictions through ``evaluate_prediction``
+      can do it, a cached-value learner cannot.
+    - kappa: Zhang, Berridge, Tindell, Smith & Aldridge 2009, PLoS Comput Biol
+      5:e1000437 (additive vs multiplicative kappa).
+    - sensitization: Sakai et al. 1987, Behav Neurosci 101:724; Leshem et al.
+      2004: salt intake and latency to drink across three depletions.
+    - homeostatic reward: Keramati & Gutkin 2014, eLife 3:e04811.
+
+    ## Version History
+    - v0: initial release.
+    """
+
+    body_class = RatBody
+    metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 6}
+
+    @property
+    def phase_names(self) -> tuple[str, ...]:
+        return self.body.phase_names
+
+
+class SaltRatVectorEnv(BodyVectorEnv):
+    """N rats in one numpy step (see ``SaltRatEnv``)."""
+
+    body_class = RatBody
+    metadata = {**BodyVectorEnv.metadata, "render_fps": 6}
+
+    @property
+    def phase_names(self) -> tuple[str, ...]:
+        return self.body.phase_names
+
+    def summary(self, i: int) -> dict[str, Any]:
+        """Statistics of rat i's current life (read before the step that autoresets it)."""
+        return self.body.summary(i)
+
+
+__all__ = ["ACTION_NAMES", "CUE_NAMES", "PERIOD_NAMES", "PRESETS", "RatBody", "SaltRatEnv", "SaltRatVectorEnv", "parse_protocol"]
