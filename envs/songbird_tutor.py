@@ -145,14 +145,15 @@ class SongbirdBody(Body):
     def set_feedback(
         self,
         syllable: int | None,
-        threshold: float | None = None,
+        threshold: float | np.ndarray | None = None,
         side: str = "below",
         probability: float = 1.0,
     ) -> None:
         """Switch distorted auditory feedback on (a syllable index) or off (None), at any time.
 
         Renditions of ``syllable`` whose sung pitch lies on ``side`` of
-        ``threshold`` (Hz; None: the tutor's pitch of that syllable) are heard
+        ``threshold`` (Hz, one for all bodies or one per body; None: the
+        tutor's pitch of that syllable) are heard
         with a white-noise burst with ``probability``.
         """
         if syllable is not None and not (isinstance(syllable, (int, np.integer)) and 0 <= syllable < self.num_syllables):
@@ -161,17 +162,19 @@ class SongbirdBody(Body):
             raise ValueError(f"feedback_side={side!r} is invalid: expected one of {SIDES}")
         if not (np.isfinite(probability) and 0 <= probability <= 1):
             raise ValueError(f"feedback_probability={probability!r} is invalid: expected a probability in [0, 1]")
-        if threshold is not None and not (np.isfinite(threshold) and threshold > 0):
-            raise ValueError(f"feedback_threshold={threshold!r} is invalid: expected a pitch in Hz > 0 or None")
+        if threshold is not None:
+            t = np.asarray(threshold, dtype=np.float64)
+            if t.shape not in ((), (self.num_bodies,)) or not np.all(np.isfinite(t) & (t > 0)):
+                raise ValueError(f"feedback_threshold={threshold!r} is invalid: expected a pitch in Hz > 0 (or {self.num_bodies} of them) or None")
         self.feedback_syllable = None if syllable is None else int(syllable)
-        self.feedback_threshold = None if threshold is None else float(threshold)
+        self.feedback_threshold = None if threshold is None else np.broadcast_to(np.asarray(threshold, dtype=np.float64), (self.num_bodies,)).copy()
         self.feedback_side = side
         self.feedback_probability = float(probability)
         self._update_threshold(np.ones(self.num_bodies, dtype=bool))
 
     def _update_threshold(self, mask: np.ndarray) -> None:
         if self.feedback_threshold is not None:
-            self.threshold_hz[mask] = self.feedback_threshold
+            self.threshold_hz[mask] = self.feedback_threshold[mask]
         elif self.feedback_syllable is not None:
             self.threshold_hz[mask] = to_physical(self.tutor[mask, self.feedback_syllable])[:, PITCH]
 
@@ -414,8 +417,8 @@ class SongbirdTutorEnv(BodyEnv):
     Reward: the evaluator's ``quality`` of the syllable the bird heard itself
     sing (default), or its ``performance_error`` (``reward=``). Quality is a
     Gaussian tuning curve of the weighted distance between the heard features
-    and the template syllable, range (0, 1]: 1 for a perfect copy, about 0.03
-    on average for random motor commands (chance); a noise burst scores about
+    and the template syllable, range (0, 1]: 1 for a perfect copy, about 0.025
+    on average for uniformly random motor commands (chance; median 3e-5); a noise burst scores about
     0. Performance error = quality - the running expectation for that
     syllable (Gadagkar et al. 2016). Reward 0 while the tutor sings. The
     template is memorised from the tutor in the sensory phase (default) or
@@ -442,8 +445,9 @@ class SongbirdTutorEnv(BodyEnv):
     distorted feedback; or a syllable index), ``feedback_threshold`` (Hz;
     None: the tutor's pitch of that syllable), ``feedback_side`` ("below" |
     "above": where the noise falls), ``feedback_probability`` (1.0),
-    ``noise_level`` (1.0). ``env.unwrapped.body.set_feedback(...)`` changes
-    the contingency mid-life.
+    ``noise_level`` (1.0). ``env.unwrapped.body.set_feedback(syllable,
+    threshold, side, probability)`` changes the contingency mid-life
+    (``threshold`` may be one pitch per body; ``None`` switches it off).
 
     ## Experiments and papers
     - copy the tutor: Fiete, Fee & Seung 2007, J Neurophysiol 98:2038:
