@@ -48,7 +48,7 @@ class MouseBody(Body):
         max_energy: float = 1.5,
         metabolic_rate: float = 0.008,
         move_cost: float = 0.004,
-        predator_rate: float = 0.01,
+        predator_rate: float = 0.005,
         sweep_rate: float = 0.0,
         loom_steps: int = 10,
         sweep_steps: int = 8,
@@ -241,8 +241,9 @@ class MouseBody(Body):
                 rows = np.nonzero(regrown)[0]
                 flat[self._body_offsets[rows, 0] + self.food_cell[regrown]] |= FOOD
 
-        energy_before = self.energy - self.metabolic_rate - self.move_cost * moved
-        self.energy = np.clip(energy_before + food, 0.0, self.max_energy)
+        energy_start = self.energy
+        energy_before = np.maximum(self.energy - self.metabolic_rate - self.move_cost * moved, 0.0)
+        self.energy = np.minimum(energy_before + food, self.max_energy)
 
         captured = self._predators(u)
         self.pain = np.where(captured, 1.0, self.pain * 0.5)
@@ -250,6 +251,7 @@ class MouseBody(Body):
         out = self.steering.evaluate(
             {"food": food, "captured": captured},
             {
+                "energy_start": energy_start,
                 "energy": energy_before,
                 "energy_after": self.energy,
                 "position": self.pos,
@@ -395,7 +397,9 @@ class ForagingMouseEnv(BodyEnv):
     Rewards (``info["steering"]["components"]``): ``food``, the drive reduction
     of the energy eaten under a hunger homeostat (Keramati & Gutkin 2014: a
     pellet is worth more when hungry, overeating past the set point 1.0 is
-    punished); ``pain``, -1 on a capture.
+    punished); ``hunger``, the drive added by the mouse's own metabolism each
+    step (so starving is bad, not merely unrewarded); ``pain``, -0.5 on a
+    capture.
     Reflex: ``LoomingReflex``: when (angle / 20 deg) x contrast exceeds the
     escape threshold, flee to the remembered nest if one has been visited,
     freeze otherwise; a non-expanding disc gives freezing. When it takes over,
@@ -416,7 +420,7 @@ class ForagingMouseEnv(BodyEnv):
     ``nest`` ((x, y) or None for a random nest), ``num_food`` (4),
     ``food_regrowth`` (25), ``food_energy`` (0.25), ``initial_energy`` (0.6),
     ``max_energy`` (1.5), ``metabolic_rate`` (0.008/step), ``move_cost``
-    (0.004/step), ``predator_rate`` (0.01/step), ``sweep_rate`` (0.0/step),
+    (0.004/step), ``predator_rate`` (0.005/step), ``sweep_rate`` (0.0/step),
     ``loom_steps`` (10), ``sweep_steps`` (8), ``loom_contrast`` (1.0, or a
     (low, high) range drawn per loom), ``contrast_noise`` (0.3: relative
     trial-to-trial noise of the perceived contrast), ``freeze_protection``

@@ -92,6 +92,10 @@ class MouseSteering(Steering):
         ``food``: the drive reduction of the energy eaten, D(H) - D(H + K), with
             an energy ``Homeostat`` (set point ``energy_set_point``, n=4, m=3):
             the same pellet is worth more when hungry; overeating is punished.
+        ``hunger``: the drive the body's own metabolism adds this step,
+            D(H_before) - D(H_after burning), always <= 0. With ``food`` it
+            telescopes: a life's homeostatic reward is D(H_birth) - D(H_death),
+            so a life that ends in starvation ends with all the drive it built.
         ``pain``: ``-pain_weight`` on a step where a predator caught the mouse.
 
     Innate adjustable parameters (3 numbers per mouse):
@@ -110,7 +114,7 @@ class MouseSteering(Steering):
     def __init__(
         self,
         energy_set_point: float = 1.0,
-        pain_weight: float = 1.0,
+        pain_weight: float = 0.5,
         escape_threshold: float = 0.15,
         habituation: float = 0.0,
         max_threshold: float = 1.0,
@@ -155,17 +159,23 @@ class MouseSteering(Steering):
         reflex_reason: np.ndarray,
     ) -> SteeringOutput:
         """Events: ``food`` (energy eaten), ``captured`` (bool).
-        Body: ``energy`` (before the meal), ``energy_after``, ``position``,
-        ``in_nest``, ``disc_angle``, ``exposed`` (outside the nest)."""
-        energy = body["energy"][:, None]
-        food = self.homeostat.reward(energy, events["food"][:, None])
+        Body: ``energy_start`` (before this step), ``energy`` (after burning,
+        before the meal), ``energy_after``, ``position``, ``in_nest``,
+        ``disc_angle``, ``exposed`` (outside the nest)."""
+        h = self.homeostat
+        start = h.drive(body["energy_start"][:, None])
+        before_meal = h.drive(body["energy"][:, None])
+        after = h.drive(body["energy_after"][:, None])
+        hunger = start - before_meal
+        # The meal's drive reduction, measured where it was eaten (after this step's burning).
+        food = before_meal - after
         captured = events["captured"]
         pain = np.where(captured, -self.pain_weight, 0.0)
         self._update_parameters(body, captured)
         return SteeringOutput(
-            reward=food + pain,
-            components={"food": food, "pain": pain},
-            drives={"energy": self.homeostat.drive(body["energy_after"][:, None])},
+            reward=food + hunger + pain,
+            components={"food": food, "hunger": hunger, "pain": pain},
+            drives={"energy": after},
             reflex_action=reflex_action,
             reflex_reason=reflex_reason,
             reason_names=self.reason_names,

@@ -142,7 +142,7 @@ def test_capture_hurts_and_lethal_capture_ends_the_life():
         for _ in range(300):
             _, reward, term, trunc, info = env.step(NORTH)
             if info["events"]["captured"]:
-                assert info["steering"]["components"]["pain"] == -1.0
+                assert info["steering"]["components"]["pain"] == -MouseSteering().pain_weight < 0
                 assert term == lethal
                 break
         else:
@@ -156,8 +156,26 @@ def test_eating_when_hungry_earns_more_than_when_sated():
         env.reset(seed=0)
         _, r, *_ , info = env.step(EAST if env.unwrapped.body.pos[0, 0] < 8 else WEST)
         assert info["events"]["food"] > 0
-        rewards[energy] = r
+        rewards[energy] = info["steering"]["components"]["food"]
     assert rewards[0.3] > rewards[0.6] > 0
+
+
+def test_a_life_of_homeostatic_reward_telescopes_to_the_drive_it_ends_with():
+    """food + hunger summed over a life = D(H_birth) - D(H_death) (Keramati & Gutkin's drive)."""
+    env = gym.make(ID, predator_rate=0.0)
+    env.reset(seed=4)
+    h = env.unwrapped.steering.homeostat
+    start = h.drive(np.array([env.unwrapped.body.energy[0]]))
+    total = 0.0
+    for _ in range(200):
+        _, _, term, trunc, info = env.step(env.action_space.sample())
+        c = info["steering"]["components"]
+        total += c["food"] + c["hunger"]
+        if term or trunc:
+            break
+    end = h.drive(np.array([env.unwrapped.body.energy[0]]))
+    assert total == pytest.approx(start - end)
+    assert term and total < -0.5, "a newborn wandering at random starves, and that is bad"
 
 
 def test_reward_lesion_keeps_reflexes_but_pays_nothing():
