@@ -110,6 +110,31 @@ def scatter_add(weights: np.ndarray, ids: np.ndarray, values: np.ndarray) -> Non
     np.add.at(weights.reshape(-1), flat, values.ravel())
 
 
+def expansion_input(agent: Agent, obs: Any, inputs: tuple[str, ...] | None, population_code: dict[str, int], gain: float) -> np.ndarray:
+    """(B, D) input lines of an expansion: the chosen channels scaled to [0, 1].
+
+    Channels named in ``population_code`` are first turned into a one-hot code
+    of that many bins per value, with weight ``gain`` (a scalar such as energy
+    becomes a few labelled lines, as interoceptive neurons tile a range, so the
+    expansion forms conjunctions of "what I see" with "how hungry I am").
+    """
+    if not population_code:
+        return agent.features(obs, keys=inputs)
+    parts = []
+    for key, *_ in agent._channels:
+        if inputs is not None and key not in inputs:
+            continue
+        x = agent.features(obs, keys=(key,))
+        bins = population_code.get(key) if key is not None else population_code.get("observation")
+        if bins:
+            level = np.minimum((np.clip(x, 0.0, 1.0) * bins).astype(np.int64), bins - 1)
+            code = np.zeros(x.shape + (bins,), dtype=np.float32)
+            np.put_along_axis(code, level[..., None], gain, axis=2)
+            x = code.reshape(x.shape[0], -1)
+        parts.append(x)
+    return np.concatenate(parts, axis=1)
+
+
 class PatternSeparationAgent(Agent):
     """A Kenyon-cell expansion and one learnable actor-critic layer with a three-factor rule.
 
@@ -239,26 +264,8 @@ class PatternSeparationAgent(Agent):
 
     # --- the forward pass ----------------------------------------------------------
     def expansion_input(self, obs: Any) -> np.ndarray:
-        """(B, D) input lines of the expansion: the chosen channels scaled to [0, 1];
-        channels named in ``population_code`` are first turned into a one-hot code
-        of that many bins per value (a scalar such as energy becomes a few labelled
-        lines, as interoceptive neurons tile a range, so the expansion can form
-        conjunctions of "what I see" with "how hungry I am")."""
-        if not self.population_code:
-            return self.features(obs, keys=self.inputs)
-        parts = []
-        for key, *_ in self._channels:
-            if self.inputs is not None and key not in self.inputs:
-                continue
-            x = self.features(obs, keys=(key,))
-            bins = self.population_code.get(key) if key is not None else None
-            if bins:
-                level = np.minimum((np.clip(x, 0.0, 1.0) * bins).astype(np.int64), bins - 1)
-                code = np.zeros(x.shape + (bins,), dtype=np.float32)
-                np.put_along_axis(code, level[..., None], self.config["population_gain"], axis=2)
-                x = code.reshape(x.shape[0], -1)
-            parts.append(x)
-        return np.concatenate(parts, axis=1)
+        """(B, D) input lines of the expansion (see ``expansion_input``)."""
+        return expansion_input(self, obs, self.inputs, self.population_code, self.config["population_gain"])
 
     def encode(self, obs: Any) -> np.ndarray:
         """(B, k) active unit ids. The last two encodings are cached: the training
@@ -378,4 +385,4 @@ class PatternSeparationAgent(Agent):
         return {"td_error": float(np.abs(delta[valid]).mean()) if valid.any() else 0.0}
 
 
-__all__ = ["KenyonExpansion", "PatternSeparationAgent", "SparseTraces"]
+__all__ = ["expansion_input", "scatter_add", "KenyonExpansion", "PatternSeparationAgent", "SparseTraces"]
