@@ -170,6 +170,8 @@ class RatBody(Body):
         self.phase_delivery = np.array([DELIVERY.get(p["kind"], 0) for p in phases])
         self.phase_regime = np.array([REGIMES.index(p["sodium"]) for p in phases])
         self.phase_spout = np.array([p["kind"] == "free_access" for p in phases])
+        self.phase_target = np.where(self.phase_regime == DEPLETE, self.depletion_level, 1.0)
+        self.phase_pull = np.where(self.phase_regime == HOLD, 0.0, self.sodium_rate)
         self.num_phases = len(phases)
         self.protocol_steps = int(self.phase_length.sum())
         self._allocate()
@@ -201,6 +203,7 @@ class RatBody(Body):
         self.intake = np.zeros((b, p))
         self.latency = np.full((b, p), np.nan)
         self._rows = np.arange(b)
+        self._situation = self._compute_situation()
 
     def _reset_bodies(self, mask: np.ndarray) -> None:
         # Nothing random at birth: the first cue is drawn at its onset, from the step's draw.
@@ -220,10 +223,15 @@ class RatBody(Body):
         self.delivered[mask] = 0
         self.intake[mask] = 0.0
         self.latency[mask] = np.nan
+        self._situation = self._compute_situation()
 
     # --- the protocol's situation at the current step ---------------------------------
     def situation(self) -> dict[str, np.ndarray]:
         """Phase, trial, period and cue of the step about to be taken, per body."""
+        return self._situation
+
+    def _compute_situation(self) -> dict[str, np.ndarray]:
+        # Computed once per step (and at reset) and shared by senses, physics and observation.
         ph = np.minimum(self.phase, self.num_phases - 1)
         live = ~self.finished
         is_trial = self.phase_is_trial[ph] & live
@@ -289,10 +297,8 @@ class RatBody(Body):
         salt = np.where(deliver & (cue == SALT), self.infusion, 0.0) + np.where(lick, self.lick_amount, 0.0)
 
         # Physiology: the phase's regime moves sodium; then the tasted salt is absorbed.
-        regime = self.phase_regime[ph]
-        target = np.where(regime == DEPLETE, self.depletion_level, 1.0)
-        moving = live & (regime != HOLD)
-        self.sodium = np.where(moving, self.sodium + self.sodium_rate * (target - self.sodium), self.sodium)
+        pull = np.where(live, self.phase_pull[ph], 0.0)
+        self.sodium = self.sodium + pull * (self.phase_target[ph] - self.sodium)
         intero = self._interoception()
         sodium_after = np.clip(self.sodium + self.sodium_per_unit * salt, 0.0, self.max_sodium)
         out = self.steering.evaluate(
@@ -314,13 +320,16 @@ class RatBody(Body):
             self.scores[rows, p, c, k] = score[rows]
             self.presented[rows, p, c] += 1
             self.delivered[rows, p, c] += deliver[rows]
-        self.intake[self._rows, ph] += np.where(s["spout"], salt, 0.0)
-        first_lick = lick & np.isnan(self.latency[self._rows, ph])
-        self.latency[self._rows, ph] = np.where(first_lick, self.t, self.latency[self._rows, ph])
+            self.pressed[rows] = False
+            self.appetitive[rows] = 0
+            self.aversive[rows] = 0
+        rows = np.flatnonzero(lick)
+        if rows.size:
+            p = ph[rows]
+            self.intake[rows, p] += salt[rows]
+            first = np.isnan(self.latency[rows, p])
+            self.latency[rows[first], p[first]] = self.t[rows[first]]
         trial_score = np.where(cue_end, score, 0.0)
-        self.pressed &= ~cue_end
-        self.appetitive = np.where(cue_end, 0, self.appetitive)
-        self.aversive = np.where(cue_end, 0, self.aversive)
 
         # Advance the protocol; its end ends the life (the session is over).
         self.t += live
@@ -329,9 +338,12 @@ class RatBody(Body):
         self.t = np.where(phase_over, 0, self.t)
         terminated = phase_over & (self.phase >= self.num_phases)
         self.finished |= terminated
-        nxt = self.situation()
+        nxt = self._compute_situation()
         block_start = (nxt["period"] == CUE) & (nxt["within"] == self.iti) & (nxt["trial"] % 2 == 0)
-        self.block_first = np.where(block_start, (u < 0.5).astype(np.int64), self.block_first)
+        if block_start.any():
+            self.block_first = np.where(block_start, (u < 0.5).astype(np.int64), self.block_first)
+            nxt = self._compute_situation()
+        self._situation = nxt
 
         info = {
             "steering": out,
