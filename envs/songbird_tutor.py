@@ -34,10 +34,6 @@ TRACE = 120  # performance errors kept for the rendered trace
 TUTOR_MOTOR_RANGE = 0.7
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def syrinx(motor: np.ndarray) -> np.ndarray:
     """(..., 4) motor commands in [-1, 1] -> (..., 4) acoustic features in perceptual units.
 
@@ -48,13 +44,16 @@ def syrinx(motor: np.ndarray) -> np.ndarray:
     filters them out; the expiratory pulse sets duration, high pressure
     empties the air sacs sooner. Outputs lie in (0, 1).
     """
-    p, k, g, e = np.moveaxis(np.asarray(motor, dtype=np.float64), -1, 0)
-    out = np.empty(np.shape(motor)[:-1] + (4,))
-    out[..., 0] = _sigmoid(2.4 * k + 0.8 * p + 0.6 * k * p)
-    out[..., 1] = _sigmoid(2.2 * e - 0.5 * p)
-    out[..., 2] = _sigmoid(2.5 * p - 2.0 * g + 0.5)
-    out[..., 3] = _sigmoid(3.0 * p - 1.2 * k * k + 1.0)
-    return out
+    m = np.asarray(motor, dtype=np.float64)
+    p, k, g, e = m[..., 0], m[..., 1], m[..., 2], m[..., 3]
+    # Elementwise, never a matrix product: BLAS rounding depends on the batch
+    # size, and body i must sound the same alone or in a batch of 1024.
+    drive = np.empty(m.shape)
+    drive[..., 0] = 2.4 * k + 0.8 * p + 0.6 * k * p
+    drive[..., 1] = 2.2 * e - 0.5 * p
+    drive[..., 2] = 2.5 * p - 2.0 * g + 0.5
+    drive[..., 3] = 3.0 * p - 1.2 * k * k + 1.0
+    return 1.0 / (1.0 + np.exp(-drive))
 
 
 class SongbirdBody(Body):
@@ -136,7 +135,7 @@ class SongbirdBody(Body):
         self.motor = np.zeros((b, NUM_MOTOR))
         self.bird_bout = np.full((b, s, 5), np.nan)  # the bird's latest rendition of each syllable, as heard
         self.bout_quality = np.zeros((b, s))
-        self.trace = np.zeros((b, TRACE))
+        self.trace = np.zeros((b, TRACE))  # a ring buffer, written at trace_len % TRACE
         self.trace_len = np.zeros(b, dtype=np.int64)
         self.threshold_hz = np.zeros(b)
         self.renditions = np.zeros(b, dtype=np.int64)
@@ -249,9 +248,8 @@ class SongbirdBody(Body):
             r = rows[singing]
             self.bird_bout[r, syllable[singing]] = heard[singing]
             self.bout_quality[r, syllable[singing]] = quality[singing]
-            self.trace[r] = np.roll(self.trace[r], -1, axis=1)
-            self.trace[r, -1] = error[singing]
-            self.trace_len[r] = np.minimum(self.trace_len[r] + 1, TRACE)
+            self.trace[r, self.trace_len[r] % TRACE] = error[singing]
+            self.trace_len[r] += 1
         self.renditions += singing
         self.distorted += hit
         # State gets its own copies: info's arrays must not change when a body is reset.
@@ -364,9 +362,9 @@ class SongbirdBody(Body):
         pg.draw.rect(surf, (250, 248, 244), pg.Rect(x0, top, 530, h))
         mid = top + h // 2
         pg.draw.line(surf, (170, 170, 170), (x0, mid), (x0 + 530, mid), 1)
-        n = int(self.trace_len[i])
+        n = min(int(self.trace_len[i]), TRACE)
         if n >= 2:
-            values = self.trace[i, TRACE - n :]
+            values = np.roll(self.trace[i], -int(self.trace_len[i]) % TRACE)[TRACE - n :]
             xs = x0 + np.arange(n) * (530.0 / (TRACE - 1))
             ys = mid - np.clip(values, -1.0, 1.0) * (h / 2 - 2)
             pg.draw.lines(surf, (190, 60, 50), False, [(float(a), float(c)) for a, c in zip(xs, ys)], 2)

@@ -262,9 +262,8 @@ class SongbirdSteering(Steering):
         """(bodies,) score of each body's heard syllable against its template; 0 where none is known."""
         rows = np.arange(heard.shape[0])
         template = self.template[rows, syllable]
-        known = ~np.isnan(template[:, 0])
-        q = similarity(heard, np.nan_to_num(template), self.width, self.weights, self.noise_weight)
-        return np.where(known, q, 0.0)
+        q = similarity(heard, template, self.width, self.weights, self.noise_weight)
+        return np.where(np.isnan(q), 0.0, q)  # an unknown (NaN) template syllable scores 0
 
     def evaluate(
         self,
