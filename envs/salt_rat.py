@@ -174,6 +174,12 @@ class RatBody(Body):
         self.phase_pull = np.where(self.phase_regime == HOLD, 0.0, self.sodium_rate)
         self.num_phases = len(phases)
         self.protocol_steps = int(self.phase_length.sum())
+        steps = np.arange(int(self.phase_length.max()) + 1)
+        self._within_of_t = steps % self.trial_len
+        self._trial_of_t = steps // self.trial_len
+        self._odd_of_t = self._trial_of_t % 2
+        w = np.arange(self.trial_len)
+        self._period_of_within = np.where(w < self.iti, ITI, np.where(w < self.iti + self.cue_steps, CUE, OUTCOME))
         self._allocate()
         self._set_spaces(
             spaces.Box(0.0, 1.0, (7,), np.float32),
@@ -235,15 +241,12 @@ class RatBody(Body):
         ph = np.minimum(self.phase, self.num_phases - 1)
         live = ~self.finished
         is_trial = self.phase_is_trial[ph] & live
-        within = self.t % self.trial_len
-        trial = np.where(is_trial, self.t // self.trial_len, -1)
-        period = np.where(
-            is_trial,
-            np.where(within < self.iti, ITI, np.where(within < self.iti + self.cue_steps, CUE, OUTCOME)),
-            NO_PERIOD,
-        )
-        cue = np.where(trial % 2 == 0, self.block_first, 1 - self.block_first)
-        cue = np.where((period == CUE) | (period == OUTCOME), cue, NO_CUE)
+        # Lookup tables indexed by the step within a phase replace integer division.
+        within = self._within_of_t[self.t]
+        trial = np.where(is_trial, self._trial_of_t[self.t], -1)
+        period = np.where(is_trial, self._period_of_within[within], NO_PERIOD)
+        cue = self.block_first ^ self._odd_of_t[self.t]
+        cue = np.where(period >= CUE, cue, NO_CUE)
         return {
             "phase": ph,
             "trial": trial,
@@ -282,7 +285,7 @@ class RatBody(Body):
         lever = period == CUE
 
         # Movement along the chamber; nibbling reaches the lever or spout only at the wall.
-        self.pos = np.clip(self.pos - (executed == APPROACH) + (executed == WITHDRAW), 0, BACK)
+        self.pos = np.minimum(np.maximum(self.pos - (executed == APPROACH) + (executed == WITHDRAW), 0), BACK)
         at_wall = (executed == NIBBLE) & (self.pos == 0)
         self.pressed |= at_wall & lever
         lick = at_wall & s["spout"]
@@ -300,7 +303,7 @@ class RatBody(Body):
         pull = np.where(live, self.phase_pull[ph], 0.0)
         self.sodium = self.sodium + pull * (self.phase_target[ph] - self.sodium)
         intero = self._interoception()
-        sodium_after = np.clip(self.sodium + self.sodium_per_unit * salt, 0.0, self.max_sodium)
+        sodium_after = np.minimum(self.sodium + self.sodium_per_unit * salt, self.max_sodium)
         out = self.steering.evaluate(
             {"sweet": sweet, "salt": salt},
             {"interoception": intero, "sodium_after": sodium_after, "position": self.pos},
@@ -308,7 +311,8 @@ class RatBody(Body):
             reflex_reason,
         )
         self.sodium = sodium_after
-        self.taste = np.stack([sweet, salt], axis=1)
+        self.taste[:, 0] = sweet
+        self.taste[:, 1] = salt
         self.last_action = executed
 
         # Records: the approach score of a cue, salt intake and latency to drink.
