@@ -1,0 +1,236 @@
+"""The benchmark: agents x bodies x seeds, learning curves, a results table and a report.
+
+Every job (one agent, one body, one seed) trains with periodic greedy
+evaluation and writes ``jobs/<agent>__<body>__<seed>.json`` atomically when it
+finishes, so an interrupted run loses nothing finished and a rerun with the
+same folder does only the jobs that are missing. Jobs run in parallel
+processes (``workers``). The agents that do not learn (``innate-only``,
+``random``) are evaluated once at birth and drawn as reference lines.
+Aggregation: per agent and body, the final greedy return over seeds as mean
+with a 95% bootstrap interval and the interquartile mean (IQM).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import traceback
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agents.experiments.base import save_figure, write_atomic
+
+REFERENCE_AGENTS = ("innate-only", "random")
+
+
+@dataclass(frozen=True)
+class Job:
+    agent: str
+    body: str  # env id
+    seed: int
+    steps: int
+    eval_every: int
+    eval_episodes: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.agent}__{self.body.split('/')[-1]}__{self.seed}"
+
+
+def job_path(out: Path, job: Job) -> Path:
+    return out / "jobs" / f"{job.key}.json"
+
+
+def load_job(path: Path) -> dict[str, Any] | None:
+    """A finished job's record, or None if it is missing or unreadable (then it is redone)."""
+    try:
+        rec = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return rec if isinstance(rec, dict) and rec.get("history") else None
+
+
+def run_job(job: Job, out: Path) -> dict[str, Any]:
+    """Train (or, for reference agents, evaluate at birth) and write the job's record."""
+    from agents.runner import build_agent, evaluate_agent, train_agent
+
+    import torch
+
+    torch.set_num_threads(1)  # parallel jobs each get one core
+    agent = build_agent(job.agent, job.body, seed=job.seed)
+    if job.agent in REFERENCE_AGENTS:
+        # Evaluated on the same held-out seeds as the learners' evaluations.
+        returns = evaluate_agent(agent, job.body, episodes=job.eval_episodes, seed=job.seed + 1_000_000)
+        history = [{"env_steps": s, "wall_seconds": 0.0, "mean_return": float(returns.mean())} for s in (0, job.steps)]
+    else:
+        history = train_agent(agent, job.body, total_steps=job.steps, seed=job.seed, eval_every=job.eval_every,
+                              eval_episodes=job.eval_episodes, progress=False)
+    record = {"job": asdict(job), "num_parameters": int(getattr(agent, "num_parameters", 0)), "history": history}
+    write_atomic(job_path(out, job), json.dumps(record, default=float))
+    return record
+
+
+def _run_job_safely(job: Job, out: Path) -> tuple[Job, str | None]:
+    try:
+        run_job(job, out)
+        return job, None
+    except Exception:  # a failing job is reported, the others go on
+        return job, traceback.format_exc()
+
+
+def run_jobs(jobs: Sequence[Job], out: Path, workers: int = 2, progress: bool = True) -> dict[str, str]:
+    """Run the jobs not already finished in ``out``; returns errors by job key."""
+    from tqdm.auto import tqdm
+
+    out.mkdir(parents=True, exist_ok=True)
+    todo = [j for j in jobs if load_job(job_path(out, j)) is None]
+    done = len(jobs) - len(todo)
+    errors: dict[str, str] = {}
+    bar = tqdm(total=len(jobs), initial=done, disable=not progress, unit="job", desc="benchmark")
+    try:
+        if workers <= 1:
+            for job in todo:
+                _, err = _run_job_safely(job, out)
+                if err:
+                    errors[job.key] = err
+                bar.update(1)
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(_run_job_safely, job, out) for job in todo]
+                for f in as_completed(futures):
+                    job, err = f.result()
+                    if err:
+                        errors[job.key] = err
+                    bar.update(1)
+                    bar.set_postfix(last=job.key)
+    finally:
+        bar.close()
+    return errors
+
+
+# --- statistics -------------------------------------------------------------------
+def bootstrap_ci(x: Sequence[float], n_boot: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """95% percentile-bootstrap interval of the mean."""
+    x = np.asarray(x, dtype=float)
+    if len(x) < 2:
+        return (float(x.mean()), float(x.mean())) if len(x) else (float("nan"), float("nan"))
+    rng = np.random.default_rng(seed)
+    means = x[rng.integers(0, len(x), size=(n_boot, len(x)))].mean(axis=1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+def iqm(x: Sequence[float]) -> float:
+    """Interquartile mean: the mean of the middle 50% (Agarwal et al. 2021)."""
+    x = np.sort(np.asarray(x, dtype=float))
+    n = len(x)
+    if n == 0:
+        return float("nan")
+    lo, hi = int(np.floor(0.25 * n)), int(np.ceil(0.75 * n))
+    return float(x[lo:hi].mean()) if hi > lo else float(x.mean())
+
+
+def aggregate(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per (body, agent): final greedy return over seeds, with intervals."""
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for r in records:
+        groups.setdefault((r["job"]["body"], r["job"]["agent"]), []).append(r)
+    rows = []
+    for (body, agent), recs in sorted(groups.items()):
+        finals = [r["history"][-1]["mean_return"] for r in recs]
+        births = [r["history"][0]["mean_return"] for r in recs]
+        lo, hi = bootstrap_ci(finals)
+        rows.append({
+            "body": body, "agent": agent, "seeds": len(recs),
+            "return_at_birth": float(np.mean(births)), "final_return": float(np.mean(finals)),
+            "ci95_low": lo, "ci95_high": hi, "iqm": iqm(finals),
+            "env_steps": int(recs[0]["history"][-1]["env_steps"]),
+            "train_seconds": float(np.mean([r["history"][-1]["wall_seconds"] for r in recs])),
+            "learned_parameters": int(recs[0].get("num_parameters", 0)),
+        })
+    return rows
+
+
+# --- outputs ----------------------------------------------------------------------
+def write_tables(rows: Sequence[Mapping[str, Any]], out: Path) -> tuple[Path, Path]:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return (write_atomic(out / "results.csv", buf.getvalue()),
+            write_atomic(out / "results.json", json.dumps(list(rows), indent=2)))
+
+
+def plot_curves(records: Sequence[Mapping[str, Any]], out: Path) -> list[str]:
+    """Per body: mean greedy return against env steps and against wall-clock seconds."""
+    import matplotlib.pyplot as plt
+
+    paths = []
+    bodies = sorted({r["job"]["body"] for r in records})
+    for body in bodies:
+        fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+        agents = sorted({r["job"]["agent"] for r in records if r["job"]["body"] == body})
+        for i, agent in enumerate(agents):
+            recs = [r for r in records if r["job"]["body"] == body and r["job"]["agent"] == agent]
+            color = plt.cm.tab10(i % 10)
+            for ax, xkey in zip(axes, ("env_steps", "wall_seconds")):
+                if agent in REFERENCE_AGENTS:
+                    level = np.mean([r["history"][0]["mean_return"] for r in recs])
+                    ax.axhline(level, ls="--", color=color, label=f"{agent} (at birth)")
+                    continue
+                n = min(len(r["history"]) for r in recs)
+                xs = np.mean([[h[xkey] for h in r["history"][:n]] for r in recs], axis=0)
+                ys = np.array([[h["mean_return"] for h in r["history"][:n]] for r in recs])
+                ax.plot(xs, ys.mean(axis=0), color=color, label=agent)
+                if len(recs) > 1:
+                    ax.fill_between(xs, ys.min(axis=0), ys.max(axis=0), color=color, alpha=0.15)
+        axes[0].set_xlabel("environment steps")
+        axes[1].set_xlabel("training wall-clock seconds")
+        axes[0].set_ylabel("greedy return (mean over seeds)")
+        axes[1].legend(fontsize=8, loc="best")
+        fig.suptitle(body)
+        paths.append(save_figure(fig, out, f"curves_{body.split('/')[-1]}"))
+    return paths
+
+
+def write_report(rows: Sequence[Mapping[str, Any]], figures: Sequence[str], out: Path,
+                 errors: Mapping[str, str], extra: str = "") -> Path:
+    lines = ["# brainlike-gym benchmark", "",
+             "Final greedy return per agent and body (mean over seeds, 95% bootstrap interval, IQM). "
+             "`innate-only` (reflexes, no learning) and `random` (chance) are measured at birth.", "",
+             "| body | agent | seeds | return at birth | final return | 95% CI | IQM | env steps | train s | learned params |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['body'].split('/')[-1]} | {r['agent']} | {r['seeds']} | {r['return_at_birth']:.3f} | "
+                     f"{r['final_return']:.3f} | [{r['ci95_low']:.3f}, {r['ci95_high']:.3f}] | {r['iqm']:.3f} | "
+                     f"{r['env_steps']:,} | {r['train_seconds']:.1f} | {r['learned_parameters']:,} |")
+    lines += ["", "## Learning curves", ""]
+    lines += [f"![{Path(f).stem}]({Path(f).name})" for f in figures]
+    if errors:
+        lines += ["", "## Jobs that failed", ""] + [f"- `{k}`: {v.strip().splitlines()[-1]}" for k, v in errors.items()]
+    if extra:
+        lines += ["", extra]
+    return write_atomic(out / "report.md", "\n".join(lines) + "\n")
+
+
+def finish(out: Path, jobs: Sequence[Job], errors: Mapping[str, str], extra: str = "") -> dict[str, Any]:
+    """Aggregate every finished job in ``out`` into tables, plots and the report."""
+    records = [r for j in jobs if (r := load_job(job_path(out, j))) is not None]
+    if not records:
+        raise RuntimeError(f"no finished jobs in {out}; errors: {list(errors)}")
+    rows = aggregate(records)
+    csv_path, json_path = write_tables(rows, out)
+    figures = plot_curves(records, out)
+    report = write_report(rows, figures, out, errors, extra)
+    return {"rows": rows, "csv": csv_path, "json": json_path, "figures": figures, "report": report}
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))

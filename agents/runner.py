@@ -1,0 +1,116 @@
+"""One entry point for every agent, numpy or SB3: build, train, evaluate, save, load.
+
+The scripts, the benchmark and the experiments go through here, so a PPO
+baseline and a pattern-separation learner are driven the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+import envs  # noqa: F401  (registers the bodies)
+from agents.base import Agent
+from agents.baselines import ALGORITHMS, SB3Agent
+from agents.hyperparams import SB3_HYPERPARAMS
+from agents.registry import AGENTS, make_agent
+from agents.training import History, evaluate, train
+
+AnyAgent = Agent | SB3Agent
+
+
+def agent_names() -> list[str]:
+    """Every name the entry points accept: the numpy agents, then the SB3 baselines."""
+    return list(AGENTS) + list(ALGORITHMS)
+
+
+def check_agent_body(name: str, env_id: str) -> None:
+    """Raise a clear ValueError if ``name`` is unknown, ``env_id`` is not a body, or the pair does not fit."""
+    if env_id not in envs.ENV_IDS:
+        raise ValueError(f"unknown body {env_id!r}; known: {list(envs.ENV_IDS)}")
+    if name in ALGORITHMS:
+        if algo_bodies(name) and env_id not in algo_bodies(name):
+            raise ValueError(f"{name} is not a baseline for {env_id}; it runs on {algo_bodies(name)}")
+        return
+    if name not in AGENTS:
+        raise ValueError(f"unknown agent {name!r}; known: {agent_names()}")
+
+
+def algo_bodies(algo: str) -> list[str]:
+    return [body for body, algos in SB3_HYPERPARAMS.items() if algo in algos]
+
+
+def fits(name: str, env_id: str) -> bool:
+    """Whether agent ``name`` can run on body ``env_id`` (action space, required steering channel)."""
+    try:
+        check_agent_body(name, env_id)
+    except ValueError:
+        return False
+    if name in ALGORITHMS:
+        return True
+    env = gym.make(env_id)
+    try:
+        make_agent(name, env, seed=0)
+    except (TypeError, ValueError, NotImplementedError):
+        return False
+    finally:
+        env.close()
+    return True
+
+
+def build_agent(name: str, env_id: str, seed: int = 0, env_kwargs: Mapping[str, Any] | None = None,
+                **overrides: Any) -> AnyAgent:
+    check_agent_body(name, env_id)
+    if name in ALGORITHMS:
+        return SB3Agent(name, env_id, seed=seed, env_kwargs=env_kwargs, **overrides)
+    env = gym.make(env_id, **dict(env_kwargs or {}))
+    try:
+        return make_agent(name, env, seed=seed, **overrides)
+    finally:
+        env.close()
+
+
+def train_agent(agent: AnyAgent, env_id: str, total_steps: int, seed: int = 0, num_envs: int | None = None,
+                eval_every: int | None = None, eval_episodes: int = 32, progress: bool = True,
+                env_kwargs: Mapping[str, Any] | None = None,
+                callback: Callable[[dict[str, Any]], None] | None = None) -> History:
+    """Train any agent; the history rows are the same for numpy agents and SB3 baselines."""
+    if isinstance(agent, SB3Agent):
+        return agent.train(total_steps, eval_every=eval_every, eval_episodes=eval_episodes, progress=progress,
+                           callback=callback)
+    return train(agent, env_id, total_steps, num_envs=num_envs or default_num_envs(agent), seed=seed,
+                 eval_every=eval_every, eval_episodes=eval_episodes, progress=progress, env_kwargs=env_kwargs,
+                 callback=callback)
+
+
+def default_num_envs(agent: Agent) -> int:
+    return int(agent.config.get("num_envs", 64)) if hasattr(agent, "config") else 64
+
+
+def evaluate_agent(agent: AnyAgent, env_id: str, episodes: int = 32, seed: int = 0,
+                   env_kwargs: Mapping[str, Any] | None = None) -> np.ndarray:
+    return evaluate(agent, env_id, episodes=episodes, seed=seed, env_kwargs=env_kwargs)  # type: ignore[arg-type]
+
+
+def save_agent(agent: AnyAgent, path: str | Path) -> list[Path]:
+    return list(agent.save(path))
+
+
+def load_agent(path: str | Path) -> AnyAgent:
+    """Load a numpy agent (``.npz`` + ``.json``) or an SB3 baseline (``.zip`` + ``.json``)."""
+    base = Path(path).with_suffix("") if Path(path).suffix in (".npz", ".json", ".zip") else Path(path)
+    js = base.with_suffix(".json")
+    if not js.exists():
+        raise FileNotFoundError(f"no saved agent at {base} (expected {js})")
+    try:
+        kind = json.loads(js.read_text()).get("kind")
+    except ValueError as e:
+        raise ValueError(f"{js} is not a saved agent: {e}") from None
+    if kind == "sb3":
+        return SB3Agent.load(base)
+    return Agent.load(base)
