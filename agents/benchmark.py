@@ -234,3 +234,27 @@ def finish(out: Path, jobs: Sequence[Job], errors: Mapping[str, str], extra: str
 
 def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
+
+
+#: Env steps per job and body: the same for every agent on a body, so curves compare on steps.
+DEFAULT_STEPS: dict[str, int] = {
+    "brainlike/ForagingMouse-v0": 100_000,
+    "brainlike/SaltRat-v0": 40_000,
+    "brainlike/SongbirdTutor-v0": 20_000,
+}
+
+
+def make_jobs(agents: Sequence[str], bodies: Sequence[str], seeds: Sequence[int], steps: int | None = None,
+              evals: int = 8, eval_episodes: int = 32) -> list[Job]:
+    """Every (agent, body, seed) that fits; agents that cannot run on a body are left out."""
+    from agents.runner import fits
+
+    jobs = []
+    for body in bodies:
+        n = steps or DEFAULT_STEPS.get(body, 50_000)
+        for agent in agents:
+            if not fits(agent, body):
+                continue
+            for seed in seeds:
+                jobs.append(Job(agent, body, int(seed), n, max(1, n // evals), eval_episodes))
+    return jobs

@@ -287,6 +287,14 @@ class RewardLesion(Steering):
         self.intact.reflexes_enabled = self.reflexes_enabled
         return self.intact.reflex(senses, proposed)
 
+    @property  # type: ignore[override]
+    def signal_names(self) -> tuple[str, ...]:
+        return self.intact.signal_names
+
+    def evaluate_prediction(self, predicted: Mapping[str, np.ndarray], interoception: np.ndarray) -> np.ndarray:
+        # Only the reward pathway to the learner is cut; evaluating predictions is a different channel.
+        return self.intact.evaluate_prediction(predicted, interoception)
+
     def evaluate(self, events: Senses, body: Senses, reflex_action: np.ndarray, reflex_reason: np.ndarray) -> SteeringOutput:
         out = self.intact.evaluate(events, body, reflex_action, reflex_reason)
         zero = np.zeros_like(out.reward)

@@ -69,12 +69,14 @@ def run_first_looms(num_mice: int, seed: int, policy_for: Callable[[gym.vector.V
     base_start = 20  # a loom-free window of the same length, early in life
     loom_steps = body.loom_steps
     alive = np.ones(n, dtype=bool)
+    valid = np.ones(n, dtype=bool)  # False on the reset step that follows a life's end
     for t in range(max_steps):
         looms_before = body.stats["looms"].copy()
         actions = policy(obs)
         next_obs, rewards, term, trunc, info = env.step(actions)
         if learn is not None:
-            learn(obs, actions, rewards, next_obs, term, trunc, info)
+            learn(obs, actions, rewards, next_obs, term, trunc, info, valid)
+        valid = ~(term | trunc)
         obs = next_obs
         executed = info["executed_action"]
         new = alive & ~over & (onset < 0) & (body.stats["looms"] > looms_before)
@@ -170,8 +172,9 @@ def one_life(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
         holder["agent"] = agent = make_agent("pattern-separation", env, seed=seed)
         return lambda obs: agent.act(obs, explore=True)
 
-    def learn(obs: Any, actions: np.ndarray, rewards: np.ndarray, next_obs: Any, term: np.ndarray, trunc: np.ndarray, info: Any) -> None:
-        holder["agent"].learn(obs, actions, rewards, next_obs, term, trunc, info)
+    def learn(obs: Any, actions: np.ndarray, rewards: np.ndarray, next_obs: Any, term: np.ndarray,
+              trunc: np.ndarray, info: Any, valid: np.ndarray) -> None:
+        holder["agent"].learn(obs, actions, rewards, next_obs, term, trunc, info, valid=valid)
 
     learner = run_first_looms(n, seed, learner_policy, learn=learn, reflexes=False, **kwargs)
     s_innate, s_chance, s_learner = (r.rate(r.survived) for r in (innate, chance, learner))

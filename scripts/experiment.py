@@ -1,0 +1,53 @@
+"""Run published-result analogues by name and judge them against SCIENCE.md's criteria.
+
+    python scripts/experiment.py first-loom one-life --budget full
+    python scripts/experiment.py all --budget small --out runs/experiments
+
+Each experiment prints a table of measured metrics against its criteria with
+PASS/FAIL, and writes ``<name>.json`` (numbers), ``<name>.md`` (the table) and
+``<name>.png`` (its figure) into ``--out``. The verdict that counts is the one
+at ``--budget full``; ``small`` is a quick smoke run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from agents.experiments import BUDGETS, EXPERIMENTS, get_experiment, write_result
+from scripts_common import check_output_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="+", help=f"experiments to run, or 'all' ({', '.join(EXPERIMENTS)})")
+    parser.add_argument("--budget", choices=BUDGETS, default="full", help="full (the verdict) or small (smoke)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="runs/experiments", help="output folder (default runs/experiments)")
+    parser.add_argument("--strict", action="store_true", help="exit with status 1 if any experiment FAILs")
+    args = parser.parse_args(argv)
+    names = list(EXPERIMENTS) if args.names == ["all"] else args.names
+    for name in names:
+        try:
+            get_experiment(name)
+        except ValueError as e:
+            parser.error(str(e))
+    out = check_output_dir(parser, args.out)
+
+    failed = []
+    for name in names:
+        exp = get_experiment(name)
+        print(f"\n== {name}: {exp.summary}\n   {exp.paper} ({exp.link})", flush=True)
+        result = exp.run(args.budget, args.seed, out)
+        js, md = write_result(result, out)
+        print(result.table())
+        print(f"   numbers: {js}   table: {md}   figure: {result.figure}")
+        if not result.passed:
+            failed.append(name)
+    print(f"\n{len(names) - len(failed)} of {len(names)} experiments PASS" + (f"; FAIL: {', '.join(failed)}" if failed else ""))
+    return 1 if (failed and args.strict) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
