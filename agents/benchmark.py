@@ -70,7 +70,12 @@ def run_job(job: Job, out: Path) -> dict[str, Any]:
     else:
         history = train_agent(agent, job.body, total_steps=job.steps, seed=job.seed, eval_every=job.eval_every,
                               eval_episodes=job.eval_episodes, progress=False)
-    record = {"job": asdict(job), "num_parameters": int(getattr(agent, "num_parameters", 0)), "history": history}
+    # The model first, then the record: a record on disk means everything of the job is there.
+    from agents.runner import save_agent
+
+    model = [str(p) for p in save_agent(agent, out / "models" / job.key)]
+    record = {"job": asdict(job), "num_parameters": int(getattr(agent, "num_parameters", 0)), "history": history,
+              "model": model}
     write_atomic(job_path(out, job), json.dumps(record, default=float))
     return record
 

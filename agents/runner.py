@@ -114,3 +114,38 @@ def load_agent(path: str | Path) -> AnyAgent:
     if kind == "sb3":
         return SB3Agent.load(base)
     return Agent.load(base)
+
+
+def record_episode(agent: AnyAgent, env_id: str, out: str | Path, seed: int = 0, max_steps: int = 300,
+                   explore: bool = False, env_kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Play one life of ``agent`` on ``env_id`` and write it as a GIF or MP4 (plus WAVs for a songbird).
+
+    The agent acts on a batch of one, exactly as in training and evaluation.
+    Returns the paths written, the return and the body's summary of the life.
+    """
+    from envs.recording import write_gif, write_mp4
+
+    out = Path(out)
+    env = gym.make(env_id, render_mode="rgb_array", **dict(env_kwargs or {}))
+    agent.bind(env)
+    agent.reset_state()
+    obs, _ = env.reset(seed=seed)
+    frames = [env.render()]
+    total = 0.0
+    for _ in range(max_steps):
+        batch = {k: v[None] for k, v in obs.items()} if isinstance(obs, dict) else obs[None]
+        action = agent.act(batch, explore=explore)[0]
+        obs, reward, term, trunc, _ = env.step(action)
+        total += float(reward)
+        frames.append(env.render())
+        if term or trunc:
+            break
+    fps = env.metadata.get("render_fps", 8)
+    video = write_gif(frames, out, fps) if out.suffix == ".gif" else write_mp4(frames, out, fps)
+    result: dict[str, Any] = {"video": video, "frames": len(frames), "return": total, "summary": env.unwrapped.summary()}
+    if hasattr(env.unwrapped, "write_song"):
+        stem = out.with_suffix("")
+        result["tutor_wav"] = env.unwrapped.write_song(f"{stem}_tutor.wav", who="tutor")
+        result["bird_wav"] = env.unwrapped.write_song(f"{stem}_bird.wav", who="bird")
+    env.close()
+    return result

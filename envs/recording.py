@@ -21,3 +21,19 @@ def write_gif(frames: Sequence[np.ndarray], path: str | Path, fps: int = 8) -> P
     images[0].save(tmp, save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0, optimize=False)
     tmp.replace(path)  # atomic: an interrupted run never leaves half a GIF
     return path
+
+
+def write_mp4(frames: Sequence[np.ndarray], path: str | Path, fps: int = 8) -> Path:
+    """Write frames as an MP4 (through moviepy, as Gymnasium's RecordVideo does)."""
+    from moviepy import ImageSequenceClip
+
+    if len(frames) == 0:
+        raise ValueError("write_mp4 needs at least one frame")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp.mp4")
+    clip = ImageSequenceClip([np.asarray(f, dtype=np.uint8) for f in frames], fps=fps)
+    clip.write_videofile(str(tmp), logger=None)
+    clip.close()
+    tmp.replace(path)
+    return path

@@ -21,11 +21,7 @@ import time
 import envs
 from agents.benchmark import DEFAULT_STEPS, default_workers, finish, make_jobs, run_jobs
 from agents.runner import agent_names
-from scripts_common import check_output_dir, check_positive
-
-
-def body_id(name: str) -> str:
-    return name if name.startswith("brainlike/") else f"brainlike/{name.removesuffix('-v0')}-v0"
+from scripts_common import body_id, check_output_dir, check_positive
 
 
 def main(argv: list[str] | None = None) -> int:

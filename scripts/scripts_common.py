@@ -23,3 +23,26 @@ def check_positive(parser: argparse.ArgumentParser, name: str, value: int) -> in
     if value < 1:
         parser.error(f"{name} must be a positive integer, got {value}")
     return value
+
+
+def body_id(name: str) -> str:
+    """``ForagingMouse`` or ``brainlike/ForagingMouse-v0`` -> the registered id."""
+    return name if name.startswith("brainlike/") else f"brainlike/{name.removesuffix('-v0')}-v0"
+
+
+def check_body(parser: argparse.ArgumentParser, name: str) -> str:
+    import envs
+
+    env_id = body_id(name)
+    if env_id not in envs.ENV_IDS:
+        parser.error(f"unknown body {name!r}; known: {[i.split('/')[-1] for i in envs.ENV_IDS]}")
+    return env_id
+
+
+def check_agent(parser: argparse.ArgumentParser, name: str, env_id: str) -> None:
+    from agents.runner import check_agent_body
+
+    try:
+        check_agent_body(name, env_id)
+    except ValueError as e:
+        parser.error(str(e))
