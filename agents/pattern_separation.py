@@ -103,11 +103,20 @@ class SparseTraces:
 
 
 def scatter_add(weights: np.ndarray, ids: np.ndarray, values: np.ndarray) -> None:
-    """weights[ids] += values, accumulating repeated ids (several bodies share a unit)."""
+    """weights[ids] += values, accumulating repeated ids (several bodies share a unit).
+
+    ``np.add.at`` on a flat 1-D view touches only the listed entries, so the
+    cost follows the number of active units, not the layer width (measured
+    faster here than a weighted ``np.bincount``).
+    """
     cols = weights.shape[1]
     flat = (ids[:, None] * cols + np.arange(cols)).ravel()
-    # np.add.at on a 1-D view touches only the listed entries: cost ~ active units.
-    np.add.at(weights.reshape(-1), flat, values.ravel())
+    np.add.at(weights.reshape(-1), flat, values.ravel().astype(weights.dtype, copy=False))
+
+
+def unit_counts(ids: np.ndarray, num_units: int) -> np.ndarray:
+    """How many (body, step) entries in ``ids`` touch each unit."""
+    return np.bincount(ids, minlength=num_units).astype(np.float32)
 
 
 def expansion_input(agent: Agent, obs: Any, inputs: tuple[str, ...] | None, population_code: dict[str, int], gain: float) -> np.ndarray:
@@ -370,8 +379,7 @@ class PatternSeparationAgent(Agent):
         # The batch is many animals sharing one brain for speed. A synapse eligible in
         # several of them takes the *mean* of their changes, not the sum, so its step
         # does not grow with the number of bodies (a normalised minibatch, per synapse).
-        counts = np.zeros(self.expansion.num_units, dtype=np.float32)
-        np.add.at(counts, unit_ids, 1.0)
+        counts = unit_counts(unit_ids, self.expansion.num_units)
         values = values / counts[unit_ids][:, None]
         scatter_add(self.actor, unit_ids, values[:, :-1])
         scatter_add(self.critic, unit_ids, values[:, -1:])

@@ -10,7 +10,7 @@ import numpy as np
 from gymnasium import spaces
 
 from agents.base import Agent, env_steering
-from agents.pattern_separation import KenyonExpansion, expansion_input, scatter_add
+from agents.pattern_separation import KenyonExpansion, expansion_input, scatter_add, unit_counts
 
 
 class ThoughtAssessorAgent(Agent):
@@ -219,8 +219,7 @@ class ThoughtAssessorAgent(Agent):
         k = ids.shape[1]
         unit_ids = ids.reshape(-1)
         # Mean over the bodies sharing a synapse this step (see PatternSeparationAgent).
-        counts = np.zeros(self.expansion.num_units, dtype=np.float32)
-        np.add.at(counts, unit_ids, 1.0)
+        counts = unit_counts(unit_ids, self.expansion.num_units)
         values = np.repeat(delta, k, axis=0) / counts[unit_ids][:, None]
         scatter_add(self.predictors, unit_ids, values)
         return {"prediction_error": float(np.abs(err_situation[valid]).mean()) if valid.any() else 0.0}
