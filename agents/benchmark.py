@@ -28,6 +28,14 @@ from agents.experiments.base import save_figure, write_atomic
 REFERENCE_AGENTS = ("innate-only", "random")
 
 
+#: Body arguments the benchmark uses, where a body's default is an experiment rather
+#: than a learning task (SaltRat's default Dead Sea salt protocol delivers whatever
+#: the rat does, so no policy can earn more than another there).
+BENCHMARK_ENV_KWARGS: dict[str, dict[str, Any]] = {
+    "brainlike/SaltRat-v0": {"protocol": "instrumental"},
+}
+
+
 @dataclass(frozen=True)
 class Job:
     agent: str
@@ -36,6 +44,10 @@ class Job:
     steps: int
     eval_every: int
     eval_episodes: int
+
+    @property
+    def env_kwargs(self) -> dict[str, Any]:
+        return dict(BENCHMARK_ENV_KWARGS.get(self.body, {}))
 
     @property
     def key(self) -> str:
@@ -62,19 +74,20 @@ def run_job(job: Job, out: Path) -> dict[str, Any]:
     import torch
 
     torch.set_num_threads(1)  # parallel jobs each get one core
-    agent = build_agent(job.agent, job.body, seed=job.seed)
+    kwargs = job.env_kwargs
+    agent = build_agent(job.agent, job.body, seed=job.seed, env_kwargs=kwargs)
     if job.agent in REFERENCE_AGENTS:
         # Evaluated on the same held-out seeds as the learners' evaluations.
-        returns = evaluate_agent(agent, job.body, episodes=job.eval_episodes, seed=job.seed + 1_000_000)
+        returns = evaluate_agent(agent, job.body, episodes=job.eval_episodes, seed=job.seed + 1_000_000, env_kwargs=kwargs)
         history = [{"env_steps": s, "wall_seconds": 0.0, "mean_return": float(returns.mean())} for s in (0, job.steps)]
     else:
         history = train_agent(agent, job.body, total_steps=job.steps, seed=job.seed, eval_every=job.eval_every,
-                              eval_episodes=job.eval_episodes, progress=False)
+                              eval_episodes=job.eval_episodes, progress=False, env_kwargs=kwargs)
     # The model first, then the record: a record on disk means everything of the job is there.
     from agents.runner import save_agent
 
     model = [str(p) for p in save_agent(agent, out / "models" / job.key)]
-    record = {"job": asdict(job), "num_parameters": int(getattr(agent, "num_parameters", 0)), "history": history,
+    record = {"job": asdict(job), "env_kwargs": kwargs, "num_parameters": int(getattr(agent, "num_parameters", 0)), "history": history,
               "model": model}
     write_atomic(job_path(out, job), json.dumps(record, default=float))
     return record

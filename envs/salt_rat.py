@@ -57,6 +57,15 @@ PRESETS: dict[str, tuple[dict[str, Any], ...]] = {
         {"name": "replete", "kind": "replete", "steps": 30},
         {"name": "test_replete", "kind": "extinction", "trials": 6},
     ),
+    # An instrumental version for learners and benchmarks: pressing delivers, so what
+    # the rat does matters; the sodium state changes twice, so the best lever changes.
+    "instrumental": (
+        {"name": "train_replete", "kind": "train", "trials": 20},
+        {"name": "deplete", "kind": "deplete", "steps": 30},
+        {"name": "train_depleted", "kind": "train", "trials": 12, "sodium": "hold"},
+        {"name": "replete", "kind": "replete", "steps": 30},
+        {"name": "train_replete_again", "kind": "train", "trials": 12},
+    ),
     # Sakai et al. 1987: three spaced depletions, each followed by free access to salt.
     "sensitization": tuple(
         phase
@@ -481,6 +490,10 @@ class SaltRatEnv(BodyEnv):
       ``deplete`` (30 steps; the first depletion of the rat's life) ->
       ``test_depleted`` (extinction, 6 trials) -> ``replete`` (30 steps) ->
       ``test_replete`` (extinction, 6 trials): 522 steps.
+    - ``"instrumental"`` (for learners and the benchmark): ``train_replete``
+      (pressing delivers, 20 trials) -> ``deplete`` (30 steps) ->
+      ``train_depleted`` (12 trials, sodium held) -> ``replete`` (30 steps) ->
+      ``train_replete_again`` (12 trials): 544 steps.
     - ``"sensitization"``: three times ``deplete_k`` (30 steps) ->
       ``salt_access_k`` (free access, 60 steps) -> ``replete_k`` (40 steps):
       390 steps.
@@ -529,7 +542,7 @@ class SaltRatEnv(BodyEnv):
     ``steering`` (a ``Steering``; default ``RatSteering()``; e.g.
     ``RatSteering(kappa_form="multiplicative")``, ``RatSteering(strain="full")``),
     ``reflexes`` (no effect: the rat has none), ``observation_mode``
-    ("dict" | "flat"), ``protocol`` ("dead_sea_salt" | "sensitization" | a list
+    ("dict" | "flat"), ``protocol`` ("dead_sea_salt" | "instrumental" | "sensitization" | a list
     of phase dicts ``{"name": str, "kind": one of pavlovian, train, extinction,
     free_access, deplete, replete, home, "trials": n (lever kinds) or "steps":
     n (the others), "sodium": normal | deplete | hold (optional)}``),

@@ -1,51 +1,177 @@
-"""The main job (``make demo``): a newborn mouse, reflexes on, no learning.
+"""The main job (``make demo``): innate versus learned, side by side, on every bundled body.
 
-Renders one life of ForagingMouse-v0 to a GIF and prints what the Steering
-Subsystem did: food eaten, looms seen, flights and freezes, escapes, captures.
+1. A quick benchmark: every agent that fits each body (the learning-from-scratch
+   agents, the SB3 baselines, innate-only and random), 2 seeds, small budgets.
+2. The published-result experiments of SCIENCE.md, each with its PASS/FAIL table.
+3. Episode GIFs of each body at birth and after learning, and the songbird's
+   WAVs: the tutor, the bird at birth, the bird after learning.
+4. ``REPORT.md`` tying it together.
+
+Everything goes into ``--out`` (default ``runs/main``). Rerunning with the same
+folder resumes: finished benchmark jobs and experiments are not redone.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
-import gymnasium as gym
-import numpy as np
+from scripts_common import check_output_dir
 
-import envs  # noqa: F401  (registers the bodies)
-from envs.recording import write_gif
-from steering.mouse import STAY
+#: Env steps per benchmark job in the quick run (the full benchmark uses agents.benchmark.DEFAULT_STEPS).
+QUICK_STEPS = {
+    "brainlike/ForagingMouse-v0": 60_000,
+    "brainlike/SaltRat-v0": 20_000,
+    "brainlike/SongbirdTutor-v0": 8_000,
+}
+#: The experiments of the main job and the budget each runs at here.
+EXPERIMENT_BUDGETS = {
+    "first-loom": "full",
+    "one-life": "full",
+    "dead-sea-salt": "full",
+    "sensitization": "full",
+    "tutor-learning": "small",
+    "performance-error": "full",
+    "pitch-shift": "small",
+}
+#: The learner whose trained model is filmed for each body.
+SHOWCASE = {
+    "brainlike/ForagingMouse-v0": "pattern-separation",
+    "brainlike/SaltRat-v0": "thought-assessor",
+    "brainlike/SongbirdTutor-v0": "node-perturbation",
+}
 
 
-def main() -> None:
+def stage(title: str) -> None:
+    print(f"\n=== {title} ===", flush=True)
+
+
+def run_benchmark(out: Path, seeds: int, workers: int, scale: float) -> dict[str, Any]:
+    from agents.benchmark import finish, make_jobs, run_jobs
+    from agents.runner import agent_names
+
+    jobs = []
+    for body, steps in QUICK_STEPS.items():
+        jobs += make_jobs(agent_names(), [body], range(seeds), max(1000, int(steps * scale)), evals=6, eval_episodes=24)
+    print(f"{len(jobs)} jobs in {out} ({workers} workers); finished jobs are kept if interrupted", flush=True)
+    errors = run_jobs(jobs, out, workers=workers)
+    for key, err in errors.items():
+        print(f"job {key} failed: {err.strip().splitlines()[-1]}", file=sys.stderr)
+    return finish(out, jobs, errors)
+
+
+def run_experiments(out: Path, seed: int, small_only: bool) -> list[dict[str, Any]]:
+    from agents.experiments import EXPERIMENTS, write_result
+
+    results = []
+    for name, budget in EXPERIMENT_BUDGETS.items():
+        if name not in EXPERIMENTS:
+            print(f"{name}: not available in this build", flush=True)
+            continue
+        budget = "small" if small_only else budget
+        done = out / f"{name}.json"
+        if done.exists():
+            rec = json.loads(done.read_text())
+            if rec.get("budget") == budget and rec.get("seed") == seed:
+                print(f"{name}: already done ({'PASS' if rec['passed'] else 'FAIL'})", flush=True)
+                results.append(rec)
+                continue
+        t = time.perf_counter()
+        result = EXPERIMENTS[name].run(budget, seed, out)
+        write_result(result, out)
+        print(f"{result.table()}\n({time.perf_counter() - t:.0f} s)", flush=True)
+        results.append(result.to_json())
+    return results
+
+
+def record_episodes(out: Path, bench: Path, seed: int) -> list[dict[str, Any]]:
+    from agents.benchmark import BENCHMARK_ENV_KWARGS
+    from agents.runner import build_agent, load_agent, record_episode
+
+    made = []
+    for body, learner in SHOWCASE.items():
+        name = body.split("/")[-1].removesuffix("-v0")
+        kwargs = BENCHMARK_ENV_KWARGS.get(body, {})
+        # At birth: the learner's own random initial weights (for the mouse, its reflexes act too).
+        newborn = build_agent(learner, body, seed=seed, env_kwargs=kwargs)
+        r = record_episode(newborn, body, out / f"{name}_at_birth.gif", seed=seed, max_steps=200, explore=True,
+                           env_kwargs=kwargs)
+        made.append({"body": body, "who": "at birth", **r})
+        model = bench / "models" / f"{learner}__{name}-v0__0"
+        if model.with_suffix(".json").exists():
+            trained = load_agent(model)
+            r = record_episode(trained, body, out / f"{name}_after_learning.gif", seed=seed, max_steps=200,
+                               env_kwargs=kwargs)
+            made.append({"body": body, "who": f"{learner} after learning", **r})
+    return made
+
+
+def write_report(out: Path, bench: dict[str, Any], experiments: list[dict[str, Any]], episodes: list[dict[str, Any]],
+                 minutes: float) -> Path:
+    from agents.experiments.base import write_atomic
+    from steering import MouseSteering, RatSteering, SongbirdSteering
+
+    lines = ["# brainlike-gym: innate versus learned", "",
+             f"Made by `make demo` in {minutes:.1f} minutes.", "",
+             "## Steering (innate) versus learner (learned from scratch)", "",
+             "| body | steering subsystem | adjustable innate parameters |", "|---|---|---|"]
+    for body, s in (("ForagingMouse", MouseSteering()), ("SaltRat", RatSteering()), ("SongbirdTutor", SongbirdSteering())):
+        lines.append(f"| {body} | {type(s).__name__} | {s.num_adjustable_parameters} |")
+    lines += ["", "Learned parameters of each agent are in the benchmark table (last column).", "",
+              "## Benchmark (quick)", "", f"Full report: [benchmark/report.md](benchmark/report.md)", "",
+              "| body | agent | return at birth | final return | 95% CI | learned params |", "|---|---|---|---|---|---|"]
+    for r in bench["rows"]:
+        lines.append(f"| {r['body'].split('/')[-1]} | {r['agent']} | {r['return_at_birth']:.3f} | {r['final_return']:.3f} | "
+                     f"[{r['ci95_low']:.3f}, {r['ci95_high']:.3f}] | {r['learned_parameters']:,} |")
+    lines += [""] + [f"![curves](benchmark/{Path(f).name})" for f in bench["figures"]]
+    lines += ["", "## Experiments", "", "| experiment | budget | verdict | table |", "|---|---|---|---|"]
+    for e in experiments:
+        lines.append(f"| {e['name']} | {e['budget']} | {'PASS' if e['passed'] else 'FAIL'} | [experiments/{e['name']}.md](experiments/{e['name']}.md) |")
+    lines += ["", "## Episodes", ""]
+    for ep in episodes:
+        rel = Path(ep["video"]).relative_to(out)
+        lines.append(f"- {ep['body'].split('/')[-1]}, {ep['who']}: [{rel}]({rel})"
+                     + (f", songs: [{Path(ep['tutor_wav']).relative_to(out)}]({Path(ep['tutor_wav']).relative_to(out)}) (tutor), "
+                        f"[{Path(ep['bird_wav']).relative_to(out)}]({Path(ep['bird_wav']).relative_to(out)}) (bird)" if "bird_wav" in ep else ""))
+    return write_atomic(out / "REPORT.md", "\n".join(lines) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default="runs/demo", help="output folder (default: runs/demo)")
+    parser.add_argument("--out", default="runs/main", help="output folder (default runs/main)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--steps", type=int, default=300)
-    args = parser.parse_args()
+    parser.add_argument("--seeds", type=int, default=2, help="benchmark seeds (default 2)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply the benchmark budgets (e.g. 0.05 for a smoke run)")
+    parser.add_argument("--small", action="store_true", help="every experiment at its small budget (a smoke run)")
+    args = parser.parse_args(argv)
+    if args.seeds < 1 or args.workers < 1 or args.scale <= 0:
+        parser.error(f"--seeds and --workers must be >= 1 and --scale > 0, got {args.seeds}, {args.workers}, {args.scale}")
+    out = check_output_dir(parser, args.out)
+    t0 = time.perf_counter()
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    env = gym.make("brainlike/ForagingMouse-v0", render_mode="rgb_array", predator_rate=0.03)
-    env.reset(seed=args.seed)
-    rng = np.random.default_rng(args.seed)
-    frames = [env.render()]
-    # A newborn has no learned policy: it wanders at random; only its reflexes are innate.
-    for _ in range(args.steps):
-        _, _, term, trunc, _ = env.step(int(rng.integers(0, 5)) if rng.random() < 0.7 else STAY)
-        frames.append(env.render())
-        if term or trunc:
-            break
-    summary = env.unwrapped.summary()
-    gif = write_gif(frames, out / "newborn_mouse.gif", fps=env.metadata["render_fps"])
-    (out / "newborn_mouse.json").write_text(json.dumps(summary, indent=2))
-    print(env.unwrapped.steering.describe())
-    print("What the steering subsystem did in one newborn life:")
-    for k, v in summary.items():
-        print(f"  {k:>12}: {v}")
-    print(f"Episode GIF: {gif}")
+    stage("1/3 quick benchmark: learning-from-scratch agents, SB3 baselines, innate-only, random")
+    bench = run_benchmark(out / "benchmark", args.seeds, args.workers, args.scale)
+    stage("2/3 experiments: the published results of SCIENCE.md")
+    experiments = run_experiments(out / "experiments", args.seed, args.small)
+    stage("3/3 episodes at birth and after learning")
+    episodes = record_episodes(out / "episodes", out / "benchmark", args.seed)
+    report = write_report(out, bench, experiments, episodes, (time.perf_counter() - t0) / 60)
+
+    passed = sum(e["passed"] for e in experiments)
+    print(f"\nDone in {(time.perf_counter() - t0) / 60:.1f} min.")
+    print(f"  report:      {report}")
+    print(f"  benchmark:   {bench['report']}  ({bench['csv']})")
+    print(f"  plots:       {' '.join(bench['figures'])}")
+    print(f"  experiments: {out / 'experiments'}  ({passed}/{len(experiments)} PASS)")
+    print(f"  episodes:    {out / 'episodes'}  (GIFs; songbird WAVs: "
+          f"{', '.join(str(Path(e[k]).name) for e in episodes for k in ('tutor_wav', 'bird_wav') if k in e)})")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
