@@ -263,16 +263,16 @@ def dead_sea_salt(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
         ax.set_title(title, fontsize=10)
         ax.axhline(0, color="k", lw=0.8)
     axes[0].set_ylabel("cue approach score (mean over rats)")
-    axes[0].legend(fontsize=8, loc="lower left")
-    ctrl = [("cached TD\ndepleted\ntrial 1", reexposed["salt_test_depleted"]),
-            ("cached TD\nafter tasting\nwhile depleted", reexposed["salt_test_after_tasting"]),
-            ("cached TD\nre-repleted\ntrial 1", reexposed["salt_test_replete"]),
-            ("thought assessor\nmultiplicative\nkappa, depleted", mult["salt_test_depleted"]),
-            ("PPO\ndepleted\ntrial 1", ppo["salt_test_depleted"]),
-            ("PPO\ntraining\n(last 5)", ppo["salt_before"])]
+    axes[0].legend(fontsize=8, loc="upper center", ncol=2, bbox_to_anchor=(0.5, -0.2))
+    ctrl = [("cached TD: depleted, trial 1", reexposed["salt_test_depleted"]),
+            ("cached TD: after tasting salt while depleted", reexposed["salt_test_after_tasting"]),
+            ("cached TD: then re-repleted, trial 1", reexposed["salt_test_replete"]),
+            ("thought assessor, multiplicative kappa: depleted, trial 1", mult["salt_test_depleted"]),
+            ("PPO: depleted, trial 1", ppo["salt_test_depleted"]),
+            ("PPO: training (last 5)", ppo["salt_before"])]
     axes[2].bar(np.arange(len(ctrl)), [v.mean() for _, v in ctrl], yerr=[_sem(v) for _, v in ctrl],
                 color=["#3c6ec8"] * 3 + ["#7f7f7f", "#c0504d", "#e6a0a0"])
-    axes[2].set_xticks(np.arange(len(ctrl)), [k for k, _ in ctrl], fontsize=7)
+    axes[2].set_xticks(np.arange(len(ctrl)), [k for k, _ in ctrl], fontsize=7, rotation=35, ha="right")
     axes[2].axhline(0, color="k", lw=0.8)
     axes[2].axhline(CHANCE_SCORE, color="k", lw=0.8, ls=":")
     axes[2].set_title("salt cue: controls (dotted: chance)", fontsize=10)
@@ -430,6 +430,8 @@ def sensitization(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
                ("appetite clamped", clamped, "#7f7f7f"))
     for label, res, color in cohorts:
         for ax, key in zip(axes, ("intake", "latency", "appetite")):
+            if res is clamped and key == "latency":
+                continue  # it never drinks: every latency is censored at the phase length
             v = res[key]
             ax.errorbar(k, v.mean(axis=0), yerr=[_sem(v[:, j]) for j in range(3)], marker="o", color=color, label=label, capsize=3)
     for strain, ls in (("incremental", "--"), ("full", ":")):
@@ -438,7 +440,7 @@ def sensitization(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     for ax, ylabel in zip(axes, ("salt intake (units)", "latency to the first lick (steps)", "salt appetite (steering)")):
         ax.set_xticks(k, [f"depletion {j}" for j in k])
         ax.set_ylabel(ylabel)
-    axes[0].legend(fontsize=7)
+    axes[0].legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.12), ncol=2)
     fig.suptitle("Salt appetite sensitization: licking policy (solid) over three depletions")
     figure = save_figure(fig, out_dir, "sensitization")
 

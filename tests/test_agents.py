@@ -1,0 +1,268 @@
+"""The Learning Subsystem's agents: from scratch, measured; the expansion; persistence; errors.
+
+Budgets are small (many parallel bodies, few steps) so the file runs in well
+under two minutes on a loaded 2-core machine.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import envs  # noqa: F401
+from agents import (
+    AgentFileError,
+    PatternSeparationAgent,
+    RandomAgent,
+    ThoughtAssessorAgent,
+    evaluate,
+    make_agent,
+    make_vec_env,
+    train,
+    write_history_csv,
+    write_history_json,
+)
+from agents.pattern_separation import KenyonExpansion
+
+MOUSE, RAT, BIRD = "brainlike/ForagingMouse-v0", "brainlike/SaltRat-v0", "brainlike/SongbirdTutor-v0"
+
+
+def welch_t(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Welch's t statistic and a two-sided p-value (normal approximation, fine for n >= 30 each)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    se = np.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
+    t = (a.mean() - b.mean()) / se if se > 0 else 0.0
+    from math import erfc, sqrt
+
+    return float(t), float(erfc(abs(t) / sqrt(2)))
+
+
+def agent_for(name: str, env_id: str, seed: int = 0, **kw):
+    return make_agent(name, make_vec_env(env_id, 1), seed=seed, **kw)
+
+
+# --- learning from scratch, measured -------------------------------------------------------
+# At birth every learning agent must be statistically indistinguishable from chance; after a
+# fixed training budget clearly better. "At birth" is each agent's *greedy* evaluation policy:
+# - PatternSeparation / ThoughtAssessor: the learned weights start at zero (an empty memory),
+#   all actions are worth the same and ties are broken at random, so greedy-at-birth is a
+#   uniform random policy. Evaluated with the same env seeds as RandomAgent.
+# - NodePerturbation: the motor map starts random, so each syllable's command is a random
+#   point of the motor space, as good as chance on average over tutors.
+CASES = [
+    # (agent, env, training steps, bodies, env kwargs)
+    ("pattern-separation", MOUSE, 100_000, 64, {}),
+    ("node-perturbation", BIRD, 100_000, 64, {}),
+]
+
+
+@pytest.mark.parametrize("name,env_id,steps,bodies,env_kwargs", CASES)
+def test_learns_from_scratch_random_at_birth_better_after(name, env_id, steps, bodies, env_kwargs):
+    episodes, seed = 96, 123
+    chance = evaluate(agent_for("random", env_id, seed=7), env_id, episodes, seed=seed, env_kwargs=env_kwargs)
+    agent = agent_for(name, env_id, seed=1)
+    birth = evaluate(agent, env_id, episodes, seed=seed, env_kwargs=env_kwargs)
+    t, p = welch_t(birth, chance)
+    assert p > 0.05, f"{name} at birth {birth.mean():.3f} vs random {chance.mean():.3f}: p={p:.3g}"
+    train(agent, env_id, steps, num_envs=bodies, seed=2, progress=False, eval_episodes=4, env_kwargs=env_kwargs)
+    after = evaluate(agent, env_id, episodes, seed=seed, env_kwargs=env_kwargs)
+    t, p = welch_t(after, chance)
+    print(f"{name} on {env_id}: random {chance.mean():.3f}, birth {birth.mean():.3f}, after {steps} steps {after.mean():.3f} (t={t:.1f})")
+    assert t > 4 and after.mean() > chance.mean() + 0.5 * chance.std(), (after.mean(), chance.mean())
+
+
+def run_one_life(agent, env_id: str, bodies: int, seed: int, **env_kwargs) -> list[dict]:
+    """One life per body with learning on throughout; each body's end-of-life summary."""
+    env = make_vec_env(env_id, bodies, **env_kwargs)
+    agent.bind(env)
+    obs, _ = env.reset(seed=seed)
+    valid, done = np.ones(bodies, bool), np.zeros(bodies, bool)
+    returns = np.zeros(bodies)
+    summaries: list = [None] * bodies
+    while not done.all():
+        a = agent.act(obs, explore=True)
+        nobs, r, te, tr, info = env.step(a)
+        agent.learn(obs, a, r, nobs, te, tr, info, valid=valid)
+        returns += np.where(done, 0.0, r)
+        for i in np.flatnonzero((te | tr) & ~done):
+            summaries[i] = {**env.summary(i), "return": returns[i]}
+        done |= te | tr
+        valid = ~(te | tr)
+        obs = nobs
+    return summaries
+
+
+@pytest.fixture(scope="module")
+def rat_lives():
+    """32 rats, each one Dead Sea salt life with a ThoughtAssessorAgent learning within it."""
+    agent = agent_for("thought-assessor", RAT, seed=0)
+    return run_one_life(agent, RAT, 32, seed=0)
+
+
+def test_thought_assessor_instant_revaluation_dead_sea_salt(rat_lives):
+    """Robinson & Berridge 2013: avoid the salt cue at homeostasis, approach it on cue-only
+    trial 1 after the first depletion (never having tasted salt while depleted), avoid it again
+    after re-repletion; the sucrose cue barely changes."""
+    def first(phase, cue):
+        return np.mean([s["phases"][phase]["first_trial"][cue] for s in rat_lives])
+
+    def late_train(cue):
+        return np.mean([np.mean(s["phases"]["train"]["scores"][cue][-5:]) for s in rat_lives])
+
+    salt_before, sucrose_before = late_train("salt"), late_train("sucrose")
+    salt_depleted, sucrose_depleted = first("test_depleted", "salt"), first("test_depleted", "sucrose")
+    salt_replete = first("test_replete", "salt")
+    print(f"salt cue: trained {salt_before:.2f}, depleted trial 1 {salt_depleted:.2f}, re-repleted trial 1 {salt_replete:.2f}; sucrose {sucrose_before:.2f} -> {sucrose_depleted:.2f}")
+    assert salt_before < 0
+    assert salt_depleted > 0 and salt_depleted >= 0.8 * sucrose_depleted
+    assert salt_replete < 0
+    assert abs(sucrose_depleted - sucrose_before) <= 0.15
+
+
+def test_thought_assessor_random_at_birth_better_after():
+    """On an instrumental SaltRat protocol (nibbling the lever delivers), the return at birth
+    equals chance's and is clearly better after training."""
+    protocol = [{"name": "train", "kind": "train", "trials": 40}]
+    kw = {"protocol": protocol}
+    episodes, seed = 64, 5
+    chance = evaluate(agent_for("random", RAT, seed=3), RAT, episodes, seed=seed, env_kwargs=kw)
+    agent = agent_for("thought-assessor", RAT, seed=1)
+    birth = evaluate(agent, RAT, episodes, seed=seed, env_kwargs=kw)
+    assert welch_t(birth, chance)[1] > 0.05, (birth.mean(), chance.mean())
+    train(agent, RAT, 30_000, num_envs=64, seed=9, progress=False, eval_episodes=4, env_kwargs=kw)
+    after = evaluate(agent, RAT, episodes, seed=seed, env_kwargs=kw)
+    t, _ = welch_t(after, chance)
+    print(f"thought-assessor on SaltRat (instrumental): random {chance.mean():.3f}, birth {birth.mean():.3f}, after {after.mean():.3f}")
+    assert t > 4
+
+
+def test_thought_assessor_uses_only_the_evaluation_channel():
+    """A fake steering object with only signal_names and evaluate_prediction is enough."""
+    class FakeSteering:
+        signal_names = ("sweet", "salt")
+
+        def __init__(self):
+            self.calls = 0
+
+        def evaluate_prediction(self, predicted, interoception):
+            self.calls += 1
+            return predicted["sweet"] - predicted["salt"] * (interoception[:, 0] - 0.5)
+
+    env = make_vec_env(RAT, 4)
+    fake = FakeSteering()
+    agent = ThoughtAssessorAgent(env.single_observation_space, env.single_action_space, steering=fake, pavlovian_signs=[0, 1, 1, -1])
+    obs, _ = env.reset(seed=0)
+    agent.act(obs)
+    assert fake.calls == 5  # one per action, plus the situation's Pavlovian value
+
+
+# --- the expansion layer --------------------------------------------------------------------
+def test_expansion_sparsity_separation_and_fixed_weights():
+    rng = np.random.default_rng(0)
+    kc = KenyonExpansion(50, 2000, 7, 0.05, rng)
+    x = rng.random((200, 50)).astype(np.float32)
+    code = kc.dense_code(x)
+    assert np.allclose(code.mean(axis=1), 0.05, atol=1e-9)
+    # Two similar input patterns overlap less after expansion than before.
+    y = np.clip(x + 0.3 * rng.standard_normal(x.shape), 0, 1).astype(np.float32)
+
+    def cos(a, b):
+        return np.sum(a * b, 1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+
+    before, after = cos(x, y).mean(), cos(code, kc.dense_code(y)).mean()
+    assert after < before - 0.2, (before, after)
+    # A trained agent's expansion is exactly the one it was born with.
+    agent = agent_for("pattern-separation", MOUSE, seed=0)
+    fixed = {n: getattr(agent, n).copy() for n in agent.fixed_arrays}
+    learned = agent.actor.copy()
+    train(agent, MOUSE, 5_000, num_envs=32, seed=0, progress=False, eval_episodes=2)
+    for n, v in fixed.items():
+        np.testing.assert_array_equal(getattr(agent, n), v)
+    assert not np.array_equal(agent.actor, learned)
+    assert agent.num_parameters == 2000 * 6 and agent.num_fixed_parameters == 2000 * 7 * 2 + 2000
+
+
+# --- persistence -----------------------------------------------------------------------------
+@pytest.mark.parametrize("name,env_id", [("pattern-separation", MOUSE), ("thought-assessor", RAT), ("node-perturbation", BIRD), ("random", MOUSE), ("innate-only", MOUSE)])
+def test_save_load_identical_behaviour(tmp_path, name, env_id):
+    env = make_vec_env(env_id, 16)
+    agent = make_agent(name, env, seed=4)
+    train(agent, env_id, 2_000, num_envs=16, seed=0, progress=False, eval_episodes=2)
+    agent.bind(env)
+    agent.save(tmp_path / "a")
+    assert json.loads((tmp_path / "a.json").read_text())["agent"] == type(agent).__name__
+    loaded = type(agent).load(tmp_path / "a", env.single_observation_space, env.single_action_space, **({"steering": env.steering} if name == "thought-assessor" else {}))
+    obs, _ = env.reset(seed=1)
+    for explore in (True, False, True):
+        np.testing.assert_array_equal(agent.act(obs, explore), loaded.act(obs, explore))
+    assert loaded.num_parameters == agent.num_parameters
+
+
+def test_corrupt_or_mismatched_file_gives_clear_error(tmp_path):
+    env = make_vec_env(MOUSE, 2)
+    agent = make_agent("pattern-separation", env, seed=0)
+    npz, js = agent.save(tmp_path / "a")
+    data = bytearray(npz.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    npz.write_bytes(bytes(data))
+    with pytest.raises(AgentFileError):
+        PatternSeparationAgent.load(tmp_path / "a")
+    agent.save(tmp_path / "b")
+    bird = make_vec_env(BIRD, 2)
+    with pytest.raises(AgentFileError, match="observation space"):
+        PatternSeparationAgent.load(tmp_path / "b", bird.single_observation_space)
+    with pytest.raises(AgentFileError, match="not a ThoughtAssessorAgent"):
+        ThoughtAssessorAgent.load(tmp_path / "b")
+    with pytest.raises(AgentFileError, match="missing"):
+        PatternSeparationAgent.load(tmp_path / "nothing")
+    (tmp_path / "b.json").write_text("{not json")
+    with pytest.raises(AgentFileError, match="not a valid agent config"):
+        PatternSeparationAgent.load(tmp_path / "b")
+
+
+# --- reproducibility ---------------------------------------------------------------------------
+def test_seeds_make_training_exactly_reproducible(tmp_path):
+    def run(seed):
+        agent = agent_for("pattern-separation", MOUSE, seed=seed)
+        hist = train(agent, MOUSE, 6_400, num_envs=32, seed=seed, eval_every=3_200, eval_episodes=8, progress=False)
+        return agent.actor.copy(), [{k: v for k, v in r.items() if k != "wall_seconds"} for r in hist]
+
+    a1, h1 = run(0)
+    a2, h2 = run(0)
+    a3, _ = run(1)
+    np.testing.assert_array_equal(a1, a2)
+    assert json.dumps(h1) == json.dumps(h2)
+    assert not np.array_equal(a1, a3)
+    assert {"env_steps", "mean_return", "eval_food_eaten"} <= set(h1[-1])
+    write_history_csv(h1, tmp_path / "h.csv")
+    write_history_json(h1, tmp_path / "h.json")
+    assert len(json.loads((tmp_path / "h.json").read_text())) == len(h1) == 3
+
+
+# --- bad input ---------------------------------------------------------------------------------
+def test_bad_input_gives_clear_errors():
+    env = make_vec_env(MOUSE, 4)
+    agent = make_agent("pattern-separation", env, seed=0)
+    obs, _ = env.reset(seed=0)
+    with pytest.raises(ValueError, match="interoception"):
+        agent.act({"exteroception": obs["exteroception"]})
+    with pytest.raises(ValueError, match=r"shape \(B, 80\)"):
+        agent.act({**obs, "exteroception": obs["exteroception"][:, :10]})
+    with pytest.raises(ValueError, match="batch"):
+        agent.act({**obs, "interoception": obs["interoception"][:2]})
+    with pytest.raises(ValueError, match="batch"):
+        agent.act({k: v[0] for k, v in obs.items()})  # a single, unbatched observation
+    with pytest.raises(ValueError, match="NaN"):
+        agent.act({**obs, "interoception": np.full((4, 2), np.nan, np.float32)})
+    a = agent.act(obs)
+    nobs, r, te, tr, info = env.step(a)
+    with pytest.raises(ValueError, match="actions must have shape"):
+        agent.learn(obs, a[:3], r, nobs, te, tr, info)
+    agent.learn(obs, a, r, nobs, te, tr, info)
+    small = {k: v[:2] for k, v in obs.items()}
+    with pytest.raises(ValueError, match="reset_state"):
+        agent.learn(small, a[:2], r[:2], small, te[:2], tr[:2], info)
+    with pytest.raises(ValueError, match="unknown agent 'ppo'.*known agents"):
+        make_agent("ppo", env)
