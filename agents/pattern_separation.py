@@ -140,6 +140,8 @@ def expansion_input(agent: Agent, obs: Any, inputs: tuple[str, ...] | None, popu
             code = np.zeros(x.shape + (bins,), dtype=np.float32)
             np.put_along_axis(code, level[..., None], gain, axis=2)
             x = code.reshape(x.shape[0], -1)
+        if parts and x.shape[0] != parts[0].shape[0]:
+            raise ValueError(f"observation channels disagree on the batch size: {parts[0].shape[0]} vs {x.shape[0]} in {key!r}")
         parts.append(x)
     return np.concatenate(parts, axis=1)
 

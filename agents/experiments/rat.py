@@ -176,6 +176,28 @@ def _sem(x: np.ndarray) -> float:
     return float(np.std(x, ddof=1) / np.sqrt(len(x))) if len(x) > 1 else 0.0
 
 
+def infusion_values(seed: int, steering: Callable[[], RatSteering] | None = None) -> dict[str, dict[str, float]]:
+    """What one infusion of each solution is worth, per the steering, at the first trial of
+    each test phase of the "dead_sea_salt" preset (a body that only stays: the values do
+    not depend on behaviour, salt is never tasted outside the Pavlovian training)."""
+    env = _rat_env(1, "dead_sea_salt", None if steering is None else steering())
+    names = env.unwrapped.phase_names
+    obs, _ = env.reset(seed=seed)
+    out: dict[str, dict[str, float]] = {}
+    while True:
+        name = names[int(env.unwrapped.body.phase[0])]
+        if name.startswith("test") and name not in out:
+            value = env.unwrapped.steering.evaluate_prediction
+            salt = float(value({"sweet": np.zeros(1), "salt": np.ones(1)}, obs["interoception"])[0])
+            sweet = float(value({"sweet": np.ones(1), "salt": np.zeros(1)}, obs["interoception"])[0])
+            out[name] = {"salt": salt, "sucrose": sweet, "salt_over_sucrose": salt / sweet}
+        obs, _, term, trunc, _ = env.step(np.full(1, STAY))
+        if term[0] or trunc[0]:
+            break
+    env.close()
+    return out
+
+
 def _ppo_lives(steps: int, seed: int, num_rats: int) -> list[dict[str, Any]]:
     """SB3 PPO trained on the dead_sea_salt protocol over many lives, then tested in fresh lives."""
     from agents.baselines import SB3Agent
@@ -218,6 +240,7 @@ def dead_sea_salt(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     # Zhang et al.'s other form: kappa x r keeps r's sign, so no instant flip is possible.
     mult = cue_scores(live_lives(_thought_assessor, max(n // 2, 2), seed, "dead_sea_salt",
                                  steering=lambda: RatSteering(kappa_form="multiplicative")), tests)
+    values = infusion_values(seed)
     ppo = cue_scores([s for k in range(ppo_seeds) for s in _ppo_lives(ppo_steps, seed * 100 + k, ppo_rats)], tests)
 
     m, c, r = _means(ta), _means(cached), _means(reexposed)
@@ -288,6 +311,10 @@ def dead_sea_salt(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
                                "reward (TD(0)), same life and protocol. SB3 PPO is reported below but is not the "
                                "criterion's learner: it cannot learn the Pavlovian training phase (see ppo.note).",
         "before": f"mean of the last {BEFORE_TRIALS} training trials per cue",
+        "infusion_values": {**values, "note": "steering's value of one infusion at trial 1 of each test. The "
+                            "thought assessor chooses by argmax (the sign of the evaluated Pavlovian pull decides "
+                            "approach vs withdraw), so its approach score is all-or-nothing: the salt/sucrose score "
+                            "ratio is not the value ratio."},
         "thought_assessor": {"means": m, "per_rat": ta},
         "cached_td": {"means": c, "per_rat": cached},
         "cached_td_reexposure": {"protocol": list(REEXPOSURE_PROTOCOL), "means": r, "per_rat": reexposed},
