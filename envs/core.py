@@ -78,7 +78,20 @@ _STEPS: dict[int, np.ndarray] = {}
 
 
 def draw_keys(rng: np.random.Generator, n: int = 1) -> np.ndarray:
+    """Fresh life keys from a seeded generator (at ``reset(seed=...)``)."""
     return rng.integers(0, _KEY_HIGH, size=n, dtype=np.uint64)
+
+
+def next_keys(keys: np.ndarray) -> np.ndarray:
+    """The key of each body's next life, derived from its current one.
+
+    Resets without a seed continue the stream this way, in one numpy call for
+    any number of bodies; a single env does the same, so the two stay equal.
+    """
+    return _splitmix(keys ^ _NEXT_LIFE)
+
+
+_NEXT_LIFE = np.uint64(0xD1B54A32D192ED03)
 
 
 class Body:
@@ -150,9 +163,9 @@ class Body:
         return np.concatenate([extero, intero], axis=1)
 
     # --- lifecycle -----------------------------------------------------------
-    def reset_bodies(self, mask: np.ndarray, keys: np.ndarray) -> None:
-        """New lives for the bodies in ``mask``, each from its 64-bit key."""
-        self.rng.seed(mask, keys)
+    def reset_bodies(self, mask: np.ndarray, keys: np.ndarray | None = None) -> None:
+        """New lives for the bodies in ``mask``, each from its 64-bit key (default: the next of its stream)."""
+        self.rng.seed(mask, next_keys(self.rng.key[mask]) if keys is None else keys)
         self.elapsed[mask] = 0
         self.steering.reset(mask)
         self._reset_bodies(mask)
@@ -263,8 +276,11 @@ class BodyEnv(gym.Env):
         return self.body.steering
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        first = self._np_random is None
         super().reset(seed=seed)
-        self.body.reset_bodies(self._all, draw_keys(self.np_random))
+        # A seed (or the very first reset) draws the life's key from np_random; later
+        # resets continue the stream, exactly as the vector env does for each body.
+        self.body.reset_bodies(self._all, draw_keys(self.np_random) if (seed is not None or first) else None)
         self._was_reset = True
         if self.render_mode == "human":
             self.render()
@@ -334,7 +350,7 @@ class BodyVectorEnv(VectorEnv):
         self.observation_space = gym.vector.utils.batch_space(self.single_observation_space, self.num_envs)
         self.action_space = gym.vector.utils.batch_space(self.single_action_space, self.num_envs)
         self.render_mode = render_mode
-        self._body_rngs: list[np.random.Generator] | None = None
+        self._seeded = False
         self._autoreset = np.zeros(self.num_envs, dtype=bool)
         self._canvas: Any = None
 
@@ -351,19 +367,19 @@ class BodyVectorEnv(VectorEnv):
             seeds = list(seed)
             if len(seeds) != self.num_envs:
                 raise ValueError(f"expected {self.num_envs} seeds, got {len(seeds)}")
-        if seed is not None or self._body_rngs is None:
-            self._body_rngs = [seeding.np_random(s)[0] for s in seeds]
         mask = np.ones(self.num_envs, dtype=bool)
-        self.body.reset_bodies(mask, self._keys(mask))
+        if seed is not None or not self._seeded:
+            # Body i's first key comes from the generator a single env seeded seeds[i] would have.
+            keys = np.array([draw_keys(seeding.np_random(s)[0])[0] for s in seeds], dtype=np.uint64)
+            self.body.reset_bodies(mask, keys)
+            self._seeded = True
+        else:
+            self.body.reset_bodies(mask)
         self._autoreset[:] = False
         return self.body.observation(), {}
 
-    def _keys(self, mask: np.ndarray) -> np.ndarray:
-        assert self._body_rngs is not None
-        return np.array([draw_keys(self._body_rngs[i])[0] for i in np.flatnonzero(mask)], dtype=np.uint64)
-
     def step(self, actions: Any) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
-        if self._body_rngs is None:
+        if not self._seeded:
             raise RuntimeError("call reset() before step()")
         actions = self.body.validate_actions(actions, batched=True)
         reward, terminated, truncated, info = self.body.step(actions)
@@ -372,7 +388,7 @@ class BodyVectorEnv(VectorEnv):
         if restart.any():
             # Bodies whose life ended on the previous step start a new one now;
             # their action is ignored, as in Gymnasium's next-step autoreset.
-            self.body.reset_bodies(restart, self._keys(restart))
+            self.body.reset_bodies(restart)
             reward = np.where(restart, 0.0, reward)
             terminated = terminated & ~restart
             truncated = truncated & ~restart

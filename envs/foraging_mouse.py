@@ -138,6 +138,7 @@ class MouseBody(Body):
         r = np.arange(-VIEW_RADIUS, VIEW_RADIUS + 1)
         self._view_offsets = (r[:, None] * p + r[None, :]).ravel()
         self._body_offsets = np.arange(b, dtype=np.int64)[:, None] * p * p
+        self._view_cells = self._body_offsets + self._view_offsets  # (bodies, 25), before adding the position
 
     def _reset_bodies(self, mask: np.ndarray) -> None:
         idx = np.flatnonzero(mask)
@@ -197,8 +198,7 @@ class MouseBody(Body):
 
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
         b = self.num_bodies
-        cells = (self._body_offsets + self._cell_index()[:, None]) + self._view_offsets
-        codes = np.take(self.grid.reshape(-1), cells)
+        codes = np.take(self.grid.reshape(-1), self._view_cells + self._cell_index()[:, None])
         extero = np.empty((b, VIEW_CELLS * 3 + 5), dtype=np.float32)
         # One plane of 25 cells per channel; shifting the bit flags is the cheapest one-hot.
         for plane, bit in enumerate(_CELL_SHIFTS):
