@@ -122,12 +122,13 @@ def test_human_render_without_display(env_id):
 
 @pytest.mark.parametrize("env_id", IDS)
 def test_record_video(env_id, tmp_path):
-    env = gym.wrappers.RecordVideo(gym.make(env_id, render_mode="rgb_array"), str(tmp_path), episode_trigger=lambda e: True)
+    folder = tmp_path / "videos"  # a new folder: RecordVideo warns about existing ones
+    env = gym.wrappers.RecordVideo(gym.make(env_id, render_mode="rgb_array"), str(folder), episode_trigger=lambda e: True)
     env.reset(seed=0)
     for _ in range(12):
         env.step(env.action_space.sample())
     env.close()
-    videos = list(tmp_path.glob("*.mp4"))
+    videos = list(folder.glob("*.mp4"))
     assert videos and videos[0].stat().st_size > 0
 
 
