@@ -385,6 +385,7 @@ def pitch_shift(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     noise_off = flock.sing(off, schedule=adult_schedule)
     seconds = time.perf_counter() - t0
     quality = float(baseline["quality"].mean())
+    baseline_quality_target = baseline["quality"][:, :, target].mean(0)
     flock.close()
 
     last = max(on // 6, 20)
@@ -444,6 +445,9 @@ def pitch_shift(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
         "adult_noise_std": JUVENILE_NOISE[1], "adult_lr": JUVENILE_LR[1],
         "num_birds": n, "bouts": {"juvenile": juvenile, "adult": adult, "baseline": base, "noise_on": on, "noise_off": off},
         "measured_over_last_bouts": last, "target_syllable": target, "baseline_quality": quality,
+        # A bird that never learned the targeted syllable hears ~0 quality with or without noise:
+        # nothing to avoid, so no shift. This shows which non-shifting birds are of that kind.
+        "baseline_quality_per_bird_target": baseline_quality_target,
         "baseline_pitch_hz_mean": mu, "baseline_pitch_hz_sd": sd, "threshold_hz": threshold,
         "shift_sd_population": shift, "back_sd_population": back,
         "shift_sd_per_bird": shift_bird, "back_sd_per_bird": back_bird,
