@@ -99,9 +99,10 @@ def measure(bodies: list[str], repeats: int, quick: bool) -> list[dict[str, Any]
 def measure_agents(repeats: int, quick: bool) -> list[dict[str, Any]]:
     from agents.throughput import training_throughput
 
-    r = training_throughput(repeats=repeats, quick=quick)
+    r = training_throughput(repeats=repeats, agent_steps=40_000 if quick else 200_000)
     return [{"body": "ForagingMouse", "what": "PatternSeparationAgent training", "reference": "SB3 PPO training",
-             "target": TARGETS["agent_vs_ppo"], "body_rate": r["agent"], "reference_rate": r["ppo"], "ratio": r["ratio"]}]
+             "target": TARGETS["agent_vs_ppo"], "body_rate": r["pattern_separation_steps_per_s"],
+             "reference_rate": r["ppo_steps_per_s"], "ratio": r["ratio"]}]
 
 
 def main() -> None:
