@@ -183,9 +183,12 @@ class PatternSeparationAgent(Agent):
         actor_lr, critic_lr: step sizes, in units of the output (see above).
         temperature: softmax temperature of exploration (discrete).
         init_log_std, std_lr: Gaussian exploration (continuous).
+        adaptive_gain: if > 0, the rate at which the actor's dopamine gain adapts to
+            the running spread of TD errors (Tobler, Fiorillo & Schultz 2005); 0 keeps
+            a fixed gain. One learned number (``delta_var``).
     """
 
-    learned_arrays = ("actor", "critic", "log_std")
+    learned_arrays = ("actor", "critic", "log_std", "delta_var")
     fixed_arrays = ("kc_inputs", "kc_weights", "kc_thresholds")
 
     def __init__(
@@ -207,6 +210,7 @@ class PatternSeparationAgent(Agent):
         temperature: float = 1.0,
         init_log_std: float = -0.7,
         std_lr: float = 0.0,
+        adaptive_gain: float = 0.0,
     ) -> None:
         super().__init__(
             observation_space, action_space, seed,
@@ -215,7 +219,7 @@ class PatternSeparationAgent(Agent):
             population_code=None if population_code is None else dict(population_code),
             population_gain=population_gain, gamma=gamma, trace_decay=trace_decay,
             trace_length=trace_length, actor_lr=actor_lr, critic_lr=critic_lr, temperature=temperature,
-            init_log_std=init_log_std, std_lr=std_lr,
+            init_log_std=init_log_std, std_lr=std_lr, adaptive_gain=adaptive_gain,
         )
         if not 0.0 <= gamma <= 1.0 or not 0.0 <= trace_decay <= 1.0 or trace_length < 1:
             raise ValueError(f"need gamma, trace_decay in [0, 1] and trace_length >= 1, got {gamma}, {trace_decay}, {trace_length}")
@@ -237,6 +241,8 @@ class PatternSeparationAgent(Agent):
             self._half = ((box.high - box.low) / 2).astype(np.float32).ravel()
         self.traces: SparseTraces | None = None
         self._cache: list[tuple[np.ndarray, np.ndarray]] = []
+        # Running mean square of the TD error: the dopamine gain's adaptation (adaptive_gain).
+        self.delta_var = np.ones(1, dtype=np.float64)
 
     # The expansion's arrays are saved through these names (fixed, never learned).
     @property
@@ -383,6 +389,14 @@ class PatternSeparationAgent(Agent):
         # does not grow with the number of bodies (a normalised minibatch, per synapse).
         counts = unit_counts(unit_ids, self.expansion.num_units)
         values = values / counts[unit_ids][:, None]
+        rate = cfg.get("adaptive_gain", 0.0)
+        if rate > 0 and valid.any():
+            # Dopamine neurons rescale their response to the recent range of reward
+            # prediction errors (Tobler, Fiorillo & Schultz 2005): the actor sees TD
+            # errors in units of their running spread, so a body whose rewards are
+            # small steps learns its policy as fast as one with large ones.
+            self.delta_var = (1 - rate) * self.delta_var + rate * float(np.mean(delta[valid] ** 2))
+            values[:, :-1] /= float(np.sqrt(self.delta_var[0])) + 1e-6
         scatter_add(self.actor, unit_ids, values[:, :-1])
         scatter_add(self.critic, unit_ids, values[:, -1:])
         if not self.discrete and cfg["std_lr"] > 0:

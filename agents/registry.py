@@ -27,7 +27,10 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
         # Energy and pain as a population code with a high gain, so that every active
         # Kenyon unit is a conjunction of "what I see" and "how hungry I am": eating
         # past the set point is punished, so the policy must depend on hunger.
-        "brainlike/ForagingMouse-v0": {"population_code": {"interoception": 6}, "population_gain": 4.0, "temperature": 0.5},
+        # The mouse's rewards are mostly small hunger steps with rare meals and pains, so
+        # its dopamine gain adapts to their spread (adaptive_gain; Tobler et al. 2005).
+        "brainlike/ForagingMouse-v0": {"population_code": {"interoception": 6}, "population_gain": 4.0, "temperature": 0.5,
+                                       "adaptive_gain": 0.01},
         "brainlike/SaltRat-v0": {"population_code": {"exteroception": 4, "interoception": 6}, "num_units": 1000},
         "brainlike/SongbirdTutor-v0": {"inputs": ["exteroception"], "init_log_std": -1.0},
     },
