@@ -31,8 +31,18 @@ REFERENCE_AGENTS = ("innate-only", "random")
 #: Body arguments the benchmark uses, where a body's default is an experiment rather
 #: than a learning task (SaltRat's default Dead Sea salt protocol delivers whatever
 #: the rat does, so no policy can earn more than another there).
+def _example_tutor() -> list[list[float]]:
+    from envs.songbird_tutor import EXAMPLE_TUTOR_MOTOR, song_from_motor
+
+    return song_from_motor(EXAMPLE_TUTOR_MOTOR).round(6).tolist()
+
+
+#: The songbird's default draws a new tutor every life (a bird must copy *its* tutor),
+#: which no amount of learning across lives can beat; the benchmark gives every life
+#: the same tutor, so learning across lives is learning that tutor's song.
 BENCHMARK_ENV_KWARGS: dict[str, dict[str, Any]] = {
     "brainlike/SaltRat-v0": {"protocol": "instrumental"},
+    "brainlike/SongbirdTutor-v0": {"tutor_song": _example_tutor()},
 }
 
 
@@ -258,7 +268,7 @@ def default_workers() -> int:
 DEFAULT_STEPS: dict[str, int] = {
     "brainlike/ForagingMouse-v0": 100_000,
     "brainlike/SaltRat-v0": 40_000,
-    "brainlike/SongbirdTutor-v0": 20_000,
+    "brainlike/SongbirdTutor-v0": 40_000,
 }
 
 

@@ -56,6 +56,21 @@ def syrinx(motor: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-drive))
 
 
+def song_from_motor(commands: np.ndarray) -> np.ndarray:
+    """The (syllables, 4) physical song a noiseless syrinx makes of (syllables, 4) motor commands.
+
+    Use it to give every life the same tutor (``tutor_song=...``), as one
+    father sings to a bird all through its development.
+    """
+    return to_physical(syrinx(np.asarray(commands, dtype=np.float64)))
+
+
+#: One fixed tutor (motor commands inside the tutor range): the benchmark's song.
+EXAMPLE_TUTOR_MOTOR = np.array(
+    [[0.5, -0.4, 0.2, 0.3], [-0.3, 0.6, -0.5, -0.2], [0.6, 0.1, 0.4, -0.6], [-0.1, -0.6, -0.3, 0.5]]
+)
+
+
 class SongbirdBody(Body):
     """The batched world of SongbirdTutor-v0 (see ``SongbirdTutorEnv`` for the documentation)."""
 

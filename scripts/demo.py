@@ -24,9 +24,9 @@ from scripts_common import check_output_dir
 
 #: Env steps per benchmark job in the quick run (the full benchmark uses agents.benchmark.DEFAULT_STEPS).
 QUICK_STEPS = {
-    "brainlike/ForagingMouse-v0": 60_000,
+    "brainlike/ForagingMouse-v0": 100_000,
     "brainlike/SaltRat-v0": 20_000,
-    "brainlike/SongbirdTutor-v0": 8_000,
+    "brainlike/SongbirdTutor-v0": 20_000,
 }
 #: The experiments of the main job and the budget each runs at here.
 EXPERIMENT_BUDGETS = {
@@ -34,9 +34,9 @@ EXPERIMENT_BUDGETS = {
     "one-life": "full",
     "dead-sea-salt": "full",
     "sensitization": "full",
-    "tutor-learning": "small",
+    "tutor-learning": "full",
     "performance-error": "full",
-    "pitch-shift": "small",
+    "pitch-shift": "full",
 }
 #: The learner whose trained model is filmed for each body.
 SHOWCASE = {
