@@ -35,9 +35,16 @@ class NodePerturbationAgent(Agent):
             (None: all), e.g. the song clock.
         noise_std: LMAN perturbation size. lr: weight step. baseline_lr: step of Rbar.
         init_scale: half-width of the initial random weights.
+        noise_end, lr_end, maturation: a developmental schedule. Over the first
+            ``maturation`` updates the perturbation and the step decay
+            geometrically from ``noise_std`` / ``lr`` to ``noise_end`` / ``lr_end``
+            (LMAN-driven variability declines with age, Olveczky et al. 2005):
+            large early babble finds the slope of a narrow evaluator, small late
+            variability refines the song. ``maturation=0`` (default) keeps them fixed.
     """
 
-    learned_arrays = ("weights", "baseline")
+    # ``age`` (updates so far) is the one number besides the weights that learning changes.
+    learned_arrays = ("weights", "baseline", "age")
 
     def __init__(
         self,
@@ -50,17 +57,23 @@ class NodePerturbationAgent(Agent):
         lr: float = 2.0,
         baseline_lr: float = 0.2,
         init_scale: float = 1.0,
+        noise_end: float | None = None,
+        lr_end: float | None = None,
+        maturation: int = 0,
     ) -> None:
         super().__init__(
             observation_space, action_space, seed,
             inputs=None if inputs is None else list(inputs),
             input_dims=None if input_dims is None else [int(i) for i in input_dims],
             noise_std=noise_std, lr=lr, baseline_lr=baseline_lr, init_scale=init_scale,
+            noise_end=noise_end, lr_end=lr_end, maturation=int(maturation),
         )
         if self.discrete:
             raise TypeError(f"NodePerturbationAgent drives continuous motor commands (a Box); got {action_space}")
         if noise_std <= 0 or lr < 0 or not 0 < baseline_lr <= 1:
             raise ValueError(f"need noise_std > 0, lr >= 0, baseline_lr in (0, 1]; got {noise_std}, {lr}, {baseline_lr}")
+        if maturation < 0 or (noise_end is not None and noise_end <= 0) or (lr_end is not None and lr_end < 0):
+            raise ValueError(f"need maturation >= 0, noise_end > 0, lr_end >= 0; got {maturation}, {noise_end}, {lr_end}")
         self.inputs = None if inputs is None else tuple(inputs)
         dim = self.features(self._zero_obs(), keys=self.inputs).shape[1]
         self.input_dims = np.arange(dim) if input_dims is None else np.asarray(input_dims, dtype=np.int64)
@@ -73,6 +86,7 @@ class NodePerturbationAgent(Agent):
         self._half = ((box.high - box.low) / 2).astype(np.float32).ravel()
         self.weights = self.rng.uniform(-init_scale, init_scale, size=(n_in, self.num_actions)).astype(np.float32)
         self.baseline = np.zeros(n_in, dtype=np.float32)
+        self.age = np.zeros(1, dtype=np.int64)
 
     def _zero_obs(self) -> Any:
         space = self.observation_space
@@ -87,10 +101,23 @@ class NodePerturbationAgent(Agent):
         """(B, action dims) the unperturbed motor command in [-1, 1] (RA's output)."""
         return np.clip(self._x(obs) @ self.weights, -1.0, 1.0)
 
+    def plasticity(self) -> tuple[float, float]:
+        """(perturbation size, learning rate) at the agent's current age."""
+        cfg = self.config
+        noise, lr = cfg["noise_std"], cfg["lr"]
+        if cfg.get("maturation", 0) > 0:
+            f = min(float(self.age[0]) / cfg["maturation"], 1.0)
+            if cfg.get("noise_end") is not None:
+                noise = noise * (cfg["noise_end"] / noise) ** f
+            if cfg.get("lr_end") is not None and lr > 0:
+                lr = lr * (cfg["lr_end"] / lr) ** f if cfg["lr_end"] > 0 else lr * (1.0 - f)
+        return noise, lr
+
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
         m = self.command(obs)
         if explore:
-            m = np.clip(m + self.config["noise_std"] * self.rng.standard_normal(m.shape).astype(np.float32), -1.0, 1.0)
+            noise, _ = self.plasticity()
+            m = np.clip(m + noise * self.rng.standard_normal(m.shape).astype(np.float32), -1.0, 1.0)
         a = self._mid + self._half * m
         return a.reshape((m.shape[0],) + self.action_space.shape).astype(self.action_space.dtype)
 
@@ -117,7 +144,8 @@ class NodePerturbationAgent(Agent):
         # Each input line takes the mean change over the bodies in which it was active
         # (for a one-hot clock: the renditions of that syllable in this batch).
         usage = np.maximum((np.abs(x) * valid[:, None]).sum(axis=0), 1.0)[:, None]
-        self.weights += self.config["lr"] * (x.T @ (error[:, None] * xi)) / usage
+        self.weights += self.plasticity()[1] * (x.T @ (error[:, None] * xi)) / usage
+        self.age += 1
         # The baseline tracks the mean reward of each context.
         self.baseline += self.config["baseline_lr"] * (x.T @ error) / usage[:, 0]
         return {"performance_error": float(error[valid].mean()) if valid.any() else 0.0}

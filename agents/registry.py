@@ -40,11 +40,20 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "node-perturbation": {
         # RA reads the HVC-like song clock: the first num_syllables exteroceptive lines.
-        "brainlike/SongbirdTutor-v0": {"inputs": ["exteroception"], "input_dims": [0, 1, 2, 3]},
+        # Juvenile babble first (large LMAN noise finds the slope of the narrow evaluator),
+        # then refinement: the juvenile schedule of the tutor-learning experiment, in updates.
+        "brainlike/SongbirdTutor-v0": {"inputs": ["exteroception"], "input_dims": [0, 1, 2, 3],
+                                       "noise_std": 0.6, "noise_end": 0.05, "lr": 3.0, "lr_end": 0.5,
+                                       "maturation": 2000},
     },
     "innate-only": {},
     "random": {},
 }
+
+
+#: Bodies trained in parallel by the training loop (64 unless listed). Node perturbation
+#: makes one weight step per env step, whatever the batch: fewer bodies, more steps.
+TRAINING_BODIES: dict[str, int] = {"node-perturbation": 8}
 
 
 def _env_id(env: gym.Env | gym.vector.VectorEnv) -> str | None:

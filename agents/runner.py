@@ -89,7 +89,11 @@ def train_agent(agent: AnyAgent, env_id: str, total_steps: int, seed: int = 0, n
 
 
 def default_num_envs(agent: Agent) -> int:
-    return int(agent.config.get("num_envs", 64)) if hasattr(agent, "config") else 64
+    """How many bodies a numpy agent trains on at once (``agents.registry.TRAINING_BODIES``)."""
+    from agents.registry import AGENTS, TRAINING_BODIES
+
+    name = next((n for n, cls in AGENTS.items() if type(agent) is cls), None)
+    return TRAINING_BODIES.get(name, 64) if name else 64
 
 
 def evaluate_agent(agent: AnyAgent, env_id: str, episodes: int = 32, seed: int = 0,

@@ -80,7 +80,8 @@ class Flock:
         self.env = gym.make_vec(SONGBIRD, num_envs=n, vectorization_mode="vector_entry_point",
                                 max_episode_steps=None, **env_kwargs)
         self.body: SongbirdBody = self.env.unwrapped.body  # type: ignore[attr-defined]
-        self.agents = [make_agent("node-perturbation", self.env, seed=seed * 1000 + i) for i in range(n)]
+        # maturation=0: these birds follow the experiment's own juvenile schedule (set_plasticity).
+        self.agents = [make_agent("node-perturbation", self.env, seed=seed * 1000 + i, maturation=0) for i in range(n)]
         self.obs, _ = self.env.reset(seed=seed)
         self.bouts_sung = 0
         # The sensory phase: the tutor sings, the bird listens (its silent subsong is not scored,
@@ -473,7 +474,7 @@ def write_songs(out_dir: Path, seed: int = 0, steps: int = 8000) -> tuple[Path, 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     env = gym.make(SONGBIRD, max_episode_steps=None)
-    agent = make_agent("node-perturbation", env, seed=seed)
+    agent = make_agent("node-perturbation", env, seed=seed, maturation=0)  # the schedule is set below
     obs, _ = env.reset(seed=seed)
 
     def run(n_steps: int, learn: bool, explore: bool, schedule: Callable[[float], tuple[float, float]] | None = None) -> None:
