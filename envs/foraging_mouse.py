@@ -245,7 +245,8 @@ class MouseBody(Body):
         energy_before = np.maximum(self.energy - self.metabolic_rate - self.move_cost * moved, 0.0)
         self.energy = np.minimum(energy_before + food, self.max_energy)
 
-        captured = self._predators(u)
+        in_nest = self.in_nest()
+        captured = self._predators(u, in_nest)
         self.pain = np.where(captured, 1.0, self.pain * 0.5)
 
         out = self.steering.evaluate(
@@ -255,9 +256,9 @@ class MouseBody(Body):
                 "energy": energy_before,
                 "energy_after": self.energy,
                 "position": self.pos,
-                "in_nest": self.in_nest(),
+                "in_nest": in_nest,
                 "disc_angle": self.angle,
-                "exposed": ~self.in_nest(),
+                "exposed": ~in_nest,
             },
             reflex_action,
             reflex_reason,
@@ -265,9 +266,10 @@ class MouseBody(Body):
         st = self.stats
         st["food_eaten"] += ate
         st["captures"] += captured
-        started = (reflex_reason >= 0) & (self.last_reflex < 0)
-        st["flights"] += started & (reflex_reason == 0)
-        st["freezes"] += started & (reflex_reason == 1)
+        if (reflex_reason >= 0).any():
+            started = (reflex_reason >= 0) & (self.last_reflex < 0)
+            st["flights"] += started & (reflex_reason == 0)
+            st["freezes"] += started & (reflex_reason == 1)
         self.last = out
         self.last_executed = executed
         self.last_reflex = reflex_reason
@@ -280,40 +282,50 @@ class MouseBody(Body):
         }
         return out.reward, terminated, info
 
-    def _predators(self, u: np.ndarray) -> np.ndarray:
-        """Advance overhead stimuli; return where a strike caught the mouse."""
-        prev_angle = self.angle
+    def _predators(self, u: np.ndarray, in_nest: np.ndarray) -> np.ndarray:
+        """Advance overhead stimuli; return where a strike caught the mouse.
+
+        Only bodies with a disc overhead (or appearing now) are computed: at any
+        moment most of the sky is empty, and the rest keep angle 0.
+        """
         idle = self.stimulus == NO_STIMULUS
         onset_loom = idle & (u[:, 0] < self.predator_rate)
-        onset_sweep = idle & ~onset_loom & (u[:, 0] < self.predator_rate + self.sweep_rate)
-        onset = onset_loom | onset_sweep
+        onset_sweep = idle & (u[:, 0] >= self.predator_rate) & (u[:, 0] < self.predator_rate + self.sweep_rate)
+        active = ~idle | onset_loom | onset_sweep
+        captured = np.zeros(self.num_bodies, dtype=bool)
+        if not active.any():
+            return captured
+        i = np.flatnonzero(active)
+        u = u[i]
+        new_loom, new_sweep = onset_loom[i], onset_sweep[i]
+        onset = new_loom | new_sweep
         lo, hi = self.contrast_range
         contrast = lo + (hi - lo) * u[:, 1]
         # Trial-to-trial variability of the retina's report (Evans et al. 2018).
         perceived = np.clip(contrast * (1.0 + self.contrast_noise * (2.0 * u[:, 2] - 1.0)), 0.0, 1.0)
-        self.stimulus = np.where(onset_loom, LOOM, np.where(onset_sweep, SWEEP, self.stimulus))
-        self.stimulus_t = np.where(onset, 0, self.stimulus_t + 1)
-        self.contrast = np.where(onset, contrast, self.contrast)
-        self.perceived = np.where(onset, perceived, self.perceived)
-        self.stats["looms"] += onset_loom
-        self.stats["sweeps"] += onset_sweep
+        perceived = np.where(onset, perceived, self.perceived[i])
+        self.contrast[i] = np.where(onset, contrast, self.contrast[i])
+        stimulus = np.where(new_loom, LOOM, np.where(new_sweep, SWEEP, self.stimulus[i]))
+        t = np.where(onset, 0, self.stimulus_t[i] + 1)
+        self.stats["looms"][i] += new_loom
+        self.stats["sweeps"][i] += new_sweep
 
-        t = self.stimulus_t
-        looming = self.stimulus == LOOM
+        looming = stimulus == LOOM
         strike = looming & (t >= self.loom_steps)
-        exposed = ~self.in_nest()
-        frozen = self.still >= 2
-        p_capture = np.where(frozen, 1.0 - self.freeze_protection, 1.0)
-        captured = strike & exposed & (u[:, 3] < p_capture)
-        self.stats["escapes"] += strike & ~exposed
-        sweep_over = (self.stimulus == SWEEP) & (t >= self.sweep_steps)
-        ended = strike | sweep_over
-        self.stimulus = np.where(ended, NO_STIMULUS, self.stimulus)
-        angle = np.where(looming, self.loom_angles[np.minimum(t, self.loom_steps - 1)], 0.0)
-        angle = np.where(self.stimulus == SWEEP, SWEEP_ANGLE, angle)
-        self.angle = np.where(self.stimulus == NO_STIMULUS, 0.0, angle)
-        self.expansion = np.where(looming & ~ended, np.maximum(self.angle - prev_angle, 0.0), 0.0)
-        self.perceived = np.where(self.stimulus == NO_STIMULUS, 0.0, self.perceived)
+        exposed = ~in_nest[i]
+        p_capture = np.where(self.still[i] >= 2, 1.0 - self.freeze_protection, 1.0)
+        captured[i] = strike & exposed & (u[:, 3] < p_capture)
+        self.stats["escapes"][i] += strike & ~exposed
+        ended = strike | ((stimulus == SWEEP) & (t >= self.sweep_steps))
+        stimulus = np.where(ended, NO_STIMULUS, stimulus)
+        angle = np.where(looming, self.loom_angles[np.minimum(t, self.loom_steps - 1)],
+                         np.where(stimulus == SWEEP, SWEEP_ANGLE, 0.0))
+        angle = np.where(stimulus == NO_STIMULUS, 0.0, angle)
+        self.expansion[i] = np.where(looming & ~ended, np.maximum(angle - self.angle[i], 0.0), 0.0)
+        self.angle[i] = angle
+        self.perceived[i] = np.where(stimulus == NO_STIMULUS, 0.0, perceived)
+        self.stimulus[i] = stimulus
+        self.stimulus_t[i] = t
         return captured
 
     def summary(self, i: int) -> dict[str, Any]:

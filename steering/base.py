@@ -143,6 +143,9 @@ class Reflex:
         fired = self.trigger(senses, params)
         if fired.any():
             self.remaining[fired & (self.remaining <= 0)] = self.duration
+        elif not (self.remaining > 0).any():  # nothing triggered, nothing running: the common case
+            none = _NONE_CACHE.get(fired.shape[0])
+            return fired, none, none
         running = (self.remaining > 0) & self.still_running(senses, params)
         if not running.any():  # the common case: nothing overhead, nothing to compute
             self.remaining[:] = 0

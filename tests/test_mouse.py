@@ -164,10 +164,11 @@ def test_a_life_of_homeostatic_reward_telescopes_to_the_drive_it_ends_with():
     """food + hunger summed over a life = D(H_birth) - D(H_death) (Keramati & Gutkin's drive)."""
     env = gym.make(ID, predator_rate=0.0)
     env.reset(seed=4)
+    env.action_space.seed(4)  # the test must not depend on the global RNG
     h = env.unwrapped.steering.homeostat
     start = h.drive(np.array([env.unwrapped.body.energy[0]]))
     total = 0.0
-    for _ in range(200):
+    for _ in range(500):
         _, _, term, trunc, info = env.step(env.action_space.sample())
         c = info["steering"]["components"]
         total += c["food"] + c["hunger"]
@@ -181,6 +182,7 @@ def test_a_life_of_homeostatic_reward_telescopes_to_the_drive_it_ends_with():
 def test_reward_lesion_keeps_reflexes_but_pays_nothing():
     env = gym.make(ID, steering=RewardLesion(MouseSteering()), predator_rate=0.05)
     env.reset(seed=0)
+    env.action_space.seed(0)
     fired = False
     for _ in range(300):
         _, reward, term, trunc, info = env.step(env.action_space.sample())
