@@ -13,6 +13,7 @@ with a 95% bootstrap interval and the interquartile mean (IQM).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import traceback
 from collections.abc import Mapping, Sequence
@@ -128,7 +129,12 @@ def run_jobs(jobs: Sequence[Job], out: Path, workers: int = 2, progress: bool = 
                     errors[job.key] = err
                 bar.update(1)
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            # Fresh interpreters with one BLAS thread each: jobs run side by side on
+            # separate cores, so a job's wall-clock curve is not inflated by its
+            # neighbour's threads fighting for the same core.
+            for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+                os.environ.setdefault(var, "1")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
                 futures = [pool.submit(_run_job_safely, job, out) for job in todo]
                 for f in as_completed(futures):
                     job, err = f.result()
