@@ -50,13 +50,12 @@ def stage(title: str) -> None:
     print(f"\n=== {title} ===", flush=True)
 
 
-def run_benchmark(out: Path, seeds: int, workers: int, scale: float) -> dict[str, Any]:
+def run_benchmark(out: Path, agents: list[str], seeds: int, workers: int, scale: float) -> dict[str, Any]:
     from agents.benchmark import finish, make_jobs, run_jobs
-    from agents.runner import agent_names
 
     jobs = []
     for body, steps in QUICK_STEPS.items():
-        jobs += make_jobs(agent_names(), [body], range(seeds), max(1000, int(steps * scale)), evals=6, eval_episodes=24)
+        jobs += make_jobs(agents, [body], range(seeds), max(1000, int(steps * scale)), evals=6, eval_episodes=24)
     print(f"{len(jobs)} jobs in {out} ({workers} workers); finished jobs are kept if interrupted", flush=True)
     errors = run_jobs(jobs, out, workers=workers)
     for key, err in errors.items():
@@ -64,15 +63,12 @@ def run_benchmark(out: Path, seeds: int, workers: int, scale: float) -> dict[str
     return finish(out, jobs, errors)
 
 
-def run_experiments(out: Path, seed: int, small_only: bool) -> list[dict[str, Any]]:
+def run_experiments(out: Path, names: list[str], seed: int, small_only: bool) -> list[dict[str, Any]]:
     from agents.experiments import EXPERIMENTS, write_result
 
     results = []
-    for name, budget in EXPERIMENT_BUDGETS.items():
-        if name not in EXPERIMENTS:
-            print(f"{name}: not available in this build", flush=True)
-            continue
-        budget = "small" if small_only else budget
+    for name in names:
+        budget = "small" if small_only else EXPERIMENT_BUDGETS[name]
         done = out / f"{name}.json"
         if done.exists():
             rec = json.loads(done.read_text())
@@ -148,16 +144,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the benchmark budgets (e.g. 0.05 for a smoke run)")
     parser.add_argument("--small", action="store_true", help="every experiment at its small budget (a smoke run)")
+    parser.add_argument("--agents", nargs="+", default=None, help="benchmark only these agents (default: all)")
+    parser.add_argument("--experiments", nargs="+", default=list(EXPERIMENT_BUDGETS), help="default: all")
     args = parser.parse_args(argv)
     if args.seeds < 1 or args.workers < 1 or args.scale <= 0:
         parser.error(f"--seeds and --workers must be >= 1 and --scale > 0, got {args.seeds}, {args.workers}, {args.scale}")
+    from agents.runner import agent_names
+
+    agents = args.agents or agent_names()
+    unknown = [a for a in agents if a not in agent_names()] + [e for e in args.experiments if e not in EXPERIMENT_BUDGETS]
+    if unknown:
+        parser.error(f"unknown agents or experiments {unknown}; agents: {agent_names()}, experiments: {list(EXPERIMENT_BUDGETS)}")
     out = check_output_dir(parser, args.out)
     t0 = time.perf_counter()
 
     stage("1/3 quick benchmark: learning-from-scratch agents, SB3 baselines, innate-only, random")
-    bench = run_benchmark(out / "benchmark", args.seeds, args.workers, args.scale)
+    bench = run_benchmark(out / "benchmark", agents, args.seeds, args.workers, args.scale)
     stage("2/3 experiments: the published results of SCIENCE.md")
-    experiments = run_experiments(out / "experiments", args.seed, args.small)
+    experiments = run_experiments(out / "experiments", args.experiments, args.seed, args.small)
     stage("3/3 episodes at birth and after learning")
     episodes = record_episodes(out / "episodes", out / "benchmark", args.seed)
     report = write_report(out, bench, experiments, episodes, (time.perf_counter() - t0) / 60)

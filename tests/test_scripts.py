@@ -67,6 +67,30 @@ def test_experiment_writes_table_numbers_and_figure(tmp_path):
     assert Path(rec["figure"]).stat().st_size > 0
 
 
+def test_main_job_smoke_run_writes_report_gifs_and_wavs(tmp_path):
+    run("demo", "--out", str(tmp_path), "--scale", "0.02", "--seeds", "1", "--workers", "1", "--small",
+        "--agents", "random", "pattern-separation", "thought-assessor", "node-perturbation",
+        "--experiments", "first-loom", "performance-error", timeout=600)
+    report = (tmp_path / "REPORT.md").read_text()
+    assert "| first-loom | small |" in report and "| performance-error | small |" in report
+    rows = json.loads((tmp_path / "benchmark" / "results.json").read_text())
+    assert {r["agent"] for r in rows} == {"random", "pattern-separation", "thought-assessor", "node-perturbation"}
+    episodes = tmp_path / "episodes"
+    for body in ("ForagingMouse", "SaltRat", "SongbirdTutor"):
+        for when in ("at_birth", "after_learning"):
+            assert (episodes / f"{body}_{when}.gif").stat().st_size > 0
+    for wav in episodes.glob("SongbirdTutor_*.wav"):
+        with wave.open(str(wav)) as w:
+            assert w.getnframes() > 0
+    assert len(list(episodes.glob("SongbirdTutor_*.wav"))) == 4
+
+
+def test_perf_quick_json():
+    rows = json.loads(run("perf", "--quick", "--repeats", "1", "--bodies", "SaltRat", "--json").stdout)
+    assert {r["what"] for r in rows} >= {"single env", "native vector N=1024", "native vs sync N=256"}
+    assert all(r["ratio"] > 0 and r["body_rate"] > 0 and r["reference_rate"] > 0 for r in rows)
+
+
 BENCH = ["--agents", "random", "innate-only", "pattern-separation", "--bodies", "ForagingMouse", "--seeds", "2",
          "--steps", "1500", "--evals", "2", "--eval-episodes", "4", "--workers", "1", "--no-progress"]
 
