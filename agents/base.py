@@ -136,6 +136,13 @@ class Agent:
             out.append((key, int(box.shape[0]), low, (1.0 / span).astype(np.float32)))
         return out
 
+    def _zero_obs(self) -> Any:
+        """A batch of one all-zero observation: sizes a layer from the observation space."""
+        space = self.observation_space
+        if isinstance(space, spaces.Dict):
+            return {k: np.zeros((1,) + s.shape, np.float32) for k, s in space.spaces.items()}
+        return np.zeros((1,) + space.shape, np.float32)
+
     @property
     def input_dim(self) -> int:
         return sum(c[1] for c in self._channels)

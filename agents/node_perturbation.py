@@ -88,12 +88,6 @@ class NodePerturbationAgent(Agent):
         self.baseline = np.zeros(n_in, dtype=np.float32)
         self.age = np.zeros(1, dtype=np.int64)
 
-    def _zero_obs(self) -> Any:
-        space = self.observation_space
-        if isinstance(space, spaces.Dict):
-            return {k: np.zeros((1,) + s.shape, np.float32) for k, s in space.spaces.items()}
-        return np.zeros((1,) + space.shape, np.float32)
-
     def _x(self, obs: Any) -> np.ndarray:
         return self.features(obs, keys=self.inputs)[:, self.input_dims]
 

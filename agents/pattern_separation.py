@@ -273,12 +273,6 @@ class PatternSeparationAgent(Agent):
         self.expansion.rebuild()
         self._cache = []
 
-    def _zero_obs(self) -> Any:
-        space = self.observation_space
-        if isinstance(space, spaces.Dict):
-            return {k: np.zeros((1,) + s.shape, np.float32) for k, s in space.spaces.items()}
-        return np.zeros((1,) + space.shape, np.float32)
-
     # --- the forward pass ----------------------------------------------------------
     def expansion_input(self, obs: Any) -> np.ndarray:
         """(B, D) input lines of the expansion (see ``expansion_input``)."""

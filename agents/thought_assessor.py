@@ -122,10 +122,6 @@ class ThoughtAssessorAgent(Agent):
     def _after_load(self) -> None:
         self.expansion.rebuild()
 
-    def _zero_obs(self) -> dict[str, np.ndarray]:
-        assert isinstance(self.observation_space, spaces.Dict)
-        return {k: np.zeros((1,) + s.shape, np.float32) for k, s in self.observation_space.spaces.items()}
-
     def _input(self, obs: Any) -> np.ndarray:
         return expansion_input(self, obs, self.inputs, self.population_code, self.config["population_gain"])
 

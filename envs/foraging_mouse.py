@@ -67,7 +67,7 @@ class MouseBody(Body):
             "metabolic_rate": (metabolic_rate, metabolic_rate >= 0, ">= 0"),
             "move_cost": (move_cost, move_cost >= 0, ">= 0"),
             "predator_rate": (predator_rate, 0 <= predator_rate <= 1, "a probability in [0, 1]"),
-            "sweep_rate": (sweep_rate, 0 <= sweep_rate <= 1 - predator_rate, f"in [0, 1 - predator_rate]"),
+            "sweep_rate": (sweep_rate, 0 <= sweep_rate <= 1 - predator_rate, "in [0, 1 - predator_rate]"),
             "loom_steps": (loom_steps, loom_steps >= 2, ">= 2"),
             "sweep_steps": (sweep_steps, sweep_steps >= 1, ">= 1"),
             "loom_contrast": (loom_contrast, 0 <= lo <= hi <= 1, "in [0, 1], or a (low, high) range in it"),

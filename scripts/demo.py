@@ -118,7 +118,7 @@ def write_report(out: Path, bench: dict[str, Any], experiments: list[dict[str, A
     for body, s in (("ForagingMouse", MouseSteering()), ("SaltRat", RatSteering()), ("SongbirdTutor", SongbirdSteering())):
         lines.append(f"| {body} | {type(s).__name__} | {s.num_adjustable_parameters} |")
     lines += ["", "Learned parameters of each agent are in the benchmark table (last column).", "",
-              "## Benchmark (quick)", "", f"Full report: [benchmark/report.md](benchmark/report.md)", "",
+              "## Benchmark (quick)", "", "Full report: [benchmark/report.md](benchmark/report.md)", "",
               "| body | agent | return at birth | final return | 95% CI | learned params |", "|---|---|---|---|---|---|"]
     for r in bench["rows"]:
         lines.append(f"| {r['body'].split('/')[-1]} | {r['agent']} | {r['return_at_birth']:.3f} | {r['final_return']:.3f} | "

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from agents.experiments import BUDGETS, EXPERIMENTS, get_experiment, write_result
 from scripts_common import check_output_dir

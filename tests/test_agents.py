@@ -15,7 +15,6 @@ import envs  # noqa: F401
 from agents import (
     AgentFileError,
     PatternSeparationAgent,
-    RandomAgent,
     ThoughtAssessorAgent,
     evaluate,
     make_agent,

@@ -35,7 +35,7 @@ import numpy as np
 import envs  # noqa: F401  (registers the bodies)
 from agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure, spearman
 from envs.songbird_tutor import NUM_MOTOR, SongbirdBody, syrinx
-from steering.songbird import PITCH, to_physical
+from steering.songbird import to_physical
 
 SONGBIRD = "brainlike/SongbirdTutor-v0"
 S = 4  # syllables of the default song
