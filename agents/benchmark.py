@@ -186,7 +186,40 @@ def aggregate(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "train_seconds": float(np.mean([r["history"][-1]["wall_seconds"] for r in recs])),
             "learned_parameters": int(recs[0].get("num_parameters", 0)),
         })
+    add_time_to_solve(rows, groups)
     return rows
+
+
+#: How far from chance towards the best final return on a body counts as "solved".
+SOLVE_FRACTION = 0.8
+
+
+def add_time_to_solve(rows: list[dict[str, Any]], groups: Mapping[tuple[str, str], Sequence[Mapping[str, Any]]]) -> None:
+    """Add ``solve_threshold``, ``steps_to_solve`` and ``seconds_to_solve`` to each learner's row.
+
+    A body's threshold is ``SOLVE_FRACTION`` of the way from the random agent's
+    return to the best final return any agent reached on it. A learner's time
+    to it is the first evaluation at which its seed-mean greedy return is at
+    or above the threshold (NaN if never), in env steps and training seconds.
+    """
+    for body in {r["body"] for r in rows}:
+        mine = [r for r in rows if r["body"] == body]
+        chance = next((r["final_return"] for r in mine if r["agent"] == "random"), None)
+        best = max(r["final_return"] for r in mine)
+        threshold = float("nan") if chance is None or best <= chance else chance + SOLVE_FRACTION * (best - chance)
+        for r in mine:
+            r["solve_threshold"] = threshold
+            r["steps_to_solve"] = r["seconds_to_solve"] = float("nan")
+            if r["agent"] in REFERENCE_AGENTS or np.isnan(threshold):
+                continue
+            recs = groups[(body, r["agent"])]
+            n = min(len(x["history"]) for x in recs)
+            curve = np.mean([[h["mean_return"] for h in x["history"][:n]] for x in recs], axis=0)
+            hit = np.flatnonzero(curve >= threshold)
+            if hit.size:
+                i = int(hit[0])
+                r["steps_to_solve"] = float(np.mean([x["history"][i]["env_steps"] for x in recs]))
+                r["seconds_to_solve"] = float(np.mean([x["history"][i]["wall_seconds"] for x in recs]))
 
 
 # --- outputs ----------------------------------------------------------------------
@@ -199,7 +232,9 @@ def write_tables(rows: Sequence[Mapping[str, Any]], out: Path) -> tuple[Path, Pa
     writer.writeheader()
     writer.writerows(rows)
     return (write_atomic(out / "results.csv", buf.getvalue()),
-            write_atomic(out / "results.json", json.dumps(list(rows), indent=2)))
+            # Strict JSON: "not reached" is null, not NaN.
+            write_atomic(out / "results.json", json.dumps([{k: None if isinstance(v, float) and np.isnan(v) else v
+                                                            for k, v in r.items()} for r in rows], indent=2)))
 
 
 def plot_curves(records: Sequence[Mapping[str, Any]], out: Path) -> list[str]:
@@ -239,12 +274,20 @@ def write_report(rows: Sequence[Mapping[str, Any]], figures: Sequence[str], out:
     lines = ["# brainlike-gym benchmark", "",
              "Final greedy return per agent and body (mean over seeds, 95% bootstrap interval, IQM). "
              "`innate-only` (reflexes, no learning) and `random` (chance) are measured at birth.", "",
-             "| body | agent | seeds | return at birth | final return | 95% CI | IQM | env steps | train s | learned params |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             f"*Time to solve*: the first evaluation at which the seed-mean return reaches {SOLVE_FRACTION:.0%} of the "
+             "way from random's return to the best final return on that body.", "",
+             "| body | agent | seeds | return at birth | final return | 95% CI | IQM | env steps | train s | "
+             "steps to solve | seconds to solve | learned params |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+
+    def solved(x: float, fmt: str) -> str:
+        return "-" if np.isnan(x) else format(x, fmt)
+
     for r in rows:
         lines.append(f"| {r['body'].split('/')[-1]} | {r['agent']} | {r['seeds']} | {r['return_at_birth']:.3f} | "
                      f"{r['final_return']:.3f} | [{r['ci95_low']:.3f}, {r['ci95_high']:.3f}] | {r['iqm']:.3f} | "
-                     f"{r['env_steps']:,} | {r['train_seconds']:.1f} | {r['learned_parameters']:,} |")
+                     f"{r['env_steps']:,} | {r['train_seconds']:.1f} | {solved(r['steps_to_solve'], ',.0f')} | "
+                     f"{solved(r['seconds_to_solve'], '.1f')} | {r['learned_parameters']:,} |")
     lines += ["", "## Learning curves", ""]
     lines += [f"![{Path(f).stem}]({Path(f).name})" for f in figures]
     if errors:
