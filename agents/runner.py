@@ -105,19 +105,22 @@ def save_agent(agent: AnyAgent, path: str | Path) -> list[Path]:
     return list(agent.save(path))
 
 
-def load_agent(path: str | Path) -> AnyAgent:
-    """Load a numpy agent (``.npz`` + ``.json``) or an SB3 baseline (``.zip`` + ``.json``)."""
+def saved_meta(path: str | Path) -> tuple[Path, dict[str, Any]]:
+    """The base path of a saved agent (without suffix) and its readable ``.json`` record."""
     base = Path(path).with_suffix("") if Path(path).suffix in (".npz", ".json", ".zip") else Path(path)
     js = base.with_suffix(".json")
     if not js.exists():
         raise FileNotFoundError(f"no saved agent at {base} (expected {js})")
     try:
-        kind = json.loads(js.read_text()).get("kind")
+        return base, json.loads(js.read_text())
     except ValueError as e:
         raise ValueError(f"{js} is not a saved agent: {e}") from None
-    if kind == "sb3":
-        return SB3Agent.load(base)
-    return Agent.load(base)
+
+
+def load_agent(path: str | Path) -> AnyAgent:
+    """Load a numpy agent (``.npz`` + ``.json``) or an SB3 baseline (``.zip`` + ``.json``)."""
+    base, meta = saved_meta(path)
+    return SB3Agent.load(base) if meta.get("kind") == "sb3" else Agent.load(base)
 
 
 def record_episode(agent: AnyAgent, env_id: str, out: str | Path, seed: int = 0, max_steps: int = 300,

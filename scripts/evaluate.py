@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 
@@ -34,15 +33,16 @@ def main(argv: list[str] | None = None) -> int:
     check_positive(parser, "--episodes", args.episodes)
 
     from agents.benchmark import bootstrap_ci
-    from agents.runner import build_agent, load_agent
+    from agents.runner import build_agent, load_agent, saved_meta
     from agents.training import run_episodes
 
     if args.model:
-        meta = Path(args.model).with_suffix("").with_suffix(".json") if Path(args.model).suffix else Path(args.model + ".json")
-        if not meta.exists():
-            parser.error(f"no saved model at {args.model} (expected {meta})")
+        try:
+            _, meta = saved_meta(args.model)
+        except (FileNotFoundError, ValueError) as e:
+            parser.error(f"no saved model at {args.model}: {e}")
         agent = load_agent(args.model)
-        trained_on = json.loads(meta.read_text()).get("env_id")
+        trained_on = meta.get("env_id")
         env_id = check_body(parser, args.body) if args.body else trained_on
         if env_id is None:
             parser.error("this model does not say which body it was trained on: pass --body")

@@ -17,6 +17,7 @@ entry point). Everything is batched over a leading body axis.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,11 +68,7 @@ class SteeringOutput:
             "reward": self.reward,
             "components": dict(self.components),
             "drives": dict(self.drives),
-            "reflex": np.where(
-                self.reflex_reason >= 0,
-                np.asarray(("",) + self.reason_names, dtype=object)[self.reflex_reason + 1],
-                None,
-            ),
+            "reflex": _reason_table(self.reason_names)[self.reflex_reason + 1],
             "reflex_action": self.reflex_action,
         }
 
@@ -91,6 +88,12 @@ class _NoneCache:
 
 
 _NONE_CACHE = _NoneCache()
+
+
+@functools.lru_cache(maxsize=32)
+def _reason_table(reason_names: tuple[str, ...]) -> np.ndarray:
+    """None (no reflex) then each reason, indexable by ``reflex_reason + 1``; built once per species."""
+    return np.asarray((None,) + reason_names, dtype=object)
 
 
 class Reflex:
@@ -270,6 +273,7 @@ class RewardLesion(Steering):
     def __init__(self, intact: Steering) -> None:
         super().__init__()
         self.intact = intact
+        # Shared, not copied: the inherited ``reflex`` runs the intact module's reflexes.
         self.parameters = intact.parameters
         self.reflexes = intact.reflexes
         self.reason_names = intact.reason_names
@@ -285,10 +289,6 @@ class RewardLesion(Steering):
 
     def reset(self, mask: np.ndarray | None = None) -> None:
         self.intact.reset(mask)
-
-    def reflex(self, senses: Senses, proposed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        self.intact.reflexes_enabled = self.reflexes_enabled
-        return self.intact.reflex(senses, proposed)
 
     @property  # type: ignore[override]
     def signal_names(self) -> tuple[str, ...]:
