@@ -5,13 +5,13 @@ observations, ``learn`` from a batch of transitions, ``save`` / ``load``.
 ``make_agent(name, env)`` builds one by name with its per-body defaults.
 """
 
-from agents.base import Agent, AgentFileError
-from agents.node_perturbation import NodePerturbationAgent
-from agents.pattern_separation import KenyonExpansion, PatternSeparationAgent
-from agents.registry import AGENTS, DEFAULTS, default_hyperparameters, make_agent
-from agents.simple import InnateOnlyAgent, RandomAgent
-from agents.thought_assessor import ThoughtAssessorAgent
-from agents.training import evaluate, make_vec_env, run_episodes, train, write_history_csv, write_history_json
+from brainlike.agents.base import Agent, AgentFileError
+from brainlike.agents.node_perturbation import NodePerturbationAgent
+from brainlike.agents.pattern_separation import KenyonExpansion, PatternSeparationAgent
+from brainlike.agents.registry import AGENTS, DEFAULTS, default_hyperparameters, make_agent
+from brainlike.agents.simple import InnateOnlyAgent, RandomAgent
+from brainlike.agents.thought_assessor import ThoughtAssessorAgent
+from brainlike.agents.training import evaluate, make_vec_env, run_episodes, train, write_history_csv, write_history_json
 
 __all__ = [
     "AGENTS", "DEFAULTS", "Agent", "AgentFileError", "InnateOnlyAgent", "KenyonExpansion",

@@ -22,9 +22,9 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-import envs  # noqa: F401  (registers the bodies)
-from agents.hyperparams import sb3_hyperparams
-from agents.training import History, run_episodes
+from brainlike import envs  # noqa: F401  (registers the bodies)
+from brainlike.agents.hyperparams import sb3_hyperparams
+from brainlike.agents.training import History, run_episodes
 
 ALGORITHMS = ("ppo", "a2c", "dqn", "sac", "td3")
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.experiments.base import save_figure, write_atomic
+from brainlike.agents.experiments.base import save_figure, write_atomic
 
 REFERENCE_AGENTS = ("innate-only", "random")
 
@@ -33,7 +33,7 @@ REFERENCE_AGENTS = ("innate-only", "random")
 #: than a learning task (SaltRat's default Dead Sea salt protocol delivers whatever
 #: the rat does, so no policy can earn more than another there).
 def _example_tutor() -> list[list[float]]:
-    from envs.songbird_tutor import EXAMPLE_TUTOR_MOTOR, song_from_motor
+    from brainlike.envs.songbird_tutor import EXAMPLE_TUTOR_MOTOR, song_from_motor
 
     return song_from_motor(EXAMPLE_TUTOR_MOTOR).round(6).tolist()
 
@@ -80,7 +80,7 @@ def load_job(path: Path) -> dict[str, Any] | None:
 
 def run_job(job: Job, out: Path) -> dict[str, Any]:
     """Train (or, for reference agents, evaluate at birth) and write the job's record."""
-    from agents.runner import build_agent, evaluate_agent, train_agent
+    from brainlike.agents.runner import build_agent, evaluate_agent, train_agent
 
     import torch
 
@@ -95,7 +95,7 @@ def run_job(job: Job, out: Path) -> dict[str, Any]:
         history = train_agent(agent, job.body, total_steps=job.steps, seed=job.seed, eval_every=job.eval_every,
                               eval_episodes=job.eval_episodes, progress=False, env_kwargs=kwargs)
     # The model first, then the record: a record on disk means everything of the job is there.
-    from agents.runner import save_agent
+    from brainlike.agents.runner import save_agent
 
     model = [str(p) for p in save_agent(agent, out / "models" / job.key)]
     record = {"job": asdict(job), "env_kwargs": kwargs, "num_parameters": int(getattr(agent, "num_parameters", 0)), "history": history,
@@ -324,7 +324,7 @@ DEFAULT_STEPS: dict[str, int] = {
 def make_jobs(agents: Sequence[str], bodies: Sequence[str], seeds: Sequence[int], steps: int | None = None,
               evals: int = 8, eval_episodes: int = 32) -> list[Job]:
     """Every (agent, body, seed) that fits; agents that cannot run on a body are left out."""
-    from agents.runner import fits
+    from brainlike.agents.runner import fits
 
     jobs = []
     for body in bodies:

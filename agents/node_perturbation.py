@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
-from agents.base import Agent
+from brainlike.agents.base import Agent
 
 
 class NodePerturbationAgent(Agent):

@@ -6,11 +6,11 @@ from typing import Any
 
 import gymnasium as gym
 
-from agents.base import Agent, env_spaces, env_steering
-from agents.node_perturbation import NodePerturbationAgent
-from agents.pattern_separation import PatternSeparationAgent
-from agents.simple import InnateOnlyAgent, RandomAgent
-from agents.thought_assessor import ThoughtAssessorAgent
+from brainlike.agents.base import Agent, env_spaces, env_steering
+from brainlike.agents.node_perturbation import NodePerturbationAgent
+from brainlike.agents.pattern_separation import PatternSeparationAgent
+from brainlike.agents.simple import InnateOnlyAgent, RandomAgent
+from brainlike.agents.thought_assessor import ThoughtAssessorAgent
 
 AGENTS: dict[str, type[Agent]] = {
     "pattern-separation": PatternSeparationAgent,

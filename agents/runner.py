@@ -14,12 +14,12 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-import envs  # noqa: F401  (registers the bodies)
-from agents.base import Agent
-from agents.baselines import ALGORITHMS, SB3Agent
-from agents.hyperparams import SB3_HYPERPARAMS
-from agents.registry import AGENTS, make_agent
-from agents.training import History, evaluate, train
+from brainlike import envs  # noqa: F401  (registers the bodies)
+from brainlike.agents.base import Agent
+from brainlike.agents.baselines import ALGORITHMS, SB3Agent
+from brainlike.agents.hyperparams import SB3_HYPERPARAMS
+from brainlike.agents.registry import AGENTS, make_agent
+from brainlike.agents.training import History, evaluate, train
 
 AnyAgent = Agent | SB3Agent
 
@@ -90,7 +90,7 @@ def train_agent(agent: AnyAgent, env_id: str, total_steps: int, seed: int = 0, n
 
 def default_num_envs(agent: Agent) -> int:
     """How many bodies a numpy agent trains on at once (``agents.registry.TRAINING_BODIES``)."""
-    from agents.registry import AGENTS, TRAINING_BODIES
+    from brainlike.agents.registry import AGENTS, TRAINING_BODIES
 
     name = next((n for n, cls in AGENTS.items() if type(agent) is cls), None)
     return TRAINING_BODIES.get(name, 64) if name else 64
@@ -130,7 +130,7 @@ def record_episode(agent: AnyAgent, env_id: str, out: str | Path, seed: int = 0,
     The agent acts on a batch of one, exactly as in training and evaluation.
     Returns the paths written, the return and the body's summary of the life.
     """
-    from envs.recording import write_gif, write_mp4
+    from brainlike.envs.recording import write_gif, write_mp4
 
     out = Path(out)
     env = gym.make(env_id, render_mode="rgb_array", **dict(env_kwargs or {}))

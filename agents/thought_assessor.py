@@ -9,8 +9,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from agents.base import Agent, env_steering
-from agents.pattern_separation import KenyonExpansion, expansion_input, scatter_add, unit_counts
+from brainlike.agents.base import Agent, env_steering
+from brainlike.agents.pattern_separation import KenyonExpansion, expansion_input, scatter_add, unit_counts
 
 
 class ThoughtAssessorAgent(Agent):

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from agents.registry import make_agent
-from agents.training import make_vec_env
+from brainlike.agents.registry import make_agent
+from brainlike.agents.training import make_vec_env
 
 
 def _pattern_separation_rate(env_id: str, steps: int, num_envs: int, seed: int) -> float:

@@ -23,8 +23,8 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-import envs  # noqa: F401  (registers the bodies)
-from agents.base import Agent
+from brainlike import envs  # noqa: F401  (registers the bodies)
+from brainlike.agents.base import Agent
 
 History = list[dict[str, Any]]
 

@@ -1,20 +1,20 @@
 """Bodies and worlds: Gymnasium environments of the brainlike suite.
 
-``import envs`` registers every body under the ``brainlike/`` namespace.
+``import brainlike.envs`` registers every body under the ``brainlike/`` namespace.
 """
 
 from gymnasium.envs.registration import register, registry
 
-from envs.core import Body, BodyEnv, BodyVectorEnv
-from envs.foraging_mouse import ForagingMouseEnv, ForagingMouseVectorEnv, MouseBody
-from envs.salt_rat import RatBody, SaltRatEnv, SaltRatVectorEnv
-from envs.songbird_tutor import SongbirdBody, SongbirdTutorEnv, SongbirdTutorVectorEnv
+from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
+from brainlike.envs.foraging_mouse import ForagingMouseEnv, ForagingMouseVectorEnv, MouseBody
+from brainlike.envs.salt_rat import RatBody, SaltRatEnv, SaltRatVectorEnv
+from brainlike.envs.songbird_tutor import SongbirdBody, SongbirdTutorEnv, SongbirdTutorVectorEnv
 
 # id -> (single entry point, vector entry point, max_episode_steps)
 BODIES = {
-    "ForagingMouse": ("envs.foraging_mouse:ForagingMouseEnv", "envs.foraging_mouse:ForagingMouseVectorEnv", 500),
-    "SaltRat": ("envs.salt_rat:SaltRatEnv", "envs.salt_rat:SaltRatVectorEnv", 600),
-    "SongbirdTutor": ("envs.songbird_tutor:SongbirdTutorEnv", "envs.songbird_tutor:SongbirdTutorVectorEnv", 100),
+    "ForagingMouse": ("brainlike.envs.foraging_mouse:ForagingMouseEnv", "brainlike.envs.foraging_mouse:ForagingMouseVectorEnv", 500),
+    "SaltRat": ("brainlike.envs.salt_rat:SaltRatEnv", "brainlike.envs.salt_rat:SaltRatVectorEnv", 600),
+    "SongbirdTutor": ("brainlike.envs.songbird_tutor:SongbirdTutorEnv", "brainlike.envs.songbird_tutor:SongbirdTutorVectorEnv", 100),
 }
 
 

@@ -25,7 +25,7 @@ from gymnasium import spaces
 from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode, VectorEnv
 
-from steering.base import Steering, SteeringOutput
+from brainlike.steering.base import Steering, SteeringOutput
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -307,7 +307,7 @@ class BodyEnv(gym.Env):
         if self.render_mode is None:
             gym.logger.warn("render() called without a render_mode; pass render_mode='rgb_array' or 'human'")
             return None
-        from envs.rendering import Canvas
+        from brainlike.envs.rendering import Canvas
 
         if self._canvas is None:
             self._canvas = Canvas(self.body.canvas_size, human=self.render_mode == "human", fps=self.metadata["render_fps"], title=type(self).__name__)
@@ -399,7 +399,7 @@ class BodyVectorEnv(VectorEnv):
         if self.render_mode is None:
             gym.logger.warn("render() called without a render_mode; pass render_mode='rgb_array'")
             return None
-        from envs.rendering import Canvas
+        from brainlike.envs.rendering import Canvas
 
         if self._canvas is None:
             self._canvas = Canvas(self.body.canvas_size, human=False, fps=self.metadata["render_fps"], title=type(self).__name__)

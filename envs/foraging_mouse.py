@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
-from envs.core import Body, BodyEnv, BodyVectorEnv
-from steering.base import Steering
-from steering.mouse import ACTION_NAMES, LOOM_FULL_ANGLE, MOVES, STAY, MouseSteering
+from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
+from brainlike.steering.base import Steering
+from brainlike.steering.mouse import ACTION_NAMES, LOOM_FULL_ANGLE, MOVES, STAY, MouseSteering
 
 # Cell codes of the arena grid, as bit flags so a cell can be food *and* nest.
 WALL, FOOD, NEST = 1, 2, 4

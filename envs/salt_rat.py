@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
-from envs.core import Body, BodyEnv, BodyVectorEnv
-from steering.base import Steering
-from steering.rat import RatSteering
+from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
+from brainlike.steering.base import Steering
+from brainlike.steering.rat import RatSteering
 
 # The rat's motor vocabulary. Approach and nibble are appetitive, withdraw aversive.
 ACTION_NAMES = ("stay", "approach", "nibble", "withdraw")

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
-from envs.core import Body, BodyEnv, BodyVectorEnv
-from steering.base import Steering
-from steering.songbird import (
+from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
+from brainlike.steering.base import Steering
+from brainlike.steering.songbird import (
     DURATION_RANGE_MS,
     FEATURES,
     MAX_SYLLABLES,
@@ -310,7 +310,7 @@ class SongbirdBody(Body):
 
     def write_song(self, path: str | Path, who: str = "bird", i: int = 0, sample_rate: int = 22050) -> Path:
         """Write a bout (the tutor's or the bird's latest) of body ``i`` as a WAV file."""
-        from envs.audio import synthesize_bout, write_wav
+        from brainlike.envs.audio import synthesize_bout, write_wav
 
         features, noise = self.bout(i, who)
         return write_wav(path, synthesize_bout(features, noise, sample_rate), sample_rate)
@@ -486,7 +486,7 @@ class SongbirdTutorEnv(BodyEnv):
     def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
         out = super().step(action)
         if self.render_mode == "human" and int(self.body.clock[0]) == 0:
-            from envs.audio import play, synthesize_bout
+            from brainlike.envs.audio import play, synthesize_bout
 
             # The bout just finished: play what the bird heard (the tutor's song in the sensory phase).
             who = "tutor" if bool(self.body.heard_tutor[0]) else "bird"

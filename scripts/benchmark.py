@@ -18,10 +18,10 @@ import argparse
 import sys
 import time
 
-import envs
-from agents.benchmark import DEFAULT_STEPS, default_workers, finish, make_jobs, run_jobs
-from agents.runner import agent_names
-from scripts_common import body_id, check_output_dir, check_positive
+from brainlike import envs
+from brainlike.agents.benchmark import DEFAULT_STEPS, default_workers, finish, make_jobs, run_jobs
+from brainlike.agents.runner import agent_names
+from brainlike.scripts.common import body_id, check_output_dir, check_positive
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scripts_common import check_output_dir
+from brainlike.scripts.common import check_output_dir
 
 #: Env steps per benchmark job in the quick run (the full benchmark uses agents.benchmark.DEFAULT_STEPS).
 QUICK_STEPS = {
@@ -51,7 +51,7 @@ def stage(title: str) -> None:
 
 
 def run_benchmark(out: Path, agents: list[str], seeds: int, workers: int, scale: float) -> dict[str, Any]:
-    from agents.benchmark import finish, make_jobs, run_jobs
+    from brainlike.agents.benchmark import finish, make_jobs, run_jobs
 
     jobs = []
     for body, steps in QUICK_STEPS.items():
@@ -64,7 +64,7 @@ def run_benchmark(out: Path, agents: list[str], seeds: int, workers: int, scale:
 
 
 def run_experiments(out: Path, names: list[str], seed: int, small_only: bool) -> list[dict[str, Any]]:
-    from agents.experiments import EXPERIMENTS, write_result
+    from brainlike.agents.experiments import EXPERIMENTS, write_result
 
     results = []
     for name in names:
@@ -85,8 +85,8 @@ def run_experiments(out: Path, names: list[str], seed: int, small_only: bool) ->
 
 
 def record_episodes(out: Path, bench: Path, seed: int) -> list[dict[str, Any]]:
-    from agents.benchmark import BENCHMARK_ENV_KWARGS
-    from agents.runner import build_agent, load_agent, record_episode
+    from brainlike.agents.benchmark import BENCHMARK_ENV_KWARGS
+    from brainlike.agents.runner import build_agent, load_agent, record_episode
 
     made = []
     for body, learner in SHOWCASE.items():
@@ -108,8 +108,8 @@ def record_episodes(out: Path, bench: Path, seed: int) -> list[dict[str, Any]]:
 
 def write_report(out: Path, bench: dict[str, Any], experiments: list[dict[str, Any]], episodes: list[dict[str, Any]],
                  minutes: float) -> Path:
-    from agents.experiments.base import write_atomic
-    from steering import MouseSteering, RatSteering, SongbirdSteering
+    from brainlike.agents.experiments.base import write_atomic
+    from brainlike.steering import MouseSteering, RatSteering, SongbirdSteering
 
     lines = ["# brainlike-gym: innate versus learned", "",
              f"Made by `make demo` in {minutes:.1f} minutes.", "",
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.seeds < 1 or args.workers < 1 or args.scale <= 0:
         parser.error(f"--seeds and --workers must be >= 1 and --scale > 0, got {args.seeds}, {args.workers}, {args.scale}")
-    from agents.runner import agent_names
+    from brainlike.agents.runner import agent_names
 
     agents = args.agents or agent_names()
     unknown = [a for a in agents if a not in agent_names()] + [e for e in args.experiments if e not in EXPERIMENT_BUDGETS]

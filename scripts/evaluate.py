@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from scripts_common import check_agent, check_body, check_positive
+from brainlike.scripts.common import check_agent, check_body, check_positive
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,9 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     check_positive(parser, "--episodes", args.episodes)
 
-    from agents.benchmark import bootstrap_ci
-    from agents.runner import build_agent, load_agent, saved_meta
-    from agents.training import run_episodes
+    from brainlike.agents.benchmark import bootstrap_ci
+    from brainlike.agents.runner import build_agent, load_agent, saved_meta
+    from brainlike.agents.training import run_episodes
 
     if args.model:
         try:

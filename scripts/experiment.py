@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from agents.experiments import BUDGETS, EXPERIMENTS, get_experiment, write_result
-from scripts_common import check_output_dir
+from brainlike.agents.experiments import BUDGETS, EXPERIMENTS, get_experiment, write_result
+from brainlike.scripts.common import check_output_dir
 
 
 def main(argv: list[str] | None = None) -> int:

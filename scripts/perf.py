@@ -25,7 +25,7 @@ from typing import Any
 
 import gymnasium as gym
 
-import envs
+from brainlike import envs
 
 TARGETS = {"single": 0.15, "vector_1024": 0.5, "native_vs_sync": 50.0, "agent_vs_ppo": 10.0}
 
@@ -96,7 +96,7 @@ def measure(bodies: list[str], repeats: int, quick: bool) -> list[dict[str, Any]
 
 
 def measure_agents(repeats: int, quick: bool) -> list[dict[str, Any]]:
-    from agents.throughput import training_throughput
+    from brainlike.agents.throughput import training_throughput
 
     r = training_throughput(repeats=repeats, agent_steps=40_000 if quick else 200_000)
     return [{"body": "ForagingMouse", "what": "PatternSeparationAgent training", "reference": "SB3 PPO training",

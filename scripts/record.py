@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from scripts_common import check_agent, check_body, check_output_dir, check_positive
+from brainlike.scripts.common import check_agent, check_body, check_output_dir, check_positive
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.agent:
         check_agent(parser, args.agent, env_id)
 
-    from agents.runner import build_agent, load_agent, record_episode
+    from brainlike.agents.runner import build_agent, load_agent, record_episode
 
     agent = load_agent(args.model) if args.model else build_agent(args.agent, env_id, seed=args.seed)
     result = record_episode(agent, env_id, out, seed=args.seed, max_steps=args.steps, explore=args.explore)

@@ -15,11 +15,11 @@ import argparse
 import json
 import sys
 
-from scripts_common import check_agent, check_body, check_output_dir, check_positive
+from brainlike.scripts.common import check_agent, check_body, check_output_dir, check_positive
 
 
 def main(argv: list[str] | None = None) -> int:
-    from agents.runner import agent_names
+    from brainlike.agents.runner import agent_names
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--agent", required=True, help=f"one of {agent_names()}")
@@ -40,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         check_positive(parser, "--num-envs", args.num_envs)
     out = check_output_dir(parser, args.out)
 
-    from agents.experiments.base import save_figure
-    from agents.runner import build_agent, save_agent, train_agent
-    from agents.training import write_history_csv, write_history_json
+    from brainlike.agents.experiments.base import save_figure
+    from brainlike.agents.runner import build_agent, save_agent, train_agent
+    from brainlike.agents.training import write_history_csv, write_history_json
 
     for seed in args.seeds:
         stem = f"{args.agent}_{env_id.split('/')[-1]}_s{seed}"

@@ -4,12 +4,12 @@ Pure numpy, batched over a leading body axis. Imports nothing from ``envs`` or
 ``agents``: steering reads the body and its senses, never a learner's state.
 """
 
-from steering.base import NO_REFLEX, Reflex, RewardLesion, Steering, SteeringOutput
-from steering.homeostat import Homeostat
-from steering.mouse import LoomingReflex, MouseSteering
-from steering.parameters import InnateParameters
-from steering.rat import RatSteering
-from steering.songbird import SongbirdSteering
+from brainlike.steering.base import NO_REFLEX, Reflex, RewardLesion, Steering, SteeringOutput
+from brainlike.steering.homeostat import Homeostat
+from brainlike.steering.mouse import LoomingReflex, MouseSteering
+from brainlike.steering.parameters import InnateParameters
+from brainlike.steering.rat import RatSteering
+from brainlike.steering.songbird import SongbirdSteering
 
 __all__ = [
     "NO_REFLEX",

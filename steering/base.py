@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from steering.parameters import InnateParameters
+from brainlike.steering.parameters import InnateParameters
 
 Senses = Mapping[str, np.ndarray]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from steering.base import NO_REFLEX, Reflex, Senses, Steering, SteeringOutput
-from steering.homeostat import Homeostat
-from steering.parameters import InnateParameters
+from brainlike.steering.base import NO_REFLEX, Reflex, Senses, Steering, SteeringOutput
+from brainlike.steering.homeostat import Homeostat
+from brainlike.steering.parameters import InnateParameters
 
 # The mouse's motor vocabulary. Staying still is freezing.
 ACTION_NAMES = ("stay", "north", "east", "south", "west")

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from steering.base import Senses, Steering, SteeringOutput, check_names
-from steering.homeostat import Homeostat
-from steering.parameters import InnateParameters
+from brainlike.steering.base import Senses, Steering, SteeringOutput, check_names
+from brainlike.steering.homeostat import Homeostat
+from brainlike.steering.parameters import InnateParameters
 
 KAPPA_FORMS = ("additive", "multiplicative")
 STRAINS = ("incremental", "full")

@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from steering.base import NO_REFLEX, Senses, Steering, SteeringOutput
-from steering.parameters import InnateParameters
+from brainlike.steering.base import NO_REFLEX, Senses, Steering, SteeringOutput
+from brainlike.steering.parameters import InnateParameters
 
 #: The acoustic features of a syllable, in the order of every feature array.
 FEATURES = ("pitch", "duration", "spectral_shape", "amplitude")

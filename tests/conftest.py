@@ -6,4 +6,4 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import envs  # noqa: E402,F401  (registers every body)
+from brainlike import envs  # noqa: E402,F401  (registers every body)

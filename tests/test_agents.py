@@ -11,8 +11,8 @@ import json
 import numpy as np
 import pytest
 
-import envs  # noqa: F401
-from agents import (
+from brainlike import envs  # noqa: F401
+from brainlike.agents import (
     AgentFileError,
     PatternSeparationAgent,
     ThoughtAssessorAgent,
@@ -23,7 +23,7 @@ from agents import (
     write_history_csv,
     write_history_json,
 )
-from agents.pattern_separation import KenyonExpansion
+from brainlike.agents.pattern_separation import KenyonExpansion
 
 MOUSE, RAT, BIRD = "brainlike/ForagingMouse-v0", "brainlike/SaltRat-v0", "brainlike/SongbirdTutor-v0"
 

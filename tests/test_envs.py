@@ -15,8 +15,8 @@ import pytest
 from gymnasium.utils.env_checker import check_env as gym_check_env
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
-import envs
-from envs.core import BodyEnv
+from brainlike import envs
+from brainlike.envs.core import BodyEnv
 
 IDS = envs.ENV_IDS
 

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from agents.experiments import EXPERIMENTS, get_experiment
-from agents.experiments.base import proportion_ci, spearman
-from agents.experiments.mouse import _random_policy, run_first_looms
+from brainlike.agents.experiments import EXPERIMENTS, get_experiment
+from brainlike.agents.experiments.base import proportion_ci, spearman
+from brainlike.agents.experiments.mouse import _random_policy, run_first_looms
 
 
 @pytest.mark.parametrize("name", ["first-loom", "one-life"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.experiments import EXPERIMENTS
+from brainlike.agents.experiments import EXPERIMENTS
 
 
 @pytest.mark.parametrize("name", ["dead-sea-salt", "sensitization"])

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agents.experiments import EXPERIMENTS, get_experiment, write_result
-from agents.experiments.songbird import write_songs
+from brainlike.agents.experiments import EXPERIMENTS, get_experiment, write_result
+from brainlike.agents.experiments.songbird import write_songs
 
 NAMES = ("tutor-learning", "performance-error", "pitch-shift")
 

@@ -6,8 +6,8 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from steering import Homeostat, MouseSteering, RewardLesion
-from steering.mouse import EAST, NORTH, SOUTH, STAY, WEST
+from brainlike.steering import Homeostat, MouseSteering, RewardLesion
+from brainlike.steering.mouse import EAST, NORTH, SOUTH, STAY, WEST
 
 ID = "brainlike/ForagingMouse-v0"
 

@@ -6,8 +6,8 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from envs.salt_rat import APPROACH, NIBBLE, PRESETS, STAY, WITHDRAW
-from steering import RatSteering
+from brainlike.envs.salt_rat import APPROACH, NIBBLE, PRESETS, STAY, WITHDRAW
+from brainlike.steering import RatSteering
 
 ID = "brainlike/SaltRat-v0"
 DEAD_SEA_LENGTHS = [30 * 11, 30, 6 * 11, 30, 6 * 11]  # documented in SaltRatEnv's docstring

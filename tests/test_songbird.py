@@ -9,10 +9,10 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from envs.audio import bout_length, synthesize_bout, write_wav
-from envs.songbird_tutor import SongbirdBody, syrinx
-from steering import RewardLesion, SongbirdSteering
-from steering.songbird import SPECIES_TEMPLATE, similarity, to_perceptual, to_physical
+from brainlike.envs.audio import bout_length, synthesize_bout, write_wav
+from brainlike.envs.songbird_tutor import SongbirdBody, syrinx
+from brainlike.steering import RewardLesion, SongbirdSteering
+from brainlike.steering.songbird import SPECIES_TEMPLATE, similarity, to_perceptual, to_physical
 
 ID = "brainlike/SongbirdTutor-v0"
 S = 4  # syllables of the default song

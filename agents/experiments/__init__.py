@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from agents.experiments.base import BUDGETS, Criterion, Experiment, ExperimentResult, write_result
-from agents.experiments.mouse import EXPERIMENTS as _MOUSE
-from agents.experiments.songbird import EXPERIMENTS as _SONGBIRD
-from agents.experiments.rat import EXPERIMENTS as _RAT
+from brainlike.agents.experiments.base import BUDGETS, Criterion, Experiment, ExperimentResult, write_result
+from brainlike.agents.experiments.mouse import EXPERIMENTS as _MOUSE
+from brainlike.agents.experiments.songbird import EXPERIMENTS as _SONGBIRD
+from brainlike.agents.experiments.rat import EXPERIMENTS as _RAT
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in _MOUSE}
 EXPERIMENTS.update({e.name: e for e in _SONGBIRD})

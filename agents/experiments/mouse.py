@@ -17,12 +17,12 @@ from typing import Any, Callable
 
 import gymnasium as gym
 
-import envs  # noqa: F401  (registers the bodies)
+from brainlike import envs  # noqa: F401  (registers the bodies)
 import numpy as np
 
-from agents.experiments.base import Criterion, Experiment, ExperimentResult, proportion_ci, save_figure, spearman
-from agents.simple import RandomAgent
-from steering.mouse import STAY
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, proportion_ci, save_figure, spearman
+from brainlike.agents.simple import RandomAgent
+from brainlike.steering.mouse import STAY
 
 MOUSE = "brainlike/ForagingMouse-v0"
 Policy = Callable[[Any], np.ndarray]
@@ -159,7 +159,7 @@ def first_loom(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def one_life(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
-    from agents.registry import make_agent
+    from brainlike.agents.registry import make_agent
 
     n = 200 if budget == "small" else 800
     kwargs = dict(predator_rate=0.03, lethal_capture=True)

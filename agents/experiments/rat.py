@@ -35,12 +35,12 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-import envs  # noqa: F401  (registers the bodies)
-from agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure
-from agents.registry import default_hyperparameters, make_agent
-from agents.thought_assessor import ThoughtAssessorAgent
-from envs.salt_rat import APPROACH, NIBBLE, PRESETS, STAY, WITHDRAW
-from steering.rat import RatSteering
+from brainlike import envs  # noqa: F401  (registers the bodies)
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure
+from brainlike.agents.registry import default_hyperparameters, make_agent
+from brainlike.agents.thought_assessor import ThoughtAssessorAgent
+from brainlike.envs.salt_rat import APPROACH, NIBBLE, PRESETS, STAY, WITHDRAW
+from brainlike.steering.rat import RatSteering
 
 RAT = "brainlike/SaltRat-v0"
 CUES = ("sucrose", "salt")
@@ -200,7 +200,7 @@ def infusion_values(seed: int, steering: Callable[[], RatSteering] | None = None
 
 def _ppo_lives(steps: int, seed: int, num_rats: int) -> list[dict[str, Any]]:
     """SB3 PPO trained on the dead_sea_salt protocol over many lives, then tested in fresh lives."""
-    from agents.baselines import SB3Agent
+    from brainlike.agents.baselines import SB3Agent
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SB3/torch deprecation chatter: the experiment prints nothing

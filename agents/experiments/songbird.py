@@ -32,10 +32,10 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-import envs  # noqa: F401  (registers the bodies)
-from agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure, spearman
-from envs.songbird_tutor import NUM_MOTOR, SongbirdBody, syrinx
-from steering.songbird import to_physical
+from brainlike import envs  # noqa: F401  (registers the bodies)
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure, spearman
+from brainlike.envs.songbird_tutor import NUM_MOTOR, SongbirdBody, syrinx
+from brainlike.steering.songbird import to_physical
 
 SONGBIRD = "brainlike/SongbirdTutor-v0"
 S = 4  # syllables of the default song
@@ -74,7 +74,7 @@ class Flock:
     """
 
     def __init__(self, n: int, seed: int, **env_kwargs: Any) -> None:
-        from agents.registry import make_agent
+        from brainlike.agents.registry import make_agent
 
         self.n = n
         self.env = gym.make_vec(SONGBIRD, num_envs=n, vectorization_mode="vector_entry_point",
@@ -179,7 +179,7 @@ def tutor_learning(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     Similarity is measured on the renditions the bird actually sings (LMAN
     perturbations included); the LMAN-off (directed) song is recorded too.
     """
-    from agents.baselines import SB3Agent
+    from brainlike.agents.baselines import SB3Agent
 
     small = budget == "small"
     n, bouts = (6, 600) if small else (24, 4000)
@@ -469,7 +469,7 @@ def write_songs(out_dir: Path, seed: int = 0, steps: int = 8000) -> tuple[Path, 
     bird's first LMAN-off bout, before learning) and ``songbird-learned.wav``
     (its LMAN-off bout after learning) in ``out_dir``.
     """
-    from agents.registry import make_agent
+    from brainlike.agents.registry import make_agent
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,7 @@ def body_id(name: str) -> str:
 
 
 def check_body(parser: argparse.ArgumentParser, name: str) -> str:
-    import envs
+    from brainlike import envs
 
     env_id = body_id(name)
     if env_id not in envs.ENV_IDS:
@@ -40,7 +40,7 @@ def check_body(parser: argparse.ArgumentParser, name: str) -> str:
 
 
 def check_agent(parser: argparse.ArgumentParser, name: str, env_id: str) -> None:
-    from agents.runner import check_agent_body
+    from brainlike.agents.runner import check_agent_body
 
     try:
         check_agent_body(name, env_id)
