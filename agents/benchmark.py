@@ -24,27 +24,12 @@ from typing import Any
 
 import numpy as np
 
-from brainlike.agents.experiments.base import save_figure, write_atomic
+from brainlike.agents.reporting import csv_text, nan_to_none, save_figure, write_atomic
+from brainlike.agents.rollout import evaluation_seed
+from brainlike.agents.stats import bootstrap_ci, iqm
+from brainlike.envs.profile import profile_for
 
 REFERENCE_AGENTS = ("innate-only", "random")
-
-
-#: Body arguments the benchmark uses, where a body's default is an experiment rather
-#: than a learning task (SaltRat's default Dead Sea salt protocol delivers whatever
-#: the rat does, so no policy can earn more than another there).
-def _example_tutor() -> list[list[float]]:
-    from brainlike.envs.songbird_tutor import EXAMPLE_TUTOR_MOTOR, song_from_motor
-
-    return song_from_motor(EXAMPLE_TUTOR_MOTOR).round(6).tolist()
-
-
-#: The songbird's default draws a new tutor every life (a bird must copy *its* tutor),
-#: which no amount of learning across lives can beat; the benchmark gives every life
-#: the same tutor, so learning across lives is learning that tutor's song.
-BENCHMARK_ENV_KWARGS: dict[str, dict[str, Any]] = {
-    "brainlike/SaltRat-v0": {"protocol": "instrumental"},
-    "brainlike/SongbirdTutor-v0": {"tutor_song": _example_tutor()},
-}
 
 
 @dataclass(frozen=True)
@@ -58,7 +43,8 @@ class Job:
 
     @property
     def env_kwargs(self) -> dict[str, Any]:
-        return dict(BENCHMARK_ENV_KWARGS.get(self.body, {}))
+        """The body arguments of the benchmark (its profile's ``benchmark_env_kwargs``)."""
+        return dict(profile_for(self.body).benchmark_env_kwargs)
 
     @property
     def key(self) -> str:
@@ -89,7 +75,8 @@ def run_job(job: Job, out: Path) -> dict[str, Any]:
     agent = build_agent(job.agent, job.body, seed=job.seed, env_kwargs=kwargs)
     if job.agent in REFERENCE_AGENTS:
         # Evaluated on the same held-out seeds as the learners' evaluations.
-        returns = evaluate_agent(agent, job.body, episodes=job.eval_episodes, seed=job.seed + 1_000_000, env_kwargs=kwargs)
+        returns = evaluate_agent(agent, job.body, episodes=job.eval_episodes, seed=evaluation_seed(job.seed),
+                                 env_kwargs=kwargs)
         history = [{"env_steps": s, "wall_seconds": 0.0, "mean_return": float(returns.mean())} for s in (0, job.steps)]
     else:
         history = train_agent(agent, job.body, total_steps=job.steps, seed=job.seed, eval_every=job.eval_every,
@@ -145,27 +132,6 @@ def run_jobs(jobs: Sequence[Job], out: Path, workers: int = 2, progress: bool = 
     finally:
         bar.close()
     return errors
-
-
-# --- statistics -------------------------------------------------------------------
-def bootstrap_ci(x: Sequence[float], n_boot: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """95% percentile-bootstrap interval of the mean."""
-    x = np.asarray(x, dtype=float)
-    if len(x) < 2:
-        return (float(x.mean()), float(x.mean())) if len(x) else (float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, len(x), size=(n_boot, len(x)))].mean(axis=1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
-
-
-def iqm(x: Sequence[float]) -> float:
-    """Interquartile mean: the mean of the middle 50% (Agarwal et al. 2021)."""
-    x = np.sort(np.asarray(x, dtype=float))
-    n = len(x)
-    if n == 0:
-        return float("nan")
-    lo, hi = int(np.floor(0.25 * n)), int(np.ceil(0.75 * n))
-    return float(x[lo:hi].mean()) if hi > lo else float(x.mean())
 
 
 def aggregate(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -224,17 +190,9 @@ def add_time_to_solve(rows: list[dict[str, Any]], groups: Mapping[tuple[str, str
 
 # --- outputs ----------------------------------------------------------------------
 def write_tables(rows: Sequence[Mapping[str, Any]], out: Path) -> tuple[Path, Path]:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return (write_atomic(out / "results.csv", buf.getvalue()),
+    return (write_atomic(out / "results.csv", csv_text(rows)),
             # Strict JSON: "not reached" is null, not NaN.
-            write_atomic(out / "results.json", json.dumps([{k: None if isinstance(v, float) and np.isnan(v) else v
-                                                            for k, v in r.items()} for r in rows], indent=2)))
+            write_atomic(out / "results.json", json.dumps([nan_to_none(r) for r in rows], indent=2)))
 
 
 def plot_curves(records: Sequence[Mapping[str, Any]], out: Path) -> list[str]:
@@ -313,14 +271,6 @@ def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-#: Env steps per job and body: the same for every agent on a body, so curves compare on steps.
-DEFAULT_STEPS: dict[str, int] = {
-    "brainlike/ForagingMouse-v0": 100_000,
-    "brainlike/SaltRat-v0": 40_000,
-    "brainlike/SongbirdTutor-v0": 40_000,
-}
-
-
 def make_jobs(agents: Sequence[str], bodies: Sequence[str], seeds: Sequence[int], steps: int | None = None,
               evals: int = 8, eval_episodes: int = 32) -> list[Job]:
     """Every (agent, body, seed) that fits; agents that cannot run on a body are left out."""
@@ -328,7 +278,7 @@ def make_jobs(agents: Sequence[str], bodies: Sequence[str], seeds: Sequence[int]
 
     jobs = []
     for body in bodies:
-        n = steps or DEFAULT_STEPS.get(body, 50_000)
+        n = steps or profile_for(body).benchmark_steps
         for agent in agents:
             if not fits(agent, body):
                 continue

@@ -33,7 +33,10 @@ import gymnasium as gym
 import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
-from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure, spearman
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult
+from brainlike.agents.reporting import save_figure
+from brainlike.agents.rollout import rollout
+from brainlike.agents.stats import bootstrap_ci, spearman
 from brainlike.envs.songbird_tutor import NUM_MOTOR, SongbirdBody, syrinx
 from brainlike.steering.songbird import to_physical
 
@@ -55,13 +58,6 @@ JUVENILE_NOISE = (0.6, 0.05)
 JUVENILE_LR = (3.0, 0.5)
 #: "High" similarity: a perfect copy scores 1, random motor commands about 0.025.
 HIGH_SIMILARITY = 0.7
-
-
-def _bootstrap_ci(x: np.ndarray, rng: np.random.Generator, reps: int = 2000) -> tuple[float, float]:
-    """95% percentile bootstrap interval of the mean of ``x``."""
-    x = np.asarray(x, dtype=float).ravel()
-    means = x[rng.integers(0, len(x), (reps, len(x)))].mean(axis=1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
 class Flock:
@@ -159,13 +155,12 @@ def adult_schedule(_: float) -> tuple[float, float]:
 def chance_similarity(n: int, bouts: int, seed: int) -> np.ndarray:
     """Quality of uniformly random motor commands, scored by the steering: (bouts * S * n,) values."""
     env = gym.make_vec(SONGBIRD, num_envs=n, vectorization_mode="vector_entry_point", max_episode_steps=None)
-    env.reset(seed=seed)
     rng = np.random.default_rng(seed)
     q = []
-    for t in range((SENSORY_BOUTS + bouts) * S):
-        _, _, _, _, info = env.step(rng.uniform(-1.0, 1.0, (n, NUM_MOTOR)).astype(np.float32))
+    babble = rollout(env, lambda _: rng.uniform(-1.0, 1.0, (n, NUM_MOTOR)).astype(np.float32), seed=seed)
+    for t, step in zip(range((SENSORY_BOUTS + bouts) * S), babble):
         if t >= SENSORY_BOUTS * S:
-            q.append(info["song"]["quality"])
+            q.append(step.infos["song"]["quality"])
     env.close()
     return np.concatenate(q)
 
@@ -226,7 +221,7 @@ def tutor_learning(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
 
     chance_mean = float(chance.mean())
     birth_mean = float(birth.mean())
-    lo, hi = _bootstrap_ci(birth.ravel(), rng)
+    lo, hi = bootstrap_ci(birth.ravel(), rng=rng)
     after = float(adult.mean())
     criteria = [
         Criterion("similarity at birth (random RA weights, LMAN-off)", birth_mean,
