@@ -3,8 +3,10 @@
 Every job (one agent, one body, one seed) trains with periodic greedy
 evaluation and writes ``jobs/<agent>__<body>__<seed>.json`` atomically when it
 finishes, so an interrupted run loses nothing finished and a rerun with the
-same folder does only the jobs that are missing. Jobs run in parallel
-processes (``workers``). The agents that do not learn (``innate-only``,
+same folder does only the jobs that are missing (a finished job asked for with
+other settings is an error, never reused). One run at a time holds a folder
+(``out_lock``). Jobs run in parallel processes (``workers``) that die with the
+run. The agents that do not learn (``innate-only``,
 ``random``) are evaluated once at birth and drawn as reference lines.
 Aggregation: per agent and body, the final greedy return over seeds as mean
 with a 95% bootstrap interval and the interquartile mean (IQM).
@@ -16,8 +18,9 @@ import json
 import multiprocessing
 import os
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +67,34 @@ def load_job(path: Path) -> dict[str, Any] | None:
     return rec if isinstance(rec, dict) and rec.get("history") else None
 
 
+def job_identity(job: Job) -> dict[str, Any]:
+    """Everything that defines a job's result, as its record stores it (JSON-normalised)."""
+    return json.loads(json.dumps({"job": asdict(job), "env_kwargs": job.env_kwargs}, default=float))
+
+
+def finished_record(out: Path, job: Job) -> dict[str, Any] | None:
+    """The finished record of ``job`` in ``out``, or None if it is still to do.
+
+    Raises a ValueError when ``out`` holds a record under the same name whose
+    settings differ (another budget, evaluation schedule or body arguments):
+    reusing it would silently mix two experiments in one table.
+    """
+    rec = load_job(job_path(out, job))
+    if rec is None:
+        return None
+    stored = {"job": rec.get("job"), "env_kwargs": rec.get("env_kwargs")}
+    wanted = job_identity(job)
+    if stored != wanted:
+        diff = {k: (stored["job"].get(k) if isinstance(stored["job"], dict) else None, v)
+                for k, v in wanted["job"].items() if not isinstance(stored["job"], dict) or stored["job"].get(k) != v}
+        if stored["env_kwargs"] != wanted["env_kwargs"]:
+            diff["env_kwargs"] = (stored["env_kwargs"], wanted["env_kwargs"])
+        raise ValueError(f"{job_path(out, job)} was run with other settings than this run asks for "
+                         f"(setting: (in the folder, asked now)): {diff}; use another --out folder, or delete the "
+                         f"folder's jobs/ to redo them")
+    return rec
+
+
 def run_job(job: Job, out: Path) -> dict[str, Any]:
     """Train (or, for reference agents, evaluate at birth) and write the job's record."""
     from brainlike.agents.runner import build_agent, evaluate_agent, train_agent
@@ -100,11 +131,66 @@ def _run_job_safely(job: Job, out: Path) -> tuple[Job, str | None]:
 
 
 def run_jobs(jobs: Sequence[Job], out: Path, workers: int = 2, progress: bool = True) -> dict[str, str]:
-    """Run the jobs not already finished in ``out``; returns errors by job key."""
-    from tqdm.auto import tqdm
+    """Run the jobs not already finished in ``out``; returns errors by job key.
+
+    Holds ``out``'s lock (``out_lock``) while it runs; a job finished in ``out``
+    with other settings is an error (``finished_record``), never reused.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    with out_lock(out):
+        return _run_unlocked(jobs, out, workers, progress)
+
+
+@contextmanager
+def out_lock(out: Path) -> Iterator[None]:
+    """Hold ``out``'s lock for a run: a second run on the same folder refuses instead of redoing every job.
+
+    An ``flock`` on ``out/.lock``: the system releases it when the holder exits,
+    even by SIGKILL, so a dead run never leaves the folder locked.
+    """
+    import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
-    todo = [j for j in jobs if load_job(job_path(out, j)) is None]
+    path = out / ".lock"
+    with open(path, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "unknown"
+            raise RuntimeError(f"{out} is in use by another benchmark run (pid {holder}); wait for it to finish "
+                               f"or use another --out folder") from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _die_with(parent: int) -> None:
+    """Worker initializer: exit as soon as the benchmark process that started us is gone.
+
+    A SIGKILLed parent runs no cleanup, so without this its workers would go on
+    writing jobs into a folder nobody is watching any more.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _run_unlocked(jobs: Sequence[Job], out: Path, workers: int, progress: bool) -> dict[str, str]:
+    from tqdm.auto import tqdm
+
+    todo = [j for j in jobs if finished_record(out, j) is None]
     done = len(jobs) - len(todo)
     errors: dict[str, str] = {}
     bar = tqdm(total=len(jobs), initial=done, disable=not progress, unit="job", desc="benchmark")
@@ -121,7 +207,8 @@ def run_jobs(jobs: Sequence[Job], out: Path, workers: int = 2, progress: bool = 
             # neighbour's threads fighting for the same core.
             for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
                 os.environ.setdefault(var, "1")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                     initializer=_die_with, initargs=(os.getpid(),)) as pool:
                 futures = [pool.submit(_run_job_safely, job, out) for job in todo]
                 for f in as_completed(futures):
                     job, err = f.result()
@@ -257,7 +344,7 @@ def write_report(rows: Sequence[Mapping[str, Any]], figures: Sequence[str], out:
 
 def finish(out: Path, jobs: Sequence[Job], errors: Mapping[str, str], extra: str = "") -> dict[str, Any]:
     """Aggregate every finished job in ``out`` into tables, plots and the report."""
-    records = [r for j in jobs if (r := load_job(job_path(out, j))) is not None]
+    records = [r for j in jobs if (r := finished_record(out, j)) is not None]
     if not records:
         raise RuntimeError(f"no finished jobs in {out}; errors: {list(errors)}")
     rows = aggregate(records)
