@@ -17,7 +17,7 @@ import numpy as np
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.base import Agent
 from brainlike.agents.baselines import ALGORITHMS, SB3Agent
-from brainlike.agents.hyperparams import SB3_HYPERPARAMS
+from brainlike.agents.hyperparams import sb3_bodies
 from brainlike.agents.registry import AGENTS, make_agent
 from brainlike.agents.training import History, evaluate, train
 
@@ -42,7 +42,7 @@ def check_agent_body(name: str, env_id: str) -> None:
 
 
 def algo_bodies(algo: str) -> list[str]:
-    return [body for body, algos in SB3_HYPERPARAMS.items() if algo in algos]
+    return sb3_bodies(algo)
 
 
 def fits(name: str, env_id: str) -> bool:
