@@ -1,6 +1,6 @@
 """Stable-Baselines3 hyperparameters per body, read from rl-zoo3's own YAML files.
 
-The files ``zoo_hyperparams/<algo>.yml`` (shipped with the package) are the one
+The files ``zoo-hyperparams/<algo>.yml`` (shipped with the package) are the one
 source of truth: the project's baselines read them here, and rl-zoo3 reads the
 same files as they are (``python -m rl_zoo3.train ... -conf <file>``).
 
@@ -19,7 +19,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-ZOO_DIR = Path(__file__).resolve().parent / "zoo_hyperparams"
+ZOO_DIR = Path(__file__).resolve().parent / "zoo-hyperparams"
 #: rl-zoo3 keys that are not SB3 constructor arguments and that the project's baselines do not use.
 ZOO_ONLY_KEYS = ("n_timesteps",)
 #: rl-zoo3 writes these as Python expressions in strings.
