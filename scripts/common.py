@@ -114,7 +114,7 @@ def seed_range(text: str) -> list[int]:
     """``"3"`` -> [3]; ``"0-9"`` -> [0, ..., 9]."""
     m = re.fullmatch(r"(\d+)(?:-(\d+))?", text.strip())
     if not m or (m[2] is not None and int(m[2]) < int(m[1])):
-        raise argparse.ArgumentTypeError(f"must be seeds >= 0 as a list or range (0 1 2, 0-9), got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a list or range of seeds >= 0 (0 1 2, 0-9), got {text!r}")
     return list(range(int(m[1]), int(m[2] or m[1]) + 1))
 
 
@@ -304,7 +304,7 @@ def build_checked_agent(parser: argparse.ArgumentParser, name: str, env_id: str,
         extra = {"device": device or "cpu", "tensorboard_log": tensorboard_log}
     elif any(v is not None for v in sb3_only.values()):
         used = [flag for flag, v in sb3_only.items() if v is not None]
-        parser.error(f"{', '.join(used)} apply to the SB3 baselines only, not to {name!r}")
+        parser.error(f"{', '.join(used)}: only for the SB3 baselines, not for {name!r}")
     try:
         return build_agent(name, env_id, seed=seed, env_kwargs=env_kwargs, **extra, **hyperparams)
     except (TypeError, ValueError) as e:
