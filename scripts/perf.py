@@ -50,17 +50,21 @@ def single_rate(env_id: str, steps: int) -> float:
     return steps / (time.perf_counter() - t)
 
 
-def vector_rate(make: Callable[[], gym.vector.VectorEnv], steps: int) -> float:
-    env = make()
-    env.reset(seed=0)
-    actions = [env.action_space.sample() for _ in range(steps)]
+def stepping_rate(env: Any, actions: list[Any]) -> float:
+    """Env steps/s of ``env.step`` over the batched ``actions``; closes ``env``."""
     env.step(actions[0])  # first-step costs (lazy allocations) are not throughput
     t = time.perf_counter()
     for a in actions:
         env.step(a)
-    rate = steps * env.num_envs / (time.perf_counter() - t)
+    rate = len(actions) * env.num_envs / (time.perf_counter() - t)
     env.close()
     return rate
+
+
+def vector_rate(make: Callable[[], gym.vector.VectorEnv], steps: int) -> float:
+    env = make()
+    env.reset(seed=0)
+    return stepping_rate(env, [env.action_space.sample() for _ in range(steps)])
 
 
 def native(env_id: str, n: int) -> Callable[[], gym.vector.VectorEnv]:
@@ -108,14 +112,8 @@ def sb3_rate(make: Callable[[], Any], steps: int) -> float:
     env = make()
     env.seed(0)
     env.reset()
-    actions = [np.stack([env.action_space.sample() for _ in range(env.num_envs)]) for _ in range(steps)]
-    env.step(actions[0])
-    t = time.perf_counter()
-    for a in actions:
-        env.step(a)
-    rate = steps * env.num_envs / (time.perf_counter() - t)
-    env.close()
-    return rate
+    # An SB3 VecEnv's action space is one body's: a batch is num_envs samples.
+    return stepping_rate(env, [np.stack([env.action_space.sample() for _ in range(env.num_envs)]) for _ in range(steps)])
 
 
 def measure_sb3(bodies: list[str], repeats: int, quick: bool, n: int = 64) -> list[dict[str, Any]]:

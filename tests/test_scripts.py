@@ -121,8 +121,9 @@ def test_main_job_smoke_run_writes_report_gifs_and_wavs(tmp_path):
 
 
 def test_perf_quick_json():
-    rows = json.loads(run("perf", "--quick", "--repeats", "1", "--bodies", "SaltRat", "--json").stdout)
-    assert {r["what"] for r in rows} >= {"single env", "native vector N=1024", "native vs sync N=256"}
+    rows = json.loads(run("perf", "--quick", "--repeats", "1", "--bodies", "SaltRat", "--json", "--sb3").stdout)
+    assert {r["what"] for r in rows} >= {"single env", "native vector N=1024", "native vs sync N=256",
+                                         "SB3 adapter vs DummyVecEnv N=64"}
     assert all(r["ratio"] > 0 and r["body_rate"] > 0 and r["reference_rate"] > 0 for r in rows)
 
 
