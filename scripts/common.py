@@ -259,11 +259,11 @@ def check_body(parser: argparse.ArgumentParser, name: str) -> str:
 def check_agent(parser: argparse.ArgumentParser, name: str, env_id: str) -> None:
     from brainlike.agents.runner import check_agent_body
 
+    require_agent_extra(name)  # first: which bodies a baseline fits is read with the extra's PyYAML
     try:
         check_agent_body(name, env_id)
     except ValueError as e:
         parser.error(str(e))
-    require_agent_extra(name)
 
 
 def check_env_kwargs(parser: argparse.ArgumentParser, env_id: str, env_kwargs: Mapping[str, Any]) -> None:

@@ -19,8 +19,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "MPLBACKEND": "Agg"}
-#: Every package of the [agents] and [report] extras (import names).
-EXTRAS = ("torch", "stable_baselines3", "matplotlib", "PIL", "moviepy", "tqdm", "rich", "yaml", "tensorboard")
+#: The packages of the [agents] extra, then every package of [agents] and [report] (import names).
+AGENTS_EXTRA = ("torch", "stable_baselines3", "yaml", "rich", "tqdm", "tensorboard")
+EXTRAS = (*AGENTS_EXTRA, "matplotlib", "PIL", "moviepy")
 
 BLOCKER = textwrap.dedent("""
     import importlib.abc, sys
@@ -93,6 +94,9 @@ def test_numpy_agents_train_on_the_core_alone(tmp_path):
 @pytest.mark.parametrize(
     "blocked, args, extra",
     [
+        (AGENTS_EXTRA, ["train", "--agent", "ppo", "--body", "ForagingMouse", "--no-plot", "--out", "{out}"], "agents"),
+        (AGENTS_EXTRA, ["evaluate", "--agent", "a2c", "--body", "SaltRat"], "agents"),
+        (AGENTS_EXTRA, ["demo", "--agents", "sac", "--out", "{out}"], "agents"),
         (("stable_baselines3",), ["train", "--agent", "ppo", "--body", "ForagingMouse", "--no-plot", "--out", "{out}"],
          "agents"),
         (("torch",), ["train", "--agent", "dqn", "--body", "SaltRat", "--no-plot", "--out", "{out}"], "agents"),
