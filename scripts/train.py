@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps", type=positive_int, default=100_000, help="environment steps per seed (default 100000)")
     add_seeds(parser, [0], "one run each")
     parser.add_argument("--num-envs", type=positive_int, default=None,
-                        help="bodies a numpy agent trains on at once (default: the agent's own)")
+                        help="bodies trained on at once (default: the agent's own; an SB3 baseline's n_envs)")
     parser.add_argument("--evals", type=positive_int, default=10, help="greedy evaluations along the run (default 10)")
     parser.add_argument("--eval-episodes", type=positive_int, default=32,
                         help="episodes per greedy evaluation (default 32)")
@@ -56,18 +56,22 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if not args.no_plot:
         require_extra("report", "the learning-curve plot (or pass --no-plot)")
     out = check_output_dir(parser, args.out)
+    from brainlike.agents.baselines import SB3Agent, is_baseline
+
+    hyperparams = dict(args.hyperparams)
+    if is_baseline(args.agent) and args.num_envs is not None:
+        hyperparams.setdefault("n_envs", args.num_envs)  # SB3 calls the bodies trained at once n_envs
     # Built for the first seed before any training, so a bad --hyperparams fails at once.
     agents = {args.seeds[0]: build_checked_agent(parser, args.agent, env_id, args.seeds[0], args.env_kwargs,
-                                                 args.hyperparams, args.device, args.tensorboard_log)}
+                                                 hyperparams, args.device, args.tensorboard_log)}
 
-    from brainlike.agents.baselines import SB3Agent
     from brainlike.agents.runner import save_agent, train_agent
     from brainlike.agents.training import write_history_csv, write_history_json
 
     for seed in args.seeds:
         stem = f"{args.agent}_{env_id.split('/')[-1]}_s{seed}"
         agent = agents.pop(seed, None) or build_checked_agent(parser, args.agent, env_id, seed, args.env_kwargs,
-                                                                args.hyperparams, args.device, args.tensorboard_log)
+                                                                hyperparams, args.device, args.tensorboard_log)
         sb3_logs = {"log_dir": out / f"{stem}_sb3"} if isinstance(agent, SB3Agent) else {}
         history = train_agent(agent, env_id, args.steps, seed=seed, num_envs=args.num_envs,
                               eval_every=max(1, args.steps // args.evals), eval_episodes=args.eval_episodes,
