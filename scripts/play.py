@@ -33,9 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     env_id = check_body(parser, args.body)
     check_env_kwargs(parser, env_id, args.env_kwargs)
+    import warnings
+
     import gymnasium as gym
     import pygame
-    from gymnasium.utils.play import play
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*matplotlib is not installed")  # only its PlayPlot needs it
+        from gymnasium.utils.play import play
 
     env = gym.make(env_id, render_mode="rgb_array", **args.env_kwargs)
     if not hasattr(env.unwrapped, "get_keys_to_action"):
