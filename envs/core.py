@@ -312,7 +312,9 @@ class BodyEnv(gym.Env):
         if self._canvas is None:
             self._canvas = Canvas(self.body.canvas_size, human=self.render_mode == "human", fps=self.metadata["render_fps"], title=type(self).__name__)
         self.body.render_body(0, self._canvas)
-        return self._canvas.show()
+        frame = self._canvas.show()
+        # Gymnasium's contract: "human" draws to the window and returns None.
+        return None if self.render_mode == "human" else frame
 
     def close(self) -> None:
         if self._canvas is not None:

@@ -455,6 +455,15 @@ class ForagingMouseEnv(BodyEnv):
     body_class = MouseBody
     metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 8}
 
+    def get_keys_to_action(self) -> dict[tuple[int, ...], int]:
+        """Arrow keys or WASD move the mouse; no key is ``stay`` (freeze), for ``gymnasium.utils.play``."""
+        import pygame
+
+        move = {name: ACTION_NAMES.index(name) for name in ("north", "east", "south", "west")}
+        return {(pygame.K_UP,): move["north"], (pygame.K_RIGHT,): move["east"], (pygame.K_DOWN,): move["south"],
+                (pygame.K_LEFT,): move["west"], (pygame.K_w,): move["north"], (pygame.K_d,): move["east"],
+                (pygame.K_s,): move["south"], (pygame.K_a,): move["west"]}
+
 
 class ForagingMouseVectorEnv(BodyVectorEnv):
     """N foraging mice in one numpy step (see ``ForagingMouseEnv``)."""

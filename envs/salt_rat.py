@@ -581,6 +581,13 @@ class SaltRatEnv(BodyEnv):
     def phase_names(self) -> tuple[str, ...]:
         return self.body.phase_names
 
+    def get_keys_to_action(self) -> dict[tuple[int, ...], int]:
+        """Up approaches the front wall, space nibbles, down withdraws; no key is ``stay`` (for ``gymnasium.utils.play``)."""
+        import pygame
+
+        return {(pygame.K_UP,): APPROACH, (pygame.K_w,): APPROACH, (pygame.K_SPACE,): NIBBLE,
+                (pygame.K_DOWN,): WITHDRAW, (pygame.K_s,): WITHDRAW}
+
 
 class SaltRatVectorEnv(BodyVectorEnv):
     """N rats in one numpy step (see ``SaltRatEnv``)."""
