@@ -382,17 +382,19 @@ class ForagingMouseEnv(BodyEnv):
     ## Observation Space
     ``Dict`` with
     - ``exteroception``: ``Box(0, 1, (80,), float32)``: a 5x5 view centred on
-      the mouse as three planes of 25 cells (walls, food, nest), each row by
-      row from the north-west (75 values); the overhead disc's angle / 20 deg, its expansion
-      per step / 5 deg, its perceived contrast; the mouse's position (x, y)
-      scaled to [0, 1] (path integration).
+      the mouse as three planes of 25 cells, ``view_wall``, ``view_food``,
+      ``view_nest``, each row by row from the north-west (75 values);
+      ``disc_angle`` (the overhead disc's angle / 20 deg), ``disc_expansion``
+      (its expansion per step / 5 deg), ``disc_contrast`` (its perceived
+      contrast); ``position`` (x, y) scaled to [0, 1] (path integration).
     - ``interoception``: ``Box([0, 0], [max_energy, 1], (2,), float32)``:
-      energy and pain.
+      ``energy`` and ``pain``.
+    Read channels by name: ``env.unwrapped.layout.read(obs, "disc_angle")``.
     ``observation_mode="flat"`` (or the id ``brainlike/ForagingMouseFlat-v0``)
     gives one ``Box`` of 82 values: exteroception then interoception.
 
     ## Action Space
-    ``Discrete(5)``: 0 stay (freeze), 1 north, 2 east, 3 south, 4 west.
+    ``Discrete(5)`` (``steering.motor.MouseAction``): 0 stay (freeze), 1 north, 2 east, 3 south, 4 west.
 
     ## Steering
     Rewards (``info["steering"]["components"]``): ``food``, the drive reduction

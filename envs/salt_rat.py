@@ -476,18 +476,20 @@ class SaltRatEnv(BodyEnv):
 
     ## Observation Space
     ``Dict`` with
-    - ``exteroception``: ``Box(0, 1, (7,), float32)``: sucrose lever inserted,
-      salt lever inserted, salt spout available, distance from the front wall
-      (0 at the wall, 1 at the back), cue progress (k / cue_steps on the k-th
-      cue step, 0 outside the cue), sweet taste and salt taste in the mouth
-      (units delivered on the last step).
-    - ``interoception``: ``Box(0, max_sodium, (1,), float32)``: plasma sodium
-      (set point 1.0).
+    - ``exteroception``: ``Box(0, 1, (7,), float32)``: ``sucrose_lever``
+      (inserted), ``salt_lever`` (inserted), ``spout`` (salt spout
+      available), ``distance`` from the front wall (0 at the wall, 1 at the
+      back), ``cue_progress`` (k / cue_steps on the k-th cue step, 0 outside
+      the cue), ``sweet_taste`` and ``salt_taste`` in the mouth (units
+      delivered on the last step).
+    - ``interoception``: ``Box(0, max_sodium, (1,), float32)``: plasma
+      ``sodium`` (set point 1.0).
+    Read channels by name: ``env.unwrapped.layout.read(obs, "spout")``.
     ``observation_mode="flat"`` (or the id ``brainlike/SaltRatFlat-v0``) gives
     one ``Box`` of 8 values: exteroception then interoception.
 
     ## Action Space
-    ``Discrete(4)``: 0 stay, 1 approach (one step towards the front wall),
+    ``Discrete(4)`` (``steering.motor.RatAction``): 0 stay, 1 approach (one step towards the front wall),
     2 nibble (press/nibble the inserted lever, or lick the spout; only at the
     wall), 3 withdraw (one step back). The chamber is 3 positions deep; the rat
     starts at the back. A cue's approach score is (appetitive - aversive) /

@@ -82,7 +82,7 @@ def song_layout(num_syllables: int) -> Layout:
             ("song_clock", num_syllables),
             *(f"heard_{f}" for f in FEATURES), "heard_noise", "heard_tutor", "sensory_phase",
         ),
-        interoception=Layout.groups(*(f"efference_{m}" for m in MOTOR_NAMES)),
+        interoception=Layout.groups(*(f"proprioception_{m}" for m in MOTOR_NAMES)),
         actions=MOTOR_NAMES,
     )
 
@@ -397,19 +397,24 @@ class SongbirdTutorEnv(BodyEnv):
     ## Observation Space
     ``Dict`` with
     - ``exteroception``: ``Box(0, 1, (num_syllables + 7,), float32)``: the
-      clock (one-hot, the syllable sung next); what was just heard, in
-      perceptual units in [0, 1]: log pitch, log duration, spectral shape,
-      amplitude, broadband noise level; 1 if the tutor sang it; 1 if the
-      tutor sings next (the sensory phase).
+      clock ``song_clock`` (one-hot, the syllable sung next, ``num_syllables``
+      wide); what was just heard, in perceptual units in [0, 1]:
+      ``heard_pitch`` (log), ``heard_duration`` (log),
+      ``heard_spectral_shape``, ``heard_amplitude``, ``heard_noise`` (the
+      broadband noise level); ``heard_tutor`` (1 if the tutor sang it);
+      ``sensory_phase`` (1 if the tutor sings next).
     - ``interoception``: ``Box(-1, 1, (4,), float32)``: proprioception of the
-      last motor command the syrinx executed (noise included).
+      last motor command the syrinx executed (noise included):
+      ``proprioception_pressure``, ``proprioception_tension``,
+      ``proprioception_gape``, ``proprioception_expiration``.
+    Read channels by name: ``env.unwrapped.layout.read(obs, "heard_pitch")``.
     ``observation_mode="flat"`` (or ``brainlike/SongbirdTutorFlat-v0``) gives
     one ``Box`` of ``num_syllables + 11`` values (15 by default).
 
     ## Action Space
     ``Box(-1, 1, (4,), float32)``: the motor command for the current
-    syllable: air-sac pressure, syringeal tension, beak gape, expiratory
-    pulse length. No reflexes: ``info["executed_action"]`` equals the action.
+    syllable (``steering.motor.SyrinxMotor``): air-sac pressure, syringeal
+    tension, beak gape, expiratory pulse length. No reflexes: ``info["executed_action"]`` equals the action.
 
     ## Steering
     Reward: the evaluator's ``quality`` of the syllable the bird heard itself

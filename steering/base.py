@@ -110,13 +110,16 @@ class SteeringOutput:
     def for_body(self, i: int) -> dict[str, Any]:
         """A plain dict for one body, as it goes into a single env's ``info["steering"]``."""
         code = int(self.reflex.reason[i])
-        action = self.reflex.reflex_action[i]
+        if self.reflex.executed.ndim == 1:  # a discrete action: -1 where no reflex fired
+            action: Any = int(self.reflex.executed[i]) if self.reflex.mask[i] else NO_REFLEX
+        else:  # a continuous one: None where no reflex fired
+            action = self.reflex.executed[i].copy() if self.reflex.mask[i] else None
         return {
             "reward": float(self.reward[i]),
             "components": {k: float(v[i]) for k, v in self.components.items()},
             "drives": {k: float(v[i]) for k, v in self.drives.items()},
             "reflex": self.reason_names[code] if code >= 0 else None,
-            "reflex_action": int(action) if np.ndim(action) == 0 else action.copy(),
+            "reflex_action": action,
         }
 
     def batched(self) -> dict[str, Any]:

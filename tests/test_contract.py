@@ -216,11 +216,18 @@ def test_the_layout_names_every_observation_and_action_dimension(env_id):
     layout = env.unwrapped.layout
     assert isinstance(layout, Layout)
     space = env.observation_space
-    assert len(layout.exteroception) == space["exteroception"].shape[0]
-    assert len(layout.interoception) == space["interoception"].shape[0]
-    flat = gym.make(env_id.replace("-v0", "Flat-v0")).unwrapped.layout
-    assert len(flat.flat) == gym.make(env_id.replace("-v0", "Flat-v0")).observation_space.shape[0]
+    assert layout.widths() == (space["exteroception"].shape[0], space["interoception"].shape[0])
+    flat_env = gym.make(env_id.replace("-v0", "Flat-v0"))
+    assert len(flat_env.unwrapped.layout.flat) == flat_env.observation_space.shape[0]
     assert len(set(layout.flat)) == len(layout.flat), "channel names must be unique"
+    assert len(layout.actions) == (env.action_space.n if hasattr(env.action_space, "n") else env.action_space.shape[0])
+    # A by-name read of a flat observation is the same number as of a dict one.
+    env.reset(seed=0)
+    flat_env.reset(seed=0)
+    obs, _, _, _, _ = env.step(env.action_space.sample() * 0)
+    flat_obs, _, _, _, _ = flat_env.step(flat_env.action_space.sample() * 0)
+    for name in layout.names():
+        np.testing.assert_array_equal(layout.read(obs, name), flat_env.unwrapped.layout.read(flat_obs, name))
 
 
 def test_layout_reads_by_name():
