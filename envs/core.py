@@ -441,3 +441,13 @@ class BodyVectorEnv(VectorEnv):
         state = self.__dict__.copy()
         state["_canvas"] = None
         return state
+
+
+def layout_of(env: gym.Env[Any, Any] | VectorEnv) -> Layout:
+    """The named layout of any env of a body: single (wrapped or not), native vector, or Sync/Async vector."""
+    inner = env.unwrapped
+    if isinstance(inner, (BodyEnv, BodyVectorEnv)):
+        return inner.layout
+    if isinstance(inner, VectorEnv):
+        return inner.get_attr("layout")[0]
+    raise TypeError(f"{type(inner).__name__} is not an env of a brainlike body: it has no layout")

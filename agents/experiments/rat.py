@@ -349,12 +349,13 @@ class LickingPolicy:
     def __init__(self, env: gym.vector.VectorEnv, seed: int) -> None:
         self.steering = env.unwrapped.steering
         self.lick_amount = float(env.unwrapped.body.lick_amount)
+        self.layout = env.unwrapped.layout
         self.rng = np.random.default_rng(seed)
 
     def __call__(self, obs: Mapping[str, np.ndarray]) -> np.ndarray:
         ext = obs["exteroception"]
-        spout = ext[:, 2] > 0
-        at_wall = ext[:, 3] == 0
+        spout = self.layout.read(obs, "spout") > 0
+        at_wall = self.layout.read(obs, "distance") == 0
         lick = {"sweet": np.zeros(len(ext)), "salt": self.lick_amount * spout}
         value = self.steering.evaluate_prediction(lick, obs["interoception"])
         go = self.rng.random(len(ext)) < 1.0 - np.exp(-np.maximum(value, 0.0))
