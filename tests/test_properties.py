@@ -53,10 +53,8 @@ def _assert_equal(a: Any, b: Any) -> None:
         np.testing.assert_array_equal(a, b)
 
 
-@PROPERTY
-@given(setting, seed, st.integers(1, 4), st.integers(1, 40), seed)
-def test_vector_body_i_is_a_single_env_seeded_s_plus_i(which, s, n, limit, action_seed):
-    env_id, kwargs = SETTINGS[which]
+def assert_vector_matches_single(env_id: str, kwargs: dict[str, Any], s: int, n: int, limit: int, action_seed: int) -> None:
+    """Body i of a vector env seeded ``s`` lives what a single env seeded ``s + i`` lives, through autoresets."""
     vec = gym.make_vec(env_id, num_envs=n, vectorization_mode="vector_entry_point", max_episode_steps=limit, **kwargs)
     singles = [gym.make(env_id, max_episode_steps=limit, **kwargs) for _ in range(n)]
     obs, _ = vec.reset(seed=s)
@@ -73,6 +71,13 @@ def test_vector_body_i_is_a_single_env_seeded_s_plus_i(which, s, n, limit, actio
             _assert_equal(_body(obs, i), s_obs)
             assert (reward[i], term[i], trunc[i]) == (s_r, s_term, s_trunc)
             pending[i] = s_term or s_trunc
+
+
+@PROPERTY
+@given(setting, seed, st.integers(1, 4), st.integers(1, 40), seed)
+def test_vector_body_i_is_a_single_env_seeded_s_plus_i(which, s, n, limit, action_seed):
+    env_id, kwargs = SETTINGS[which]
+    assert_vector_matches_single(env_id, kwargs, s, n, limit, action_seed)
 
 
 @PROPERTY
