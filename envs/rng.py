@@ -26,8 +26,10 @@ class CounterRNG:
     """Per-body random streams drawn for a whole batch at once.
 
     Every call to ``uniform(k)`` advances every body's counter by one, so a
-    body's numbers depend only on its key and on how many calls came before:
-    callers must draw unconditionally (never only "if any body needs it").
+    body's numbers depend only on its key and on how many calls came before.
+    That is why only ``Body``'s core draws, unconditionally, at each step and
+    each birth, and hands the numbers to the body: a body that drew "only if
+    some body needs it" would make one body's stream depend on the others.
     """
 
     def __init__(self, num_bodies: int) -> None:

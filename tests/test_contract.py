@@ -12,7 +12,6 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from brainlike import envs
 from brainlike.envs.core import Layout
 from brainlike.steering import MouseSteering, RatSteering, RewardLesion, SongbirdSteering
 from tests.golden import CASES, GOLDEN_DIR, run_vector
@@ -249,6 +248,3 @@ def test_docstring_observation_tables_match_the_layout(env_id):
     for name in env.layout.names():
         assert f"``{name}``" in doc, f"{name} is not in {type(env).__name__}'s observation table"
 
-
-def test_registered_ids_cover_every_body():
-    assert {b for b in envs.BODIES} == {"ForagingMouse", "SaltRat", "SongbirdTutor"}
