@@ -82,8 +82,10 @@ class Body(Generic[SensesT, EventsT]):
         if steering is None:
             steering = self.default_steering()
         elif not isinstance(steering, Steering) or not isinstance(steering.unwrapped, self.default_steering):
-            raise TypeError(f"steering must be a {species} (or a wrapper of one, e.g. RewardLesion({species}())), got {type(steering).__name__}"
-                            + (f" of {type(steering.unwrapped).__name__}" if isinstance(steering, Steering) else ""))
+            given = type(steering).__name__
+            if isinstance(steering, Steering) and steering.unwrapped is not steering:
+                given += f"({type(steering.unwrapped).__name__})"
+            raise TypeError(f"steering must be a {species} (or a wrapper of one, e.g. RewardLesion({species}())), got {given}")
         else:
             # The env owns its steering: two envs built from one object must not share a life.
             steering = copy.deepcopy(steering)

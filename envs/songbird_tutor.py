@@ -151,7 +151,10 @@ class SongbirdBody(Body[None, SongEvents]):
             spaces.Box(-1.0, 1.0, (NUM_MOTOR,), np.float32),
             spaces.Box(-1.0, 1.0, (NUM_MOTOR,), np.float32),
         )
-        self._heard = self.layout.slice("song_clock").stop  # where the heard features start
+        lay = self.layout
+        self._clock_start = lay.slice("song_clock").start
+        self._heard = slice(lay.index("heard_pitch"), lay.index("heard_noise") + 1)
+        self._heard_tutor, self._sensory_phase = lay.index("heard_tutor"), lay.index("sensory_phase")
         self.set_feedback(feedback_syllable, feedback_threshold, feedback_side, feedback_probability)
 
     # --- state, declared once: the core allocates it and returns it to birth values ---
@@ -225,13 +228,12 @@ class SongbirdBody(Body[None, SongEvents]):
         return self.bouts < self.sensory_bouts
 
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
-        b, s = self.num_bodies, self.num_syllables
-        extero = np.zeros((b, s + 7), dtype=np.float32)
-        extero[np.arange(b), self.clock] = 1.0
-        h = self._heard
-        extero[:, h : h + 5] = self.heard
-        extero[:, h + 5] = self.heard_tutor
-        extero[:, h + 6] = self.in_sensory_phase()
+        b = self.num_bodies
+        extero = np.zeros((b, self.layout.widths()[0]), dtype=np.float32)
+        extero[np.arange(b), self._clock_start + self.clock] = 1.0
+        extero[:, self._heard] = self.heard
+        extero[:, self._heard_tutor] = self.heard_tutor
+        extero[:, self._sensory_phase] = self.in_sensory_phase()
         return extero, self.motor.astype(np.float32)
 
     # --- physics --------------------------------------------------------------
