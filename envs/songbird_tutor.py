@@ -152,7 +152,7 @@ class SongbirdBody(Body[None, SongEvents]):
             spaces.Box(-1.0, 1.0, (NUM_MOTOR,), np.float32),
         )
         lay = self.layout
-        self._clock_start = lay.slice("song_clock").start
+        self._clock_start, self._extero_width = lay.slice("song_clock").start, lay.widths()[0]
         self._heard = slice(lay.index("heard_pitch"), lay.index("heard_noise") + 1)
         self._heard_tutor, self._sensory_phase = lay.index("heard_tutor"), lay.index("sensory_phase")
         self.set_feedback(feedback_syllable, feedback_threshold, feedback_side, feedback_probability)
@@ -229,7 +229,7 @@ class SongbirdBody(Body[None, SongEvents]):
 
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
         b = self.num_bodies
-        extero = np.zeros((b, self.layout.widths()[0]), dtype=np.float32)
+        extero = np.zeros((b, self._extero_width), dtype=np.float32)
         extero[np.arange(b), self._clock_start + self.clock] = 1.0
         extero[:, self._heard] = self.heard
         extero[:, self._heard_tutor] = self.heard_tutor
