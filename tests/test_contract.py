@@ -248,3 +248,31 @@ def test_docstring_observation_tables_match_the_layout(env_id):
     for name in env.layout.names():
         assert f"``{name}``" in doc, f"{name} is not in {type(env).__name__}'s observation table"
 
+
+
+# --- the template: randomness and state are the core's ---------------------------------
+@pytest.mark.parametrize("env_id", [MOUSE, RAT, BIRD])
+def test_the_core_draws_once_per_step_for_every_body_whatever_happens(env_id):
+    vec = gym.make_vec(env_id, num_envs=3, vectorization_mode="vector_entry_point")
+    vec.reset(seed=0)
+    counter = vec.unwrapped.body._rng.counter
+    start = counter.copy()
+    vec.action_space.seed(0)
+    for _ in range(25):  # short of any life's end: no autoreset reseeds a stream
+        vec.step(vec.action_space.sample())
+    np.testing.assert_array_equal(counter, start + 25)
+
+
+@pytest.mark.parametrize("env_id", [MOUSE, RAT, BIRD])
+def test_a_new_life_returns_every_declared_array_to_birth(env_id):
+    lived, fresh = gym.make(env_id).unwrapped, gym.make(env_id).unwrapped
+    lived.reset(seed=1)
+    lived.action_space.seed(1)
+    for _ in range(60):
+        lived.step(lived.action_space.sample())
+    lived.reset(seed=5)
+    fresh.reset(seed=5)
+    for name in lived.body.state_table():
+        a, b = getattr(lived.body, name), getattr(fresh.body, name)
+        for key in (a if isinstance(a, dict) else {None: a}):
+            np.testing.assert_array_equal(a if key is None else a[key], b if key is None else b[key], err_msg=f"{name} {key or ''}")
