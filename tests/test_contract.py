@@ -105,18 +105,23 @@ def test_the_callers_action_array_is_neither_mutated_nor_aliased(env_id):
 # --- defect 7: vector reset(seed=[None] * N) continues each body's stream -----------------
 @pytest.mark.parametrize("env_id", [MOUSE, BIRD])
 def test_vector_reset_with_none_seeds_continues_each_stream(env_id):
-    def run():
-        vec = gym.make_vec(env_id, num_envs=3, vectorization_mode="vector_entry_point")
-        vec.reset(seed=5)
-        obs, _ = vec.reset(seed=[None, None, None])
-        return obs
-    a, b = run(), run()
-    np.testing.assert_array_equal(a["exteroception"], b["exteroception"])
-    # And it is what a single env's unseeded reset gives: body i's next life.
+    def run(env, seed, reset_arg):
+        env.reset(seed=seed)
+        first, _ = env.reset(**reset_arg)
+        env.action_space.seed(0)
+        # The first observation and a few steps (the songbird's tutor is heard only once he sings).
+        return [first] + [env.step(env.action_space.sample())[0] for _ in range(6)]
+
+    def vector():
+        return run(gym.make_vec(env_id, num_envs=3, vectorization_mode="vector_entry_point"), 5, {"seed": [None, None, None]})
+
+    a, b = vector(), vector()
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x["exteroception"], y["exteroception"])
+    # And body 1 starts what a single env seeded 6 starts after an unseeded reset: its next life.
     single = gym.make(env_id)
     single.reset(seed=6)
-    s_obs, _ = single.reset()
-    np.testing.assert_array_equal(a["exteroception"][1], s_obs["exteroception"])
+    np.testing.assert_array_equal(a[0]["exteroception"][1], single.reset()[0]["exteroception"])
 
 
 def test_vector_reset_mixing_seeds_and_none():
