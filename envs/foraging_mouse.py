@@ -339,7 +339,7 @@ class MouseBody(Body[MouseSenses, MouseEvents]):
                 pg.draw.rect(surf, (210, 200, 180), rect, 1)
         # The mouse, grey; tinted by the reflex that drives it.
         reflex = int(self.last_reflex[i])
-        color = {-1: (90, 90, 100), 0: (200, 60, 40), 1: (60, 90, 200)}[reflex]
+        color = {-1: (90, 90, 100), LoomingReason.FLEE: (200, 60, 40), LoomingReason.FREEZE: (60, 90, 200)}[reflex]
         mx, my = self.pos[i]
         pg.draw.ellipse(surf, color, pg.Rect(mx * c + c * 0.2, my * c + c * 0.25, c * 0.6, c * 0.5))
         # The overhead disc: its radius grows with its angular size, darker with contrast.
