@@ -191,18 +191,17 @@ class SongbirdBody(Body[None, SongEvents]):
         tutor's pitch of that syllable) are heard
         with a white-noise burst with ``probability``.
         """
-        if syllable is not None and not (isinstance(syllable, (int, np.integer)) and 0 <= syllable < self.num_syllables):
-            raise ValueError(f"feedback_syllable={syllable!r} is invalid: expected None or an integer in [0, {self.num_syllables})")
-        if side not in SIDES:
-            raise ValueError(f"feedback_side={side!r} is invalid: expected one of {SIDES}")
-        if not (np.isfinite(probability) and 0 <= probability <= 1):
-            raise ValueError(f"feedback_probability={probability!r} is invalid: expected a probability in [0, 1]")
-        if threshold is not None:
-            t = np.asarray(threshold, dtype=np.float64)
-            if t.shape not in ((), (self.num_bodies,)) or not np.all(np.isfinite(t) & (t > 0)):
-                raise ValueError(f"feedback_threshold={threshold!r} is invalid: expected a pitch in Hz > 0 (or {self.num_bodies} of them) or None")
+        t = None if threshold is None else np.asarray(threshold, dtype=np.float64)
+        check_arguments({
+            "feedback_syllable": (syllable, syllable is None or (integer(syllable) and 0 <= syllable < self.num_syllables),
+                                  f"None or an integer in [0, {self.num_syllables})"),
+            "feedback_side": (side, side in SIDES, f"one of {SIDES}"),
+            "feedback_probability": (probability, real(probability) and 0 <= probability <= 1, "a probability in [0, 1]"),
+            "feedback_threshold": (threshold, t is None or (t.shape in ((), (self.num_bodies,)) and bool(np.all(np.isfinite(t) & (t > 0)))),
+                                   f"a pitch in Hz > 0 (or {self.num_bodies} of them) or None"),
+        })
         self.feedback_syllable = None if syllable is None else int(syllable)
-        self.feedback_threshold = None if threshold is None else np.broadcast_to(np.asarray(threshold, dtype=np.float64), (self.num_bodies,)).copy()
+        self.feedback_threshold = None if t is None else np.broadcast_to(t, (self.num_bodies,)).copy()
         self.feedback_side = side
         self.feedback_probability = float(probability)
         self._update_threshold(np.ones(self.num_bodies, dtype=bool))
