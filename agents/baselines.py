@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import gymnasium as gym
 import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
@@ -68,11 +69,13 @@ class SB3Agent:
         self.hyperparams = dict(params)
         self.tensorboard_log = None if tensorboard_log is None else str(tensorboard_log)
         n_envs = int(params.pop("n_envs", 1))
-        policy = params.pop("policy", "MultiInputPolicy")
+        policy = params.pop("policy", None)
         import torch
 
         torch.set_num_threads(1)  # two cores: one for the env, one for the net; more threads only contend
         self.train_env = VecMonitor(NativeVecEnv(env_id, n_envs, **self.env_kwargs))
+        if policy is None:  # no tuned file: the policy that reads this body's observations as they are
+            policy = "MultiInputPolicy" if isinstance(self.train_env.observation_space, gym.spaces.Dict) else "MlpPolicy"
         self.model = cls(policy, self.train_env, seed=self.seed, verbose=0, device=device,
                          tensorboard_log=self.tensorboard_log, **params)
 

@@ -19,6 +19,8 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from brainlike.envs.profile import profile_for
+
 ZOO_DIR = Path(__file__).resolve().parent / "zoo-hyperparams"
 #: rl-zoo3 keys that are not SB3 constructor arguments and that the project's baselines do not use.
 ZOO_ONLY_KEYS = ("n_timesteps",)
@@ -64,8 +66,15 @@ def sb3_bodies(algo: str) -> list[str]:
 
 
 def sb3_hyperparams(algo: str, env_id: str) -> dict[str, Any]:
-    """A fresh copy of the hyperparameters of ``algo`` on ``env_id``; a clear error if there are none."""
+    """A fresh copy of the hyperparameters of ``algo`` on ``env_id``; a clear error if there are none.
+
+    A body outside this package (a user's, through its ``BodyProfile``) that
+    names ``algo`` but has no entry in the shipped rl-zoo3 files gets SB3's
+    defaults (an empty dict).
+    """
     per_body = _load(algo)
+    if env_id not in per_body and algo in profile_for(env_id).sb3_algorithms:
+        return {}  # a body that names this baseline but ships no tuned file: SB3's own defaults
     if env_id not in per_body:
         raise ValueError(f"{algo!r} is not a baseline for {env_id}; it has hyperparameters for {sorted(per_body)}")
     params = {k: v for k, v in per_body[env_id].items() if k not in ZOO_ONLY_KEYS}

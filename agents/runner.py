@@ -41,12 +41,18 @@ def benchmark_agent_names() -> list[str]:
 
 
 def check_agent_body(name: str, env_id: str) -> None:
-    """Raise a clear ValueError if ``name`` is unknown, ``env_id`` is not a body, or the pair does not fit."""
-    if env_id not in envs.ENV_IDS:
-        raise ValueError(f"unknown body {env_id!r}; known: {list(envs.ENV_IDS)}")
+    """Raise a clear ValueError if ``name`` is unknown, ``env_id`` is not a body, or the pair does not fit.
+
+    A body is any registered id whose module declares a ``BodyProfile``: the
+    bundled ``brainlike/`` ones and a user's own (see docs/adding-a-body.md).
+    """
+    try:
+        profile = profile_for(env_id)
+    except ValueError as e:
+        raise ValueError(f"{e}; bundled bodies: {list(envs.ENV_IDS)}") from None
     if name in ALGORITHMS:
-        if algo_bodies(name) and env_id not in algo_bodies(name):
-            raise ValueError(f"{name} is not a baseline for {env_id}; it runs on {algo_bodies(name)}")
+        if name not in profile.sb3_algorithms:
+            raise ValueError(f"{name} is not a baseline for {env_id}; its profile names {list(profile.sb3_algorithms)}")
         return
     if name not in AGENTS:
         raise ValueError(f"unknown agent {name!r}; known: {agent_names()}")

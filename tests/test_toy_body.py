@@ -20,6 +20,7 @@ from gymnasium.envs.registration import register, registry
 
 from brainlike.envs import Body, BodyEnv, BodyVectorEnv, Layout, StateVar, check_arguments
 from brainlike.envs.contract import real
+from brainlike.envs.profile import BodyProfile, profile_for
 from brainlike.steering import InnateParameters, Reflex, ReflexTakeover, RewardLesion, Steering, SteeringOutput
 from tests import test_envs as every_body
 from tests.test_properties import assert_vector_matches_single
@@ -126,6 +127,17 @@ ID = "toy/Eye-v0"
 if ID not in registry:  # the one registration line a new body needs
     register(id=ID, entry_point=EyeEnv, vector_entry_point=EyeVectorEnv, max_episode_steps=40)
 
+# What the agent side needs to know about the body, found through the registry (its module's PROFILE).
+PROFILE = BodyProfile(
+    env_id=ID,
+    learner_defaults={"pattern-separation": {"num_units": 200, "fan_in": 2}},  # three input lines
+    sb3_algorithms=("ppo",),  # no tuned file in the package: SB3's defaults
+    benchmark_steps=400,
+    demo_steps=400,
+    showcase_agent="pattern-separation",
+    experiments=(),
+)
+
 
 # --- what every body gets for free ----------------------------------------------------
 @pytest.mark.parametrize("check", ["test_gymnasium_check_env", "test_sb3_check_env", "test_same_seed_same_actions_same_everything"])
@@ -180,3 +192,32 @@ def test_another_species_steering_is_refused():
 
     with pytest.raises(TypeError, match="EyeSteering"):
         gym.make(ID, steering=MouseSteering())
+
+
+# --- the agent side, untouched: the runner, one learner, one SB3 baseline, the benchmark ----
+def test_the_profile_is_found_through_the_registry():
+    assert profile_for(ID) is PROFILE
+
+
+@pytest.mark.parametrize("agent", ["pattern-separation", "ppo"])
+def test_the_runner_trains_a_learner_and_an_sb3_baseline_on_the_toy(agent, tmp_path):
+    from brainlike.agents.runner import build_agent, load_agent, save_agent, train_agent
+
+    learner = build_agent(agent, ID, seed=0, **({"n_steps": 64, "batch_size": 32} if agent == "ppo" else {}))
+    if agent == "pattern-separation":
+        assert learner.config["num_units"] == 200  # the profile's default reached the learner
+    history = train_agent(learner, ID, total_steps=256, eval_every=128, eval_episodes=2, progress=False)
+    assert history[0]["env_steps"] == 0 and history[-1]["env_steps"] >= 256
+    assert all(np.isfinite(h["mean_return"]) for h in history)
+    save_agent(learner, tmp_path / "eye")
+    assert type(load_agent(tmp_path / "eye")) is type(learner)
+
+
+def test_the_benchmark_runs_the_toy(tmp_path):
+    from brainlike.agents.benchmark import finish, make_jobs, run_jobs
+
+    jobs = make_jobs(["pattern-separation", "random"], [ID], [0], evals=2, eval_episodes=2)
+    assert [j.steps for j in jobs] == [PROFILE.benchmark_steps] * 2
+    assert run_jobs(jobs, tmp_path, workers=1, progress=False) == {}
+    result = finish(tmp_path, jobs, {})
+    assert {r["agent"] for r in result["rows"]} == {"pattern-separation", "random"}
