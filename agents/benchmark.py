@@ -130,14 +130,7 @@ def store_job(out: Path, job: Job, result: Mapping[str, Any], where: str) -> dic
 
     A record on disk therefore means everything of the job is there.
     """
-    models = out / "models"
-    models.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, data in result["model_files"].items():
-        tmp = models / f".{name}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, models / name)
-        paths.append(str(models / name))
+    paths = [str(write_atomic(out / "models" / name, data)) for name, data in result["model_files"].items()]
     record = {**result["record"], "model": sorted(paths), "ran_on": where}
     write_atomic(job_path(out, job), json.dumps(record, default=float))
     return record

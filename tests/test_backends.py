@@ -136,3 +136,13 @@ def test_a_failing_job_is_retried_then_reported_while_the_others_finish(tmp_path
     assert list(errors) == [bad.key]
     assert "failed after 2 attempts" in errors[bad.key] and "no-such-agent" in errors[bad.key]
     assert sorted(p.stem for p in (tmp_path / "jobs").glob("*.json")) == [good[0].key]
+
+
+def test_an_experiment_over_seeds_on_ray_gives_the_local_numbers(local_ray, tmp_path):
+    from brainlike.agents.experiments.seeds import run_over_seeds
+
+    (local,) = run_over_seeds(["performance-error"], "small", [0, 1], tmp_path / "local", workers=2, progress=False)
+    (remote,) = run_over_seeds(["performance-error"], "small", [0, 1], tmp_path / "ray", backend="ray", workers=2,
+                               progress=False)
+    assert [c.per_seed for c in remote.criteria] == [c.per_seed for c in local.criteria]
+    assert remote.passed == local.passed and not remote.failed_seeds
