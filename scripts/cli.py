@@ -16,11 +16,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from brainlike.scripts import benchmark, demo, enjoy, evaluate, experiment, perf, play, record, train
+from brainlike.scripts import benchmark, demo, enjoy, evaluate, experiment, perf, play, record, soak, train
 from brainlike.scripts.common import Command, Parser
 
 COMMANDS: tuple[Command, ...] = tuple(m.COMMAND for m in (train, evaluate, enjoy, record, experiment, benchmark,
-                                                          perf, demo, play))
+                                                          perf, demo, play, soak))
 
 
 def build_parser() -> Parser:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ["train", "evaluate", "enjoy", "record", "experiment", "benchmark", "perf", "demo", "play"]
+SCRIPTS = ["train", "evaluate", "enjoy", "record", "experiment", "benchmark", "perf", "demo", "play", "soak"]
 ENV = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "MPLBACKEND": "Agg"}
 
 
@@ -259,3 +259,13 @@ def test_unwritable_output_folder_is_refused(tmp_path):
         out = str(locked / "sub")
     proc = run("benchmark", "--out", out, check=False)
     assert proc.returncode == 2 and "output folder" in proc.stderr
+
+
+def test_soak_runs_and_reports_every_number(tmp_path):
+    out = json.loads(run("soak", "--bodies", "SaltRat", "--body-steps", "2048", "--num-envs", "64", "--single-steps", "300",
+                         "--json").stdout)
+    (rat,) = out
+    assert rat["body"] == "brainlike/SaltRat-v0" and rat["vector"]["body_steps"] == 2048
+    for run_name in ("vector", "single"):
+        assert rat[run_name]["non_finite_steps"] == 0 and rat[run_name]["rss_end_mb"] > 0
+        assert rat[run_name]["last_vs_first_tenth_time"] > 0
