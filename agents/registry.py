@@ -82,13 +82,14 @@ def make_agent(name: str, env: gym.Env | gym.vector.VectorEnv, seed: int = 0, **
     if klass is ThoughtAssessorAgent:
         steering = params.pop("steering", None) or env_steering(env)
         params.setdefault("signals", list(steering.signal_names))
-        return klass(obs_space, act_space, seed=seed, steering=steering, **params)
-    if klass is LickingAgent:
-        steering = params.pop("steering", None) or env_steering(env)
+        params["steering"] = steering
+    elif klass is LickingAgent:
+        params["steering"] = params.pop("steering", None) or env_steering(env)
         body = getattr(getattr(env, "unwrapped", env), "body", None)
         params.setdefault("lick_amount", getattr(body, "lick_amount", 0.25))
-        return klass(obs_space, act_space, seed=seed, steering=steering, **params)
-    return klass(obs_space, act_space, seed=seed, **params)
+    agent = klass(obs_space, act_space, seed=seed, **params)
+    agent.env_id = env_id  # saved with the agent, so a model says which body it was made for
+    return agent
 
 
 __all__ = ["AGENTS", "DEFAULT_TRAINING_BODIES", "default_hyperparameters", "make_agent", "training_bodies"]

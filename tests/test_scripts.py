@@ -269,3 +269,13 @@ def test_soak_runs_and_reports_every_number(tmp_path):
     for run_name in ("vector", "single"):
         assert rat[run_name]["non_finite_steps"] == 0 and rat[run_name]["rss_end_mb"] > 0
         assert rat[run_name]["last_vs_first_tenth_time"] > 0
+
+
+def test_a_numpy_model_says_which_body_it_was_trained_on(tmp_path):
+    """Issue 18, defect 12: `evaluate --model` (its own docstring's example) needs no --body for numpy agents."""
+    run("train", "--agent", "pattern-separation", "--body", "SaltRat", "--steps", "500", "--evals", "1",
+        "--eval-episodes", "2", "--out", str(tmp_path), "--no-progress", "--no-plot")
+    model = str(tmp_path / "pattern-separation_SaltRat-v0_s0")
+    assert json.loads(Path(model + ".json").read_text())["env_id"] == "brainlike/SaltRat-v0"
+    ev = json.loads(run("evaluate", "--model", model, "--episodes", "2", "--json").stdout)
+    assert len(ev["returns"]) == 2
