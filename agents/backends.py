@@ -25,6 +25,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -54,6 +55,11 @@ class Outcome(Generic[R]):
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def failure(self) -> str:
+        """The failure as a report states it: attempts, where, and the traceback."""
+        return f"failed after {self.attempts} attempts on {self.where}:\n{self.error}"
 
 
 def _where() -> str:
@@ -114,6 +120,34 @@ def run_tasks(
     if workers == 1 or not tasks:
         return _run_inline(fn, tasks, retries)
     return _run_pool(fn, tasks, workers, retries)
+
+
+def run_with_progress(
+    fn: Callable[[T], R],
+    todo: Sequence[T],
+    total: int,
+    label: Callable[[T], str],
+    progress: bool = True,
+    unit: str = "job",
+    desc: str = "",
+    **backend_options: Any,
+) -> Iterator[tuple[T, Outcome[R]]]:
+    """``run_tasks`` over ``todo`` with one progress bar over ``total`` (the finished rest count as done).
+
+    Yields each task with its outcome; ``backend_options`` go to ``run_tasks``.
+    """
+    from brainlike.agents.reporting import progress_bar
+
+    bar = progress_bar(total, progress, initial=total - len(todo), unit=unit, desc=desc)
+    try:
+        with closing(run_tasks(fn, todo, **backend_options)) as outcomes:
+            for o in outcomes:
+                task = todo[o.index]
+                yield task, o
+                bar.update(1)
+                bar.set_postfix(last=label(task))
+    finally:
+        bar.close()
 
 
 def _run_inline(fn: Callable[[T], R], tasks: Sequence[T], retries: int) -> Iterator[Outcome[R]]:
@@ -203,4 +237,4 @@ def _run_ray(fn: Callable[[T], R], tasks: Sequence[T], workers: int, address: st
             ray.shutdown()
 
 
-__all__ = ["BACKENDS", "BackendUnavailable", "Outcome", "run_tasks"]
+__all__ = ["BACKENDS", "BackendUnavailable", "Outcome", "run_tasks", "run_with_progress"]

@@ -18,15 +18,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from brainlike.agents.backends import run_tasks
-from brainlike.agents.reporting import csv_text, progress_bar, nan_to_none, save_figure, write_atomic
+from brainlike.agents.backends import run_with_progress
+from brainlike.agents.reporting import csv_text, nan_to_none, save_figure, write_atomic
 from brainlike.agents.rollout import evaluation_seed
 from brainlike.agents.stats import bootstrap_ci, iqm
 from brainlike.envs.profile import profile_for
@@ -183,19 +183,12 @@ def _run_unlocked(jobs: Sequence[Job], out: Path, workers: int, progress: bool, 
                   address: str | None) -> dict[str, str]:
     todo = [j for j in jobs if finished_record(out, j) is None]
     errors: dict[str, str] = {}
-    bar = progress_bar(len(jobs), progress, initial=len(jobs) - len(todo), unit="job", desc="benchmark")
-    try:
-        with closing(run_tasks(compute_job, todo, backend=backend, workers=workers, address=address)) as outcomes:
-            for o in outcomes:
-                job = todo[o.index]
-                if o.ok:
-                    store_job(out, job, o.value, o.where)
-                else:
-                    errors[job.key] = f"failed after {o.attempts} attempts on {o.where}:\n{o.error}"
-                bar.update(1)
-                bar.set_postfix(last=job.key)
-    finally:
-        bar.close()
+    for job, o in run_with_progress(compute_job, todo, len(jobs), lambda j: j.key, progress, "job", "benchmark",
+                                    backend=backend, workers=workers, address=address):
+        if o.ok:
+            store_job(out, job, o.value, o.where)
+        else:
+            errors[job.key] = o.failure
     return errors
 
 

@@ -18,17 +18,16 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Sequence
-from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from brainlike.agents.backends import run_tasks
+from brainlike.agents.backends import run_with_progress
 from brainlike.agents.experiments import get_experiment
 from brainlike.agents.experiments.base import Criterion, ExperimentResult, write_result
-from brainlike.agents.reporting import progress_bar, write_atomic
+from brainlike.agents.reporting import write_atomic
 from brainlike.agents.stats import bootstrap_ci
 
 
@@ -163,19 +162,12 @@ def run_over_seeds(names: Sequence[str], budget: str, seeds: Sequence[int], out:
             results[(t.name, t.seed)] = done
     todo = [t for t in tasks if (t.name, t.seed) not in results]
     failed: dict[tuple[str, int], str] = {}
-    bar = progress_bar(len(tasks), progress, initial=len(tasks) - len(todo), unit="seed", desc="experiments")
-    try:
-        with closing(run_tasks(run_seed, todo, backend=backend, workers=workers, address=address)) as outcomes:
-            for o in outcomes:
-                t = todo[o.index]
-                if o.ok:
-                    results[(t.name, t.seed)] = _store(out, t, o.value)
-                else:
-                    failed[(t.name, t.seed)] = f"failed after {o.attempts} attempts on {o.where}:\n{o.error}"
-                bar.update(1)
-                bar.set_postfix(last=f"{t.name} seed {t.seed}")
-    finally:
-        bar.close()
+    for t, o in run_with_progress(run_seed, todo, len(tasks), lambda t: f"{t.name} seed {t.seed}", progress, "seed",
+                                  "experiments", backend=backend, workers=workers, address=address):
+        if o.ok:
+            results[(t.name, t.seed)] = _store(out, t, o.value)
+        else:
+            failed[(t.name, t.seed)] = o.failure
     summaries = []
     for name in names:
         s = summarise(name, budget, [int(x) for x in seeds], {k[1]: v for k, v in results.items() if k[0] == name},
