@@ -25,6 +25,7 @@ def test_a_criterion_failing_on_one_seed_fails_the_verdict():
     assert (always.passed_seeds, always.seeds) == (3, 3)
     assert (sometimes.passed_seeds, sometimes.seeds) == (2, 3) and sometimes.pass_rate == pytest.approx(2 / 3)
     assert sometimes.mean == pytest.approx(2 / 3) and sometimes.per_seed == [1.0, -1.0, 2.0]
+    assert sometimes.per_seed_passed == [True, False, True]
     assert sometimes.ci95_low <= sometimes.mean <= sometimes.ci95_high
     assert "| sometimes | 0.667 [" in s.table() and "| 2/3 |" in s.table()
 
@@ -50,6 +51,7 @@ def test_over_seeds_in_parallel_gives_each_seed_its_own_numbers_and_resumes(tmp_
     saved = json.loads((tmp_path / "performance-error.json").read_text())
     assert saved["seeds"] == [0, 1] and saved["criteria"][0]["seeds"] == 2
     assert (tmp_path / "performance-error.md").read_text().startswith("### performance-error")
+    assert saved["figure"].endswith("performance-error-seeds.png") and (tmp_path / "performance-error-seeds.png").stat().st_size > 0
     for seed in (0, 1):
         folder = seed_dir(tmp_path, SeedTask("performance-error", "small", seed))
         assert json.loads((folder / "performance-error.json").read_text())["seed"] == seed

@@ -87,6 +87,7 @@ class CriterionAcrossSeeds:
     ci95_low: float
     ci95_high: float
     per_seed: list[float]
+    per_seed_passed: list[bool]
 
     @property
     def pass_rate(self) -> float:
@@ -103,6 +104,7 @@ class AcrossSeeds:
     criteria: list[CriterionAcrossSeeds]
     figures: list[str]
     failed_seeds: dict[int, str]  # seed -> the traceback of a seed that did not run
+    figure: str | None = None  # every criterion's value at every seed, overlaid (``plot_across_seeds``)
 
     @property
     def passed(self) -> bool:
@@ -121,12 +123,14 @@ class AcrossSeeds:
                       + ", ".join(f"{s} ({err.strip().splitlines()[-1]})" for s, err in self.failed_seeds.items())]
         lines += ["", f"{ran} seed(s) ran; per-seed tables and figures: "
                   + ", ".join(Path(f).parent.name for f in self.figures)]
+        if self.figure:
+            lines += [f"Every seed overlaid: {Path(self.figure).name}"]
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "budget": self.budget, "seeds": self.seeds, "passed": self.passed,
                 "criteria": [{**asdict(c), "pass_rate": c.pass_rate} for c in self.criteria],
-                "figure": self.figures[0] if self.figures else None, "figures": self.figures,
+                "figure": self.figure, "figures": self.figures,
                 "failed_seeds": {str(k): v for k, v in self.failed_seeds.items()}}
 
 
@@ -147,9 +151,40 @@ def summarise(name: str, budget: str, seeds: Sequence[int], results: dict[int, E
             finite = [v for v in values if np.isfinite(v)]
             lo, hi = bootstrap_ci(finite) if len(finite) > 1 else (float("nan"), float("nan"))
             criteria.append(CriterionAcrossSeeds(first.name, first.target, sum(c.passed for c in rows), len(rows),
-                                                 float(np.mean(finite)) if finite else float("nan"), lo, hi, values))
+                                                 float(np.mean(finite)) if finite else float("nan"), lo, hi, values,
+                                                 [bool(c.passed) for c in rows]))
     figures = [r.figure for r in ran if r.figure]
     return AcrossSeeds(name, budget, list(seeds), criteria, figures, dict(failed))
+
+
+def plot_across_seeds(s: AcrossSeeds, out: Path) -> str | None:
+    """One panel per criterion: its measured value at every seed (green passes, red fails), the
+    mean over seeds and its 95% interval. Saved as ``<out>/<name>-seeds.png``."""
+    if not s.criteria:
+        return None
+    import matplotlib.pyplot as plt
+
+    from brainlike.agents.reporting import save_figure
+
+    cols = min(3, len(s.criteria))
+    rows = -(-len(s.criteria) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.6 * rows), squeeze=False)
+    ran = [seed for seed in s.seeds if seed not in s.failed_seeds]
+    for ax, c in zip(axes.flat, s.criteria):
+        ax.scatter(ran[: len(c.per_seed)], c.per_seed, c=["tab:green" if p else "tab:red" for p in c.per_seed_passed],
+                   zorder=3)
+        ax.axhline(c.mean, color="black", lw=1)
+        if np.isfinite(c.ci95_low):
+            ax.axhspan(c.ci95_low, c.ci95_high, color="grey", alpha=0.25)
+        ax.set_title(f"{c.name[:64]}\n{c.target}: {c.passed_seeds}/{c.seeds} seeds", fontsize=7)
+        ax.set_xlabel("seed", fontsize=7)
+        ax.set_xticks(ran)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(s.criteria):]:
+        ax.axis("off")
+    fig.suptitle(f"{s.name} (budget {s.budget}): {'PASS' if s.passed else 'FAIL'} across seeds", fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    return save_figure(fig, out, f"{s.name}-seeds")
 
 
 def run_over_seeds(names: Sequence[str], budget: str, seeds: Sequence[int], out: Path, backend: str = "local",
@@ -172,10 +207,11 @@ def run_over_seeds(names: Sequence[str], budget: str, seeds: Sequence[int], out:
     for name in names:
         s = summarise(name, budget, [int(x) for x in seeds], {k[1]: v for k, v in results.items() if k[0] == name},
                       {k[1]: v for k, v in failed.items() if k[0] == name})
+        s.figure = plot_across_seeds(s, out)
         write_atomic(out / f"{name}.json", json.dumps(s.to_json(), indent=2))
         write_atomic(out / f"{name}.md", s.table() + "\n")
         summaries.append(s)
     return summaries
 
 
-__all__ = ["AcrossSeeds", "CriterionAcrossSeeds", "SeedTask", "run_over_seeds", "run_seed", "summarise"]
+__all__ = ["AcrossSeeds", "CriterionAcrossSeeds", "SeedTask", "plot_across_seeds", "run_over_seeds", "run_seed", "summarise"]
