@@ -5,6 +5,7 @@ Pure numpy, batched over a leading body axis. Imports nothing from ``envs`` or
 """
 
 from brainlike.steering.base import NO_REFLEX, Reflex, RewardLesion, Steering, SteeringOutput
+from brainlike.steering.eyelid import BlinkReflex, EyelidSteering
 from brainlike.steering.homeostat import Homeostat
 from brainlike.steering.mouse import LoomingReflex, MouseSteering
 from brainlike.steering.parameters import InnateParameters
