@@ -6,6 +6,7 @@ observations, ``learn`` from a batch of transitions, ``save`` / ``load``.
 """
 
 from brainlike.agents.base import Agent, AgentFileError
+from brainlike.agents.cerebellar import CerebellarAgent
 from brainlike.agents.node_perturbation import NodePerturbationAgent
 from brainlike.agents.pattern_separation import KenyonExpansion, PatternSeparationAgent
 from brainlike.agents.registry import AGENTS, DEFAULTS, default_hyperparameters, make_agent

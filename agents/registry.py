@@ -7,6 +7,7 @@ from typing import Any
 import gymnasium as gym
 
 from brainlike.agents.base import Agent, env_spaces, env_steering
+from brainlike.agents.cerebellar import CerebellarAgent
 from brainlike.agents.node_perturbation import NodePerturbationAgent
 from brainlike.agents.pattern_separation import PatternSeparationAgent
 from brainlike.agents.simple import InnateOnlyAgent, RandomAgent
@@ -18,6 +19,7 @@ AGENTS: dict[str, type[Agent]] = {
     "node-perturbation": NodePerturbationAgent,
     "innate-only": InnateOnlyAgent,
     "random": RandomAgent,
+    "cerebellar": CerebellarAgent,
 }
 
 #: Per-body defaults, by agent name then env id (without the "Flat" variants, which
@@ -48,6 +50,7 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "innate-only": {},
     "random": {},
+    "cerebellar": {},
 }
 
 

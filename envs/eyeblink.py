@@ -27,6 +27,7 @@ CONDITIONING = ("delay", "trace")
 #: The lid's first-order dynamics per 5 ms step: closing is fast (orbicularis
 #: oculi, a time constant under 10 ms), reopening slower (levator, about 30 ms).
 CLOSE_RATE, OPEN_RATE = 0.5, 0.15
+LID_REST = 1e-3
 #: Recent trials kept per body for the rendered lid traces.
 TRACES_SHOWN = 6
 
@@ -217,12 +218,14 @@ class EyeblinkBody(Body):
 
     # --- physics --------------------------------------------------------------
     def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-        u = self.rng.uniform(3)  # the next trial's pre-tone time, kind and interval
         self._present()
         command = self.lid_command(actions)
         executed, reflex_action, reflex_reason = self.steering.reflex(self.senses(), command)
         rate = np.where(executed > self.lid, CLOSE_RATE, OPEN_RATE)
-        self.lid = self.lid + (executed - self.lid) * rate
+        lid = self.lid + (executed - self.lid) * rate
+        # Within 0.1% of its target the lid is there (at rest): an exponential
+        # approach that never ends would tell the learner how long ago it blinked.
+        self.lid = np.where(np.abs(lid - executed) < LID_REST, executed, lid)
         self.cornea = self.puff * (1.0 - self.lid)
         out = self.steering.evaluate({"cornea": self.cornea}, {"lid": self.lid}, reflex_action, reflex_reason)
         self._record(reflex_reason)
@@ -242,7 +245,7 @@ class EyeblinkBody(Body):
         }
         self.last = out
         self.last_reflex = reflex_reason
-        terminated = self._advance(u)
+        terminated = self._advance()
         return out.reward, terminated, info
 
     def _record(self, reflex_reason: np.ndarray) -> None:
@@ -257,7 +260,7 @@ class EyeblinkBody(Body):
         st["puffs_on_open_eye"] += onset & (self.cornea > 0.5 * self.puff)
         st["blinks"] += (reflex_reason >= 0) & (self.last_reflex < 0)
 
-    def _advance(self, u: np.ndarray) -> np.ndarray:
+    def _advance(self) -> np.ndarray:
         """Move the trial clock one step; start new trials and sessions; True where the schedule ended."""
         self.t += 1
         ended = self.t >= self.pre + self.isi + self.puff_steps + self.after_steps
@@ -278,7 +281,8 @@ class EyeblinkBody(Body):
         terminated[rows] = finished
         self.session[rows] = np.minimum(self.session[rows], len(self.session_phase) - 1)
         self.traces[rows, self.trials_done[rows] % TRACES_SHOWN] = 0.0
-        self._new_trials(rows, u[rows])
+        # Only the bodies starting a trial draw: each body's stream still depends on its own history alone.
+        self._new_trials(rows, self.rng.uniform(3, rows=rows))
         return terminated
 
     def summary(self, i: int) -> dict[str, Any]:
