@@ -119,6 +119,11 @@ class GranuleBasis:
         return bump
 
 
+def _basis_array(name: str) -> property:
+    """An attribute of the agent that is one of its granule basis's arrays (read and written by save/load)."""
+    return property(lambda self: getattr(self.basis, name), lambda self, v: setattr(self.basis, name, v))
+
+
 class CerebellarAgent(Agent):
     """A cerebellar microcircuit for the eyelid: granule basis, Purkinje cells, interpositus output.
 
@@ -218,37 +223,10 @@ class CerebellarAgent(Agent):
         self._after_load()
 
     # The basis's fixed arrays are saved (never learned) through these names.
-    @property
-    def gc_weights(self) -> np.ndarray:
-        return self.basis.weights
-
-    @gc_weights.setter
-    def gc_weights(self, v: np.ndarray) -> None:
-        self.basis.weights = v
-
-    @property
-    def gc_rate(self) -> np.ndarray:
-        return self.basis.rate
-
-    @gc_rate.setter
-    def gc_rate(self, v: np.ndarray) -> None:
-        self.basis.rate = v
-
-    @property
-    def gc_threshold(self) -> np.ndarray:
-        return self.basis.threshold
-
-    @gc_threshold.setter
-    def gc_threshold(self, v: np.ndarray) -> None:
-        self.basis.threshold = v
-
-    @property
-    def gc_gain(self) -> np.ndarray:
-        return self.basis.gain
-
-    @gc_gain.setter
-    def gc_gain(self, v: np.ndarray) -> None:
-        self.basis.gain = v
+    gc_weights = _basis_array("weights")
+    gc_rate = _basis_array("rate")
+    gc_threshold = _basis_array("threshold")
+    gc_gain = _basis_array("gain")
 
     def _after_load(self) -> None:
         self.activity_scale = self._typical_activity()

@@ -332,7 +332,8 @@ class EyeblinkBody(Body):
             pts = [(x0 + int(k * scale), y0 + h - int(h * float(v))) for k, v in enumerate(trace)]
             pg.draw.lines(surf, color, False, pts, 1 if age else 2)
         canvas.text("lid closure vs time from tone onset", (x0, y0 - 22), px=18)
-        canvas.text(f"0 ms{' ' * 40}{self.trace_len * STEP_MS:.0f} ms", (x0, y0 + h + 4), px=16)
+        canvas.text("0 ms", (x0, y0 + h + 4), px=16)
+        canvas.text(f"{self.trace_len * STEP_MS:.0f} ms", (x0 + w - 50, y0 + h + 4), px=16)
 
 
 class EyeblinkEnv(BodyEnv):

@@ -144,32 +144,39 @@ def make_agent(**kwargs) -> tuple[gym.vector.VectorEnv, CerebellarAgent]:
     return env, CerebellarAgent(env.single_observation_space, env.single_action_space, seed=0, **kwargs)
 
 
+#: Small and quick: fewer granule cells, shorter gaps between trials (the machine is shared).
+SMALL = {"num_cells": 300}
+QUICK = {"pre_tone_ms": (100.0, 150.0), "after_ms": 250.0}
+
+
 def test_useless_at_birth_then_learns_timed_conditioned_blinks():
-    naive, agent = run_cohort(None, 2, seed=0, learn=False, trials_per_session=30)
+    naive, agent = run_cohort(None, 2, seed=0, learn=False, trials_per_session=20, agent_kwargs=SMALL, **QUICK)
     assert not naive.cr.any(), "a newborn cerebellum gives no conditioned blinks"
+    assert naive.traces[:, :, :50].max() == 0.0, "before the puff (250 ms) a newborn's lid never moves"
     assert naive.traces[naive.kind == TONE_ALONE].max() == 0.0
-    trained, agent = run_cohort(None, 2, seed=0, trials_per_session=80)
-    assert trained.rate(np.arange(80)[None, :] < 10).max() <= 0.1
-    late = trained.rate(np.arange(80)[None, :] >= 60)
+    trained, agent = run_cohort(None, 2, seed=0, trials_per_session=60, agent_kwargs=SMALL, **QUICK)
+    assert trained.rate(np.arange(60)[None, :] < 10).max() <= 0.1
+    late = trained.rate(np.arange(60)[None, :] >= 45)
     assert (late >= 0.8).all(), late
     # Conditioned blinks start well after the tone and close the eye around the puff (250 ms).
-    onsets = trained.onset_ms[:, 60:][trained.cr[:, 60:]]
+    onsets = trained.onset_ms[:, 45:][trained.cr[:, 45:]]
     assert onsets.min() >= 50
-    paired = trained.traces[:, 60:][trained.kind[:, 60:] == PAIRED]
+    paired = trained.traces[:, 45:][trained.kind[:, 45:] == PAIRED]
     assert paired[:, 45:50].mean() > CR_THRESHOLD > paired[:, :10].max()
 
 
 def test_lesions_nucleus_cuts_the_output_cortex_switches_plasticity_and_basis():
-    trained, agent = run_cohort(None, 2, seed=1, trials_per_session=60)
+    trained, agent = run_cohort(None, 2, seed=1, trials_per_session=50, agent_kwargs=SMALL, **QUICK)
+    assert trained.cr[:, -10:].mean() >= 0.8
     weights = agent.pf_weights.copy()
     agent.lesion(nucleus=False)
-    cut, _ = run_cohort(agent, 2, seed=2, trials_per_session=10)
+    cut, _ = run_cohort(agent, 2, seed=2, trials_per_session=10, **QUICK)
     assert not cut.cr.any()
     assert np.isfinite(cut.reflex_latency_ms[cut.kind == PAIRED]).all(), "the reflex survives an output lesion"
     assert not np.array_equal(weights, agent.pf_weights), "learning goes on behind a cut output"
     agent.lesion(cortex="no-plasticity", nucleus=True)
     frozen = agent.pf_weights.copy()
-    run_cohort(agent, 2, seed=4, trials_per_session=5)
+    run_cohort(agent, 2, seed=4, trials_per_session=5, **QUICK)
     np.testing.assert_array_equal(frozen, agent.pf_weights)
     with pytest.raises(ValueError, match="built at birth"):
         agent.lesion(cortex="no-granule-basis")
