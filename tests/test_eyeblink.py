@@ -146,15 +146,21 @@ def make_agent(**kwargs) -> tuple[gym.vector.VectorEnv, CerebellarAgent]:
 
 #: Small and quick: fewer granule cells, shorter gaps between trials (the machine is shared).
 SMALL = {"num_cells": 300}
-QUICK = {"pre_tone_ms": (100.0, 150.0), "after_ms": 250.0}
+QUICK = {"pre_tone_ms": (100.0, 150.0), "after_ms": 250.0, "phases": (("acquisition", 1),)}
 
 
-def test_useless_at_birth_then_learns_timed_conditioned_blinks():
+@pytest.fixture(scope="module")
+def trained():
+    """Two animals trained for 60 trials at 250 ms (shared: training is the slow part)."""
+    return run_cohort(None, 2, seed=0, trials_per_session=60, agent_kwargs=SMALL, **QUICK)
+
+
+def test_useless_at_birth_then_learns_timed_conditioned_blinks(trained):
     naive, agent = run_cohort(None, 2, seed=0, learn=False, trials_per_session=20, agent_kwargs=SMALL, **QUICK)
     assert not naive.cr.any(), "a newborn cerebellum gives no conditioned blinks"
     assert naive.traces[:, :, :50].max() == 0.0, "before the puff (250 ms) a newborn's lid never moves"
     assert naive.traces[naive.kind == TONE_ALONE].max() == 0.0
-    trained, agent = run_cohort(None, 2, seed=0, trials_per_session=60, agent_kwargs=SMALL, **QUICK)
+    trained, agent = trained
     assert trained.rate(np.arange(60)[None, :] < 10).max() <= 0.1
     late = trained.rate(np.arange(60)[None, :] >= 45)
     assert (late >= 0.8).all(), late
@@ -165,8 +171,8 @@ def test_useless_at_birth_then_learns_timed_conditioned_blinks():
     assert paired[:, 45:50].mean() > CR_THRESHOLD > paired[:, :10].max()
 
 
-def test_lesions_nucleus_cuts_the_output_cortex_switches_plasticity_and_basis():
-    trained, agent = run_cohort(None, 2, seed=1, trials_per_session=50, agent_kwargs=SMALL, **QUICK)
+def test_lesions_nucleus_cuts_the_output_cortex_switches_plasticity_and_basis(trained):
+    trained, agent = trained  # the last user of the shared cohort: it lesions the animals
     assert trained.cr[:, -10:].mean() >= 0.8
     weights = agent.pf_weights.copy()
     agent.lesion(nucleus=False)

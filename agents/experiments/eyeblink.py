@@ -138,12 +138,14 @@ def _cohort_criterion(name: str, per_animal: np.ndarray, ok: np.ndarray, target:
 
 
 def probe_peaks(trials: Trials, select: np.ndarray) -> np.ndarray:
-    """(animals,) time (ms from tone onset) of the mean probe trace's peak over the selected trials."""
+    """(animals,) time (ms from tone onset) of the mean probe trace's peak over the selected trials;
+    NaN where the mean trace never reaches the CR threshold (no conditioned response to time)."""
     out = np.full(trials.cr.shape[0], np.nan)
     for a in range(trials.cr.shape[0]):
         if select[a].any():
             mean = trials.traces[a, select[a]].mean(axis=0)
-            out[a] = float(np.argmax(mean)) * STEP_MS
+            if mean.max() >= CR_THRESHOLD:
+                out[a] = float(np.argmax(mean)) * STEP_MS
     return out
 
 
@@ -229,7 +231,8 @@ def timing(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     late = _last_sessions(nobasis, 2) & (nobasis.kind == TONE_ALONE)
     peaks = probe_peaks(nobasis, late)
     broken = ~(np.abs(peaks - 500.0) <= 75.0)
-    criteria.append(_cohort_criterion("removal arm, no granule basis: probe peak not at 500 ms", peaks, broken, "outside +-15% of 500"))
+    criteria.append(_cohort_criterion("removal arm, no granule basis: probe peak not at 500 ms", peaks, broken,
+                                      "outside +-15% of 500, or no CR peak (NaN)"))
     figure = _trace_figure(runs, out_dir, "eyeblink-timing", "Timing: probe lid traces across sessions",
                            {"250 ms": [250.0], "500 ms": [500.0], "mixed 200/700 ms": [200.0, 700.0], "500 ms, no granule basis": [500.0]})
     data = {"animals": n, "sessions": sessions, "peaks": {k: probe_peaks(v, _last_sessions(v, 2) & (v.kind == TONE_ALONE)) for k, v in runs.items()}}
