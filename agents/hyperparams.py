@@ -33,6 +33,10 @@ SB3_HYPERPARAMS: dict[str, dict[str, dict[str, Any]]] = {
                     learning_starts=500, batch_size=64, gamma=0.9, train_freq=4, target_update_interval=500,
                     exploration_fraction=0.3, exploration_final_eps=0.05, policy_kwargs=SMALL_NET),
     },
+    "brainlike/Eyeblink-v0": {
+        "ppo": dict(policy="MultiInputPolicy", n_envs=4, n_steps=128, batch_size=128, n_epochs=4,
+                    learning_rate=3e-4, gamma=0.98, ent_coef=0.0, policy_kwargs=SMALL_NET),
+    },
     "brainlike/SongbirdTutor-v0": {
         "sac": dict(policy="MultiInputPolicy", n_envs=1, learning_rate=1e-3, buffer_size=50_000,
                     learning_starts=500, batch_size=128, gamma=0.0, train_freq=4, policy_kwargs=SMALL_NET),

@@ -9,6 +9,7 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
+from brainlike.envs.profile import BodyProfile
 from brainlike.steering.base import Steering
 from brainlike.steering.eyelid import ACTION_NAMES, CLIMBING_FIBRE, STEP_MS, EyelidSteering
 
@@ -431,3 +432,17 @@ class EyeblinkVectorEnv(BodyVectorEnv):
 
     body_class = EyeblinkBody
     metadata = {**BodyVectorEnv.metadata, "render_fps": 40}
+
+
+PROFILE = BodyProfile(
+    env_id="brainlike/Eyeblink-v0",
+    learner_defaults={},
+    sb3_algorithms=("ppo",),
+    benchmark_steps=40_000,
+    # The default schedule is ten sessions of 100 trials, one life; the benchmark's
+    # episodes are single paired-or-probe trials, so that returns can be compared.
+    benchmark_env_kwargs={"trials_per_session": 1, "phases": (("acquisition", 1),)},
+    demo_steps=20_000,
+    showcase_agent="cerebellar",
+    experiments=("eyeblink-acquisition", "eyeblink-timing", "eyeblink-isi", "eyeblink-extinction", "eyeblink-lesions"),
+)

@@ -17,7 +17,7 @@ nucleus) that must break the effect.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,9 @@ import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.base import Agent
-from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, proportion_ci, save_figure
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure
+from brainlike.agents.rollout import learn_from, policy, rollout
+from brainlike.agents.stats import proportion_ci
 from brainlike.envs.eyeblink import PAIRED, TONE_ALONE
 from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS
 
@@ -93,28 +95,28 @@ def run_cohort(agent: Agent | None, num_animals: int, seed: int, learn: bool = T
     last_trial = np.zeros(n, dtype=np.int64)
     live = np.ones(n, dtype=bool)
     rows = np.arange(n)
-    obs, _ = env.reset(seed=seed)
-    while live.any():
-        actions = agent.act(obs)
-        next_obs, rewards, term, trunc, info = env.step(actions)
+    for t in rollout(env, policy(agent, env, explore=True), seed=seed):
+        info = t.infos
         if learn:
-            agent.learn(obs, actions, rewards, next_obs, term, trunc, info, valid=live)
+            # A body whose schedule is over is no longer part of the experiment.
+            learn_from(agent, replace(t, valid=t.valid & live))
         trial_id = info["session"] * body.trials_per_session + info["trial"]
-        # A new trial index means the previous one is over (the schedule's end is `term`).
+        # A new trial index means the previous one is over (the schedule's end is `ended`).
         moved = live & (trial_id != last_trial)
         index[moved] += 1
         last_trial = np.where(live, trial_id, last_trial)
         k = np.minimum(index, total - 1)
         s = (info["since_tone_ms"] / STEP_MS).astype(np.int64)
         here = live & (s >= 0) & (s < span)
-        traces[rows[here], k[here], s[here]] = next_obs["interoception"][here, 0]
+        traces[rows[here], k[here], s[here]] = t.next_obs["interoception"][here, 0]
         session[rows[live], k[live]] = info["session"][live]
         kind[rows[live], k[live]] = info["trial_kind"][live]
         isi[rows[live], k[live]] = info["isi_ms"][live]
         blink = live & info["reflex_overrode"] & (info["trial_kind"] == PAIRED) & np.isnan(latency[rows, k])
         latency[rows[blink], k[blink]] = info["since_tone_ms"][blink] - info["isi_ms"][blink]
-        live &= ~(term | trunc)
-        obs = next_obs
+        live &= ~t.ended
+        if not live.any():
+            break
     env.close()
     steps = np.arange(span) * STEP_MS
     before_puff = steps[None, None, :] < isi[:, :, None]
@@ -177,18 +179,23 @@ def _trace_figure(trials: dict[str, Trials], out_dir: Path, name: str, title: st
 
 # --- the experiments -----------------------------------------------------------------
 def _animals(budget: str) -> int:
-    return 4 if budget == "small" else 8
+    return 2 if budget == "small" else 8
 
 
 def _sessions(budget: str, full: int) -> int:
     return 1 if budget == "small" else full
 
 
+def _schedule(budget: str, *phases: tuple[str, int]) -> dict[str, Any]:
+    """Env arguments of a schedule; the small budget (a smoke run) has sessions of 10 trials."""
+    return {"phases": phases, **({"trials_per_session": 10} if budget == "small" else {})}
+
+
 def acquisition(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     n, sessions = _animals(budget), _sessions(budget, 10)
-    intact, _ = run_cohort(None, n, seed, phases=(("acquisition", sessions),))
+    intact, _ = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", sessions)))
     # Without plasticity nothing can change from session to session: one session shows it.
-    frozen, _ = run_cohort(None, n, seed, phases=(("acquisition", 1),), agent_kwargs=NO_PLASTICITY)
+    frozen, _ = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", 1)), agent_kwargs=NO_PLASTICITY)
     per_session = intact.per_session()
     first20 = intact.rate(np.arange(intact.cr.shape[1])[None, :] < 20)
     final = per_session[:, -1]
@@ -214,7 +221,7 @@ def timing(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     runs: dict[str, Trials] = {}
     criteria = []
     for isi in (250.0, 500.0):
-        tr, _ = run_cohort(None, n, seed, isi_ms=isi, phases=(("acquisition", sessions),))
+        tr, _ = run_cohort(None, n, seed, isi_ms=isi, **_schedule(budget, ("acquisition", sessions)))
         runs[f"{isi:.0f} ms"] = tr
         late = _last_sessions(tr, 2) & (tr.kind == TONE_ALONE)
         peaks = probe_peaks(tr, late)
@@ -222,11 +229,11 @@ def timing(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
         criteria.append(_cohort_criterion(f"probe CR peak, trained at {isi:.0f} ms (ms)", peaks, ok, f"within +-15% of {isi:.0f}"))
         onsets = np.array([np.nanmedian(tr.onset_ms[a][late[a] & tr.cr[a]]) if (late[a] & tr.cr[a]).any() else np.nan for a in range(n)])
         criteria.append(_cohort_criterion(f"CR onset after tone, {isi:.0f} ms (ms)", onsets, onsets >= 50, ">= 50"))
-    mixed, _ = run_cohort(None, n, seed, isi_ms=[200.0, 700.0], phases=(("acquisition", sessions),))
+    mixed, _ = run_cohort(None, n, seed, isi_ms=[200.0, 700.0], **_schedule(budget, ("acquisition", sessions)))
     runs["mixed 200/700 ms"] = mixed
     two = _two_peaks(mixed, (200.0, 700.0))
     criteria.append(_cohort_criterion("two probe peaks for mixed 200/700 ms", two.astype(float), two, "a peak near each interval"))
-    nobasis, _ = run_cohort(None, n, seed, isi_ms=500.0, phases=(("acquisition", sessions),), agent_kwargs=NO_BASIS)
+    nobasis, _ = run_cohort(None, n, seed, isi_ms=500.0, **_schedule(budget, ("acquisition", sessions)), agent_kwargs=NO_BASIS)
     runs["500 ms, no granule basis"] = nobasis
     late = _last_sessions(nobasis, 2) & (nobasis.kind == TONE_ALONE)
     peaks = probe_peaks(nobasis, late)
@@ -263,12 +270,12 @@ def isi(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     n, sessions = _animals(budget), _sessions(budget, 3)
     rates, runs = {}, {}
     for interval in (50.0, 250.0, 2000.0):
-        tr, _ = run_cohort(None, n, seed, isi_ms=interval, phases=(("acquisition", sessions),))
+        tr, _ = run_cohort(None, n, seed, isi_ms=interval, **_schedule(budget, ("acquisition", sessions)))
         rates[interval] = tr.rate(_last_sessions(tr, 2))
         runs[f"{interval:.0f} ms"] = tr
     short, mid, long = rates[50.0], rates[250.0], rates[2000.0]
     ordered = (short < long) & (long < mid)
-    nobasis, _ = run_cohort(None, n, seed, isi_ms=50.0, phases=(("acquisition", sessions),), agent_kwargs=NO_BASIS)
+    nobasis, _ = run_cohort(None, n, seed, isi_ms=50.0, **_schedule(budget, ("acquisition", sessions)), agent_kwargs=NO_BASIS)
     nb_short = nobasis.rate(_last_sessions(nobasis, 2))
     criteria = [
         _cohort_criterion("%CR at 50 ms", short, short <= 0.10, "<= 0.10"),
@@ -311,18 +318,18 @@ def extinction(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     n = _animals(budget)
     acq, ext, re = (1, 1, 1) if budget == "small" else (3, 5, 2)
     schedule = (("acquisition", acq), ("extinction", ext), ("reacquisition", re))
-    tr, _ = run_cohort(None, n, seed, phases=schedule)
+    tr, _ = run_cohort(None, n, seed, **_schedule(budget, *schedule))
     per_session = tr.per_session()
     after_ext = per_session[:, acq + ext - 1]
     first = np.zeros(n, dtype=np.int64)
-    again = np.full(n, 100 * (acq + ext), dtype=np.int64)
+    again = np.full(n, int(np.sum(tr.session < acq + ext) // n), dtype=np.int64)
     original = trials_to_criterion(tr, first)
     relearn = trials_to_criterion(tr, again)
     savings = relearn <= 0.5 * original
     # Removal arm: the same training, then extinction with the Purkinje synapses frozen.
-    trained, agent = run_cohort(None, n, seed, phases=(("acquisition", acq),))
+    trained, agent = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", acq)))
     agent.lesion(cortex="no-plasticity")  # type: ignore[attr-defined]
-    frozen, _ = run_cohort(agent, n, seed + 1, phases=(("extinction", ext),))
+    frozen, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("extinction", ext)))
     frozen_last = frozen.per_session()[:, -1]
     criteria = [
         _cohort_criterion(f"%CR at the end of acquisition (session {acq})", per_session[:, acq - 1],
@@ -353,11 +360,11 @@ def extinction(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
 
 def lesions(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     n, sessions = _animals(budget), _sessions(budget, 3)
-    _, agent = run_cohort(None, n, seed, phases=(("acquisition", sessions),))
-    sham, _ = run_cohort(agent, n, seed + 1, phases=(("acquisition", 1),), learn=False)
+    _, agent = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", sessions)))
+    sham, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("acquisition", 1)), learn=False)
     agent.lesion(nucleus=False)  # type: ignore[attr-defined]
-    cut, _ = run_cohort(agent, n, seed + 1, phases=(("acquisition", 1),), learn=False)
-    nobasis, _ = run_cohort(None, n, seed, phases=(("acquisition", sessions),), agent_kwargs=NO_BASIS)
+    cut, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("acquisition", 1)), learn=False)
+    nobasis, _ = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", sessions)), agent_kwargs=NO_BASIS)
     sham_cr, cut_cr = sham.rate(sham.session >= 0), cut.rate(cut.session >= 0)
     reflex = cut.reflex_latency_ms[cut.kind == PAIRED]
     reflex_ok = np.isfinite(reflex) & (reflex >= 15) & (reflex <= 25)
