@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from brainlike.agents.backends import run_tasks
-from brainlike.agents.reporting import csv_text, nan_to_none, save_figure, write_atomic
+from brainlike.agents.reporting import csv_text, progress_bar, nan_to_none, save_figure, write_atomic
 from brainlike.agents.rollout import evaluation_seed
 from brainlike.agents.stats import bootstrap_ci, iqm
 from brainlike.envs.profile import profile_for
@@ -188,11 +188,9 @@ def out_lock(out: Path) -> Iterator[None]:
 
 def _run_unlocked(jobs: Sequence[Job], out: Path, workers: int, progress: bool, backend: str,
                   address: str | None) -> dict[str, str]:
-    from tqdm.auto import tqdm
-
     todo = [j for j in jobs if finished_record(out, j) is None]
     errors: dict[str, str] = {}
-    bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), disable=not progress, unit="job", desc="benchmark")
+    bar = progress_bar(len(jobs), progress, initial=len(jobs) - len(todo), unit="job", desc="benchmark")
     try:
         with closing(run_tasks(compute_job, todo, backend=backend, workers=workers, address=address)) as outcomes:
             for o in outcomes:

@@ -21,6 +21,7 @@ from brainlike.agents.rollout import env_steering
 from brainlike.agents.simple import InnateOnlyAgent, RandomAgent
 from brainlike.agents.thought_assessor import ThoughtAssessorAgent
 from brainlike.envs.profile import profile_for
+from brainlike.envs.core import layout_of
 
 AGENTS: dict[str, type[Agent]] = {
     "pattern-separation": PatternSeparationAgent,
@@ -75,9 +76,8 @@ def make_agent(name: str, env: gym.Env | gym.vector.VectorEnv, seed: int = 0, **
     params = default_hyperparameters(name, env_id)
     if name == "node-perturbation" and env_id and "SongbirdTutor" in env_id:
         # The clock's width is the number of syllables.
-        obs_space, _ = env_spaces(env)
-        s = obs_space["exteroception"].shape[0] - 7 if hasattr(obs_space, "spaces") else obs_space.shape[0] - 11
-        params["input_dims"] = list(range(s))
+        clock = layout_of(env).flat_slice("song_clock")
+        params["input_dims"] = list(range(clock.start, clock.stop))
     params.update(overrides)
     klass = AGENTS[name]
     obs_space, act_space = env_spaces(env)

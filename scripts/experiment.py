@@ -1,12 +1,12 @@
-"""Run published-result analogues by name and judge them against SCIENCE.md's criteria.
+"""Run published-result analogues by name and judge them against their criteria.
 
-    python scripts/experiment.py first-loom one-life --budget full
-    python scripts/experiment.py all --budget small --out runs/experiments
+    brainlike experiment first-loom one-life --budget full
+    brainlike experiment all --budget small --out runs/experiments
 
 Each experiment prints a table of measured metrics against its criteria with
 PASS/FAIL, and writes ``<name>.json`` (numbers), ``<name>.md`` (the table) and
 ``<name>.png`` (its figure) into ``--out``. The verdict that counts is the one
-at ``--budget full``; ``small`` is a quick smoke run.
+at ``--budget full``; ``small`` is a quick smoke run. (Same as ``python scripts/experiment.py ...``.)
 """
 
 from __future__ import annotations
@@ -14,24 +14,29 @@ from __future__ import annotations
 import argparse
 import sys
 
-from brainlike.agents.experiments import BUDGETS, EXPERIMENTS, get_experiment, write_result
-from brainlike.scripts.common import check_output_dir
+from brainlike.scripts.common import Command, check_output_dir, non_negative_int, require_extra
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from brainlike.agents.experiments import BUDGETS, EXPERIMENTS
+
     parser.add_argument("names", nargs="+", help=f"experiments to run, or 'all' ({', '.join(EXPERIMENTS)})")
     parser.add_argument("--budget", choices=BUDGETS, default="full", help="full (the verdict) or small (smoke)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the experiment (default 0)")
     parser.add_argument("--out", default="runs/experiments", help="output folder (default runs/experiments)")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 if any experiment FAILs")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from brainlike.agents.experiments import EXPERIMENTS, get_experiment, write_result
+
     names = list(EXPERIMENTS) if args.names == ["all"] else args.names
     for name in names:
         try:
             get_experiment(name)
         except ValueError as e:
             parser.error(str(e))
+    require_extra("report", "the experiments' figures")
     out = check_output_dir(parser, args.out)
 
     failed = []
@@ -46,6 +51,13 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(name)
     print(f"\n{len(names) - len(failed)} of {len(names)} experiments PASS" + (f"; FAIL: {', '.join(failed)}" if failed else ""))
     return 1 if (failed and args.strict) else 0
+
+
+COMMAND = Command("experiment", __doc__, add_arguments, run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return COMMAND.main(argv)
 
 
 if __name__ == "__main__":
