@@ -8,10 +8,12 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
+from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
 from brainlike.envs.profile import BodyProfile
-from brainlike.steering.base import Steering
-from brainlike.steering.eyelid import ACTION_NAMES, CLIMBING_FIBRE, STEP_MS, EyelidSteering
+from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
+from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS, EyelidEvents, EyelidOutput, EyelidSenses, EyelidSteering
+from brainlike.steering.motor import EyelidAction, names
 
 #: Named periods of a trial, in order. "puff" is the window of the unconditioned
 #: stimulus, empty of any puff on tone-alone trials.
@@ -31,26 +33,31 @@ CLOSE_RATE, OPEN_RATE = 0.5, 0.15
 LID_REST = 1e-3
 #: Recent trials kept per body for the rendered lid traces.
 TRACES_SHOWN = 6
+#: The observation's channels and the continuous action's one dimension, by name.
+CHANNELS = Layout.groups("tone", "tone_b", "cornea")
+LID_COMMAND = ("lid_command",)
 
 
-def _steps(ms: float, name: str) -> int:
+def _steps(ms: Any, name: str) -> int:
     """A duration in whole 5 ms steps; shorter than one step is an error."""
-    if not np.isfinite(ms) or ms < STEP_MS:
-        raise ValueError(f"{name}={ms!r} ms is shorter than one step: expected >= {STEP_MS} ms")
+    if not real(ms) or ms < STEP_MS:
+        raise ValueError(f"{name}={ms!r} ms is invalid: expected a duration of at least one step ({STEP_MS} ms)")
     return int(round(ms / STEP_MS))
 
 
-class EyeblinkBody(Body):
+class EyeblinkBody(Body[EyelidSenses, EyelidEvents]):
     """The batched world of Eyeblink-v0 (see ``EyeblinkEnv`` for the documentation)."""
 
-    action_names = ACTION_NAMES
     default_steering = EyelidSteering
+    # The next trial's pre-tone time, kind and interval: drawn every step, used when a trial starts.
+    randoms_per_step = 3
+    randoms_per_life = 3
     canvas_size = (600, 300)
 
     def __init__(
         self,
         num_bodies: int = 1,
-        steering: Steering | None = None,
+        steering: Steering[Any, Any] | None = None,
         reflexes: bool = True,
         observation_mode: str = "dict",
         max_episode_steps: int | None = None,
@@ -68,9 +75,9 @@ class EyeblinkBody(Body):
         after_ms: float = 300.0,
         action_mode: str = "box",
     ) -> None:
-        isis = [float(isi_ms)] if np.isscalar(isi_ms) else [float(x) for x in isi_ms]  # type: ignore[arg-type]
+        isis = [isi_ms] if np.isscalar(isi_ms) else list(isi_ms)  # type: ignore[arg-type]
         if not isis:
-            raise ValueError("isi_ms must be an interval in ms or a non-empty list of them (mixed intervals)")
+            raise ValueError("isi_ms=[] is invalid: expected an interval in ms or a non-empty list of them (mixed intervals)")
         isi_steps = [_steps(x, "isi_ms") for x in isis]
         puff_steps = _steps(puff_ms, "puff_ms")
         after_steps = _steps(after_ms, "after_ms")
@@ -78,26 +85,24 @@ class EyeblinkBody(Body):
             raise ValueError(f"pre_tone_ms={pre_tone_ms!r} is invalid: expected a (shortest, longest) pair in ms")
         pre_steps = (_steps(pre_tone_ms[0], "pre_tone_ms"), _steps(pre_tone_ms[1], "pre_tone_ms"))
         trace_steps = _steps(trace_tone_ms, "trace_tone_ms")
-        checks = {
+        check_arguments({
             "conditioning": (conditioning, conditioning in CONDITIONING, f"one of {CONDITIONING}"),
             "trace_tone_ms": (trace_tone_ms, conditioning != "trace" or trace_steps < min(isi_steps),
                               f"shorter than the shortest interval ({min(isis)} ms) in trace conditioning"),
-            "puff_intensity": (puff_intensity, np.isfinite(puff_intensity) and 0 <= puff_intensity <= 1, "in [0, 1]"),
-            "probe_fraction": (probe_fraction, 0 <= probe_fraction <= 1, "a fraction in [0, 1]"),
-            "cs_minus_fraction": (cs_minus_fraction, 0 <= cs_minus_fraction <= 1 - probe_fraction, "in [0, 1 - probe_fraction]"),
-            "trials_per_session": (trials_per_session, isinstance(trials_per_session, (int, np.integer)) and trials_per_session >= 1, "an integer >= 1"),
+            "puff_intensity": (puff_intensity, real(puff_intensity) and 0 <= puff_intensity <= 1, "in [0, 1]"),
+            "probe_fraction": (probe_fraction, real(probe_fraction) and 0 <= probe_fraction <= 1, "a fraction in [0, 1]"),
+            "cs_minus_fraction": (cs_minus_fraction, real(cs_minus_fraction) and 0 <= cs_minus_fraction <= 1 - probe_fraction,
+                                  "in [0, 1 - probe_fraction]"),
+            "trials_per_session": (trials_per_session, integer(trials_per_session) and trials_per_session >= 1, "an integer >= 1"),
             "action_mode": (action_mode, action_mode in ("box", "discrete"), "'box' or 'discrete'"),
-        }
-        for name, (value, ok, expected) in checks.items():
-            if not ok:
-                raise ValueError(f"{name}={value!r} is invalid: expected {expected}")
+        })
         schedule = self._check_phases(phases)
         if closure_cost is not None:
             if steering is not None:
-                raise ValueError("give closure_cost or a steering object, not both (the cost belongs to the steering)")
+                raise ValueError("closure_cost and steering were both given: the cost belongs to the steering, give one of them")
             steering = EyelidSteering(closure_cost=closure_cost)
         super().__init__(num_bodies, steering, reflexes, observation_mode, max_episode_steps)
-        self.isi_ms = tuple(isis)
+        self.isi_ms = tuple(float(x) for x in isis)
         self.isi_steps = np.array(isi_steps, dtype=np.int64)
         self.conditioning = conditioning
         self.trace_steps = trace_steps
@@ -114,11 +119,12 @@ class EyeblinkBody(Body):
         self.phases = tuple(schedule)
         # Lid traces from tone onset: long enough for the longest tone-alone trial.
         self.trace_len = int(self.isi_steps.max()) + puff_steps + after_steps
-        self._allocate()
-        self._set_spaces(
+        discrete = action_mode == "discrete"
+        self._build(
+            Layout(CHANNELS, Layout.groups("lid"), names(EyelidAction) if discrete else LID_COMMAND),
             spaces.Box(0.0, 1.0, (3,), np.float32),
             spaces.Box(0.0, 1.0, (1,), np.float32),
-            spaces.Discrete(2) if action_mode == "discrete" else spaces.Box(0.0, 1.0, (1,), np.float32),
+            spaces.Discrete(len(EyelidAction)) if discrete else spaces.Box(0.0, 1.0, (1,), np.float32),
         )
 
     @staticmethod
@@ -132,45 +138,29 @@ class EyeblinkBody(Body):
         for name, n in schedule:
             if name not in PHASES:
                 raise ValueError(f"unknown phase {name!r} in phases: expected one of {PHASES}")
-            if not isinstance(n, (int, np.integer)) or n < 1:
+            if not integer(n) or n < 1:
                 raise ValueError(f"phase {name!r} has {n!r} sessions: expected an integer >= 1")
         return [(name, int(n)) for name, n in schedule]
 
-    # --- state, built in one place -------------------------------------------
-    def _allocate(self) -> None:
-        b = self.num_bodies
-        self.lid = np.zeros(b)
-        self.tone_a = np.zeros(b)
-        self.tone_b = np.zeros(b)
-        self.puff = np.zeros(b)
-        self.cornea = np.zeros(b)
-        self.t = np.zeros(b, dtype=np.int64)  # steps into the current trial
-        self.pre = np.zeros(b, dtype=np.int64)  # this trial's pre-tone steps
-        self.isi = np.zeros(b, dtype=np.int64)  # this trial's tone-to-puff steps
-        self.kind = np.zeros(b, dtype=np.int64)
-        self.trial = np.zeros(b, dtype=np.int64)  # within the session
-        self.session = np.zeros(b, dtype=np.int64)
-        self.period = np.zeros(b, dtype=np.int64)
-        self.last_reflex = np.full(b, -1, dtype=np.int64)
-        self.traces = np.zeros((b, TRACES_SHOWN, self.trace_len), dtype=np.float32)
-        self.trace_isi = np.zeros((b, TRACES_SHOWN), dtype=np.int64)
-        self.trace_kind = np.zeros((b, TRACES_SHOWN), dtype=np.int64)
-        self.trials_done = np.zeros(b, dtype=np.int64)
-        self.stats = {k: np.zeros(b, dtype=np.int64) for k in ("trials", "puffs", "blinks", "puffs_on_open_eye")}
+    def state_table(self) -> dict[str, Any]:
+        i64 = np.int64
+        return {
+            "lid": StateVar(), "tone_a": StateVar(), "tone_b": StateVar(), "puff": StateVar(), "cornea": StateVar(),
+            "t": StateVar(dtype=i64),  # steps into the current trial
+            "pre": StateVar(dtype=i64),  # this trial's pre-tone steps
+            "isi": StateVar(dtype=i64),  # this trial's tone-to-puff steps
+            "kind": StateVar(dtype=i64), "trial": StateVar(dtype=i64), "session": StateVar(dtype=i64),
+            "period": StateVar(dtype=i64), "last_reflex": StateVar(dtype=i64, birth=-1),
+            "traces": StateVar((TRACES_SHOWN, self.trace_len), np.float32),
+            "trace_kind": StateVar((TRACES_SHOWN,), i64),
+            "trials_done": StateVar(dtype=i64),
+            "stats": {k: StateVar(dtype=i64) for k in ("trials", "puffs", "blinks", "puffs_on_open_eye")},
+        }
 
-    def _reset_bodies(self, mask: np.ndarray) -> None:
-        self.lid[mask] = 0.0
-        for a in (self.tone_a, self.tone_b, self.puff, self.cornea):
-            a[mask] = 0.0
-        self.trial[mask] = 0
-        self.session[mask] = 0
-        self.last_reflex[mask] = -1
-        self.traces[mask] = 0.0
-        self.trials_done[mask] = 0
-        for v in self.stats.values():
-            v[mask] = 0
+    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
         rows = np.flatnonzero(mask)
-        self._new_trials(rows, self.rng.uniform(3, rows=rows))
+        self._new_trials(rows, u)
+        self._present()
 
     def _new_trials(self, rows: np.ndarray, u: np.ndarray) -> None:
         """Draw the next trial of each body in ``rows`` from its uniforms ``u`` (rows, 3)."""
@@ -186,28 +176,19 @@ class EyeblinkBody(Body):
         # so that a probe shows the lid at every trained time.
         drawn = self.isi_steps[np.minimum((u[:, 2] * len(self.isi_steps)).astype(np.int64), len(self.isi_steps) - 1)]
         self.isi[rows] = np.where(kind == PAIRED, drawn, self.isi_steps.max())
-        self.period[rows] = PRE_TONE
 
     # --- senses and observation ----------------------------------------------
-    def senses(self) -> dict[str, np.ndarray]:
-        """Raw senses the steering subsystem reads: the puff's pressure at the eye."""
-        return {"puff": self.puff}
+    def senses(self) -> EyelidSenses:
+        """The puff's pressure at the eye this step: what the blink reflex reads."""
+        return EyelidSenses(self.puff)
 
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
-        b = self.num_bodies
-        extero = np.empty((b, 3), dtype=np.float32)
-        extero[:, 0] = self.tone_a
-        extero[:, 1] = self.tone_b
-        extero[:, 2] = self.cornea
+        extero = np.stack([self.tone_a, self.tone_b, self.cornea], axis=1).astype(np.float32)
         return extero, self.lid[:, None].astype(np.float32)
-
-    def lid_command(self, actions: np.ndarray) -> np.ndarray:
-        """(bodies,) lid commands in [0, 1] from validated actions of either action space."""
-        return actions.astype(np.float64) if self.action_mode == "discrete" else actions[:, 0]
 
     # --- the trial clock (the experimenter's, never observed) -----------------
     def _present(self) -> None:
-        """Set this step's tone and puff from where each body is in its trial."""
+        """Set the coming step's tone and puff from where each body is in its trial."""
         s = self.t - self.pre  # steps since tone onset (negative before it)
         puff_end = self.isi + self.puff_steps
         self.period = np.where(s < 0, PRE_TONE, np.where(s < self.isi, TONE, np.where(s < puff_end, PUFF, AFTER)))
@@ -218,24 +199,17 @@ class EyeblinkBody(Body):
         self.puff = np.where((self.period == PUFF) & (self.kind == PAIRED), self.puff_intensity, 0.0)
 
     # --- physics --------------------------------------------------------------
-    def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-        self._present()
-        command = self.lid_command(actions)
-        executed, reflex_action, reflex_reason = self.steering.reflex(self.senses(), command)
-        rate = np.where(executed > self.lid, CLOSE_RATE, OPEN_RATE)
-        lid = self.lid + (executed - self.lid) * rate
+    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[EyelidEvents, np.ndarray, dict[str, Any]]:
+        executed = takeover.executed
+        command = executed.astype(np.float64) if self.action_mode == "discrete" else executed[:, 0]
+        rate = np.where(command > self.lid, CLOSE_RATE, OPEN_RATE)
+        lid = self.lid + (command - self.lid) * rate
         # Within 0.1% of its target the lid is there (at rest): an exponential
         # approach that never ends would tell the learner how long ago it blinked.
-        self.lid = np.where(np.abs(lid - executed) < LID_REST, executed, lid)
+        self.lid = np.where(np.abs(lid - command) < LID_REST, command, lid)
         self.cornea = self.puff * (1.0 - self.lid)
-        out = self.steering.evaluate({"cornea": self.cornea}, {"lid": self.lid}, reflex_action, reflex_reason)
-        self._record(reflex_reason)
         since_tone = self.t - self.pre
         info = {
-            "steering": out,
-            "executed_action": executed.astype(np.int64) if self.action_mode == "discrete" else executed[:, None].astype(np.float32),
-            "reflex_overrode": reflex_action >= 0,
-            CLIMBING_FIBRE: out.climbing_fibre,
             "period": self.period.copy(),
             "trial_kind": self.kind.copy(),
             "since_tone_ms": since_tone * STEP_MS,
@@ -244,24 +218,28 @@ class EyeblinkBody(Body):
             "trial": self.trial.copy(),
             "phase": self.session_phase[self.session],
         }
-        self.last = out
-        self.last_reflex = reflex_reason
-        terminated = self._advance()
-        return out.reward, terminated, info
+        self._record(since_tone)
+        terminated = self._advance(u)
+        self._present()
+        return EyelidEvents(self.cornea, self.lid), terminated, info
 
-    def _record(self, reflex_reason: np.ndarray) -> None:
-        s = self.t - self.pre
+    def _after_evaluation(self, out: SteeringOutput, events: EyelidEvents, info: dict[str, Any]) -> None:
+        assert isinstance(out, EyelidOutput)
+        info[CLIMBING_FIBRE] = out.climbing_fibre
+        started = (out.reflex.reason >= 0) & (self.last_reflex < 0)
+        self.stats["blinks"] += started
+        self.last_reflex = out.reflex.reason.copy()
+
+    def _record(self, s: np.ndarray) -> None:
         slot = self.trials_done % TRACES_SHOWN
         rows = np.flatnonzero((s >= 0) & (s < self.trace_len))
         if rows.size:
             self.traces[rows, slot[rows], s[rows]] = self.lid[rows]
-        st = self.stats
         onset = (self.puff > 0) & (s == self.isi)
-        st["puffs"] += onset
-        st["puffs_on_open_eye"] += onset & (self.cornea > 0.5 * self.puff)
-        st["blinks"] += (reflex_reason >= 0) & (self.last_reflex < 0)
+        self.stats["puffs"] += onset
+        self.stats["puffs_on_open_eye"] += onset & (self.cornea > 0.5 * self.puff)
 
-    def _advance(self) -> np.ndarray:
+    def _advance(self, u: np.ndarray) -> np.ndarray:
         """Move the trial clock one step; start new trials and sessions; True where the schedule ended."""
         self.t += 1
         ended = self.t >= self.pre + self.isi + self.puff_steps + self.after_steps
@@ -269,21 +247,17 @@ class EyeblinkBody(Body):
         if not ended.any():
             return terminated
         rows = np.flatnonzero(ended)
-        slot = self.trials_done[rows] % TRACES_SHOWN
-        self.trace_isi[rows, slot] = self.isi[rows]
-        self.trace_kind[rows, slot] = self.kind[rows]
+        self.trace_kind[rows, self.trials_done[rows] % TRACES_SHOWN] = self.kind[rows]
         self.trials_done[rows] += 1
         self.stats["trials"][rows] += 1
         self.trial[rows] += 1
         next_session = self.trial[rows] >= self.trials_per_session
         self.session[rows] += next_session
         self.trial[rows] = np.where(next_session, 0, self.trial[rows])
-        finished = self.session[rows] >= len(self.session_phase)
-        terminated[rows] = finished
+        terminated[rows] = self.session[rows] >= len(self.session_phase)
         self.session[rows] = np.minimum(self.session[rows], len(self.session_phase) - 1)
         self.traces[rows, self.trials_done[rows] % TRACES_SHOWN] = 0.0
-        # Only the bodies starting a trial draw: each body's stream still depends on its own history alone.
-        self._new_trials(rows, self.rng.uniform(3, rows=rows))
+        self._new_trials(rows, u[rows])
         return terminated
 
     def summary(self, i: int) -> dict[str, Any]:
@@ -358,18 +332,19 @@ class EyeblinkEnv(BodyEnv):
 
     ## Observation Space
     ``Dict`` with
-    - ``exteroception``: ``Box(0, 1, (3,), float32)``: tone A on/off, tone B
-      on/off, and the puff pressure reaching the open cornea.
-    - ``interoception``: ``Box(0, 1, (1,), float32)``: the eyelid's position
-      (0 open, 1 closed).
+    - ``exteroception``: ``Box(0, 1, (3,), float32)``: ``tone`` (tone A on/off),
+      ``tone_b`` (tone B on/off), ``cornea`` (the puff pressure that reached
+      the open cornea on the last step).
+    - ``interoception``: ``Box(0, 1, (1,), float32)``: ``lid``, the eyelid's
+      position (0 open, 1 closed).
     ``observation_mode="flat"`` (or the id ``brainlike/EyeblinkFlat-v0``) gives
     one ``Box`` of 4 values: exteroception then interoception. No channel tells
-    the time since the tone.
+    the time since the tone. Read channels by name: ``env.unwrapped.layout``.
 
     ## Action Space
-    ``Box(0, 1, (1,), float32)``: the eyelid command (0 open, 1 closed); the
-    lid follows it with a 10 ms closing and a 30 ms opening time constant.
-    ``action_mode="discrete"``: ``Discrete(2)``, 0 open, 1 close.
+    ``Box(0, 1, (1,), float32)``: ``lid_command`` (0 open, 1 closed); the lid
+    follows it with a 10 ms closing and a 30 ms opening time constant.
+    ``action_mode="discrete"``: ``Discrete(2)``, ``EyelidAction`` 0 open, 1 close.
 
     ## Steering
     Rewards (``info["steering"]["components"]``): ``puff``, minus the puff
@@ -379,7 +354,8 @@ class EyeblinkEnv(BodyEnv):
     Reflex: ``BlinkReflex``: every puff closes the lid fully, starting 15 ms
     after puff onset (half shut by 20 ms) and held for 150 ms, whatever the
     learner commands; ``info["executed_action"]`` is the command actually
-    executed and ``info["steering"]["reflex"]`` says ``"blink"``.
+    executed (the reflex's take-over of the continuous command) and
+    ``info["steering"]["reflex"]`` says ``"blink"``.
     Climbing-fibre signal: ``info["climbing_fibre"]``, the puff pressure that
     reached the open cornea this step: the inferior olive's innate error, the
     teacher of the cerebellum. The experimenter's clock is in ``info`` too

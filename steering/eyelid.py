@@ -16,44 +16,63 @@ Papers: Disterhoft, Kwan & Lo 1977 (the reflex's latency); Evinger et al.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 import numpy as np
 
-from brainlike.steering.base import NO_REFLEX, Reflex, Senses, Steering, SteeringOutput
+from brainlike.steering.base import Reflex, ReflexTakeover, Steering, SteeringOutput
+from brainlike.steering.motor import EyelidAction
 from brainlike.steering.parameters import InnateParameters
 
 #: One step of the eyeblink body, in milliseconds.
 STEP_MS = 5.0
-#: The eyelid's motor vocabulary (the discrete action variant); the continuous
-#: command is the same scale: 0 open, 1 closed.
-ACTION_NAMES = ("open", "close")
-OPEN, CLOSE = 0, 1
 #: Where the climbing-fibre signal is found in a step's ``info``.
 CLIMBING_FIBRE = "climbing_fibre"
 
 
-class BlinkReflex(Reflex):
+@dataclass(frozen=True, slots=True)
+class EyelidSenses:
+    """What the blink reflex reads before the lid moves."""
+
+    puff: np.ndarray  # (bodies,) the air puff's pressure at the eye, open or closed
+
+
+@dataclass(frozen=True, slots=True)
+class EyelidEvents:
+    """What happened this step, for the evaluation."""
+
+    cornea: np.ndarray  # (bodies,) the puff pressure that reached the open cornea
+    lid: np.ndarray  # (bodies,) the lid's position after the step, 0 open .. 1 closed
+
+
+class BlinkReason(IntEnum):
+    BLINK = 0
+
+
+class BlinkReflex(Reflex[EyelidSenses]):
     """Air puff at the eye -> full closure of the lid, after a fixed brainstem latency.
 
-    The trigger is the puff's pressure at the eye (``senses["puff"]``), open or
+    The trigger is the puff's pressure at the eye (``senses.puff``), open or
     closed: the periocular skin and the lid feel it too, so the reflex fires on
     every puff whatever the learner's lid command. ``latency`` steps after the
-    trigger the motor program takes over the lid command (full closure) for
-    ``duration`` steps; a puff that goes on after the blink triggers another.
+    trigger the motor program takes over the lid command (full closure: 1.0 on
+    the continuous command, ``EyelidAction.CLOSE`` in the discrete variant)
+    for ``duration`` steps; a puff that goes on after the blink triggers another.
 
-    Senses read: ``puff`` (pressure at the eye, >= 0).
     Parameters read: ``puff_threshold`` (the trigeminal threshold).
     """
 
     name = "blink"
-    reasons = ("blink",)
+    reasons = BlinkReason
 
     def __init__(self, latency: int, duration: int) -> None:
         super().__init__(duration)
-        if latency < 0:
-            raise ValueError(f"a reflex latency must be >= 0 steps, got {latency}")
+        if isinstance(latency, bool) or not isinstance(latency, (int, np.integer)) or latency < 0:
+            raise ValueError(f"a reflex latency must be an integer >= 0 steps, got {latency!r}")
         self.latency = int(latency)
         self.pending = np.full(1, -1, dtype=np.int64)
+        #: Whether the body speaks the discrete vocabulary (set from the proposed actions).
+        self.discrete = False
 
     def resize(self, num_bodies: int) -> None:
         super().resize(num_bodies)
@@ -63,30 +82,33 @@ class BlinkReflex(Reflex):
         super().reset(mask)
         self.pending[slice(None) if mask is None else mask] = -1
 
-    def trigger(self, senses: Senses, params: InnateParameters) -> np.ndarray:
-        return senses["puff"] >= params["puff_threshold"][:, 0]
+    def trigger(self, senses: EyelidSenses, params: InnateParameters) -> np.ndarray:
+        return senses.puff >= params["puff_threshold"][:, 0]
 
-    def motor_program(self, senses: Senses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
-        n = self.remaining.shape[0]
-        return np.full(n, CLOSE, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    def motor_program(self, senses: EyelidSenses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
+        n = senses.puff.shape[0]
+        close = np.full(n, EyelidAction.CLOSE, dtype=np.int64) if self.discrete else np.ones((n, 1))
+        return close, np.full(n, BlinkReason.BLINK, dtype=np.int64)
 
-    def step(self, senses: Senses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Advance one step: (running mask, actions, reason codes); a trigger starts a countdown."""
+    def step(self, senses: EyelidSenses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Advance one step: a trigger starts a countdown of ``latency`` steps, then the blink runs."""
         n = self.remaining.shape[0]
         if self.inhibited:
             self.remaining[:] = 0
             self.pending[:] = -1
-            return np.zeros(n, dtype=bool), np.full(n, NO_REFLEX), np.full(n, NO_REFLEX)
+            return np.zeros(n, dtype=bool), None, None
         idle = (self.pending < 0) & (self.remaining <= 0)
         self.pending[self.trigger(senses, params) & idle] = self.latency
         due = self.pending == 0
         self.remaining[due] = self.duration
         self.pending[due] = -1
         running = self.remaining > 0
-        self.remaining[running] -= 1
         self.pending[self.pending > 0] -= 1
+        if not running.any():
+            return running, None, None
+        self.remaining[running] -= 1
         actions, reasons = self.motor_program(senses, params)
-        return running, np.where(running, actions, NO_REFLEX), np.where(running, reasons, NO_REFLEX)
+        return running, actions, reasons
 
 
 @dataclass
@@ -102,7 +124,7 @@ class EyelidOutput(SteeringOutput):
     climbing_fibre: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
-class EyelidSteering(Steering):
+class EyelidSteering(Steering[EyelidSenses, EyelidEvents]):
     """The blink reflex, the climbing-fibre error and the innate reward of an eye.
 
     Reward components (summed into the reward):
@@ -125,9 +147,6 @@ class EyelidSteering(Steering):
     Reflexes: ``BlinkReflex`` (the lid starts closing ``blink_latency`` steps,
     15 ms, after the puff, and is held shut for ``blink_steps`` steps, 150 ms).
     """
-
-    action_names = ACTION_NAMES
-    reason_names = BlinkReflex.reasons
 
     def __init__(
         self,
@@ -158,26 +177,15 @@ class EyelidSteering(Steering):
         self.reflexes = (self.blink,)
         self.parameters = InnateParameters({"puff_threshold": puff_threshold})
 
-    def reflex(self, senses: Senses, proposed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Let the blink take over the lid command.
+    def reflex(self, senses: EyelidSenses, proposed: np.ndarray) -> ReflexTakeover:
+        # The blink closes the lid in the vocabulary the body speaks: (bodies,) ints or (bodies, 1) commands.
+        self.blink.discrete = proposed.ndim == 1
+        return super().reflex(senses, proposed)
 
-        ``proposed`` is the (bodies,) lid command in [0, 1]; the blink replaces
-        it by full closure (1.0, the ``close`` action). Returns ``(executed
-        command, reflex_action, reflex_reason)``, ``-1`` where no blink runs.
-        """
-        n = proposed.shape[0]
-        if not self.reflexes_enabled:
-            none = np.full(n, NO_REFLEX, dtype=np.int64)
-            return proposed, none, none.copy()
-        running, actions, reasons = self.blink.step(senses, self.parameters)
-        executed = np.where(running, float(CLOSE), proposed)
-        return executed, actions, reasons
-
-    def evaluate(self, events: Senses, body: Senses, reflex_action: np.ndarray, reflex_reason: np.ndarray) -> EyelidOutput:
-        """Events: ``cornea`` (puff pressure on the open cornea). Body: ``lid`` (0 open .. 1 closed)."""
-        cornea = events["cornea"]
+    def evaluate(self, events: EyelidEvents, reflex: ReflexTakeover) -> EyelidOutput:
+        cornea = events.cornea
         puff = -self.puff_cost * cornea
-        vision = -self.closure_cost * body["lid"]
+        vision = -self.closure_cost * events.lid
         if self.sensitization > 0 and (cornea > 0).any():
             threshold = self.parameters["puff_threshold"][:, 0]
             threshold[:] = np.maximum(threshold - self.sensitization * cornea, self.min_threshold)
@@ -185,11 +193,11 @@ class EyelidSteering(Steering):
             reward=puff + vision,
             components={"puff": puff, "vision": vision},
             drives={},
-            reflex_action=reflex_action,
-            reflex_reason=reflex_reason,
+            reflex=reflex,
             reason_names=self.reason_names,
             climbing_fibre=cornea.copy(),
         )
 
 
-__all__ = ["ACTION_NAMES", "CLIMBING_FIBRE", "CLOSE", "OPEN", "STEP_MS", "BlinkReflex", "EyelidOutput", "EyelidSteering"]
+__all__ = ["CLIMBING_FIBRE", "STEP_MS", "BlinkReason", "BlinkReflex", "EyelidEvents", "EyelidOutput", "EyelidSenses",
+           "EyelidSteering"]
