@@ -21,6 +21,7 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.agents.base import Agent
+from brainlike.envs.contract import check_arguments
 from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS
 
 #: Lesion switches of the cerebellar cortex.
@@ -202,17 +203,14 @@ class CerebellarAgent(Agent):
         )
         if self.num_actions != (2 if self.discrete else 1):
             raise ValueError(f"the cerebellar agent drives one eyelid: a Box of 1 or Discrete(2) action, got {action_space}")
-        checks = {
+        check_arguments({
             "ltd": (ltd, ltd >= 0, ">= 0"), "ltp": (ltp, ltp >= 0, ">= 0"),
             "plasticity_delay_ms": (plasticity_delay_ms, plasticity_delay_ms >= 0, ">= 0"),
             "output_delay_ms": (output_delay_ms, output_delay_ms >= 0, ">= 0"),
             "nucleus_gain": (nucleus_gain, nucleus_gain > 0, "> 0"),
             "animals": (animals, isinstance(animals, (int, np.integer)) and animals >= 1, "an integer >= 1"),
             "cortex": (cortex, cortex in CORTEX_STATES, f"one of {CORTEX_STATES}"),
-        }
-        for name, (value, ok, expected) in checks.items():
-            if not ok:
-                raise ValueError(f"{name}={value!r} is invalid: expected {expected}")
+        })
         self.inputs = None if inputs is None else tuple(inputs)
         lines = self.features(self._zero_obs(), keys=self.inputs).shape[1]
         self.basis = GranuleBasis(lines, num_cells, fan_in, (float(peak_ms[0]), float(peak_ms[1])),
