@@ -7,6 +7,7 @@ observations, ``learn`` from a batch of transitions, ``save`` / ``load``.
 
 from brainlike.agents.base import Agent, AgentFileError
 from brainlike.agents.cached_value import CachedValueTDAgent
+from brainlike.agents.cerebellar import CerebellarAgent
 from brainlike.agents.licking import LickingAgent
 from brainlike.agents.node_perturbation import NodePerturbationAgent
 from brainlike.agents.pattern_separation import KenyonExpansion, PatternSeparationAgent

@@ -13,6 +13,7 @@ import gymnasium as gym
 
 from brainlike.agents.base import Agent, env_spaces
 from brainlike.agents.cached_value import CachedValueTDAgent
+from brainlike.agents.cerebellar import CerebellarAgent
 from brainlike.agents.licking import LickingAgent
 from brainlike.agents.node_perturbation import NodePerturbationAgent
 from brainlike.agents.pattern_separation import PatternSeparationAgent
@@ -32,6 +33,7 @@ AGENTS: dict[str, type[Agent]] = {
     # so that their saves load anywhere and the scripts can train and film them.
     "cached-value-td": CachedValueTDAgent,
     "licking": LickingAgent,
+    "cerebellar": CerebellarAgent,
 }
 
 #: Bodies trained in parallel by the training loop unless a body's profile says otherwise.

@@ -16,6 +16,7 @@ BODIES = {
     "ForagingMouse": ("brainlike.envs.foraging_mouse:ForagingMouseEnv", "brainlike.envs.foraging_mouse:ForagingMouseVectorEnv", 500),
     "SaltRat": ("brainlike.envs.salt_rat:SaltRatEnv", "brainlike.envs.salt_rat:SaltRatVectorEnv", 600),
     "SongbirdTutor": ("brainlike.envs.songbird_tutor:SongbirdTutorEnv", "brainlike.envs.songbird_tutor:SongbirdTutorVectorEnv", 100),
+    "Eyeblink": ("brainlike.envs.eyeblink:EyeblinkEnv", "brainlike.envs.eyeblink:EyeblinkVectorEnv", 1_000_000),
 }
 
 

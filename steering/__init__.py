@@ -5,6 +5,7 @@ Pure numpy, batched over a leading body axis. Imports nothing from ``envs`` or
 """
 
 from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, RewardLesion, Steering, SteeringOutput
+from brainlike.steering.eyelid import BlinkReflex, EyelidSteering
 from brainlike.steering.homeostat import Homeostat
 from brainlike.steering.motor import MouseAction, RatAction, SyrinxMotor
 from brainlike.steering.mouse import LoomingReason, LoomingReflex, MouseEvents, MouseSenses, MouseSteering

@@ -45,9 +45,16 @@ class SyrinxMotor(IntEnum):
     EXPIRATION = 3  # the length of the expiratory pulse
 
 
+class EyelidAction(IntEnum):
+    """Eyeblink, the discrete variant: the lid commanded open or shut (the continuous command is 0 to 1)."""
+
+    OPEN = 0
+    CLOSE = 1
+
+
 def names(vocabulary: type[IntEnum]) -> tuple[str, ...]:
     """The lower-case names of a vocabulary, in index order (``("stay", "north", ...)``)."""
     return tuple(m.name.lower() for m in vocabulary)
 
 
-__all__ = ["MOUSE_MOVES", "MouseAction", "RatAction", "SyrinxMotor", "names"]
+__all__ = ["MOUSE_MOVES", "EyelidAction", "MouseAction", "RatAction", "SyrinxMotor", "names"]

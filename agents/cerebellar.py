@@ -1,0 +1,347 @@
+"""The cerebellum: a fixed random granule layer with temporal variety, Purkinje cells taught by climbing fibres.
+
+The granule layer is innate architecture (wide, sparse, random, never
+learned); timing is not learned either: it comes from granule cells whose
+fixed random time constants make them respond at different delays after a
+tone starts (Medina et al. 2000). The one learned layer is the parallel-fibre
+-> Purkinje synapse, taught by the climbing fibre: depressed where granule
+activity precedes an error, slightly potentiated otherwise (Ito 2001). A
+Purkinje pause disinhibits the deep (interpositus) nucleus, which drives the
+eyelid. Papers: Marr 1969; Albus 1971; Ito 2001; Medina, Garcia, Nores,
+Taylor & Mauk 2000; Suvrathan, Payne & Raymond 2016 (the plasticity's timing
+rule matches the delay of the circuit's output).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from gymnasium import spaces
+
+from brainlike.agents.base import Agent
+from brainlike.envs.contract import check_arguments
+from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS
+
+#: Lesion switches of the cerebellar cortex.
+CORTEX_STATES = ("intact", "no-plasticity", "no-granule-basis")
+#: Stages of each granule cell's low-pass cascade: its response to a step in its
+#: mossy input is the difference of the last two stages, a bump whose width is a
+#: fixed fraction of its delay (a cell tuned to 500 ms is broader than one tuned to 100 ms).
+CASCADE = 4
+
+
+class GranuleBasis:
+    """Mossy fibres -> granule cells with fixed random inputs, time constants and thresholds.
+
+    Each cell sums ``fan_in`` random input lines (mossy fibres) with random
+    weights, passes the sum through its own cascade of ``CASCADE`` leaky
+    integrators (one time constant, drawn so that the cell's peak response to
+    a step comes log-uniformly between ``peak_ms``), takes the difference of the
+    last two stages (a transient bump after any onset), normalises its peak to
+    1 and fires above its own threshold (Golgi-cell inhibition keeps the code
+    sparse). Nothing here learns. Its state is per body and transient.
+    """
+
+    def __init__(self, input_dim: int, num_cells: int, fan_in: int, peak_ms: tuple[float, float],
+                 threshold: tuple[float, float], rng: np.random.Generator, relay: bool = False) -> None:
+        self.relay = bool(relay)
+        if self.relay:
+            # No expansion and no temporal variety: each mossy fibre passes as it is.
+            self.weights = np.eye(input_dim, dtype=np.float32)
+            self.rate = np.zeros(input_dim, dtype=np.float32)
+            self.threshold = np.zeros(input_dim, dtype=np.float32)
+            self.gain = np.ones(input_dim, dtype=np.float32)
+            return
+        if num_cells < 1 or not 1 <= fan_in <= input_dim:
+            raise ValueError(f"need num_cells >= 1 and 1 <= fan_in <= {input_dim} input lines, got {num_cells}, {fan_in}")
+        lo, hi = peak_ms
+        if not STEP_MS <= lo <= hi:
+            raise ValueError(f"peak_ms={peak_ms!r} is invalid: expected (shortest, longest) with shortest >= {STEP_MS} ms")
+        if not 0 <= threshold[0] <= threshold[1] < 1:
+            raise ValueError(f"threshold={threshold!r} is invalid: expected (low, high) fractions of the peak in [0, 1)")
+        lines = np.argsort(rng.random((num_cells, input_dim)), axis=1)[:, :fan_in]
+        weights = np.zeros((input_dim, num_cells), dtype=np.float32)
+        # Each input alone can drive the cell (weights around 1, thresholds below 1): a cell
+        # answers the onset of any of its mossy fibres, more strongly to several at once.
+        weights[lines, np.arange(num_cells)[:, None]] = rng.uniform(0.75, 1.25, (num_cells, fan_in))
+        self.weights = weights
+        peak = np.exp(rng.uniform(np.log(lo), np.log(hi), num_cells))
+        # A cascade of n integrators peaks (difference of stages n-1, n) after (n - 1) time constants.
+        tau_steps = peak / STEP_MS / (CASCADE - 1)
+        self.rate = (1.0 - np.exp(-1.0 / tau_steps)).astype(np.float32)
+        self.threshold = rng.uniform(threshold[0], threshold[1], num_cells).astype(np.float32)
+        self.gain = (1.0 / self._peak_response()).astype(np.float32)
+
+    @property
+    def num_cells(self) -> int:
+        return int(self.rate.shape[0])
+
+    def _peak_response(self) -> np.ndarray:
+        """Each cell's peak bump for a unit step on its inputs, simulated once at birth."""
+        stages = np.zeros((CASCADE, self.num_cells), dtype=np.float64)
+        peak = np.zeros(self.num_cells)
+        longest = int(np.ceil(3 * (CASCADE - 1) / -np.log1p(-self.rate.min()))) + 2
+        for _ in range(longest):
+            prev = np.ones(self.num_cells)
+            for s in range(CASCADE):
+                stages[s] += self.rate * (prev - stages[s])
+                prev = stages[s]
+            peak = np.maximum(peak, stages[-2] - stages[-1])
+        return peak
+
+    @property
+    def _inverse_span(self) -> np.ndarray:
+        """1 / (1 - threshold): a cell at its peak fires at 1."""
+        span = getattr(self, "_span_cache", None)
+        if span is None or span[0] is not self.threshold:
+            span = self._span_cache = (self.threshold, (1.0 / (1.0 - self.threshold)).astype(np.float32))
+        return span[1]
+
+    def initial_state(self, num_bodies: int) -> np.ndarray:
+        return np.zeros((0 if self.relay else CASCADE, num_bodies, self.num_cells), dtype=np.float32)
+
+    def step(self, state: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Advance ``state`` (CASCADE, B, cells) with mossy input ``x`` (B, lines); (B, cells) activity in [0, 1]."""
+        if self.relay:
+            return np.clip(x, 0.0, 1.0)
+        prev = x @ self.weights
+        for s in range(CASCADE):
+            change = prev - state[s]
+            change *= self.rate
+            state[s] += change
+            prev = state[s]
+        bump = state[-2] - state[-1]
+        bump *= self.gain
+        bump -= self.threshold
+        np.maximum(bump, 0.0, out=bump)
+        bump *= self._inverse_span
+        return bump
+
+
+def _basis_array(name: str) -> property:
+    """An attribute of the agent that is one of its granule basis's arrays (read and written by save/load)."""
+    return property(lambda self: getattr(self.basis, name), lambda self, v: setattr(self.basis, name, v))
+
+
+class CerebellarAgent(Agent):
+    """A cerebellar microcircuit for the eyelid: granule basis, Purkinje cells, interpositus output.
+
+    - Mossy fibres: the observation channels in ``inputs`` (default the
+      exteroception: tones and cornea), scaled to [0, 1].
+    - ``GranuleBasis``: ``num_cells`` granule cells (default 1,000), each
+      sampling ``fan_in`` lines, with fixed random time constants (peaks
+      between 50 and 2,500 ms after an onset) and thresholds: innate
+      architecture, no learned timing.
+    - Purkinje cells, the one learned layer: one parallel-fibre weight per
+      granule cell (per animal), starting at 1, the level at which parallel-fibre
+      excitation and molecular-layer inhibition balance and the Purkinje cell
+      fires at its spontaneous rate. A weight below 1 makes the Purkinje cell
+      pause while that granule cell fires.
+    - The climbing-fibre rule (``learn``): ``w -= ltd x cf(t) x g(t - delay)``,
+      where ``cf`` is the innate error (``info["climbing_fibre"]``: the puff on
+      the open cornea) and ``g(t - delay)`` the granule activity
+      ``plasticity_delay_ms`` earlier (the eligibility trace), and
+      ``w += ltp x g(t)`` every step (slight potentiation otherwise); ``w`` in [0, 1].
+    - Interpositus nucleus: disinhibited by the Purkinje pause, its output
+      ``nucleus_gain x sum((1 - w) g) / typical granule activity`` reaches the
+      eyelid ``output_delay_ms`` later (red nucleus, facial motor nucleus);
+      the lid command is that output clipped to [0, 1].
+
+    The plasticity delay matches the output delay plus the lid's own lag
+    (Suvrathan, Payne & Raymond 2016): depression lands on the granule cells
+    whose Purkinje pause would have shut the eye in time.
+
+    Useless at birth: every weight is at the balance point, the nucleus is
+    silent, the lid command 0; only the brainstem's reflex blinks.
+
+    Lesions (``cortex``, ``nucleus``; also ``lesion()`` after birth):
+    ``cortex="no-plasticity"`` freezes the parallel-fibre synapses;
+    ``cortex="no-granule-basis"`` (at birth only) removes the expansion and its
+    temporal variety: Purkinje cells read the mossy fibres directly;
+    ``nucleus=False`` cuts the output (the lid command is always 0).
+
+    ``animals``: 1 (default) is one brain shared by the whole batch (its
+    synapses move by the mean over bodies, as the other agents learn);
+    ``animals=N`` gives each of N bodies its own Purkinje synapses (a cohort of
+    individuals with the same innate wiring), and then batches must have N bodies.
+
+    ``act`` advances the circuit one 5 ms step: call it once per env step.
+    """
+
+    learned_arrays = ("pf_weights",)
+    fixed_arrays = ("gc_weights", "gc_rate", "gc_threshold", "gc_gain")
+
+    def __init__(
+        self,
+        observation_space: spaces.Space,
+        action_space: spaces.Space,
+        seed: int = 0,
+        num_cells: int = 1000,
+        fan_in: int = 2,
+        peak_ms: tuple[float, float] = (50.0, 2500.0),
+        threshold: tuple[float, float] = (0.7, 0.9),
+        inputs: list[str] | None = None,
+        ltd: float = 0.002,
+        ltp: float = 0.0001,
+        plasticity_delay_ms: float = 30.0,
+        output_delay_ms: float = 20.0,
+        nucleus_gain: float = 3.0,
+        animals: int = 1,
+        cortex: str = "intact",
+        nucleus: bool = True,
+    ) -> None:
+        if isinstance(observation_space, spaces.Dict) and inputs is None:
+            inputs = ["exteroception"]
+        super().__init__(
+            observation_space, action_space, seed,
+            num_cells=num_cells, fan_in=fan_in, peak_ms=list(peak_ms), threshold=list(threshold),
+            inputs=None if inputs is None else list(inputs), ltd=ltd, ltp=ltp,
+            plasticity_delay_ms=plasticity_delay_ms, output_delay_ms=output_delay_ms,
+            nucleus_gain=nucleus_gain, animals=animals, cortex=cortex, nucleus=nucleus,
+        )
+        if self.num_actions != (2 if self.discrete else 1):
+            raise ValueError(f"the cerebellar agent drives one eyelid: a Box of 1 or Discrete(2) action, got {action_space}")
+        check_arguments({
+            "ltd": (ltd, ltd >= 0, ">= 0"), "ltp": (ltp, ltp >= 0, ">= 0"),
+            "plasticity_delay_ms": (plasticity_delay_ms, plasticity_delay_ms >= 0, ">= 0"),
+            "output_delay_ms": (output_delay_ms, output_delay_ms >= 0, ">= 0"),
+            "nucleus_gain": (nucleus_gain, nucleus_gain > 0, "> 0"),
+            "animals": (animals, isinstance(animals, (int, np.integer)) and animals >= 1, "an integer >= 1"),
+            "cortex": (cortex, cortex in CORTEX_STATES, f"one of {CORTEX_STATES}"),
+        })
+        self.inputs = None if inputs is None else tuple(inputs)
+        lines = self.features(self._zero_obs(), keys=self.inputs).shape[1]
+        self.basis = GranuleBasis(lines, num_cells, fan_in, (float(peak_ms[0]), float(peak_ms[1])),
+                                  (float(threshold[0]), float(threshold[1])), self.rng, relay=cortex == "no-granule-basis")
+        self.pf_weights = np.ones((int(animals), self.basis.num_cells), dtype=np.float32)
+        self.plasticity_delay = int(round(plasticity_delay_ms / STEP_MS))
+        self.output_delay = int(round(output_delay_ms / STEP_MS))
+        self._after_load()
+
+    # The basis's fixed arrays are saved (never learned) through these names.
+    gc_weights = _basis_array("weights")
+    gc_rate = _basis_array("rate")
+    gc_threshold = _basis_array("threshold")
+    gc_gain = _basis_array("gain")
+
+    def _after_load(self) -> None:
+        self.activity_scale = self._typical_activity()
+        self.reset_state()
+
+    def _typical_activity(self) -> float:
+        """Summed granule activity during a sustained step on one input line, averaged over 1.5 s and lines."""
+        lines = self.gc_weights.shape[0]
+        x = np.eye(lines, dtype=np.float32)
+        state = self.basis.initial_state(lines)
+        total = [float(self.basis.step(state, x).sum()) / lines for _ in range(int(1500 / STEP_MS))]
+        return max(float(np.mean(total)), 1e-6)
+
+    # --- lesions -------------------------------------------------------------------
+    def lesion(self, cortex: str | None = None, nucleus: bool | None = None) -> None:
+        """Switch the cortex's plasticity or the nucleus's output after birth (a lesion, or its sham)."""
+        if cortex is not None:
+            if cortex not in CORTEX_STATES:
+                raise ValueError(f"cortex={cortex!r} is invalid: expected one of {CORTEX_STATES}")
+            if (cortex == "no-granule-basis") != (self.config["cortex"] == "no-granule-basis"):
+                raise ValueError("the granule basis is built at birth: create the agent with cortex='no-granule-basis' instead")
+            self.config["cortex"] = cortex
+        if nucleus is not None:
+            self.config["nucleus"] = bool(nucleus)
+
+    # --- the circuit, one 5 ms step --------------------------------------------------
+    def reset_state(self) -> None:
+        self._state: np.ndarray | None = None
+        self._granule_history: np.ndarray | None = None
+        self._output_history: np.ndarray | None = None
+        self._t = 0
+
+    def _ensure_state(self, b: int) -> None:
+        animals = self.pf_weights.shape[0]
+        if animals > 1 and b != animals:
+            raise ValueError(f"this agent holds {animals} animals' synapses; a batch must have {animals} bodies, got {b}")
+        if self._state is not None and self._granule_history is not None and self._granule_history.shape[1] == b:
+            return
+        width = self.pf_weights.shape[1]
+        self._state = self.basis.initial_state(b)
+        self._granule_history = np.zeros((self.plasticity_delay + 1, b, width), dtype=np.float32)
+        self._output_history = np.zeros((self.output_delay + 1, b), dtype=np.float32)
+        self._t = 0
+
+    def granule_activity(self, obs: Any) -> np.ndarray:
+        """(B, cells) granule activity for this step's observation, advancing the basis."""
+        x = self.features(obs, keys=self.inputs)
+        self._ensure_state(x.shape[0])
+        assert self._state is not None
+        return self.basis.step(self._state, x)
+
+    def nucleus_output(self, g: np.ndarray) -> np.ndarray:
+        """(B,) interpositus output: the Purkinje pause, sum((1 - w) g), in units of typical activity."""
+        pause = np.einsum("bg,bg->b", np.broadcast_to(1.0 - self.pf_weights, g.shape), g) if self.pf_weights.shape[0] > 1 \
+            else g @ (1.0 - self.pf_weights[0])
+        return self.config["nucleus_gain"] * pause / self.activity_scale
+
+    def act(self, obs: Any, explore: bool = True) -> np.ndarray:
+        g = self.granule_activity(obs)
+        assert self._granule_history is not None and self._output_history is not None
+        slot = self._t % self._granule_history.shape[0]
+        self._granule_history[slot] = g
+        out = self.nucleus_output(g) if self.config["nucleus"] else np.zeros(g.shape[0], dtype=np.float32)
+        self._output_history[self._t % self._output_history.shape[0]] = out
+        self._t += 1
+        # The command that reaches the lid now left the nucleus output_delay steps ago.
+        command = np.clip(self._output_history[self._t % self._output_history.shape[0]], 0.0, 1.0)
+        if self.discrete:
+            return (command > 0.5).astype(np.int64)
+        return command[:, None].astype(self.action_space.dtype)
+
+    def learn(
+        self,
+        obs: Any,
+        actions: np.ndarray,
+        rewards: np.ndarray,
+        next_obs: Any,
+        terminated: np.ndarray,
+        truncated: np.ndarray,
+        infos: Mapping[str, Any] | None = None,
+        valid: np.ndarray | None = None,
+    ) -> dict[str, float]:
+        if self._granule_history is None or self._t == 0:
+            raise RuntimeError("learn() follows act(): the circuit has not run a step yet")
+        b = self._granule_history.shape[1]
+        if infos is None or CLIMBING_FIBRE not in infos:
+            raise ValueError(f"the cerebellar agent learns from the climbing-fibre signal in info[{CLIMBING_FIBRE!r}]; this body gives none")
+        cf = self._check_batch(CLIMBING_FIBRE, infos[CLIMBING_FIBRE], b).astype(np.float32)
+        terminated = self._check_batch("terminated", terminated, b).astype(bool)
+        truncated = self._check_batch("truncated", truncated, b).astype(bool)
+        valid = np.ones(b, dtype=bool) if valid is None else self._check_batch("valid", valid, b).astype(bool)
+        cf = np.where(valid, cf, 0.0).astype(np.float32)
+        if self.config["cortex"] != "no-plasticity":
+            hist = self._granule_history
+            g_now = hist[(self._t - 1) % hist.shape[0]]
+            eligible = hist[self._t % hist.shape[0]] if self._t > self.plasticity_delay else np.zeros_like(g_now)
+            change = self.config["ltp"] * g_now
+            error = bool(cf.any())  # the climbing fibre fires on a few steps of a trial: most steps only potentiate
+            if error:
+                change -= self.config["ltd"] * cf[:, None] * eligible
+            if not valid.all():
+                change[~valid] = 0.0
+            if self.pf_weights.shape[0] == 1:
+                self.pf_weights[0] += change.mean(axis=0)
+            else:
+                self.pf_weights += change
+            np.minimum(self.pf_weights, 1.0, out=self.pf_weights)
+            if error:
+                np.maximum(self.pf_weights, 0.0, out=self.pf_weights)
+        ended = terminated | truncated | ~valid
+        if ended.any():
+            # A new life starts from silence: no granule state, no eligibility, no output in flight.
+            assert self._state is not None and self._output_history is not None
+            self._state[:, ended] = 0.0
+            self._granule_history[:, ended] = 0.0
+            self._output_history[:, ended] = 0.0
+        return {"climbing_fibre": float(cf.mean()), "mean_weight": float(self.pf_weights.mean())}
+
+
+__all__ = ["CORTEX_STATES", "CerebellarAgent", "GranuleBasis"]

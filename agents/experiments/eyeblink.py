@@ -1,0 +1,418 @@
+"""Eyeblink conditioning experiments on Eyeblink-v0: the cerebellum learns a timed blink from scratch.
+
+``eyeblink-acquisition``: %CR per session of cerebellar learners, <= 10% in
+the first 20 trials, >= 80% by session 10; the reflex on every puff.
+``eyeblink-timing``: on tone-alone probes the CR peaks at the trained
+interval (250 and 500 ms), with two peaks for mixed 200/700 ms.
+``eyeblink-isi``: %CR after training at 50, 250 and 2000 ms: 50 < 2000 < 250.
+``eyeblink-extinction``: tone-alone sessions extinguish CRs; reacquisition is faster.
+``eyeblink-lesions``: a nucleus lesion abolishes CRs, not the reflex; without
+the granule basis, CRs start early and are not aligned to the puff.
+
+Each runs a cohort of animals (one body each, its own Purkinje synapses, the
+same innate wiring drawn from the seed) and judges per animal; every
+experiment has a removal arm (no granule basis, or no plasticity, or no
+nucleus) that must break the effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+from brainlike import envs  # noqa: F401  (registers the bodies)
+from brainlike.agents.base import Agent
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure
+from brainlike.agents.rollout import learn_from, policy, rollout
+from brainlike.agents.stats import proportion_ci
+from brainlike.envs.eyeblink import PAIRED, TONE_ALONE
+from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS
+
+EYEBLINK = "brainlike/Eyeblink-v0"
+#: The removal arms: the granule basis, or the Purkinje plasticity, taken away at birth.
+NO_BASIS = {"cortex": "no-granule-basis"}
+NO_PLASTICITY = {"cortex": "no-plasticity"}
+#: A conditioned response: the lid at least this far closed after tone onset and before the puff.
+CR_THRESHOLD = 0.2
+
+
+@dataclass
+class Trials:
+    """Every trial of a cohort, as (animals, trials) arrays; traces (animals, trials, steps from tone onset)."""
+
+    session: np.ndarray
+    kind: np.ndarray
+    isi_ms: np.ndarray
+    cr: np.ndarray  # the lid crossed CR_THRESHOLD in [tone onset, puff onset)
+    onset_ms: np.ndarray  # when it first did (NaN: no CR)
+    traces: np.ndarray  # lid position from tone onset
+    reflex_latency_ms: np.ndarray  # paired trials: the blink's first step after puff onset (NaN: none)
+
+    def rate(self, select: np.ndarray) -> np.ndarray:
+        """Per-animal %CR over the selected trials (NaN for an animal with none)."""
+        n = select.sum(axis=1)
+        with np.errstate(invalid="ignore"):
+            return np.where(n > 0, (self.cr & select).sum(axis=1) / np.maximum(n, 1), np.nan)
+
+    def per_session(self) -> np.ndarray:
+        """(animals, sessions) %CR."""
+        return np.stack([self.rate(self.session == s) for s in range(int(self.session.max()) + 1)], axis=1)
+
+
+def cohort_agent(env: gym.vector.VectorEnv, seed: int, **overrides: Any) -> Agent:
+    """A cohort of cerebellar learners for ``env``'s bodies: one set of Purkinje synapses each."""
+    from brainlike.agents.registry import make_agent
+
+    return make_agent("cerebellar", env, seed=seed, animals=env.num_envs, **overrides)
+
+
+def run_cohort(agent: Agent | None, num_animals: int, seed: int, learn: bool = True,
+               agent_kwargs: dict[str, Any] | None = None, **env_kwargs: Any) -> tuple[Trials, Agent]:
+    """Run every animal of a cohort through one schedule of Eyeblink-v0; record each trial.
+
+    ``agent`` None makes a new cerebellar cohort (with ``agent_kwargs``, e.g. a
+    lesion); an existing agent carries on (a later phase, or a lesioned animal
+    tested). ``learn`` False only acts.
+    """
+    env = gym.make_vec(EYEBLINK, num_envs=num_animals, vectorization_mode="vector_entry_point",
+                       max_episode_steps=10**8, **env_kwargs)
+    body = env.unwrapped.body  # type: ignore[attr-defined]
+    if agent is None:
+        agent = cohort_agent(env, seed, **(agent_kwargs or {}))
+    agent.reset_state()
+    total = body.trials_per_session * len(body.session_phase)
+    n, span = num_animals, body.trace_len
+    session = np.zeros((n, total), dtype=np.int64)
+    kind = np.zeros((n, total), dtype=np.int64)
+    isi = np.zeros((n, total))
+    traces = np.zeros((n, total, span), dtype=np.float32)
+    latency = np.full((n, total), np.nan)
+    index = np.zeros(n, dtype=np.int64)  # trials finished per animal
+    last_trial = np.zeros(n, dtype=np.int64)
+    live = np.ones(n, dtype=bool)
+    rows = np.arange(n)
+    for t in rollout(env, policy(agent, env, explore=True), seed=seed):
+        info = t.infos
+        if learn:
+            # A body whose schedule is over is no longer part of the experiment.
+            learn_from(agent, replace(t, valid=t.valid & live))
+        trial_id = info["session"] * body.trials_per_session + info["trial"]
+        # A new trial index means the previous one is over (the schedule's end is `ended`).
+        moved = live & (trial_id != last_trial)
+        index[moved] += 1
+        last_trial = np.where(live, trial_id, last_trial)
+        k = np.minimum(index, total - 1)
+        s = (info["since_tone_ms"] / STEP_MS).astype(np.int64)
+        here = live & (s >= 0) & (s < span)
+        traces[rows[here], k[here], s[here]] = t.next_obs["interoception"][here, 0]
+        session[rows[live], k[live]] = info["session"][live]
+        kind[rows[live], k[live]] = info["trial_kind"][live]
+        isi[rows[live], k[live]] = info["isi_ms"][live]
+        blink = live & info["reflex_overrode"] & (info["trial_kind"] == PAIRED) & np.isnan(latency[rows, k])
+        latency[rows[blink], k[blink]] = info["since_tone_ms"][blink] - info["isi_ms"][blink]
+        live &= ~t.ended
+        if not live.any():
+            break
+    env.close()
+    steps = np.arange(span) * STEP_MS
+    before_puff = steps[None, None, :] < isi[:, :, None]
+    crossed = (traces >= CR_THRESHOLD) & before_puff
+    cr = crossed.any(axis=2)
+    onset = np.where(cr, np.argmax(crossed, axis=2) * STEP_MS, np.nan)
+    return Trials(session, kind, isi, cr, onset, traces, latency), agent
+
+
+def _pass_rate(ok: np.ndarray) -> tuple[float, str]:
+    k, m = int(ok.sum()), int(ok.size)
+    lo, hi = proportion_ci(k, m)
+    return k / max(m, 1), f"{k}/{m} animals, 95% CI [{lo:.2f}, {hi:.2f}]"
+
+
+def _cohort_criterion(name: str, per_animal: np.ndarray, ok: np.ndarray, target: str, required: float = 0.8) -> Criterion:
+    """A criterion judged per animal: it holds if at least ``required`` of the cohort meet it."""
+    rate, note = _pass_rate(ok)
+    return Criterion(name, float(np.nanmedian(per_animal)) if np.isfinite(per_animal).any() else float("nan"),
+                     f"{target} in >= {required:.0%} of animals", bool(rate >= required), f"median; {note}")
+
+
+def probe_peaks(trials: Trials, select: np.ndarray) -> np.ndarray:
+    """(animals,) time (ms from tone onset) of the mean probe trace's peak over the selected trials;
+    NaN where the mean trace never reaches the CR threshold (no conditioned response to time)."""
+    out = np.full(trials.cr.shape[0], np.nan)
+    for a in range(trials.cr.shape[0]):
+        if select[a].any():
+            mean = trials.traces[a, select[a]].mean(axis=0)
+            if mean.max() >= CR_THRESHOLD:
+                out[a] = float(np.argmax(mean)) * STEP_MS
+    return out
+
+
+def _last_sessions(trials: Trials, count: int) -> np.ndarray:
+    return trials.session >= trials.session.max() - count + 1
+
+
+def _trace_figure(trials: dict[str, Trials], out_dir: Path, name: str, title: str, isi_marks: dict[str, list[float]]) -> str:
+    """Mean lid traces on tone-alone probes, session by session (lighter = earlier), one panel per arm."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(trials), figsize=(4.2 * len(trials), 3.2), squeeze=False)
+    for ax, (label, tr) in zip(axes[0], trials.items()):
+        sessions = int(tr.session.max()) + 1
+        t = np.arange(tr.traces.shape[2]) * STEP_MS
+        for s in range(sessions):
+            select = (tr.session == s) & (tr.kind == TONE_ALONE)
+            if select.any():
+                ax.plot(t, tr.traces[select].mean(axis=0), color=plt.cm.viridis(s / max(sessions - 1, 1)), lw=1.2)
+        for x in isi_marks.get(label, []):
+            ax.axvline(x, color="#4f81bd", ls="--", lw=1)
+        ax.set_title(label, fontsize=10)
+        ax.set_xlabel("ms from tone onset")
+        ax.set_ylim(-0.02, 1.02)
+    axes[0][0].set_ylabel("lid closure on probes (mean per session)")
+    fig.suptitle(title)
+    return save_figure(fig, out_dir, name)
+
+
+# --- the experiments -----------------------------------------------------------------
+def _animals(budget: str) -> int:
+    return 2 if budget == "small" else 8
+
+
+def _sessions(budget: str, full: int) -> int:
+    return 1 if budget == "small" else full
+
+
+def _schedule(budget: str, *phases: tuple[str, int]) -> dict[str, Any]:
+    """Env arguments of a schedule; the small budget (a smoke run) has sessions of 10 trials."""
+    return {"phases": phases, **({"trials_per_session": 10} if budget == "small" else {})}
+
+
+def acquisition(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    n, sessions = _animals(budget), _sessions(budget, 10)
+    intact, _ = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", sessions)))
+    # Without plasticity nothing can change from session to session: one session shows it.
+    frozen, _ = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", 1)), agent_kwargs=NO_PLASTICITY)
+    per_session = intact.per_session()
+    first20 = intact.rate(np.arange(intact.cr.shape[1])[None, :] < 20)
+    final = per_session[:, -1]
+    frozen_final = frozen.per_session()[:, -1]
+    reflex = intact.reflex_latency_ms[intact.kind == PAIRED]
+    reflex_ok = np.isfinite(reflex) & (reflex >= 15) & (reflex <= 25)
+    criteria = [
+        _cohort_criterion("%CR in the first 20 trials", first20, first20 <= 0.10, "<= 0.10"),
+        _cohort_criterion(f"%CR in session {sessions}", final, final >= 0.80, ">= 0.80"),
+        Criterion("puffs answered by the reflex at 15-25 ms", float(reflex_ok.mean()), "1.0", bool(reflex_ok.all()),
+                  f"{int(reflex_ok.sum())}/{reflex.size} puffs"),
+        _cohort_criterion("removal arm, no Purkinje plasticity: %CR in its last session", frozen_final, frozen_final <= 0.10, "<= 0.10"),
+    ]
+    figure = _trace_figure({"cerebellar learner": intact}, out_dir, "eyeblink-acquisition",
+                           "Acquisition: probe lid traces across sessions", {"cerebellar learner": [250.0]})
+    data = {"animals": n, "sessions": sessions, "cr_per_session": per_session, "first20": first20,
+            "frozen_cr_per_session": frozen.per_session()}
+    return ExperimentResult("eyeblink-acquisition", budget, seed, criteria, data, figure)
+
+
+def timing(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    n, sessions = _animals(budget), _sessions(budget, 3)
+    runs: dict[str, Trials] = {}
+    criteria = []
+    for isi in (250.0, 500.0):
+        tr, _ = run_cohort(None, n, seed, isi_ms=isi, **_schedule(budget, ("acquisition", sessions)))
+        runs[f"{isi:.0f} ms"] = tr
+        late = _last_sessions(tr, 2) & (tr.kind == TONE_ALONE)
+        peaks = probe_peaks(tr, late)
+        ok = np.abs(peaks - isi) <= 0.15 * isi
+        criteria.append(_cohort_criterion(f"probe CR peak, trained at {isi:.0f} ms (ms)", peaks, ok, f"within +-15% of {isi:.0f}"))
+        onsets = np.array([np.nanmedian(tr.onset_ms[a][late[a] & tr.cr[a]]) if (late[a] & tr.cr[a]).any() else np.nan for a in range(n)])
+        criteria.append(_cohort_criterion(f"CR onset after tone, {isi:.0f} ms (ms)", onsets, onsets >= 50, ">= 50"))
+    mixed, _ = run_cohort(None, n, seed, isi_ms=[200.0, 700.0], **_schedule(budget, ("acquisition", sessions)))
+    runs["mixed 200/700 ms"] = mixed
+    two = _two_peaks(mixed, (200.0, 700.0))
+    criteria.append(_cohort_criterion("two probe peaks for mixed 200/700 ms", two.astype(float), two, "a peak near each interval"))
+    nobasis, _ = run_cohort(None, n, seed, isi_ms=500.0, **_schedule(budget, ("acquisition", sessions)), agent_kwargs=NO_BASIS)
+    runs["500 ms, no granule basis"] = nobasis
+    late = _last_sessions(nobasis, 2) & (nobasis.kind == TONE_ALONE)
+    peaks = probe_peaks(nobasis, late)
+    broken = ~(np.abs(peaks - 500.0) <= 75.0)
+    criteria.append(_cohort_criterion("removal arm, no granule basis: probe peak not at 500 ms", peaks, broken,
+                                      "outside +-15% of 500, or no CR peak (NaN)"))
+    figure = _trace_figure(runs, out_dir, "eyeblink-timing", "Timing: probe lid traces across sessions",
+                           {"250 ms": [250.0], "500 ms": [500.0], "mixed 200/700 ms": [200.0, 700.0], "500 ms, no granule basis": [500.0]})
+    data = {"animals": n, "sessions": sessions, "peaks": {k: probe_peaks(v, _last_sessions(v, 2) & (v.kind == TONE_ALONE)) for k, v in runs.items()}}
+    return ExperimentResult("eyeblink-timing", budget, seed, criteria, data, figure)
+
+
+def _two_peaks(trials: Trials, intervals: tuple[float, float]) -> np.ndarray:
+    """Per animal: the mean late probe trace has a local maximum within +-15% of each interval,
+    with a dip between them (lower than both peaks by at least 0.05)."""
+    late = _last_sessions(trials, 2) & (trials.kind == TONE_ALONE)
+    out = np.zeros(trials.cr.shape[0], dtype=bool)
+    t = np.arange(trials.traces.shape[2]) * STEP_MS
+    short, long = intervals
+    for a in range(trials.cr.shape[0]):
+        if not late[a].any():
+            continue
+        mean = trials.traces[a, late[a]].mean(axis=0)
+        near_s = np.abs(t - short) <= 0.15 * short
+        near_l = np.abs(t - long) <= 0.15 * long
+        between = (t > short * 1.15) & (t < long * 0.85)
+        p1, p2 = mean[near_s].max(), mean[near_l].max()
+        dip = mean[between].min() if between.any() else min(p1, p2)
+        out[a] = bool(min(p1, p2) >= CR_THRESHOLD and dip <= min(p1, p2) - 0.05)
+    return out
+
+
+def isi(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    n, sessions = _animals(budget), _sessions(budget, 3)
+    rates, runs = {}, {}
+    for interval in (50.0, 250.0, 2000.0):
+        tr, _ = run_cohort(None, n, seed, isi_ms=interval, **_schedule(budget, ("acquisition", sessions)))
+        rates[interval] = tr.rate(_last_sessions(tr, 2))
+        runs[f"{interval:.0f} ms"] = tr
+    short, mid, long = rates[50.0], rates[250.0], rates[2000.0]
+    ordered = (short < long) & (long < mid)
+    nobasis, _ = run_cohort(None, n, seed, isi_ms=50.0, **_schedule(budget, ("acquisition", sessions)), agent_kwargs=NO_BASIS)
+    nb_short = nobasis.rate(_last_sessions(nobasis, 2))
+    criteria = [
+        _cohort_criterion("%CR at 50 ms", short, short <= 0.10, "<= 0.10"),
+        _cohort_criterion("%CR at 250 ms", mid, mid >= 0.80, ">= 0.80"),
+        _cohort_criterion("%CR at 2000 ms", long, (long > short) & (long < mid), "between 50 and 250 ms"),
+        _cohort_criterion("ordering 50 < 2000 < 250 ms (1 = holds)", ordered.astype(float), ordered, "holds"),
+        _cohort_criterion("removal arm, no granule basis: %CR at 50 ms", nb_short, nb_short > short + 0.5,
+                          "> intact + 0.5 (the floor at short intervals is the basis's)"),
+    ]
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3.4))
+    for a in range(n):
+        ax.plot([50, 250, 2000], [short[a], mid[a], long[a]], "o-", color="#4f81bd", alpha=0.5)
+    ax.plot([50], [float(np.nanmean(nb_short))], "s", color="#c0504d", label="no granule basis")
+    ax.set_xscale("log")
+    ax.set_xlabel("tone-puff interval (ms)")
+    ax.set_ylabel(f"%CR, last 2 of {sessions} sessions")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=8)
+    ax.set_title("Interval: nothing below 100 ms, less at long intervals")
+    figure = save_figure(fig, out_dir, "eyeblink-isi")
+    data = {"animals": n, "sessions": sessions, "cr": {f"{k:.0f}": v for k, v in rates.items()}, "no_basis_cr_50": nb_short}
+    return ExperimentResult("eyeblink-isi", budget, seed, criteria, data, figure)
+
+
+def trials_to_criterion(trials: Trials, start: np.ndarray, window: int = 20, level: float = 0.8) -> np.ndarray:
+    """Per animal: trials after ``start`` until the %CR of the last ``window`` trials first reaches ``level``."""
+    out = np.full(trials.cr.shape[0], np.nan)
+    for a in range(trials.cr.shape[0]):
+        cr = trials.cr[a, start[a]:].astype(float)
+        if cr.size >= window:
+            moving = np.convolve(cr, np.ones(window) / window, mode="valid")
+            hit = np.flatnonzero(moving >= level)
+            out[a] = hit[0] + window if hit.size else np.nan
+    return out
+
+
+def extinction(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    n = _animals(budget)
+    acq, ext, re = (1, 1, 1) if budget == "small" else (3, 5, 2)
+    schedule = (("acquisition", acq), ("extinction", ext), ("reacquisition", re))
+    tr, _ = run_cohort(None, n, seed, **_schedule(budget, *schedule))
+    per_session = tr.per_session()
+    after_ext = per_session[:, acq + ext - 1]
+    first = np.zeros(n, dtype=np.int64)
+    again = np.full(n, int(np.sum(tr.session < acq + ext) // n), dtype=np.int64)
+    original = trials_to_criterion(tr, first)
+    relearn = trials_to_criterion(tr, again)
+    savings = relearn <= 0.5 * original
+    # Removal arm: the same training, then extinction with the Purkinje synapses frozen.
+    trained, agent = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", acq)))
+    agent.lesion(cortex="no-plasticity")  # type: ignore[attr-defined]
+    frozen, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("extinction", ext)))
+    frozen_last = frozen.per_session()[:, -1]
+    criteria = [
+        _cohort_criterion(f"%CR at the end of acquisition (session {acq})", per_session[:, acq - 1],
+                          per_session[:, acq - 1] >= 0.8, ">= 0.80"),
+        _cohort_criterion(f"%CR after {ext} tone-alone sessions", after_ext, after_ext <= 0.2, "<= 0.20"),
+        _cohort_criterion("reacquisition / acquisition trials to 80% CR", relearn / original, savings, "<= 0.5"),
+        _cohort_criterion("removal arm, plasticity frozen before extinction: %CR after it", frozen_last,
+                          frozen_last > 0.2, "> 0.20 (no extinction)"),
+    ]
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    x = np.arange(1, per_session.shape[1] + 1)
+    for a in range(n):
+        ax.plot(x, per_session[a], "-", color="#4f81bd", alpha=0.4)
+    ax.plot(x, np.nanmean(per_session, axis=0), "o-", color="#1f3f6f", label="cerebellar learners (mean)")
+    ax.axvspan(acq + 0.5, acq + ext + 0.5, color="#dddddd", label="extinction (tone alone)")
+    ax.set_xlabel("session")
+    ax.set_ylabel("%CR")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=8)
+    ax.set_title("Extinction and reacquisition")
+    figure = save_figure(fig, out_dir, "eyeblink-extinction")
+    data = {"animals": n, "schedule": schedule, "cr_per_session": per_session, "trials_to_criterion": original,
+            "retrials_to_criterion": relearn, "frozen_extinction_cr": frozen.per_session()}
+    return ExperimentResult("eyeblink-extinction", budget, seed, criteria, data, figure)
+
+
+def lesions(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    n, sessions = _animals(budget), _sessions(budget, 3)
+    _, agent = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", sessions)))
+    sham, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("acquisition", 1)), learn=False)
+    agent.lesion(nucleus=False)  # type: ignore[attr-defined]
+    cut, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("acquisition", 1)), learn=False)
+    nobasis, _ = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", sessions)), agent_kwargs=NO_BASIS)
+    sham_cr, cut_cr = sham.rate(sham.session >= 0), cut.rate(cut.session >= 0)
+    reflex = cut.reflex_latency_ms[cut.kind == PAIRED]
+    reflex_ok = np.isfinite(reflex) & (reflex >= 15) & (reflex <= 25)
+    late = _last_sessions(nobasis, 2)
+    nb_cr = nobasis.rate(late)
+    onsets = np.array([np.nanmedian(nobasis.onset_ms[a][late[a] & nobasis.cr[a]]) if (late[a] & nobasis.cr[a]).any() else np.nan
+                       for a in range(n)])
+    peaks = probe_peaks(nobasis, late & (nobasis.kind == TONE_ALONE))
+    # The suite's check reads "any CRs start < 100 ms and are not aligned": an animal with no CRs
+    # meets it only vacuously, so Perrett et al.'s finding (short-latency CRs remain) is a row of its own.
+    has_crs = nb_cr >= 0.2
+    untimed = np.where(has_crs, (onsets < 100) & ~(np.abs(peaks - 250.0) <= 37.5), True)
+    criteria = [
+        _cohort_criterion("sham (trained, intact): %CR", sham_cr, sham_cr >= 0.8, ">= 0.80"),
+        _cohort_criterion("nucleus lesion after training: %CR", cut_cr, cut_cr <= 0.1, "<= 0.10"),
+        Criterion("nucleus lesion: puffs answered by the reflex at 15-25 ms", float(reflex_ok.mean()), "1.0",
+                  bool(reflex_ok.all()), f"{int(reflex_ok.sum())}/{reflex.size} puffs"),
+        _cohort_criterion("no granule basis: any CRs start < 100 ms, probe peak not at 250 ms (median onset, ms)",
+                          onsets, untimed, f"untimed ({int((~has_crs).sum())} animals without CRs count vacuously)"),
+        _cohort_criterion("no granule basis: short-latency CRs remain (%CR)", nb_cr, has_crs, ">= 0.20"),
+    ]
+    figure = _trace_figure({"intact": sham, "nucleus lesion": cut, "no granule basis": nobasis}, out_dir, "eyeblink-lesions",
+                           "Lesions: probe lid traces", {"intact": [250.0], "nucleus lesion": [250.0], "no granule basis": [250.0]})
+    data = {"animals": n, "sessions": sessions, "sham_cr": sham_cr, "lesion_cr": cut_cr, "no_basis_cr": nb_cr,
+            "no_basis_onset_ms": onsets, "no_basis_peak_ms": peaks}
+    return ExperimentResult("eyeblink-lesions", budget, seed, criteria, data, figure)
+
+
+_PAPERS = "Disterhoft, Kwan & Lo 1977; Schneiderman & Gormezano 1964; Mauk & Ruiz 1992; Medina et al. 2000"
+EXPERIMENTS = [
+    Experiment("eyeblink-acquisition", EYEBLINK, "Disterhoft, Kwan & Lo 1977, Brain Res 137:127",
+               "https://doi.org/10.1016/0006-8993(77)91017-1", ("cerebellum", "learning", "eyeblink", "climbing-fibre"),
+               "Cerebellar learners acquire conditioned blinks from none to >= 80% by session 10; the reflex never changes.",
+               acquisition),
+    Experiment("eyeblink-timing", EYEBLINK, "Mauk & Ruiz 1992; Medina et al. 2000, J Neurosci 20:5516",
+               "https://doi.org/10.1523/JNEUROSCI.20-14-05516.2000", ("cerebellum", "timing", "granule-cells", "eyeblink"),
+               "Probe CRs peak at the trained interval; mixed intervals give two peaks; no granule basis, no timing.",
+               timing),
+    Experiment("eyeblink-isi", EYEBLINK, "Schneiderman & Gormezano 1964, J Comp Physiol Psychol 57:188",
+               "https://doi.org/10.1037/h0043091", ("cerebellum", "interval", "eyeblink"),
+               "Nothing is learned at 50 ms; 2000 ms is learned less than 250 ms.",
+               isi),
+    Experiment("eyeblink-extinction", EYEBLINK, "Kehoe & Joscelyne 2005; Kehoe 2006",
+               "https://doi.org/10.1037/0735-7044.119.4.1011", ("cerebellum", "extinction", "savings", "eyeblink"),
+               "Tone-alone sessions extinguish CRs; reacquisition takes at most half the original trials.",
+               extinction),
+    Experiment("eyeblink-lesions", EYEBLINK, "McCormick & Thompson 1984; Perrett, Ruiz & Mauk 1993",
+               "https://doi.org/10.1126/science.6701513", ("cerebellum", "lesion", "interpositus", "eyeblink"),
+               "An output lesion abolishes CRs but not the reflex; without the granule basis CRs are early and untimed.",
+               lesions),
+]

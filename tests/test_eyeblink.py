@@ -1,0 +1,236 @@
+"""Eyeblink-v0's own tests: the innate blink, no clock, the trial structure, the cerebellar learner and its lesions."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+from brainlike import envs  # noqa: F401  (registers the bodies)
+from brainlike.agents.cerebellar import CerebellarAgent
+from brainlike.agents.experiments import get_experiment
+from brainlike.agents.experiments.eyeblink import CR_THRESHOLD, run_cohort
+from brainlike.envs.eyeblink import CS_MINUS, PAIRED, PUFF, TONE, TONE_ALONE
+from brainlike.steering.eyelid import CLIMBING_FIBRE, EyelidSteering
+
+EYEBLINK = "brainlike/Eyeblink-v0"
+
+
+def run_single(policy, steps: int, seed: int = 0, **kwargs) -> list[tuple]:
+    """(obs, reward, info) per step of a single env driven by ``policy(step, obs)``."""
+    env = gym.make(EYEBLINK, **kwargs)
+    obs, _ = env.reset(seed=seed)
+    out = []
+    for k in range(steps):
+        obs, reward, term, trunc, info = env.step(policy(k, obs))
+        out.append((obs, reward, info))
+        assert not (term or trunc)
+    return out
+
+
+POLICIES = {
+    "open": lambda k, obs: np.array([0.0], np.float32),
+    "closed": lambda k, obs: np.array([1.0], np.float32),
+    "random": lambda k, obs: np.array([np.random.default_rng(k).random()], np.float32),
+}
+
+
+@pytest.mark.parametrize("learner", sorted(POLICIES))
+def test_reflex_on_every_puff_at_15_ms_whatever_the_learner_does(learner):
+    steps = run_single(POLICIES[learner], 3000, seed=1)
+    puffs = blinks = 0
+    onset = None
+    for k, (_, _, info) in enumerate(steps):
+        if info["period"] == PUFF and info["trial_kind"] == PAIRED and info["since_tone_ms"] == info["isi_ms"]:
+            puffs += 1
+            onset = k
+        if onset is not None and info["reflex_overrode"]:
+            assert (k - onset) * 5 == 15, f"the blink must start 15 ms after the puff, not {(k - onset) * 5} ms"
+            np.testing.assert_array_equal(info["executed_action"], [1.0])
+            assert info["steering"]["reflex"] == "blink"
+            blinks += 1
+            onset = None
+    assert puffs >= 10 and blinks == puffs
+
+
+def test_reflex_closes_the_lid_for_100_to_250_ms_and_survives_only_with_reflexes():
+    steps = run_single(POLICIES["open"], 1000, seed=2)
+    lids = np.array([s[0]["interoception"][0] for s in steps])
+    since = np.array([s[2]["since_tone_ms"] for s in steps])
+    isi = np.array([s[2]["isi_ms"] for s in steps])
+    first = int(np.flatnonzero(since == isi)[0])  # the first puff
+    assert lids[first + 2] == 0.0 and lids[first + 3] >= 0.5  # half shut by 20 ms
+    shut = np.flatnonzero(lids[first:] > 0.5)
+    runs = np.split(shut, np.flatnonzero(np.diff(shut) > 1) + 1)[0]
+    assert 100 <= len(runs) * 5 <= 250
+    lesioned = run_single(POLICIES["open"], 1000, seed=2, reflexes=False)
+    assert max(s[0]["interoception"][0] for s in lesioned) == 0.0
+
+
+def test_no_clock_in_the_observation():
+    env = gym.make(EYEBLINK)
+    assert env.observation_space["exteroception"].shape == (3,) and env.observation_space["interoception"].shape == (1,)
+    steps = run_single(POLICIES["open"], 600, seed=3)
+    by_period: dict[int, set] = {}
+    for obs, _, info in steps:
+        if info["period"] == TONE and info["trial_kind"] == PAIRED:
+            by_period.setdefault(TONE, set()).add(tuple(np.concatenate([obs["exteroception"], obs["interoception"]])))
+    # Every step of the tone looks the same to the learner: only the tone, no time since it began.
+    assert by_period[TONE] == {(1.0, 0.0, 0.0, 0.0)}
+
+
+def test_the_climbing_fibre_is_the_puff_on_the_open_cornea_and_closing_costs_vision():
+    for obs, reward, info in run_single(POLICIES["open"], 800, seed=4):
+        cornea = obs["exteroception"][2]
+        assert info[CLIMBING_FIBRE] == pytest.approx(cornea, abs=1e-6)
+        assert info["steering"]["components"]["puff"] == pytest.approx(-cornea, abs=1e-6)
+    closed = run_single(POLICIES["closed"], 3000, seed=4)
+    open_ = run_single(POLICIES["open"], 3000, seed=4)
+    assert sum(s[1] for s in closed) < sum(s[1] for s in open_), "an eye kept shut must not pay"
+
+
+def test_trial_kinds_trace_conditioning_and_extinction():
+    steps = run_single(POLICIES["open"], 8000, seed=5, conditioning="trace", cs_minus_fraction=0.3, probe_fraction=0.2)
+    for obs, _, info in steps:
+        tone_a, tone_b, cornea = obs["exteroception"]
+        if info["trial_kind"] != PAIRED:
+            assert cornea == 0.0
+        if info["trial_kind"] == CS_MINUS:
+            assert tone_a == 0.0
+        if info["since_tone_ms"] >= 100:  # trace conditioning: a 100 ms tone, then silence
+            assert tone_a == 0.0 and tone_b == 0.0
+    kinds = {int(s[2]["trial_kind"]) for s in steps}
+    assert kinds == {PAIRED, TONE_ALONE, CS_MINUS}
+    ext = run_single(POLICIES["open"], 3000, seed=5, phases=(("extinction", 1),))
+    assert all(s[0]["exteroception"][2] == 0.0 and s[2]["trial_kind"] == TONE_ALONE for s in ext)
+
+
+def test_sessions_and_schedule_end_the_episode():
+    env = gym.make(EYEBLINK, trials_per_session=2, phases=(("acquisition", 1), ("extinction", 1)))
+    env.reset(seed=0)
+    seen, steps = set(), 0
+    while True:
+        _, _, term, trunc, info = env.step(np.array([0.0], np.float32))
+        seen.add((int(info["session"]), int(info["phase"])))
+        steps += 1
+        if term:
+            break
+        assert not trunc and steps < 5000
+    assert seen == {(0, 0), (1, 1)} and env.unwrapped.summary()["trials"] == 4
+
+
+@pytest.mark.parametrize("bad,match", [
+    ({"isi_ms": 2.0}, "isi_ms"), ({"isi_ms": [250.0, 0.0]}, "isi_ms"), ({"probe_fraction": 1.5}, "probe_fraction"),
+    ({"probe_fraction": -0.1}, "probe_fraction"), ({"phases": (("sleep", 2),)}, "sleep"),
+    ({"phases": (("acquisition", 0),)}, "sessions"), ({"conditioning": "forward"}, "conditioning"),
+    ({"puff_intensity": 2.0}, "puff_intensity"), ({"closure_cost": 0.1, "steering": EyelidSteering()}, "closure_cost"),
+])
+def test_bad_arguments_are_rejected_by_name(bad, match):
+    with pytest.raises(ValueError, match=match):
+        gym.make(EYEBLINK, **bad)
+
+
+def test_discrete_variant_and_closure_cost():
+    env = gym.make(EYEBLINK, action_mode="discrete", closure_cost=0.5)
+    assert env.action_space == gym.spaces.Discrete(2)
+    env.reset(seed=0)
+    _, reward, _, _, info = env.step(1)
+    assert info["executed_action"] == 1 and reward == pytest.approx(-0.5 * 0.5)
+
+
+# --- the cerebellar learner -------------------------------------------------------------
+def make_agent(**kwargs) -> tuple[gym.vector.VectorEnv, CerebellarAgent]:
+    env = gym.make_vec(EYEBLINK, num_envs=2, vectorization_mode="vector_entry_point")
+    return env, CerebellarAgent(env.single_observation_space, env.single_action_space, seed=0, **kwargs)
+
+
+#: Small and quick: fewer granule cells, shorter gaps between trials (the machine is shared).
+SMALL = {"num_cells": 300}
+QUICK = {"pre_tone_ms": (100.0, 150.0), "after_ms": 250.0, "phases": (("acquisition", 1),)}
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """Two animals trained for 60 trials at 250 ms (shared: training is the slow part)."""
+    return run_cohort(None, 2, seed=0, trials_per_session=60, agent_kwargs=SMALL, **QUICK)
+
+
+def test_useless_at_birth_then_learns_timed_conditioned_blinks(trained):
+    naive, agent = run_cohort(None, 2, seed=0, learn=False, trials_per_session=20, agent_kwargs=SMALL, **QUICK)
+    assert not naive.cr.any(), "a newborn cerebellum gives no conditioned blinks"
+    assert naive.traces[:, :, :50].max() == 0.0, "before the puff (250 ms) a newborn's lid never moves"
+    assert naive.traces[naive.kind == TONE_ALONE].max() == 0.0
+    trained, agent = trained
+    assert trained.rate(np.arange(60)[None, :] < 10).max() <= 0.1
+    late = trained.rate(np.arange(60)[None, :] >= 45)
+    assert (late >= 0.8).all(), late
+    # Conditioned blinks start well after the tone and close the eye around the puff (250 ms).
+    onsets = trained.onset_ms[:, 45:][trained.cr[:, 45:]]
+    assert onsets.min() >= 50
+    paired = trained.traces[:, 45:][trained.kind[:, 45:] == PAIRED]
+    assert paired[:, 45:50].mean() > CR_THRESHOLD > paired[:, :10].max()
+
+
+def test_lesions_nucleus_cuts_the_output_cortex_switches_plasticity_and_basis(trained):
+    trained, agent = trained  # the last user of the shared cohort: it lesions the animals
+    assert trained.cr[:, -10:].mean() >= 0.8
+    weights = agent.pf_weights.copy()
+    agent.lesion(nucleus=False)
+    cut, _ = run_cohort(agent, 2, seed=2, trials_per_session=10, **QUICK)
+    assert not cut.cr.any()
+    assert np.isfinite(cut.reflex_latency_ms[cut.kind == PAIRED]).all(), "the reflex survives an output lesion"
+    assert not np.array_equal(weights, agent.pf_weights), "learning goes on behind a cut output"
+    agent.lesion(cortex="no-plasticity", nucleus=True)
+    frozen = agent.pf_weights.copy()
+    run_cohort(agent, 2, seed=4, trials_per_session=5, **QUICK)
+    np.testing.assert_array_equal(frozen, agent.pf_weights)
+    with pytest.raises(ValueError, match="built at birth"):
+        agent.lesion(cortex="no-granule-basis")
+    with pytest.raises(ValueError, match="cortex"):
+        agent.lesion(cortex="cut")
+    assert agent.config["cortex"] == "no-plasticity" and agent.config["nucleus"] is True
+    _, relay = make_agent(cortex="no-granule-basis")
+    assert relay.pf_weights.shape[1] == 3  # Purkinje cells read the three exteroceptive mossy fibres
+
+
+def test_learning_needs_the_climbing_fibre_and_animals_match_the_batch(tmp_path):
+    env, agent = make_agent(animals=2)
+    obs, _ = env.reset(seed=0)
+    actions = agent.act(obs)
+    obs2, r, te, tr, info = env.step(actions)
+    with pytest.raises(ValueError, match=CLIMBING_FIBRE):
+        agent.learn(obs, actions, r, obs2, te, tr, {})
+    agent.learn(obs, actions, r, obs2, te, tr, info)
+    one = {k: v[:1] for k, v in obs.items()}
+    with pytest.raises(ValueError, match="2 bodies"):
+        agent.act(one)
+
+
+def test_save_load_continues_identically(tmp_path):
+    env, agent = make_agent(animals=2, num_cells=200)
+    obs, _ = env.reset(seed=0)
+    for _ in range(300):
+        a = agent.act(obs)
+        obs2, r, te, tr, info = env.step(a)
+        agent.learn(obs, a, r, obs2, te, tr, info)
+        obs = obs2
+    agent.pf_weights[:] = np.linspace(0.2, 1.0, agent.pf_weights.size).reshape(agent.pf_weights.shape)
+    agent.save(tmp_path / "cb")
+    loaded = CerebellarAgent.load(tmp_path / "cb")
+    assert loaded.num_parameters == agent.num_parameters == 2 * 200
+    agent.reset_state()
+    e1 = gym.make_vec(EYEBLINK, num_envs=2, vectorization_mode="vector_entry_point")
+    e2 = gym.make_vec(EYEBLINK, num_envs=2, vectorization_mode="vector_entry_point")
+    o1, _ = e1.reset(seed=9)
+    o2, _ = e2.reset(seed=9)
+    for _ in range(200):
+        a1, a2 = agent.act(o1), loaded.act(o2)
+        np.testing.assert_array_equal(a1, a2)
+        o1 = e1.step(a1)[0]
+        o2 = e2.step(a2)[0]
+
+
+def test_eyeblink_experiments_are_registered():
+    for name in ("eyeblink-acquisition", "eyeblink-timing", "eyeblink-isi", "eyeblink-extinction", "eyeblink-lesions"):
+        exp = get_experiment(name)
+        assert exp.body == EYEBLINK and exp.paper and exp.link.startswith("https://")
