@@ -15,6 +15,7 @@ BODIES = {
     "ForagingMouse": ("brainlike.envs.foraging_mouse:ForagingMouseEnv", "brainlike.envs.foraging_mouse:ForagingMouseVectorEnv", 500),
     "SaltRat": ("brainlike.envs.salt_rat:SaltRatEnv", "brainlike.envs.salt_rat:SaltRatVectorEnv", 600),
     "SongbirdTutor": ("brainlike.envs.songbird_tutor:SongbirdTutorEnv", "brainlike.envs.songbird_tutor:SongbirdTutorVectorEnv", 100),
+    "BarnOwl": ("brainlike.envs.barn_owl:BarnOwlEnv", "brainlike.envs.barn_owl:BarnOwlVectorEnv", 200),
 }
 
 

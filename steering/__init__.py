@@ -7,6 +7,7 @@ Pure numpy, batched over a leading body axis. Imports nothing from ``envs`` or
 from brainlike.steering.base import NO_REFLEX, Reflex, RewardLesion, Steering, SteeringOutput
 from brainlike.steering.homeostat import Homeostat
 from brainlike.steering.mouse import LoomingReflex, MouseSteering
+from brainlike.steering.owl import OwlSteering
 from brainlike.steering.parameters import InnateParameters
 from brainlike.steering.rat import RatSteering
 from brainlike.steering.songbird import SongbirdSteering
@@ -17,6 +18,7 @@ __all__ = [
     "InnateParameters",
     "LoomingReflex",
     "MouseSteering",
+    "OwlSteering",
     "RatSteering",
     "Reflex",
     "RewardLesion",
