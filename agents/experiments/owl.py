@@ -1,0 +1,260 @@
+"""Prism experiments on BarnOwl-v0 (Knudsen & Knudsen 1985, 1989; Linkenhoker & Knudsen 2002).
+
+Every experiment raises owls under prisms and measures auditory orienting: the
+signed error of head saccades to sound-only targets (dark trials), which is
+where the auditory map places a sound. A shift towards the prism displacement
+is the realignment. Each has a removal arm, the update rule frozen
+(``OwlSteering(plastic=False)``, a lesion of the rule), which must break the
+effect.
+
+``prism-juvenile``: juveniles (60 days old) wearing 23 degree prisms for 56
+days shift auditory orienting by >= 80% of 23; visual orienting never adapts.
+``prism-adult``: adults (400 days) with one 23 degree step shift <= 20% of the
+juvenile shift in 112 days; with the steps 6, 11, 17, 23 >= 50%.
+``prism-blind``: blind juveniles' maps move <= 2 degrees; sighted ones realign.
+``prism-ceiling``: with 34 degrees the shift is 40-60% of 34; after removal the
+error falls back under 3 degrees.
+``prism-learner``: a pattern-separation learner learns to strike on top of the
+innate orienting, with the rule on or frozen.
+
+The owls here have no learner unless stated: their action is 0 (they do not
+act), so the innate orienting reflex steers every saccade by the maps, and the
+maps realign by the rule alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure
+from brainlike.envs.barn_owl import HEARD, SEEN, BarnOwlVectorEnv
+from brainlike.steering.owl import OwlSteering
+
+OWL = "brainlike/BarnOwl-v0"
+JUVENILE_AGE, ADULT_AGE = 60.0, 400.0
+TRIALS_PER_DAY = 100
+#: The shift is read over the last week of an arm.
+LAST_DAYS = 7
+STEP_DAYS = 28  # the adult's stepped prisms: 6, 11, 17, 23 degrees, four weeks each
+STEPS = (6.0, 11.0, 17.0, 23.0)
+
+Learner = Callable[[Any, np.ndarray, np.ndarray, Any, dict[str, Any]], None]
+
+
+@dataclass
+class OwlRun:
+    """Per owl and simulated day: orienting errors and the auditory map's shift."""
+
+    age: np.ndarray  # (days,) age at each day's start
+    heard_error: np.ndarray  # (owls, days) mean signed saccade error to sound-only targets (degrees)
+    seen_error: np.ndarray  # (owls, days) the same for silent, seen targets
+    map_shift: np.ndarray  # (owls, days) the auditory map's offset at each day's end
+    catch_rate: np.ndarray  # (owls, days) strikes within the acuity
+
+    def shift(self, days: slice | None = None) -> np.ndarray:
+        """(owls,) auditory orienting shift: the mean heard error over ``days`` (default: the last week)."""
+        return np.nanmean(self.heard_error[:, slice(-LAST_DAYS, None) if days is None else days], axis=1)
+
+    def visual_shift(self) -> np.ndarray:
+        return np.nanmean(self.seen_error[:, -LAST_DAYS:], axis=1)
+
+
+def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy: Callable[[Any], np.ndarray] | None = None,
+             learn: Learner | None = None, **env_kwargs: Any) -> OwlRun:
+    """Raise ``num_owls`` owls for ``days`` simulated days; record their orienting day by day.
+
+    Without ``policy`` the owls do not act and the innate reflexes orient them.
+    ``learn`` (optional) receives every transition, for a learner living alongside.
+    """
+    env = BarnOwlVectorEnv(num_envs=num_owls, steering=OwlSteering(plastic=plastic), max_episode_steps=None,
+                           trials_per_day=TRIALS_PER_DAY, **env_kwargs)
+    obs, _ = env.reset(seed=seed)
+    steps_per_day = 2 * TRIALS_PER_DAY
+    shape = (num_owls, days)
+    sums = {k: np.zeros(shape) for k in ("heard", "seen", "catch")}
+    counts = {k: np.zeros(shape) for k in ("heard", "seen", "catch")}
+    map_shift = np.zeros(shape)
+    age = np.zeros(days)
+    idle = np.zeros((num_owls, 1), dtype=np.float32)
+    for day in range(days):
+        age[day] = float(env.body.age()[0])
+        for _ in range(steps_per_day):
+            actions = idle if policy is None else policy(obs)
+            next_obs, reward, term, trunc, info = env.step(actions)
+            if learn is not None:
+                learn(obs, actions, reward, next_obs, info)
+            obs = next_obs
+            owl = info["owl"]
+            saccade = owl["saccade"]
+            for key, kind in (("heard", HEARD), ("seen", SEEN)):
+                m = saccade & (owl["kind"] == kind)
+                sums[key][m, day] += owl["orient_error_deg"][m]
+                counts[key][m, day] += 1
+            strike = ~saccade
+            sums["catch"][strike, day] += info["steering"]["components"]["catch"][strike] > 0
+            counts["catch"][strike, day] += 1
+        map_shift[:, day] = env.steering.auditory_shift()
+    env.close()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = {k: np.where(counts[k] > 0, sums[k] / np.maximum(counts[k], 1), np.nan) for k in sums}
+    return OwlRun(age, mean["heard"], mean["seen"], map_shift, mean["catch"])
+
+
+def mean_ci(x: np.ndarray) -> tuple[float, float, float]:
+    """Mean of per-owl values and its 95% interval (normal approximation): narrower with more owls."""
+    x = np.asarray(x, dtype=float)
+    m = float(np.mean(x))
+    half = 1.96 * float(np.std(x, ddof=1)) / np.sqrt(len(x)) if len(x) > 1 else float("inf")
+    return m, m - half, m + half
+
+
+def _ci_note(x: np.ndarray, unit: str = "deg") -> str:
+    m, lo, hi = mean_ci(x)
+    return f"{m:.1f} {unit} [{lo:.1f}, {hi:.1f}] over {len(x)} owls"
+
+
+def _num_owls(budget: str) -> int:
+    return 4 if budget == "small" else 16
+
+
+def _days(budget: str, full: int) -> int:
+    """The small budget is a smoke run over a quarter of the time (its verdict does not count)."""
+    return full if budget == "full" else max(full // 4, LAST_DAYS + 1)
+
+
+def _plot(out_dir: Path, name: str, title: str, arms: dict[str, OwlRun], prisms: Callable[[np.ndarray], np.ndarray] | None = None) -> str:
+    """Orienting error to sound-only targets vs simulated days, one line per arm (mean +- 95% CI)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    for label, run in arms.items():
+        daily = np.nanmean(run.heard_error, axis=0)
+        n = run.heard_error.shape[0]
+        half = 1.96 * np.nanstd(run.heard_error, axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros_like(daily)
+        x = run.age - run.age[0]
+        (line,) = ax.plot(x, daily, label=label)
+        ax.fill_between(x, daily - half, daily + half, color=line.get_color(), alpha=0.2)
+    if prisms is not None:
+        first = next(iter(arms.values()))
+        ax.step(first.age - first.age[0], prisms(first.age), "k--", where="post", lw=1, label="prism displacement")
+    ax.axhline(0.0, color="grey", lw=0.5)
+    ax.set_xlabel("simulated days")
+    ax.set_ylabel("orienting error to sound-only targets (deg)")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return save_figure(fig, out_dir, name)
+
+
+def _juvenile(budget: str, seed: int, plastic: bool = True, prisms: float = 23.0, **kwargs: Any) -> OwlRun:
+    return run_owls(_num_owls(budget), seed, _days(budget, 56), plastic=plastic, age_days=JUVENILE_AGE, prisms=prisms, **kwargs)
+
+
+def prism_juvenile(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    intact = _juvenile(budget, seed)
+    frozen = _juvenile(budget, seed, plastic=False)
+    s, f, v = intact.shift(), frozen.shift(), intact.visual_shift()
+    criteria = [
+        Criterion("auditory orienting shift / 23 deg, juveniles, 56 days", s.mean() / 23.0, ">= 0.80", bool(s.mean() >= 0.8 * 23.0), _ci_note(s)),
+        Criterion("removal arm (rule frozen): shift / 23 deg", f.mean() / 23.0, "<= 0.20 (the effect breaks)", bool(f.mean() <= 0.2 * 23.0), _ci_note(f)),
+        Criterion("visual orienting error (never adapts: lands on the displaced image)", v.mean(), "23 +- 2 deg", bool(abs(v.mean() - 23.0) <= 2.0), _ci_note(v)),
+    ]
+    figure = _plot(out_dir, "prism-juvenile", "Juveniles with 23 deg prisms: the auditory map realigns",
+                   {"rule on (no learner)": intact, "rule frozen": frozen}, lambda a: np.full_like(a, 23.0))
+    data = {"days": intact.age - intact.age[0], "intact_daily": np.nanmean(intact.heard_error, axis=0),
+            "frozen_daily": np.nanmean(frozen.heard_error, axis=0), "intact_shift": s, "frozen_shift": f, "visual_shift": v}
+    return ExperimentResult("prism-juvenile", budget, seed, criteria, data, figure)
+
+
+def _stepped(age: np.ndarray) -> np.ndarray:
+    k = np.clip(((np.asarray(age) - ADULT_AGE) // STEP_DAYS).astype(int), 0, len(STEPS) - 1)
+    return np.asarray(STEPS)[k]
+
+
+def prism_adult(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    n, days = _num_owls(budget), _days(budget, 112)
+    step = STEP_DAYS if budget == "full" else max(days // 4, 1)
+    protocol = tuple((ADULT_AGE + k * step, d) for k, d in enumerate(STEPS) if k > 0)
+    juvenile = _juvenile(budget, seed).shift()
+    single = run_owls(n, seed, days, age_days=ADULT_AGE, prisms=23.0)
+    stepped = run_owls(n, seed, days, age_days=ADULT_AGE, prisms=STEPS[0], prism_protocol=protocol)
+    frozen = run_owls(n, seed, days, plastic=False, age_days=ADULT_AGE, prisms=STEPS[0], prism_protocol=protocol)
+    j = float(juvenile.mean())
+    r_single, r_stepped, r_frozen = (float(x.shift().mean()) / j for x in (single, stepped, frozen))
+    criteria = [
+        Criterion("adult single 23 deg step: shift / juvenile shift, 112 days", r_single, "<= 0.20", r_single <= 0.2,
+                  f"adult {_ci_note(single.shift())}; juvenile {_ci_note(juvenile)}"),
+        Criterion("adult stepped 6/11/17/23 deg: shift / juvenile shift", r_stepped, ">= 0.50", r_stepped >= 0.5, _ci_note(stepped.shift())),
+        Criterion("removal arm (rule frozen, stepped): shift / juvenile shift", r_frozen, "<= 0.20 (the effect breaks)", r_frozen <= 0.2,
+                  _ci_note(frozen.shift())),
+    ]
+    figure = _plot(out_dir, "prism-adult", "Adults: one 23 deg step vs stepped prisms",
+                   {"single 23 deg step": single, "stepped 6/11/17/23": stepped, "stepped, rule frozen": frozen})
+    data = {"days": single.age - single.age[0], "juvenile_shift": juvenile, "single_shift": single.shift(),
+            "stepped_shift": stepped.shift(), "frozen_shift": frozen.shift(),
+            "single_daily": np.nanmean(single.heard_error, axis=0), "stepped_daily": np.nanmean(stepped.heard_error, axis=0)}
+    return ExperimentResult("prism-adult", budget, seed, criteria, data, figure)
+
+
+def prism_blind(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    blind = _juvenile(budget, seed, vision="blind")
+    sighted = _juvenile(budget, seed)
+    moved = np.abs(blind.map_shift[:, -1])
+    s = sighted.shift()
+    criteria = [
+        Criterion("blind juveniles with 23 deg prisms: |auditory map offset change| (deg)", float(moved.max()), "<= 2 (every owl)",
+                  bool(moved.max() <= 2.0), _ci_note(moved)),
+        Criterion("sighted control: shift / 23 deg (the effect blindness removes)", s.mean() / 23.0, ">= 0.80", bool(s.mean() >= 0.8 * 23.0), _ci_note(s)),
+    ]
+    figure = _plot(out_dir, "prism-blind", "No vision, no calibration", {"sighted": sighted, "blind": blind},
+                   lambda a: np.full_like(a, 23.0))
+    data = {"days": blind.age - blind.age[0], "blind_offset_change": blind.map_shift[:, -1], "sighted_shift": s}
+    return ExperimentResult("prism-blind", budget, seed, criteria, data, figure)
+
+
+def prism_ceiling(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    n = _num_owls(budget)
+    on_days, off_days = _days(budget, 84), _days(budget, 28)
+    removal = JUVENILE_AGE + on_days
+    kwargs: dict[str, Any] = dict(age_days=JUVENILE_AGE, prisms=34.0, prism_protocol=((removal, 0.0),))
+    intact = run_owls(n, seed, on_days + off_days, **kwargs)
+    frozen = run_owls(n, seed, on_days, plastic=False, age_days=JUVENILE_AGE, prisms=34.0)
+    worn = intact.shift(slice(on_days - LAST_DAYS, on_days))
+    after = intact.shift()
+    f = frozen.shift()
+    ratio = float(worn.mean()) / 34.0
+    criteria = [
+        Criterion("34 deg prisms: shift / 34 deg", ratio, "0.40-0.60", 0.4 <= ratio <= 0.6, _ci_note(worn)),
+        Criterion("prisms removed: |orienting error| after recovery (deg)", abs(float(after.mean())), "< 3", abs(float(after.mean())) < 3.0,
+                  f"{_ci_note(after)}, {off_days} days after removal"),
+        Criterion("removal arm (rule frozen): shift / 34 deg", float(f.mean()) / 34.0, "<= 0.20 (the effect breaks)",
+                  float(f.mean()) <= 0.2 * 34.0, _ci_note(f)),
+    ]
+    figure = _plot(out_dir, "prism-ceiling", "34 deg prisms: the shift caps near 20 deg; removal restores",
+                   {"rule on": intact, "rule frozen": frozen}, lambda a: np.where(a < removal, 34.0, 0.0))
+    data = {"days": intact.age - intact.age[0], "intact_daily": np.nanmean(intact.heard_error, axis=0),
+            "shift_worn": worn, "error_after_removal": after, "frozen_shift": f}
+    return ExperimentResult("prism-ceiling", budget, seed, criteria, data, figure)
+
+
+EXPERIMENTS = [
+    Experiment("prism-juvenile", OWL, "Knudsen & Knudsen 1989; Linkenhoker & Knudsen 2002",
+               "https://doi.org/10.1523/JNEUROSCI.09-09-03306.1989", ("innate", "adjustable-parameter", "owl"),
+               "Juveniles with 23 deg prisms realign auditory orienting by the full displacement; frozen rule: no realignment.",
+               prism_juvenile),
+    Experiment("prism-adult", OWL, "Linkenhoker & Knudsen 2002, Nature 419:293",
+               "https://pubmed.ncbi.nlm.nih.gov/?term=Linkenhoker+Knudsen+2002+prism", ("innate", "adjustable-parameter", "owl", "age"),
+               "Adults barely shift after one 23 deg step but over half as much when the prisms are stepped.",
+               prism_adult),
+    Experiment("prism-blind", OWL, "Knudsen & Knudsen 1985, Science 230:545",
+               "https://pubmed.ncbi.nlm.nih.gov/?term=Knudsen+Knudsen+1985+vision+calibrates+sound+localization", ("innate", "adjustable-parameter", "owl", "vision"),
+               "Without vision the auditory map is not recalibrated.",
+               prism_blind),
+    Experiment("prism-ceiling", OWL, "Knudsen & Knudsen 1989, J Neurosci 9:3306",
+               "https://doi.org/10.1523/JNEUROSCI.09-09-03306.1989", ("innate", "adjustable-parameter", "owl"),
+               "With 34 deg prisms the shift caps near 20 deg; removing the prisms restores normal orienting.",
+               prism_ceiling),
+]
