@@ -18,6 +18,7 @@ from brainlike.steering.owl import (
     OwlEvents,
     OwlSenses,
     OwlSteering,
+    filled,
     itd_of_azimuth,
 )
 
@@ -99,13 +100,13 @@ def gaussian_normal(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
 
 def visual_code(retinal_deg: np.ndarray) -> np.ndarray:
     """(bodies, units) the retinotopic population's response to an image (zeros where nothing is seen)."""
-    x = np.nan_to_num(retinal_deg, nan=1e6)[:, None]
+    x = filled(retinal_deg, 1e6)[:, None]
     return np.exp(-0.5 * ((x - VISUAL_PREFERRED_DEG[None, :]) / VISUAL_TUNING_DEG) ** 2)
 
 
 def auditory_code(itd_us: np.ndarray) -> np.ndarray:
     """(bodies, units) the ITD-tuned population's response (zeros where nothing is heard)."""
-    x = np.nan_to_num(itd_us, nan=1e6)[:, None]
+    x = filled(itd_us, 1e6)[:, None]
     return np.exp(-0.5 * ((x - AUDITORY_PREFERRED_US[None, :]) / AUDITORY_TUNING_US) ** 2)
 
 
@@ -249,7 +250,7 @@ class OwlBody(Body):
         kind, prism, age = self.kind.copy(), self.prism.copy(), events.age_days
         out = self.steering.evaluate(events, None, reflex_action, reflex_reason)
         st = self.stats
-        st["catches"] += strike & (np.abs(np.nan_to_num(strike_error, nan=np.inf)) <= ACUITY_DEG)
+        st["catches"] += strike & (np.abs(filled(strike_error, np.inf)) <= ACUITY_DEG)
         st["orienting_reflexes"] += saccade & (reflex_reason >= 0)
         st["corrective_reflexes"] += strike & (reflex_reason >= 0)
         st["paired_trials"] += saccade & ~np.isnan(itd_before) & ~np.isnan(retinal_before)
@@ -273,8 +274,8 @@ class OwlBody(Body):
                 "saccade": saccade,
                 "turn_deg": turn,
                 # 0 on the step without one (info holds no NaN: the checkers compare it exactly).
-                "orient_error_deg": np.nan_to_num(orient_error),
-                "strike_error_deg": np.nan_to_num(strike_error),
+                "orient_error_deg": filled(orient_error),
+                "strike_error_deg": filled(strike_error),
                 "prism_deg": prism,
                 "age_days": age,
                 "auditory_shift_deg": self._auditory_shift(),
@@ -385,7 +386,7 @@ class BarnOwlEnv(BodyEnv):
     Reward (``info["steering"]["components"]``): ``catch`` 1.0 for a strike
     within 4 degrees of the prey (the owl's acuity); ``effort`` -0.02 per 90
     degrees turned. Reflexes, where the learner does not act (|action| <=
-    0.05): ``orient``, a head saccade at onset to where the maps place the
+    0.01): ``orient``, a head saccade at onset to where the maps place the
     target (a sound by the auditory map, a silent sight by vision), and
     ``correct``, a corrective saccade to a target still seen more than 2
     degrees off the fovea. ``info["executed_action"]`` is the turn commanded;

@@ -122,8 +122,8 @@ def _num_owls(budget: str) -> int:
 
 
 def _days(budget: str, full: int) -> int:
-    """The small budget is a smoke run over a quarter of the time (its verdict does not count)."""
-    return full if budget == "full" else max(full // 4, LAST_DAYS + 1)
+    """The small budget is a smoke run of a week and a day (its verdict does not count)."""
+    return full if budget == "full" else LAST_DAYS + 1
 
 
 def _plot(out_dir: Path, name: str, title: str, arms: dict[str, OwlRun], prisms: Callable[[np.ndarray], np.ndarray] | None = None) -> str:
