@@ -42,6 +42,7 @@ LAST_DAYS = 7
 STEP_DAYS = 28  # the adult's stepped prisms: 6, 11, 17, 23 degrees, four weeks each
 STEPS = (6.0, 11.0, 17.0, 23.0)
 
+Policy = Callable[[Any], np.ndarray]
 Learner = Callable[[Any, np.ndarray, np.ndarray, Any, dict[str, Any]], None]
 
 
@@ -63,15 +64,17 @@ class OwlRun:
         return np.nanmean(self.seen_error[:, -LAST_DAYS:], axis=1)
 
 
-def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy: Callable[[Any], np.ndarray] | None = None,
+def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy_for: Callable[[BarnOwlVectorEnv], Policy] | None = None,
              learn: Learner | None = None, **env_kwargs: Any) -> OwlRun:
     """Raise ``num_owls`` owls for ``days`` simulated days; record their orienting day by day.
 
-    Without ``policy`` the owls do not act and the innate reflexes orient them.
-    ``learn`` (optional) receives every transition, for a learner living alongside.
+    Without ``policy_for`` (which builds a policy for the env) the owls do not
+    act and the innate reflexes orient them. ``learn`` (optional) receives
+    every transition, for a learner living alongside.
     """
     env = BarnOwlVectorEnv(num_envs=num_owls, steering=OwlSteering(plastic=plastic), max_episode_steps=None,
                            trials_per_day=TRIALS_PER_DAY, **env_kwargs)
+    policy = None if policy_for is None else policy_for(env)
     obs, _ = env.reset(seed=seed)
     steps_per_day = 2 * TRIALS_PER_DAY
     shape = (num_owls, days)
@@ -240,6 +243,66 @@ def prism_ceiling(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     return ExperimentResult("prism-ceiling", budget, seed, criteria, data, figure)
 
 
+def _learner_arm(budget: str, seed: int, plastic: bool) -> OwlRun:
+    """Juveniles under 23 deg prisms with a pattern-separation learner striking; the reflex orients."""
+    from brainlike.agents.registry import make_agent
+
+    holder: dict[str, Any] = {}
+
+    def policy_for(env: BarnOwlVectorEnv) -> Policy:
+        holder["agent"] = agent = make_agent("pattern-separation", env, seed=seed)
+
+        def policy(obs: Any) -> np.ndarray:
+            actions = agent.act(obs, explore=True)
+            # At a target's onset the learner holds still, so the innate reflex orients by the maps.
+            actions[obs["exteroception"][:, -1] > 0.5] = 0.0
+            return actions
+
+        return policy
+
+    def learn(obs: Any, actions: np.ndarray, reward: np.ndarray, next_obs: Any, info: dict[str, Any]) -> None:
+        strike = obs["exteroception"][:, -1] < 0.5  # only the strike is the learner's
+        n = len(reward)
+        holder["agent"].learn(obs, actions, reward, next_obs, np.zeros(n, bool), np.zeros(n, bool), info, valid=strike)
+
+    return _juvenile(budget, seed, plastic=plastic, policy_for=policy_for, learn=learn)
+
+
+def prism_learner(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    with_rule = _learner_arm(budget, seed, plastic=True)
+    frozen = _learner_arm(budget, seed, plastic=False)
+    reflex_only = _juvenile(budget, seed)
+    first, last = with_rule.catch_rate[:, :LAST_DAYS].mean(axis=1), with_rule.catch_rate[:, -LAST_DAYS:].mean(axis=1)
+    gain = float(last.mean() - first.mean())
+    s, f = with_rule.shift(), frozen.shift()
+    criteria = [
+        Criterion("learner's strike: catch rate, last week minus first week", gain, ">= 0.10 (it learns the strike)", gain >= 0.10,
+                  f"first {first.mean():.2f}, last {last.mean():.2f}; reflexes only {reflex_only.catch_rate[:, -LAST_DAYS:].mean():.2f}"),
+        Criterion("learner + rule: auditory orienting shift / 23 deg", float(s.mean()) / 23.0, ">= 0.80", float(s.mean()) >= 0.8 * 23.0, _ci_note(s)),
+        Criterion("learner + rule frozen: shift / 23 deg (the learner alone does not realign the map)", float(f.mean()) / 23.0,
+                  "<= 0.20", float(f.mean()) <= 0.2 * 23.0, _ci_note(f)),
+    ]
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    for label, run in (("learner + rule", with_rule), ("learner, rule frozen", frozen), ("reflexes only + rule", reflex_only)):
+        x = run.age - run.age[0]
+        axes[0].plot(x, np.nanmean(run.heard_error, axis=0), label=label)
+        axes[1].plot(x, np.nanmean(run.catch_rate, axis=0), label=label)
+    axes[0].set_ylabel("orienting error to sound-only targets (deg)")
+    axes[1].set_ylabel("catch rate (strikes within 4 deg)")
+    for ax in axes:
+        ax.set_xlabel("simulated days")
+        ax.legend(fontsize=8)
+    fig.suptitle("Innate versus learned: the rule realigns the map; the learner learns the strike")
+    figure = save_figure(fig, out_dir, "prism-learner")
+    data = {"days": with_rule.age - with_rule.age[0], "catch_first_week": first, "catch_last_week": last,
+            "shift_with_rule": s, "shift_frozen": f,
+            "catch_daily": {"learner_rule": np.nanmean(with_rule.catch_rate, axis=0), "learner_frozen": np.nanmean(frozen.catch_rate, axis=0),
+                            "reflexes_rule": np.nanmean(reflex_only.catch_rate, axis=0)}}
+    return ExperimentResult("prism-learner", budget, seed, criteria, data, figure)
+
+
 EXPERIMENTS = [
     Experiment("prism-juvenile", OWL, "Knudsen & Knudsen 1989; Linkenhoker & Knudsen 2002",
                "https://doi.org/10.1523/JNEUROSCI.09-09-03306.1989", ("innate", "adjustable-parameter", "owl"),
@@ -257,4 +320,8 @@ EXPERIMENTS = [
                "https://doi.org/10.1523/JNEUROSCI.09-09-03306.1989", ("innate", "adjustable-parameter", "owl"),
                "With 34 deg prisms the shift caps near 20 deg; removing the prisms restores normal orienting.",
                prism_ceiling),
+    Experiment("prism-learner", OWL, "Knudsen & Knudsen 1989 (the map); the suite's innate-versus-learned split",
+               "https://doi.org/10.1523/JNEUROSCI.09-09-03306.1989", ("innate", "learning", "owl"),
+               "A pattern-separation learner learns the strike; the steering rule, not the learner, realigns the auditory map.",
+               prism_learner),
 ]
