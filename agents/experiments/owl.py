@@ -31,7 +31,7 @@ from typing import Any, Callable
 import numpy as np
 
 from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure
-from brainlike.envs.barn_owl import HEARD, SEEN, BarnOwlVectorEnv
+from brainlike.envs.barn_owl import HEARD, SEEN, BarnOwlVectorEnv, PrismProtocol
 from brainlike.steering.owl import OwlSteering
 
 OWL = "brainlike/BarnOwl-v0"
@@ -143,7 +143,7 @@ def _plot(out_dir: Path, name: str, title: str, arms: dict[str, OwlRun], prisms:
         ax.fill_between(x, daily - half, daily + half, color=line.get_color(), alpha=0.2)
     if prisms is not None:
         first = next(iter(arms.values()))
-        ax.step(first.age - first.age[0], prisms(first.age), "k--", where="post", lw=1, label="prism displacement")
+        ax.step(first.age - first.age[0], prisms(first.age), "k--", where="post", lw=1, label="prism displacement (deg)")
     ax.axhline(0.0, color="grey", lw=0.5)
     ax.set_xlabel("simulated days")
     ax.set_ylabel("orienting error to sound-only targets (deg)")
@@ -172,11 +172,6 @@ def prism_juvenile(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     return ExperimentResult("prism-juvenile", budget, seed, criteria, data, figure)
 
 
-def _stepped(age: np.ndarray) -> np.ndarray:
-    k = np.clip(((np.asarray(age) - ADULT_AGE) // STEP_DAYS).astype(int), 0, len(STEPS) - 1)
-    return np.asarray(STEPS)[k]
-
-
 def prism_adult(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     n, days = _num_owls(budget), _days(budget, 112)
     step = STEP_DAYS if budget == "full" else max(days // 4, 1)
@@ -195,7 +190,8 @@ def prism_adult(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
                   _ci_note(frozen.shift())),
     ]
     figure = _plot(out_dir, "prism-adult", "Adults: one 23 deg step vs stepped prisms",
-                   {"single 23 deg step": single, "stepped 6/11/17/23": stepped, "stepped, rule frozen": frozen})
+                   {"single 23 deg step": single, "stepped 6/11/17/23": stepped, "stepped, rule frozen": frozen},
+                   PrismProtocol.build(STEPS[0], protocol).at)
     data = {"days": single.age - single.age[0], "juvenile_shift": juvenile, "single_shift": single.shift(),
             "stepped_shift": stepped.shift(), "frozen_shift": frozen.shift(),
             "single_daily": np.nanmean(single.heard_error, axis=0), "stepped_daily": np.nanmean(stepped.heard_error, axis=0)}
