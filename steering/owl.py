@@ -24,7 +24,8 @@ This is plasticity that is not learning from scratch: 4 adjustable numbers
 - **No vision, no instruction**: blind-reared owls do not calibrate (Knudsen &
   Knudsen 1985).
 - **Topographic** (``topographic_bins`` > 1): one auditory offset per azimuth
-  bin, each adjusted only by errors near it, smoothed across neighbours; the
+  bin, each adjusted only by errors near it (shared with its neighbour as the
+  map interpolates between bins); the
   instructive signal can be cut in some bins (a tectal lesion, Hyde & Knudsen
   2002).
 
@@ -76,8 +77,6 @@ SHIFT_CAP_DEG = 20.0
 GAIN_RATE_FRACTION = 0.1
 GAIN_RANGE = (0.5, 1.5)
 GAIN_REFERENCE_DEG = 60.0
-#: Smoothing (degrees) of the topographic update across neighbouring azimuth bins.
-TOPOGRAPHIC_SMOOTHING_DEG = 10.0
 #: The azimuth range the topographic bins span.
 MAP_RANGE_DEG = 90.0
 
@@ -315,10 +314,13 @@ class OwlSteering(Steering):
             p["saccade_gain"][i, 0] = np.clip(p["saccade_gain"][i, 0] + gain_step, *GAIN_RANGE)
 
     def _topographic_spread(self, raw_deg: np.ndarray) -> np.ndarray:
-        """(bodies, bins) how much each bin takes of an error at ``raw_deg``: 1 at the place, smoothed around it."""
-        if len(self.centres) == 1:
-            return np.ones((len(raw_deg), 1))
-        return np.exp(-0.5 * ((self.centres[None, :] - raw_deg[:, None]) / TOPOGRAPHIC_SMOOTHING_DEG) ** 2)
+        """(bodies, bins) each bin's share of an error at ``raw_deg``: its weight in the map's reading there.
+
+        The gradient of the interpolated offset: the two bins nearest the sound
+        share the error (the matching part of the map), so the map at any
+        azimuth moves as fast as a single global offset would.
+        """
+        return bin_weights(raw_deg, self.centres)
 
     # --- reward -----------------------------------------------------------------------
     def evaluate(  # type: ignore[override]

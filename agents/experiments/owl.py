@@ -55,6 +55,7 @@ class OwlRun:
     seen_error: np.ndarray  # (owls, days) the same for silent, seen targets
     map_shift: np.ndarray  # (owls, days) the auditory map's offset at each day's end
     catch_rate: np.ndarray  # (owls, days) strikes within the acuity
+    probes: np.ndarray  # (trials, 3) owl, target azimuth, signed error of the last week's sound-only saccades
 
     def shift(self, days: slice | None = None) -> np.ndarray:
         """(owls,) auditory orienting shift: the mean heard error over ``days`` (default: the last week)."""
@@ -65,14 +66,14 @@ class OwlRun:
 
 
 def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy_for: Callable[[BarnOwlVectorEnv], Policy] | None = None,
-             learn: Learner | None = None, **env_kwargs: Any) -> OwlRun:
+             learn: Learner | None = None, steering: OwlSteering | None = None, **env_kwargs: Any) -> OwlRun:
     """Raise ``num_owls`` owls for ``days`` simulated days; record their orienting day by day.
 
     Without ``policy_for`` (which builds a policy for the env) the owls do not
     act and the innate reflexes orient them. ``learn`` (optional) receives
     every transition, for a learner living alongside.
     """
-    env = BarnOwlVectorEnv(num_envs=num_owls, steering=OwlSteering(plastic=plastic), max_episode_steps=None,
+    env = BarnOwlVectorEnv(num_envs=num_owls, steering=steering or OwlSteering(plastic=plastic), max_episode_steps=None,
                            trials_per_day=TRIALS_PER_DAY, **env_kwargs)
     policy = None if policy_for is None else policy_for(env)
     obs, _ = env.reset(seed=seed)
@@ -81,11 +82,13 @@ def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy_f
     sums = {k: np.zeros(shape) for k in ("heard", "seen", "catch")}
     counts = {k: np.zeros(shape) for k in ("heard", "seen", "catch")}
     map_shift = np.zeros(shape)
+    probes: list[np.ndarray] = []
     age = np.zeros(days)
     idle = np.zeros((num_owls, 1), dtype=np.float32)
     for day in range(days):
         age[day] = float(env.body.age()[0])
         for _ in range(steps_per_day):
+            target = env.body.target.copy()  # the truth, which the experimenter knows
             actions = idle if policy is None else policy(obs)
             next_obs, reward, term, trunc, info = env.step(actions)
             if learn is not None:
@@ -97,6 +100,8 @@ def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy_f
                 m = saccade & (owl["kind"] == kind)
                 sums[key][m, day] += owl["orient_error_deg"][m]
                 counts[key][m, day] += 1
+                if key == "heard" and day >= days - LAST_DAYS and m.any():
+                    probes.append(np.stack([np.flatnonzero(m), target[m], owl["orient_error_deg"][m]], axis=1))
             strike = ~saccade
             sums["catch"][strike, day] += info["steering"]["components"]["catch"][strike] > 0
             counts["catch"][strike, day] += 1
@@ -104,7 +109,7 @@ def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy_f
     env.close()
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = {k: np.where(counts[k] > 0, sums[k] / np.maximum(counts[k], 1), np.nan) for k in sums}
-    return OwlRun(age, mean["heard"], mean["seen"], map_shift, mean["catch"])
+    return OwlRun(age, mean["heard"], mean["seen"], map_shift, mean["catch"], np.concatenate(probes) if probes else np.zeros((0, 3)))
 
 
 def mean_ci(x: np.ndarray) -> tuple[float, float, float]:
@@ -299,6 +304,61 @@ def prism_learner(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
     return ExperimentResult("prism-learner", budget, seed, criteria, data, figure)
 
 
+#: The topographic map of the lesion experiment: 7 bins, one every 30 degrees; the lesion silences the one at +30.
+LESION_BINS, LESIONED_BIN, LESION_AZIMUTH = 7, 4, 30.0
+#: Sound-only targets within this distance of a bin count as "in" its part of the map.
+NEAR_DEG = 8.0
+
+
+def _shift_near(run: OwlRun, azimuth: float, inside: bool) -> np.ndarray:
+    """(owls,) mean last-week heard error for targets near ``azimuth`` (or away from it, ``inside=False``)."""
+    owl, target, error = run.probes.T
+    near = np.abs(target - azimuth) <= NEAR_DEG
+    pick = near if inside else np.abs(target - azimuth) >= 3 * NEAR_DEG
+    n = run.heard_error.shape[0]
+    return np.array([error[pick & (owl == i)].mean() if (pick & (owl == i)).any() else np.nan for i in range(n)])
+
+
+def tectal_lesion(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    # Each place of a topographic map learns only from sounds near it, so it realigns
+    # more slowly than one global offset: these juveniles wear the prisms for 112 days.
+    n, days = _num_owls(budget), _days(budget, 112)
+    kwargs: dict[str, Any] = dict(age_days=JUVENILE_AGE, prisms=23.0)
+    lesioned = run_owls(n, seed, days, steering=OwlSteering(topographic_bins=LESION_BINS, lesioned_bins=(LESIONED_BIN,)), **kwargs)
+    intact = run_owls(n, seed, days, steering=OwlSteering(topographic_bins=LESION_BINS), **kwargs)
+    inside, outside = _shift_near(lesioned, LESION_AZIMUTH, True), _shift_near(lesioned, LESION_AZIMUTH, False)
+    control_in, control_out = _shift_near(intact, LESION_AZIMUTH, True), _shift_near(intact, LESION_AZIMUTH, False)
+    local = float(np.nanmean(inside) / np.nanmean(outside))
+    elsewhere = float(np.nanmean(outside) / np.nanmean(control_out))
+    control = float(np.nanmean(control_in) / np.nanmean(control_out))
+    criteria = [
+        Criterion("lesioned map: shift at the lesion (+30 deg) / away from it", local, "<= 0.30 (adjustment stops there)", local <= 0.3,
+                  f"at {_ci_note(inside[~np.isnan(inside)])}; away {_ci_note(outside[~np.isnan(outside)])}"),
+        Criterion("lesioned map away from the lesion / intact map there", elsewhere, ">= 0.80 (it stops only there)", elsewhere >= 0.8,
+                  f"intact {_ci_note(control_out[~np.isnan(control_out)])}"),
+        Criterion("removal arm (no lesion): shift at +30 deg / away from it", control, ">= 0.80 (the local deficit needs the lesion)",
+                  control >= 0.8, _ci_note(control_in[~np.isnan(control_in)])),
+    ]
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    edges = np.arange(-60.0, 61.0, 10.0)
+    for label, run in (("lesion at +30 deg", lesioned), ("no lesion", intact)):
+        _, target, error = run.probes.T
+        k = np.digitize(target, edges) - 1
+        means = [error[k == j].mean() if (k == j).any() else np.nan for j in range(len(edges) - 1)]
+        ax.plot(edges[:-1] + 5.0, means, "o-", label=label)
+    ax.axvspan(LESION_AZIMUTH - NEAR_DEG, LESION_AZIMUTH + NEAR_DEG, color="grey", alpha=0.2)
+    ax.set_xlabel("target azimuth (deg)")
+    ax.set_ylabel("orienting shift, last week (deg)")
+    ax.set_title("A tectal lesion stops realignment only where it is")
+    ax.legend(fontsize=8)
+    figure = save_figure(fig, out_dir, "tectal-lesion")
+    data = {"shift_at_lesion": inside, "shift_away": outside, "no_lesion_at": control_in, "no_lesion_away": control_out,
+            "final_offsets": {"lesioned": lesioned.map_shift[:, -1], "intact": intact.map_shift[:, -1]}}
+    return ExperimentResult("tectal-lesion", budget, seed, criteria, data, figure)
+
+
 EXPERIMENTS = [
     Experiment("prism-juvenile", OWL, "Knudsen & Knudsen 1989; Linkenhoker & Knudsen 2002",
                "https://doi.org/10.1523/JNEUROSCI.09-09-03306.1989", ("innate", "adjustable-parameter", "owl"),
@@ -320,4 +380,8 @@ EXPERIMENTS = [
                "https://doi.org/10.1523/JNEUROSCI.09-09-03306.1989", ("innate", "learning", "owl"),
                "A pattern-separation learner learns the strike; the steering rule, not the learner, realigns the auditory map.",
                prism_learner),
+    Experiment("tectal-lesion", OWL, "Hyde & Knudsen 2002, Nature 415:73",
+               "https://pubmed.ncbi.nlm.nih.gov/?term=Hyde+Knudsen+2002+optic+tectum+instructive", ("innate", "adjustable-parameter", "owl", "lesion"),
+               "With a topographic map, a lesion of the instructive signal at one azimuth stops realignment only there.",
+               tectal_lesion),
 ]
