@@ -424,8 +424,11 @@ class BarnOwlEnv(BodyEnv):
     - prism-blind: Knudsen & Knudsen 1985, Science 230:545: no vision, no calibration.
     - prism-ceiling: Knudsen & Knudsen 1989: with 34 degrees the shift caps
       near 20; removing the prisms restores normal orienting.
-    - topographic (``OwlSteering(topographic_bins=k, lesioned_bins=...)``):
-      Hyde & Knudsen 2002, Nature 415:73.
+    - tectal-lesion (``OwlSteering(topographic_bins=k, lesioned_bins=...)``):
+      Hyde & Knudsen 2002, Nature 415:73: a lesion of the instructive signal
+      stops realignment only in the matching part of the map.
+    - prism-learner: a pattern-separation learner learns the strike on top of
+      the innate orienting; the rule, not the learner, realigns the map.
 
     ## Version History
     - v0: initial release.
