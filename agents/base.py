@@ -13,6 +13,7 @@ construction: no global RNG, so a (seed, env seed) pair fixes a whole run.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 from collections.abc import Mapping
@@ -76,9 +77,15 @@ def _checksum(arrays: Mapping[str, np.ndarray]) -> str:
     return h.hexdigest()
 
 
-def _base_path(path: str | os.PathLike[str]) -> Path:
+def saved_files(path: str | os.PathLike[str]) -> tuple[Path, Path, Path]:
+    """(base, ``<base>.npz``, ``<base>.json``) of a save at ``path``.
+
+    Only a trailing ``.npz`` / ``.json`` is taken off; any other dot stays in the
+    name, so ``m.s0`` and ``m.s1`` are two saves, not both ``m``.
+    """
     p = Path(path)
-    return p.with_suffix("") if p.suffix in (".npz", ".json") else p
+    base = p.with_suffix("") if p.suffix in (".npz", ".json") else p
+    return base, base.with_name(base.name + ".npz"), base.with_name(base.name + ".json")
 
 
 class Agent:
@@ -101,6 +108,10 @@ class Agent:
     learned_arrays: ClassVar[tuple[str, ...]] = ()
     #: Names of arrays fixed at birth (random expansion weights): saved, not learned.
     fixed_arrays: ClassVar[tuple[str, ...]] = ()
+    #: True for agents that value predictions through the body's steering: their ``act``
+    #: takes ``steering=`` (the steering of the env they act in, passed explicitly by
+    #: ``agents.rollout.policy``), so no agent keeps a link to the last env it acted in.
+    consults_steering: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -191,9 +202,6 @@ class Agent:
         return arr
 
     # --- the protocol ------------------------------------------------------------
-    def bind(self, env: gym.Env | gym.vector.VectorEnv) -> None:
-        """Called before acting in ``env``; agents that consult the body (e.g. its steering) look here."""
-
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
         """Actions for a batch of observations: (B,) ints or (B, *action shape) floats."""
         raise NotImplementedError
@@ -235,7 +243,7 @@ class Agent:
 
     def save(self, path: str | os.PathLike[str]) -> tuple[Path, Path]:
         """Write ``<path>.npz`` (arrays) and ``<path>.json`` (readable config). Returns both paths."""
-        base = _base_path(path)
+        base, npz, js = saved_files(path)
         base.parent.mkdir(parents=True, exist_ok=True)
         arrays = self._arrays()
         meta = {
@@ -252,7 +260,6 @@ class Agent:
             # The generator's exact state, so a loaded agent explores exactly as this one would.
             "rng_state": self.rng.bit_generator.state,
         }
-        npz, js = base.with_suffix(".npz"), base.with_suffix(".json")
         with open(npz, "wb") as f:
             np.savez(f, **arrays)
         js.write_text(json.dumps(meta, indent=2))
@@ -269,8 +276,7 @@ class Agent:
         """Rebuild a saved agent. Raises ``AgentFileError`` if the files are missing,
         corrupt, of another agent class, or saved for other spaces than those given.
         ``runtime`` passes objects that are not saved (e.g. ``steering=``)."""
-        base = _base_path(path)
-        npz, js = base.with_suffix(".npz"), base.with_suffix(".json")
+        _, npz, js = saved_files(path)
         if not npz.exists() or not js.exists():
             raise AgentFileError(f"an agent is saved as two files, {npz} and {js}; missing {[str(p) for p in (npz, js) if not p.exists()]}")
         try:
@@ -304,7 +310,14 @@ class Agent:
                 raise AgentFileError(f"array {n!r} in {npz} is {arrays[n].dtype}{arrays[n].shape}, the config says {spec['dtype']}{tuple(spec['shape'])}")
         if _checksum(arrays) != meta["checksum"]:
             raise AgentFileError(f"{npz} does not match the checksum in {js}: the files are corrupt or from different saves")
-        agent = klass(obs_space, act_space, seed=seed, **config, **runtime)
+        unknown = unknown_settings(klass, config)
+        if unknown:
+            raise AgentFileError(f"{js} holds setting(s) {unknown} that {name} does not take (saved by another "
+                                 f"version of the agent?); its settings: {sorted(accepted_settings(klass) or [])}")
+        try:
+            agent = klass(obs_space, act_space, seed=seed, **config, **runtime)
+        except (TypeError, ValueError) as e:
+            raise AgentFileError(f"{js}: {name} cannot be rebuilt from its saved settings ({type(e).__name__}: {e})") from e
         mine = agent._arrays()
         if set(mine) != set(arrays):
             raise AgentFileError(f"{name} with this config has arrays {sorted(mine)}, the file has {sorted(arrays)}")
@@ -312,7 +325,10 @@ class Agent:
             if mine[n].shape != a.shape:
                 raise AgentFileError(f"array {n!r}: file shape {a.shape} does not fit {name} with this config ({mine[n].shape})")
             setattr(agent, n, a.astype(mine[n].dtype, copy=True))
-        agent.rng.bit_generator.state = meta["rng_state"]
+        try:
+            agent.rng.bit_generator.state = meta["rng_state"]
+        except (KeyError, TypeError, ValueError) as e:
+            raise AgentFileError(f"{js} holds a corrupt random-generator state ({type(e).__name__}: {e})") from e
         agent._after_load()
         return agent
 
@@ -327,14 +343,20 @@ def env_spaces(env: gym.Env | gym.vector.VectorEnv) -> tuple[spaces.Space, space
     return env.observation_space, env.action_space
 
 
-def env_steering(env: gym.Env | gym.vector.VectorEnv) -> Any:
-    """The body's steering object (the vector env's, or the unwrapped single env's)."""
-    steering = getattr(env, "steering", None)
-    if steering is None:
-        steering = getattr(getattr(env, "unwrapped", None), "steering", None)
-    if steering is None:
-        raise ValueError(f"{env} exposes no steering subsystem (expected a brainlike body env)")
-    return steering
+def accepted_settings(klass: type[Agent]) -> set[str] | None:
+    """The keyword settings ``klass`` takes (None when it takes any, through ``**kwargs``)."""
+    params = inspect.signature(klass.__init__).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return None
+    return {n for n in params if n not in ("self", "observation_space", "action_space", "seed")}
 
 
-__all__ = ["AGENT_CLASSES", "Agent", "AgentFileError", "env_spaces", "env_steering", "space_from_json", "space_to_json"]
+def unknown_settings(klass: type[Agent], config: Mapping[str, Any]) -> list[str]:
+    """Saved settings that ``klass`` does not take (from an older or newer version of it)."""
+    accepted = accepted_settings(klass)
+    if not isinstance(config, Mapping):
+        return [repr(config)]
+    return [] if accepted is None else sorted(k for k in config if k not in accepted)
+
+
+__all__ = ["AGENT_CLASSES", "Agent", "AgentFileError", "env_spaces", "saved_files", "space_from_json", "space_to_json"]

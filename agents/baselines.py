@@ -24,6 +24,7 @@ import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.hyperparams import sb3_hyperparams
+from brainlike.agents.rollout import evaluation_seed
 from brainlike.agents.training import History, run_episodes
 
 ALGORITHMS = ("ppo", "a2c", "dqn", "sac", "td3")
@@ -94,7 +95,7 @@ class SB3Agent:
 
         if total_steps < 1:
             raise ValueError(f"total_steps must be >= 1, got {total_steps}")
-        eval_seed = self.seed + 1_000_000 if eval_seed is None else eval_seed
+        eval_seed = evaluation_seed(self.seed) if eval_seed is None else eval_seed
         every = total_steps if eval_every is None else max(int(eval_every), 1)
         history: History = []
         agent = self

@@ -3,8 +3,10 @@
 Every job (one agent, one body, one seed) trains with periodic greedy
 evaluation and writes ``jobs/<agent>__<body>__<seed>.json`` atomically when it
 finishes, so an interrupted run loses nothing finished and a rerun with the
-same folder does only the jobs that are missing. Jobs run in parallel
-processes (``workers``). The agents that do not learn (``innate-only``,
+same folder does only the jobs that are missing (a finished job asked for with
+other settings is an error, never reused). One run at a time holds a folder
+(``out_lock``). Jobs run in parallel processes (``workers``) that die with the
+run. The agents that do not learn (``innate-only``,
 ``random``) are evaluated once at birth and drawn as reference lines.
 Aggregation: per agent and body, the final greedy return over seeds as mean
 with a 95% bootstrap interval and the interquartile mean (IQM).
@@ -16,35 +18,21 @@ import json
 import multiprocessing
 import os
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from brainlike.agents.experiments.base import save_figure, write_atomic
+from brainlike.agents.reporting import csv_text, nan_to_none, save_figure, write_atomic
+from brainlike.agents.rollout import evaluation_seed
+from brainlike.agents.stats import bootstrap_ci, iqm
+from brainlike.envs.profile import profile_for
 
 REFERENCE_AGENTS = ("innate-only", "random")
-
-
-#: Body arguments the benchmark uses, where a body's default is an experiment rather
-#: than a learning task (SaltRat's default Dead Sea salt protocol delivers whatever
-#: the rat does, so no policy can earn more than another there).
-def _example_tutor() -> list[list[float]]:
-    from brainlike.envs.songbird_tutor import EXAMPLE_TUTOR_MOTOR, song_from_motor
-
-    return song_from_motor(EXAMPLE_TUTOR_MOTOR).round(6).tolist()
-
-
-#: The songbird's default draws a new tutor every life (a bird must copy *its* tutor),
-#: which no amount of learning across lives can beat; the benchmark gives every life
-#: the same tutor, so learning across lives is learning that tutor's song.
-BENCHMARK_ENV_KWARGS: dict[str, dict[str, Any]] = {
-    "brainlike/SaltRat-v0": {"protocol": "instrumental"},
-    "brainlike/SongbirdTutor-v0": {"tutor_song": _example_tutor()},
-}
 
 
 @dataclass(frozen=True)
@@ -58,7 +46,8 @@ class Job:
 
     @property
     def env_kwargs(self) -> dict[str, Any]:
-        return dict(BENCHMARK_ENV_KWARGS.get(self.body, {}))
+        """The body arguments of the benchmark (its profile's ``benchmark_env_kwargs``)."""
+        return dict(profile_for(self.body).benchmark_env_kwargs)
 
     @property
     def key(self) -> str:
@@ -78,6 +67,34 @@ def load_job(path: Path) -> dict[str, Any] | None:
     return rec if isinstance(rec, dict) and rec.get("history") else None
 
 
+def job_identity(job: Job) -> dict[str, Any]:
+    """Everything that defines a job's result, as its record stores it (JSON-normalised)."""
+    return json.loads(json.dumps({"job": asdict(job), "env_kwargs": job.env_kwargs}, default=float))
+
+
+def finished_record(out: Path, job: Job) -> dict[str, Any] | None:
+    """The finished record of ``job`` in ``out``, or None if it is still to do.
+
+    Raises a ValueError when ``out`` holds a record under the same name whose
+    settings differ (another budget, evaluation schedule or body arguments):
+    reusing it would silently mix two experiments in one table.
+    """
+    rec = load_job(job_path(out, job))
+    if rec is None:
+        return None
+    stored = {"job": rec.get("job"), "env_kwargs": rec.get("env_kwargs")}
+    wanted = job_identity(job)
+    if stored != wanted:
+        diff = {k: (stored["job"].get(k) if isinstance(stored["job"], dict) else None, v)
+                for k, v in wanted["job"].items() if not isinstance(stored["job"], dict) or stored["job"].get(k) != v}
+        if stored["env_kwargs"] != wanted["env_kwargs"]:
+            diff["env_kwargs"] = (stored["env_kwargs"], wanted["env_kwargs"])
+        raise ValueError(f"{job_path(out, job)} was run with other settings than this run asks for "
+                         f"(setting: (in the folder, asked now)): {diff}; use another --out folder, or delete the "
+                         f"folder's jobs/ to redo them")
+    return rec
+
+
 def run_job(job: Job, out: Path) -> dict[str, Any]:
     """Train (or, for reference agents, evaluate at birth) and write the job's record."""
     from brainlike.agents.runner import build_agent, evaluate_agent, train_agent
@@ -89,7 +106,8 @@ def run_job(job: Job, out: Path) -> dict[str, Any]:
     agent = build_agent(job.agent, job.body, seed=job.seed, env_kwargs=kwargs)
     if job.agent in REFERENCE_AGENTS:
         # Evaluated on the same held-out seeds as the learners' evaluations.
-        returns = evaluate_agent(agent, job.body, episodes=job.eval_episodes, seed=job.seed + 1_000_000, env_kwargs=kwargs)
+        returns = evaluate_agent(agent, job.body, episodes=job.eval_episodes, seed=evaluation_seed(job.seed),
+                                 env_kwargs=kwargs)
         history = [{"env_steps": s, "wall_seconds": 0.0, "mean_return": float(returns.mean())} for s in (0, job.steps)]
     else:
         history = train_agent(agent, job.body, total_steps=job.steps, seed=job.seed, eval_every=job.eval_every,
@@ -113,11 +131,66 @@ def _run_job_safely(job: Job, out: Path) -> tuple[Job, str | None]:
 
 
 def run_jobs(jobs: Sequence[Job], out: Path, workers: int = 2, progress: bool = True) -> dict[str, str]:
-    """Run the jobs not already finished in ``out``; returns errors by job key."""
-    from tqdm.auto import tqdm
+    """Run the jobs not already finished in ``out``; returns errors by job key.
+
+    Holds ``out``'s lock (``out_lock``) while it runs; a job finished in ``out``
+    with other settings is an error (``finished_record``), never reused.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    with out_lock(out):
+        return _run_unlocked(jobs, out, workers, progress)
+
+
+@contextmanager
+def out_lock(out: Path) -> Iterator[None]:
+    """Hold ``out``'s lock for a run: a second run on the same folder refuses instead of redoing every job.
+
+    An ``flock`` on ``out/.lock``: the system releases it when the holder exits,
+    even by SIGKILL, so a dead run never leaves the folder locked.
+    """
+    import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
-    todo = [j for j in jobs if load_job(job_path(out, j)) is None]
+    path = out / ".lock"
+    with open(path, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "unknown"
+            raise RuntimeError(f"{out} is in use by another benchmark run (pid {holder}); wait for it to finish "
+                               f"or use another --out folder") from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _die_with(parent: int) -> None:
+    """Worker initializer: exit as soon as the benchmark process that started us is gone.
+
+    A SIGKILLed parent runs no cleanup, so without this its workers would go on
+    writing jobs into a folder nobody is watching any more.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _run_unlocked(jobs: Sequence[Job], out: Path, workers: int, progress: bool) -> dict[str, str]:
+    from tqdm.auto import tqdm
+
+    todo = [j for j in jobs if finished_record(out, j) is None]
     done = len(jobs) - len(todo)
     errors: dict[str, str] = {}
     bar = tqdm(total=len(jobs), initial=done, disable=not progress, unit="job", desc="benchmark")
@@ -134,7 +207,8 @@ def run_jobs(jobs: Sequence[Job], out: Path, workers: int = 2, progress: bool = 
             # neighbour's threads fighting for the same core.
             for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
                 os.environ.setdefault(var, "1")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                     initializer=_die_with, initargs=(os.getpid(),)) as pool:
                 futures = [pool.submit(_run_job_safely, job, out) for job in todo]
                 for f in as_completed(futures):
                     job, err = f.result()
@@ -145,27 +219,6 @@ def run_jobs(jobs: Sequence[Job], out: Path, workers: int = 2, progress: bool = 
     finally:
         bar.close()
     return errors
-
-
-# --- statistics -------------------------------------------------------------------
-def bootstrap_ci(x: Sequence[float], n_boot: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """95% percentile-bootstrap interval of the mean."""
-    x = np.asarray(x, dtype=float)
-    if len(x) < 2:
-        return (float(x.mean()), float(x.mean())) if len(x) else (float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, len(x), size=(n_boot, len(x)))].mean(axis=1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
-
-
-def iqm(x: Sequence[float]) -> float:
-    """Interquartile mean: the mean of the middle 50% (Agarwal et al. 2021)."""
-    x = np.sort(np.asarray(x, dtype=float))
-    n = len(x)
-    if n == 0:
-        return float("nan")
-    lo, hi = int(np.floor(0.25 * n)), int(np.ceil(0.75 * n))
-    return float(x[lo:hi].mean()) if hi > lo else float(x.mean())
 
 
 def aggregate(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -224,17 +277,9 @@ def add_time_to_solve(rows: list[dict[str, Any]], groups: Mapping[tuple[str, str
 
 # --- outputs ----------------------------------------------------------------------
 def write_tables(rows: Sequence[Mapping[str, Any]], out: Path) -> tuple[Path, Path]:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return (write_atomic(out / "results.csv", buf.getvalue()),
+    return (write_atomic(out / "results.csv", csv_text(rows)),
             # Strict JSON: "not reached" is null, not NaN.
-            write_atomic(out / "results.json", json.dumps([{k: None if isinstance(v, float) and np.isnan(v) else v
-                                                            for k, v in r.items()} for r in rows], indent=2)))
+            write_atomic(out / "results.json", json.dumps([nan_to_none(r) for r in rows], indent=2)))
 
 
 def plot_curves(records: Sequence[Mapping[str, Any]], out: Path) -> list[str]:
@@ -299,7 +344,7 @@ def write_report(rows: Sequence[Mapping[str, Any]], figures: Sequence[str], out:
 
 def finish(out: Path, jobs: Sequence[Job], errors: Mapping[str, str], extra: str = "") -> dict[str, Any]:
     """Aggregate every finished job in ``out`` into tables, plots and the report."""
-    records = [r for j in jobs if (r := load_job(job_path(out, j))) is not None]
+    records = [r for j in jobs if (r := finished_record(out, j)) is not None]
     if not records:
         raise RuntimeError(f"no finished jobs in {out}; errors: {list(errors)}")
     rows = aggregate(records)
@@ -313,14 +358,6 @@ def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-#: Env steps per job and body: the same for every agent on a body, so curves compare on steps.
-DEFAULT_STEPS: dict[str, int] = {
-    "brainlike/ForagingMouse-v0": 100_000,
-    "brainlike/SaltRat-v0": 40_000,
-    "brainlike/SongbirdTutor-v0": 40_000,
-}
-
-
 def make_jobs(agents: Sequence[str], bodies: Sequence[str], seeds: Sequence[int], steps: int | None = None,
               evals: int = 8, eval_episodes: int = 32) -> list[Job]:
     """Every (agent, body, seed) that fits; agents that cannot run on a body are left out."""
@@ -328,7 +365,7 @@ def make_jobs(agents: Sequence[str], bodies: Sequence[str], seeds: Sequence[int]
 
     jobs = []
     for body in bodies:
-        n = steps or DEFAULT_STEPS.get(body, 50_000)
+        n = steps or profile_for(body).benchmark_steps
         for agent in agents:
             if not fits(agent, body):
                 continue

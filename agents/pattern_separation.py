@@ -23,7 +23,7 @@ class KenyonExpansion:
     inputs *less* similar (pattern separation), so that one linear layer after
     it can tell situations apart that overlap heavily in the raw senses.
 
-    Fly numbers (SCIENCE.md): about 2,000 Kenyon cells, 7 inputs each, 5-10% active.
+    Fly numbers (docs/science.md): about 2,000 Kenyon cells, 7 inputs each, 5-10% active.
     """
 
     def __init__(self, input_dim: int, num_units: int, fan_in: int, active_fraction: float, rng: np.random.Generator) -> None:
@@ -149,7 +149,7 @@ def expansion_input(agent: Agent, obs: Any, inputs: tuple[str, ...] | None, popu
 class PatternSeparationAgent(Agent):
     """A Kenyon-cell expansion and one learnable actor-critic layer with a three-factor rule.
 
-    The science (SCIENCE.md, "Pattern separation"): cerebellar and dentate
+    The science (docs/science.md, "Pattern separation"): cerebellar and dentate
     granule cells, cortical layer 4 and the fly's Kenyon cells remix a modest
     number of input lines into many sparse, locally random combinations; only
     the layer after them learns, by pre x post x a broadcast error. Here:

@@ -1,16 +1,25 @@
-"""One place that maps an agent's name to its class and its per-body default hyperparameters."""
+"""One place that maps an agent's name to its class; its per-body defaults come from the body's profile.
+
+Each body declares its learners' default hyperparameters once, in its
+``PROFILE`` (``brainlike.envs.profile``), beside the body.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import gymnasium as gym
 
-from brainlike.agents.base import Agent, env_spaces, env_steering
+from brainlike.agents.base import Agent, env_spaces
+from brainlike.agents.cached_value import CachedValueTDAgent
+from brainlike.agents.licking import LickingAgent
 from brainlike.agents.node_perturbation import NodePerturbationAgent
 from brainlike.agents.pattern_separation import PatternSeparationAgent
+from brainlike.agents.rollout import env_steering
 from brainlike.agents.simple import InnateOnlyAgent, RandomAgent
 from brainlike.agents.thought_assessor import ThoughtAssessorAgent
+from brainlike.envs.profile import profile_for
 
 AGENTS: dict[str, type[Agent]] = {
     "pattern-separation": PatternSeparationAgent,
@@ -18,42 +27,14 @@ AGENTS: dict[str, type[Agent]] = {
     "node-perturbation": NodePerturbationAgent,
     "innate-only": InnateOnlyAgent,
     "random": RandomAgent,
+    # The contrasts and innate programs of the rat's experiments, registered like the others
+    # so that their saves load anywhere and the scripts can train and film them.
+    "cached-value-td": CachedValueTDAgent,
+    "licking": LickingAgent,
 }
 
-#: Per-body defaults, by agent name then env id (without the "Flat" variants, which
-#: share them). Why these values: see each agent's docstring; tuned on small budgets.
-DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
-    "pattern-separation": {
-        # Energy and pain as a population code with a high gain, so that every active
-        # Kenyon unit is a conjunction of "what I see" and "how hungry I am": eating
-        # past the set point is punished, so the policy must depend on hunger.
-        # The mouse's rewards are mostly small hunger steps with rare meals and pains, so
-        # its dopamine gain adapts to their spread (adaptive_gain; Tobler et al. 2005).
-        "brainlike/ForagingMouse-v0": {"population_code": {"interoception": 6}, "population_gain": 4.0, "temperature": 0.5,
-                                       "adaptive_gain": 0.01},
-        "brainlike/SaltRat-v0": {"population_code": {"exteroception": 4, "interoception": 6}, "num_units": 1000},
-        "brainlike/SongbirdTutor-v0": {"inputs": ["exteroception"], "init_log_std": -1.0},
-    },
-    "thought-assessor": {
-        # stay 0, approach +1, nibble +1, withdraw -1: the innate Pavlovian response.
-        "brainlike/SaltRat-v0": {"signals": ["sweet", "salt"], "population_code": {"exteroception": 4}, "pavlovian_signs": [0, 1, 1, -1]},
-    },
-    "node-perturbation": {
-        # RA reads the HVC-like song clock: the first num_syllables exteroceptive lines.
-        # Juvenile babble first (large LMAN noise finds the slope of the narrow evaluator),
-        # then refinement: the juvenile schedule of the tutor-learning experiment, in updates.
-        "brainlike/SongbirdTutor-v0": {"inputs": ["exteroception"], "input_dims": [0, 1, 2, 3],
-                                       "noise_std": 0.6, "noise_end": 0.05, "lr": 3.0, "lr_end": 0.5,
-                                       "maturation": 2000},
-    },
-    "innate-only": {},
-    "random": {},
-}
-
-
-#: Bodies trained in parallel by the training loop (64 unless listed). Node perturbation
-#: makes one weight step per env step, whatever the batch: fewer bodies, more steps.
-TRAINING_BODIES: dict[str, int] = {"node-perturbation": 8}
+#: Bodies trained in parallel by the training loop unless a body's profile says otherwise.
+DEFAULT_TRAINING_BODIES = 64
 
 
 def _env_id(env: gym.Env | gym.vector.VectorEnv) -> str | None:
@@ -67,8 +48,21 @@ def default_hyperparameters(name: str, env_id: str | None) -> dict[str, Any]:
         raise ValueError(f"unknown agent {name!r}; known agents: {sorted(AGENTS)}")
     if env_id is None:
         return {}
-    base = env_id.replace("Flat-v0", "-v0")
-    return dict(DEFAULTS[name].get(base, {}))
+    return {k: _copy(v) for k, v in profile_for(env_id).learner_defaults.get(name, {}).items()}
+
+
+def _copy(v: Any) -> Any:
+    """A fresh copy of a profile value, so an agent's config never shares the profile's lists."""
+    if isinstance(v, Mapping):
+        return {k: _copy(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_copy(x) for x in v]
+    return v
+
+
+def training_bodies(name: str, env_id: str) -> int:
+    """How many bodies the training loop runs at once for agent ``name`` on ``env_id``."""
+    return int(profile_for(env_id).training_bodies.get(name, DEFAULT_TRAINING_BODIES))
 
 
 def make_agent(name: str, env: gym.Env | gym.vector.VectorEnv, seed: int = 0, **overrides: Any) -> Agent:
@@ -89,7 +83,12 @@ def make_agent(name: str, env: gym.Env | gym.vector.VectorEnv, seed: int = 0, **
         steering = params.pop("steering", None) or env_steering(env)
         params.setdefault("signals", list(steering.signal_names))
         return klass(obs_space, act_space, seed=seed, steering=steering, **params)
+    if klass is LickingAgent:
+        steering = params.pop("steering", None) or env_steering(env)
+        body = getattr(getattr(env, "unwrapped", env), "body", None)
+        params.setdefault("lick_amount", getattr(body, "lick_amount", 0.25))
+        return klass(obs_space, act_space, seed=seed, steering=steering, **params)
     return klass(obs_space, act_space, seed=seed, **params)
 
 
-__all__ = ["AGENTS", "DEFAULTS", "default_hyperparameters", "make_agent"]
+__all__ = ["AGENTS", "DEFAULT_TRAINING_BODIES", "default_hyperparameters", "make_agent", "training_bodies"]

@@ -17,9 +17,10 @@ import numpy as np
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.base import Agent
 from brainlike.agents.baselines import ALGORITHMS, SB3Agent
-from brainlike.agents.hyperparams import SB3_HYPERPARAMS
-from brainlike.agents.registry import AGENTS, make_agent
+from brainlike.agents.registry import AGENTS, DEFAULT_TRAINING_BODIES, make_agent, training_bodies
+from brainlike.agents.rollout import policy
 from brainlike.agents.training import History, evaluate, train
+from brainlike.envs.profile import body_ids, profile_for
 
 AnyAgent = Agent | SB3Agent
 
@@ -27,6 +28,16 @@ AnyAgent = Agent | SB3Agent
 def agent_names() -> list[str]:
     """Every name the entry points accept: the numpy agents, then the SB3 baselines."""
     return list(AGENTS) + list(ALGORITHMS)
+
+
+#: Registered agents that exist for an experiment's contrast or innate program, not to be
+#: ranked: the benchmark and the demo leave them out unless they are asked for by name.
+EXPERIMENT_AGENTS = ("cached-value-td", "licking")
+
+
+def benchmark_agent_names() -> list[str]:
+    """The agents the benchmark and the demo run by default: every name but ``EXPERIMENT_AGENTS``."""
+    return [n for n in agent_names() if n not in EXPERIMENT_AGENTS]
 
 
 def check_agent_body(name: str, env_id: str) -> None:
@@ -42,7 +53,8 @@ def check_agent_body(name: str, env_id: str) -> None:
 
 
 def algo_bodies(algo: str) -> list[str]:
-    return [body for body, algos in SB3_HYPERPARAMS.items() if algo in algos]
+    """The bodies whose profile names SB3 algorithm ``algo`` as a baseline."""
+    return [body for body in body_ids() if algo in profile_for(body).sb3_algorithms]
 
 
 def fits(name: str, env_id: str) -> bool:
@@ -83,17 +95,15 @@ def train_agent(agent: AnyAgent, env_id: str, total_steps: int, seed: int = 0, n
     if isinstance(agent, SB3Agent):
         return agent.train(total_steps, eval_every=eval_every, eval_episodes=eval_episodes, progress=progress,
                            callback=callback)
-    return train(agent, env_id, total_steps, num_envs=num_envs or default_num_envs(agent), seed=seed,
+    return train(agent, env_id, total_steps, num_envs=num_envs or default_num_envs(agent, env_id), seed=seed,
                  eval_every=eval_every, eval_episodes=eval_episodes, progress=progress, env_kwargs=env_kwargs,
                  callback=callback)
 
 
-def default_num_envs(agent: Agent) -> int:
-    """How many bodies a numpy agent trains on at once (``agents.registry.TRAINING_BODIES``)."""
-    from brainlike.agents.registry import AGENTS, TRAINING_BODIES
-
+def default_num_envs(agent: Agent, env_id: str) -> int:
+    """How many bodies a numpy agent trains on at once on ``env_id`` (its body's profile)."""
     name = next((n for n, cls in AGENTS.items() if type(agent) is cls), None)
-    return TRAINING_BODIES.get(name, 64) if name else 64
+    return training_bodies(name, env_id) if name else DEFAULT_TRAINING_BODIES
 
 
 def evaluate_agent(agent: AnyAgent, env_id: str, episodes: int = 32, seed: int = 0,
@@ -108,7 +118,7 @@ def save_agent(agent: AnyAgent, path: str | Path) -> list[Path]:
 def saved_meta(path: str | Path) -> tuple[Path, dict[str, Any]]:
     """The base path of a saved agent (without suffix) and its readable ``.json`` record."""
     base = Path(path).with_suffix("") if Path(path).suffix in (".npz", ".json", ".zip") else Path(path)
-    js = base.with_suffix(".json")
+    js = base.with_name(base.name + ".json")  # not with_suffix: "m.s0" is a name, not "m" + ".s0"
     if not js.exists():
         raise FileNotFoundError(f"no saved agent at {base} (expected {js})")
     try:
@@ -134,14 +144,14 @@ def record_episode(agent: AnyAgent, env_id: str, out: str | Path, seed: int = 0,
 
     out = Path(out)
     env = gym.make(env_id, render_mode="rgb_array", **dict(env_kwargs or {}))
-    agent.bind(env)
+    act = policy(agent, env, explore)
     agent.reset_state()
     obs, _ = env.reset(seed=seed)
     frames = [env.render()]
     total = 0.0
     for _ in range(max_steps):
         batch = {k: v[None] for k, v in obs.items()} if isinstance(obs, dict) else obs[None]
-        action = agent.act(batch, explore=explore)[0]
+        action = act(batch)[0]
         obs, reward, term, trunc, _ = env.step(action)
         total += float(reward)
         frames.append(env.render())

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from brainlike.agents.base import Agent, env_steering
+from brainlike.agents.base import Agent
 from brainlike.agents.pattern_separation import KenyonExpansion, expansion_input, scatter_add, unit_counts
 
 
 class ThoughtAssessorAgent(Agent):
     """Short-term predictors of innate signals whose value the body's steering decides.
 
-    The science (SCIENCE.md, "Two subsystems" and "Dead Sea salt"): the
+    The science (docs/science.md, "Two subsystems" and "Dead Sea salt"): the
     Learning Subsystem learns *what is coming* (sweet taste, salt taste) from
     scratch, by supervised learning on what actually arrived; the Steering
     Subsystem decides *what that is worth now*, from the body's current state.
@@ -52,8 +51,9 @@ class ThoughtAssessorAgent(Agent):
     Args:
         signals: names of the innate signals to predict (the body's
             ``steering.signal_names``).
-        steering: the steering object to consult (replaced by ``bind(env)``
-            before acting in an env; not saved).
+        steering: the steering object to consult when ``act`` is given none
+            (``act(obs, steering=...)`` passes the steering of the bodies acted
+            in, as ``agents.rollout.policy`` does; not saved).
         num_units, fan_in, active_fraction, population_code, population_gain: the expansion.
         inputs: channels to expand (default exteroception).
         horizon_gamma: discount of "soon" (0.8: about five steps).
@@ -62,6 +62,7 @@ class ThoughtAssessorAgent(Agent):
     """
 
     learned_arrays = ("predictors",)
+    consults_steering = True
     fixed_arrays = ("kc_inputs", "kc_weights", "kc_thresholds")
 
     def __init__(
@@ -126,18 +127,17 @@ class ThoughtAssessorAgent(Agent):
         return expansion_input(self, obs, self.inputs, self.population_code, self.config["population_gain"])
 
     # --- the steering channel --------------------------------------------------------
-    def _set_steering(self, steering: Any) -> None:
+    def _checked_steering(self, steering: Any) -> Any:
         names = tuple(getattr(steering, "signal_names", ()))
         if not callable(getattr(steering, "evaluate_prediction", None)) or not names:
             raise ValueError(f"{type(steering).__name__} offers no evaluation of predicted signals (signal_names / evaluate_prediction)")
         missing = [s for s in self.signals if s not in names]
         if missing:
             raise ValueError(f"this agent predicts {list(self.signals)} but the body's steering evaluates only {list(names)}")
-        self.steering = steering
+        return steering
 
-    def bind(self, env: gym.Env | gym.vector.VectorEnv) -> None:
-        """Consult ``env``'s steering subsystem from now on (each body batch has its own)."""
-        self._set_steering(env_steering(env))
+    def _set_steering(self, steering: Any) -> None:
+        self.steering = self._checked_steering(steering)
 
     # --- predictions and choice ---------------------------------------------------------
     def predict(self, obs: Any) -> np.ndarray:
@@ -145,25 +145,34 @@ class ThoughtAssessorAgent(Agent):
         ids = self.expansion.encode(self._input(obs))
         return self.predictors[ids].mean(axis=1).reshape(ids.shape[0], self.num_actions + 1, len(self.signals))
 
-    def _value(self, pred: np.ndarray, intero: np.ndarray) -> np.ndarray:
+    def _value(self, pred: np.ndarray, intero: np.ndarray, steering: Any) -> np.ndarray:
         """Steering's valuation of (B, signals) predicted amounts in the current body state."""
-        if self.steering is None:
-            raise RuntimeError("ThoughtAssessorAgent has no steering to consult: call bind(env) or pass steering=")
-        out = self.steering.evaluate_prediction({s: pred[:, j] for j, s in enumerate(self.signals)}, intero)
+        out = steering.evaluate_prediction({s: pred[:, j] for j, s in enumerate(self.signals)}, intero)
         return np.asarray(out, dtype=np.float64)
 
-    def action_values(self, obs: Any) -> np.ndarray:
-        """(B, actions) what each action's predicted signals are worth now, plus the Pavlovian pull."""
+    def action_values(self, obs: Any, steering: Any = None) -> np.ndarray:
+        """(B, actions) what each action's predicted signals are worth now, plus the Pavlovian pull.
+
+        ``steering`` is the steering of the bodies in ``obs`` (their batch); by
+        default the one given at construction.
+        """
+        if steering is not None:
+            steering = self._checked_steering(steering)
+        elif self.consults_steering:
+            steering = self.steering
+            if steering is None:
+                raise RuntimeError(f"{type(self).__name__} has no steering to consult: pass steering= to act "
+                                   "(agents.rollout.policy does) or at construction")
         pred = self.predict(obs)
         intero = self.channel(obs, "interoception")
-        q = np.stack([self._value(pred[:, a], intero) for a in range(self.num_actions)], axis=1)
+        q = np.stack([self._value(pred[:, a], intero, steering) for a in range(self.num_actions)], axis=1)
         if self.signs.any():
-            situation = self._value(pred[:, -1], intero)
+            situation = self._value(pred[:, -1], intero, steering)
             q = q + self.config["pavlovian_weight"] * situation[:, None] * self.signs
         return q
 
-    def act(self, obs: Any, explore: bool = True) -> np.ndarray:
-        q = self.action_values(obs)
+    def act(self, obs: Any, explore: bool = True, steering: Any = None) -> np.ndarray:
+        q = self.action_values(obs, steering)
         b = q.shape[0]
         ties = q >= q.max(axis=1, keepdims=True) - 1e-12
         greedy = np.argmax(ties * self.rng.random(q.shape), axis=1)

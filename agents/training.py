@@ -5,19 +5,15 @@ Many bodies run in one numpy step (``gym.make_vec(..., vectorization_mode=
 the whole batch of transitions. The vector envs use Gymnasium's *next-step*
 autoreset: the step after an episode ends is a reset step whose action is
 ignored and whose "transition" (final obs -> first obs of the next life) is
-not real, so the loop marks it ``valid=False`` and the agent learns nothing
-from it.
+not real, so ``agents.rollout`` marks it ``valid=False`` and the agent learns
+nothing from it.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import math
-import os
 import time
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import gymnasium as gym
@@ -25,6 +21,8 @@ import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.base import Agent
+from brainlike.agents.reporting import write_history_csv, write_history_json  # noqa: F401  (scripts/train.py imports them from here)
+from brainlike.agents.rollout import evaluation_seed, learn_from, policy, rollout
 
 History = list[dict[str, Any]]
 
@@ -70,22 +68,21 @@ def run_episodes(
     while done_so_far < episodes:
         n = min(max_parallel, episodes - done_so_far)
         env = make_vec_env(env_id, n, **dict(env_kwargs or {}))
-        agent.bind(env)
-        obs, _ = env.reset(seed=seed + done_so_far)
         ret = np.zeros(n)
         length = np.zeros(n, dtype=np.int64)
         running = np.ones(n, dtype=bool)
         summary: list[dict[str, float]] = [{} for _ in range(n)]
-        while running.any():
-            obs, r, te, tr, _ = env.step(agent.act(obs, explore=explore))
-            ret += np.where(running, r, 0.0)
+        for t in rollout(env, policy(agent, env, explore), seed=seed + done_so_far):
+            ret += np.where(running, t.rewards, 0.0)
             length += running
-            ended = running & (te | tr)
+            ended = running & t.ended
             if ended.any():
                 idx = np.flatnonzero(ended)
                 for i, s in zip(idx, _numeric_summary(env, idx)):
                     summary[i] = s
                 running &= ~ended
+            if not running.any():
+                break
         env.close()
         returns.append(ret)
         lengths.append(length)
@@ -129,7 +126,7 @@ def train(
 
     Every ``eval_every`` env steps (and at the start and end) the greedy policy
     is evaluated on ``eval_episodes`` separate bodies (seeds from ``eval_seed``,
-    default ``seed + 1_000_000``, never used in training). Returns the history:
+    default ``evaluation_seed(seed)``, never used in training). Returns the history:
     one dict per evaluation with ``env_steps``, ``wall_seconds`` (training time
     so far, evaluation excluded), ``mean_return`` (greedy evaluation),
     ``train_return`` (mean return of training lives finished since the last row),
@@ -141,7 +138,7 @@ def train(
     from tqdm.auto import tqdm
 
     kwargs = dict(env_kwargs or {})
-    eval_seed = seed + 1_000_000 if eval_seed is None else eval_seed
+    eval_seed = evaluation_seed(seed) if eval_seed is None else eval_seed
     every = total_steps if eval_every is None else max(int(eval_every), num_envs)
     env = make_vec_env(env_id, num_envs, **kwargs)
     history: History = []
@@ -152,7 +149,6 @@ def train(
     def record() -> None:
         nonlocal finished
         res = run_episodes(agent, env_id, eval_episodes, eval_seed, explore=False, env_kwargs=kwargs)
-        agent.bind(env)
         row: dict[str, Any] = {
             "env_steps": steps,
             "wall_seconds": round(train_time, 4),
@@ -167,27 +163,22 @@ def train(
             callback(row)
 
     record()
-    agent.bind(env)
     agent.reset_state()
-    obs, _ = env.reset(seed=seed)
-    valid = np.ones(num_envs, dtype=bool)
+    steps_of = rollout(env, policy(agent, env, explore=True), seed=seed)
     ret = np.zeros(num_envs)
     next_eval = every
     bar = tqdm(total=total_steps, disable=not progress, unit="step", desc=f"{type(agent).__name__} on {env_id}")
     try:
         t0 = time.perf_counter()
         while steps < total_steps:
-            actions = agent.act(obs, explore=True)
-            next_obs, rewards, terminated, truncated, infos = env.step(actions)
-            agent.learn(obs, actions, rewards, next_obs, terminated, truncated, infos, valid=valid)
-            ret += np.where(valid, rewards, 0.0)
-            ended = terminated | truncated
+            t = next(steps_of)
+            learn_from(agent, t)
+            ret += np.where(t.valid, t.rewards, 0.0)
+            ended = t.ended
             if ended.any():
                 finished.extend(ret[ended].tolist())
                 episodes += int(ended.sum())
                 ret[ended] = 0.0
-            valid = ~ended  # the next step of an ended body is its reset step
-            obs = next_obs
             steps += num_envs
             bar.update(num_envs)
             if steps >= next_eval or steps >= total_steps:
@@ -202,27 +193,4 @@ def train(
     return history
 
 
-def write_history_csv(history: Sequence[Mapping[str, Any]], path: str | os.PathLike[str]) -> Path:
-    """Write the history as CSV (one row per evaluation; columns: the union of keys)."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    keys: list[str] = []
-    for row in history:
-        keys += [k for k in row if k not in keys]
-    with open(p, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=keys)
-        w.writeheader()
-        w.writerows(history)
-    return p
-
-
-def write_history_json(history: Sequence[Mapping[str, Any]], path: str | os.PathLike[str]) -> Path:
-    """Write the history as a JSON list of dicts (NaN written as null)."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    clean = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()} for row in history]
-    p.write_text(json.dumps(clean, indent=2))
-    return p
-
-
-__all__ = ["History", "evaluate", "make_vec_env", "run_episodes", "train", "write_history_csv", "write_history_json"]
+__all__ = ["History", "evaluate", "make_vec_env", "run_episodes", "train"]

@@ -461,3 +461,25 @@ class ForagingMouseVectorEnv(BodyVectorEnv):
 
     body_class = MouseBody
     metadata = {**BodyVectorEnv.metadata, "render_fps": 8}
+
+
+# --- the agent side of this body (read through brainlike.envs.profile.profile_for) ---
+from brainlike.envs.profile import BodyProfile  # noqa: E402  (appended block: the profile sits beside the body)
+
+PROFILE = BodyProfile(
+    env_id="brainlike/ForagingMouse-v0",
+    learner_defaults={
+        # Energy and pain as a population code with a high gain, so that every active
+        # Kenyon unit is a conjunction of "what I see" and "how hungry I am": eating
+        # past the set point is punished, so the policy must depend on hunger.
+        # The mouse's rewards are mostly small hunger steps with rare meals and pains, so
+        # its dopamine gain adapts to their spread (adaptive_gain; Tobler et al. 2005).
+        "pattern-separation": {"population_code": {"interoception": 6}, "population_gain": 4.0, "temperature": 0.5,
+                               "adaptive_gain": 0.01},
+    },
+    sb3_algorithms=("ppo", "a2c", "dqn"),
+    benchmark_steps=100_000,
+    demo_steps=100_000,
+    showcase_agent="pattern-separation",
+    experiments=("first-loom", "one-life"),
+)

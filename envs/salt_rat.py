@@ -598,3 +598,28 @@ class SaltRatVectorEnv(BodyVectorEnv):
 
 
 __all__ = ["ACTION_NAMES", "CUE_NAMES", "PERIOD_NAMES", "PRESETS", "RatBody", "SaltRatEnv", "SaltRatVectorEnv", "parse_protocol"]
+
+
+# --- the agent side of this body (read through brainlike.envs.profile.profile_for) ---
+from brainlike.envs.profile import BodyProfile  # noqa: E402  (appended block: the profile sits beside the body)
+
+PROFILE = BodyProfile(
+    env_id="brainlike/SaltRat-v0",
+    learner_defaults={
+        "pattern-separation": {"population_code": {"exteroception": 4, "interoception": 6}, "num_units": 1000},
+        # stay 0, approach +1, nibble +1, withdraw -1: the innate Pavlovian response.
+        "thought-assessor": {"signals": ["sweet", "salt"], "population_code": {"exteroception": 4},
+                             "pavlovian_signs": [0, 1, 1, -1]},
+        # The model-free contrast of the Dead Sea salt experiment: the thought assessor's
+        # architecture and rates, predicting the cached reward instead.
+        "cached-value-td": {"population_code": {"exteroception": 4}, "pavlovian_signs": [0, 1, 1, -1]},
+    },
+    sb3_algorithms=("ppo", "a2c", "dqn"),
+    benchmark_steps=40_000,
+    # The default Dead Sea salt protocol delivers whatever the rat does, so no policy can
+    # earn more than another there: the benchmark learns the instrumental protocol.
+    benchmark_env_kwargs={"protocol": "instrumental"},
+    demo_steps=20_000,
+    showcase_agent="thought-assessor",
+    experiments=("dead-sea-salt", "sensitization"),
+)

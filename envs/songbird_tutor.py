@@ -503,3 +503,30 @@ class SongbirdTutorVectorEnv(BodyVectorEnv):
 
     body_class = SongbirdBody
     metadata = {**BodyVectorEnv.metadata, "render_fps": 8}
+
+
+# --- the agent side of this body (read through brainlike.envs.profile.profile_for) ---
+from brainlike.envs.profile import BodyProfile  # noqa: E402  (appended block: the profile sits beside the body)
+
+PROFILE = BodyProfile(
+    env_id="brainlike/SongbirdTutor-v0",
+    learner_defaults={
+        "pattern-separation": {"inputs": ["exteroception"], "init_log_std": -1.0},
+        # RA reads the HVC-like song clock: the first num_syllables exteroceptive lines.
+        # Juvenile babble first (large LMAN noise finds the slope of the narrow evaluator),
+        # then refinement: the juvenile schedule of the tutor-learning experiment, in updates.
+        "node-perturbation": {"inputs": ["exteroception"], "input_dims": [0, 1, 2, 3], "noise_std": 0.6,
+                              "noise_end": 0.05, "lr": 3.0, "lr_end": 0.5, "maturation": 2000},
+    },
+    # Node perturbation makes one weight step per env step, whatever the batch: fewer bodies, more steps.
+    training_bodies={"node-perturbation": 8},
+    sb3_algorithms=("sac", "td3", "ppo"),
+    benchmark_steps=40_000,
+    # The default draws a new tutor every life (a bird must copy *its* tutor), which no
+    # amount of learning across lives can beat; the benchmark gives every life the same
+    # tutor, so learning across lives is learning that tutor's song.
+    benchmark_env_kwargs={"tutor_song": song_from_motor(EXAMPLE_TUTOR_MOTOR).round(6).tolist()},
+    demo_steps=20_000,
+    showcase_agent="node-perturbation",
+    experiments=("tutor-learning", "performance-error", "pitch-shift"),
+)

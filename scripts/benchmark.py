@@ -19,15 +19,16 @@ import sys
 import time
 
 from brainlike import envs
-from brainlike.agents.benchmark import DEFAULT_STEPS, default_workers, finish, make_jobs, run_jobs
-from brainlike.agents.runner import agent_names
+from brainlike.agents.benchmark import default_workers, finish, make_jobs, run_jobs
+from brainlike.agents.runner import agent_names, benchmark_agent_names
+from brainlike.envs.profile import body_ids
 from brainlike.scripts.common import body_id, check_output_dir, check_positive
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--agents", nargs="+", default=agent_names(), help=f"agent names (default: all of {agent_names()})")
-    parser.add_argument("--bodies", nargs="+", default=list(DEFAULT_STEPS), help="bodies, e.g. ForagingMouse (default: all)")
+    parser.add_argument("--agents", nargs="+", default=benchmark_agent_names(), help=f"agent names (default: {benchmark_agent_names()})")
+    parser.add_argument("--bodies", nargs="+", default=list(body_ids()), help="bodies, e.g. ForagingMouse (default: all)")
     parser.add_argument("--seeds", type=int, default=3, help="number of seeds, 0..N-1 (default 3)")
     parser.add_argument("--steps", type=int, default=None, help="env steps per job (default: per body)")
     parser.add_argument("--evals", type=int, default=8, help="greedy evaluations along each learning curve")
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     bad_bodies = [b for b in bodies if b not in envs.ENV_IDS]
     bad_agents = [a for a in args.agents if a not in agent_names()]
     if bad_bodies:
-        parser.error(f"unknown bodies {bad_bodies}; known: {list(DEFAULT_STEPS)}")
+        parser.error(f"unknown bodies {bad_bodies}; known: {list(body_ids())}")
     if bad_agents:
         parser.error(f"unknown agents {bad_agents}; known: {agent_names()}")
     for name in ("seeds", "evals", "eval_episodes", "workers"):

@@ -2,7 +2,7 @@
 
 1. A quick benchmark: every agent that fits each body (the learning-from-scratch
    agents, the SB3 baselines, innate-only and random), 2 seeds, small budgets.
-2. The published-result experiments of SCIENCE.md, each with its PASS/FAIL table.
+2. The published-result experiments of docs/science.md, each with its PASS/FAIL table.
 3. Episode GIFs of each body at birth and after learning, and the songbird's
    WAVs: the tutor, the bird at birth, the bird after learning.
 4. ``REPORT.md`` tying it together.
@@ -20,30 +20,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from brainlike.envs.profile import body_ids, profile_for
 from brainlike.scripts.common import check_output_dir
 
-#: Env steps per benchmark job in the quick run (the full benchmark uses agents.benchmark.DEFAULT_STEPS).
-QUICK_STEPS = {
-    "brainlike/ForagingMouse-v0": 100_000,
-    "brainlike/SaltRat-v0": 20_000,
-    "brainlike/SongbirdTutor-v0": 20_000,
-}
-#: The experiments of the main job and the budget each runs at here.
-EXPERIMENT_BUDGETS = {
-    "first-loom": "full",
-    "one-life": "full",
-    "dead-sea-salt": "full",
-    "sensitization": "full",
-    "tutor-learning": "full",
-    "performance-error": "full",
-    "pitch-shift": "full",
-}
-#: The learner whose trained model is filmed for each body.
-SHOWCASE = {
-    "brainlike/ForagingMouse-v0": "pattern-separation",
-    "brainlike/SaltRat-v0": "thought-assessor",
-    "brainlike/SongbirdTutor-v0": "node-perturbation",
-}
+#: The experiments of the main job, every body's (its profile), each at its full budget.
+EXPERIMENT_BUDGETS = {name: "full" for body in body_ids() for name in profile_for(body).experiments}
 
 
 def stage(title: str) -> None:
@@ -54,7 +35,8 @@ def run_benchmark(out: Path, agents: list[str], seeds: int, workers: int, scale:
     from brainlike.agents.benchmark import finish, make_jobs, run_jobs
 
     jobs = []
-    for body, steps in QUICK_STEPS.items():
+    for body in body_ids():
+        steps = profile_for(body).demo_steps
         jobs += make_jobs(agents, [body], range(seeds), max(1000, int(steps * scale)), evals=6, eval_episodes=24)
     print(f"{len(jobs)} jobs in {out} ({workers} workers); finished jobs are kept if interrupted", flush=True)
     errors = run_jobs(jobs, out, workers=workers)
@@ -85,13 +67,13 @@ def run_experiments(out: Path, names: list[str], seed: int, small_only: bool) ->
 
 
 def record_episodes(out: Path, bench: Path, seed: int) -> list[dict[str, Any]]:
-    from brainlike.agents.benchmark import BENCHMARK_ENV_KWARGS
     from brainlike.agents.runner import build_agent, load_agent, record_episode
 
     made = []
-    for body, learner in SHOWCASE.items():
+    for body in body_ids():
+        learner = profile_for(body).showcase_agent
         name = body.split("/")[-1].removesuffix("-v0")
-        kwargs = BENCHMARK_ENV_KWARGS.get(body, {})
+        kwargs = dict(profile_for(body).benchmark_env_kwargs)
         # At birth: the learner's own random initial weights (for the mouse, its reflexes act too).
         newborn = build_agent(learner, body, seed=seed, env_kwargs=kwargs)
         r = record_episode(newborn, body, out / f"{name}_at_birth.gif", seed=seed, max_steps=200, explore=True,
@@ -108,7 +90,7 @@ def record_episodes(out: Path, bench: Path, seed: int) -> list[dict[str, Any]]:
 
 def write_report(out: Path, bench: dict[str, Any], experiments: list[dict[str, Any]], episodes: list[dict[str, Any]],
                  minutes: float) -> Path:
-    from brainlike.agents.experiments.base import write_atomic
+    from brainlike.agents.reporting import write_atomic
     from brainlike.steering import MouseSteering, RatSteering, SongbirdSteering
 
     lines = ["# brainlike-gym: innate versus learned", "",
@@ -149,9 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.seeds < 1 or args.workers < 1 or args.scale <= 0:
         parser.error(f"--seeds and --workers must be >= 1 and --scale > 0, got {args.seeds}, {args.workers}, {args.scale}")
-    from brainlike.agents.runner import agent_names
+    from brainlike.agents.runner import agent_names, benchmark_agent_names
 
-    agents = args.agents or agent_names()
+    agents = args.agents or benchmark_agent_names()
     unknown = [a for a in agents if a not in agent_names()] + [e for e in args.experiments if e not in EXPERIMENT_BUDGETS]
     if unknown:
         parser.error(f"unknown agents or experiments {unknown}; agents: {agent_names()}, experiments: {list(EXPERIMENT_BUDGETS)}")
@@ -160,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
     stage("1/3 quick benchmark: learning-from-scratch agents, SB3 baselines, innate-only, random")
     bench = run_benchmark(out / "benchmark", agents, args.seeds, args.workers, args.scale)
-    stage("2/3 experiments: the published results of SCIENCE.md")
+    stage("2/3 experiments: the published results of docs/science.md")
     experiments = run_experiments(out / "experiments", args.experiments, args.seed, args.small)
     stage("3/3 episodes at birth and after learning")
     episodes = record_episodes(out / "episodes", out / "benchmark", args.seed)

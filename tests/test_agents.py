@@ -24,6 +24,7 @@ from brainlike.agents import (
     write_history_json,
 )
 from brainlike.agents.pattern_separation import KenyonExpansion
+from brainlike.agents.rollout import policy
 
 MOUSE, RAT, BIRD = "brainlike/ForagingMouse-v0", "brainlike/SaltRat-v0", "brainlike/SongbirdTutor-v0"
 
@@ -76,13 +77,13 @@ def test_learns_from_scratch_random_at_birth_better_after(name, env_id, steps, b
 def run_one_life(agent, env_id: str, bodies: int, seed: int, **env_kwargs) -> list[dict]:
     """One life per body with learning on throughout; each body's end-of-life summary."""
     env = make_vec_env(env_id, bodies, **env_kwargs)
-    agent.bind(env)
+    act = policy(agent, env, explore=True)  # the steering of these bodies, passed explicitly
     obs, _ = env.reset(seed=seed)
     valid, done = np.ones(bodies, bool), np.zeros(bodies, bool)
     returns = np.zeros(bodies)
     summaries: list = [None] * bodies
     while not done.all():
-        a = agent.act(obs, explore=True)
+        a = act(obs)
         nobs, r, te, tr, info = env.step(a)
         agent.learn(obs, a, r, nobs, te, tr, info, valid=valid)
         returns += np.where(done, 0.0, r)
@@ -191,7 +192,6 @@ def test_save_load_identical_behaviour(tmp_path, name, env_id):
     env = make_vec_env(env_id, 16)
     agent = make_agent(name, env, seed=4)
     train(agent, env_id, 2_000, num_envs=16, seed=0, progress=False, eval_episodes=2)
-    agent.bind(env)
     agent.save(tmp_path / "a")
     assert json.loads((tmp_path / "a.json").read_text())["agent"] == type(agent).__name__
     loaded = type(agent).load(tmp_path / "a", env.single_observation_space, env.single_action_space, **({"steering": env.steering} if name == "thought-assessor" else {}))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from brainlike.agents.experiments import EXPERIMENTS, get_experiment
-from brainlike.agents.experiments.base import proportion_ci, spearman
+from brainlike.agents.stats import proportion_ci, spearman
 from brainlike.agents.experiments.mouse import _random_policy, run_first_looms
 
 

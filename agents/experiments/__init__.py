@@ -1,4 +1,4 @@
-"""Published-result analogues, by name (see ``shared/SCIENCE.md``)."""
+"""Published-result analogues, by name (see ``docs/science.md``)."""
 
 from __future__ import annotations
 

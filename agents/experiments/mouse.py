@@ -20,7 +20,10 @@ import gymnasium as gym
 from brainlike import envs  # noqa: F401  (registers the bodies)
 import numpy as np
 
-from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, proportion_ci, save_figure, spearman
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult
+from brainlike.agents.reporting import save_figure
+from brainlike.agents.stats import proportion_ci, spearman
+from brainlike.agents.rollout import Transition, learn_from, policy, rollout
 from brainlike.agents.simple import RandomAgent
 from brainlike.steering.mouse import STAY
 
@@ -44,17 +47,17 @@ class FirstLooms:
 
 
 def run_first_looms(num_mice: int, seed: int, policy_for: Callable[[gym.vector.VectorEnv], Policy],
-                    learn: Callable[..., Any] | None = None, max_steps: int = 400, **env_kwargs: Any) -> FirstLooms:
+                    learn: Callable[[Transition], Any] | None = None, max_steps: int = 400,
+                    **env_kwargs: Any) -> FirstLooms:
     """Run ``num_mice`` newborn mice until each meets its first loom; record the response.
 
-    ``learn`` (optional) receives each batch of transitions, so a learner can
+    ``learn`` (optional) receives each batched ``Transition``, so a learner can
     learn online during its life, as it would in the wild.
     """
     env = gym.make_vec(MOUSE, num_envs=num_mice, vectorization_mode="vector_entry_point",
                        max_episode_steps=max_steps + 1, **env_kwargs)
     body = env.unwrapped.body
-    policy = policy_for(env)
-    obs, _ = env.reset(seed=seed)
+    behave = policy_for(env)
     n = num_mice
     onset = np.full(n, -1)
     over = np.zeros(n, dtype=bool)  # this mouse's first loom (or life) is over
@@ -69,15 +72,16 @@ def run_first_looms(num_mice: int, seed: int, policy_for: Callable[[gym.vector.V
     base_start = 20  # a loom-free window of the same length, early in life
     loom_steps = body.loom_steps
     alive = np.ones(n, dtype=bool)
-    valid = np.ones(n, dtype=bool)  # False on the reset step that follows a life's end
-    for t in range(max_steps):
-        looms_before = body.stats["looms"].copy()
-        actions = policy(obs)
-        next_obs, rewards, term, trunc, info = env.step(actions)
+    looms_before = np.zeros_like(body.stats["looms"])
+
+    def act(obs: Any) -> np.ndarray:
+        looms_before[:] = body.stats["looms"]  # before the step: a loom that starts on it is new
+        return behave(obs)
+
+    for t, step in zip(range(max_steps), rollout(env, act, seed=seed)):
         if learn is not None:
-            learn(obs, actions, rewards, next_obs, term, trunc, info, valid)
-        valid = ~(term | trunc)
-        obs = next_obs
+            learn(step)
+        term, trunc, info = step.terminated, step.truncated, step.infos
         executed = info["executed_action"]
         new = alive & ~over & (onset < 0) & (body.stats["looms"] > looms_before)
         onset[new] = t
@@ -170,11 +174,10 @@ def one_life(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
 
     def learner_policy(env: gym.vector.VectorEnv) -> Policy:
         holder["agent"] = agent = make_agent("pattern-separation", env, seed=seed)
-        return lambda obs: agent.act(obs, explore=True)
+        return policy(agent, env, explore=True)
 
-    def learn(obs: Any, actions: np.ndarray, rewards: np.ndarray, next_obs: Any, term: np.ndarray,
-              trunc: np.ndarray, info: Any, valid: np.ndarray) -> None:
-        holder["agent"].learn(obs, actions, rewards, next_obs, term, trunc, info, valid=valid)
+    def learn(t: Transition) -> None:
+        learn_from(holder["agent"], t)
 
     learner = run_first_looms(n, seed, learner_policy, learn=learn, reflexes=False, **kwargs)
     s_innate, s_chance, s_learner = (r.rate(r.survived) for r in (innate, chance, learner))
@@ -204,7 +207,7 @@ EXPERIMENTS = [
                "https://doi.org/10.1016/j.cub.2013.08.015", ("innate", "reflex", "escape", "mouse"),
                "Naive mice flee or freeze on their first loom; escape rises with contrast; lesioned mice answer at chance.",
                first_loom),
-    Experiment("one-life", MOUSE, "Yilmaz & Meister 2013 (innate escape); the one-life argument of SCIENCE.md",
+    Experiment("one-life", MOUSE, "Yilmaz & Meister 2013 (innate escape); the one-life argument of docs/science.md",
                "https://doi.org/10.1016/j.cub.2013.08.015", ("innate", "learning", "lethal", "mouse"),
                "With lethal capture a reflex-lesioned learner cannot learn escape within one life.",
                one_life),

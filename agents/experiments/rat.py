@@ -36,10 +36,11 @@ import gymnasium as gym
 import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
-from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure
-from brainlike.agents.registry import default_hyperparameters, make_agent
-from brainlike.agents.thought_assessor import ThoughtAssessorAgent
-from brainlike.envs.salt_rat import APPROACH, NIBBLE, PRESETS, STAY, WITHDRAW
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult
+from brainlike.agents.reporting import save_figure
+from brainlike.agents.registry import make_agent
+from brainlike.agents.rollout import learn_from, policy, rollout
+from brainlike.envs.salt_rat import PRESETS, STAY
 from brainlike.steering.rat import RatSteering
 
 RAT = "brainlike/SaltRat-v0"
@@ -64,47 +65,6 @@ REEXPOSURE_PROTOCOL: tuple[dict[str, Any], ...] = (
 )
 
 
-class CachedValueTDAgent(ThoughtAssessorAgent):
-    """The model-free contrast: the thought assessor's machinery with the value *cached*.
-
-    Zhang et al. 2009 (https://doi.org/10.1371/journal.pcbi.1000437) contrast a
-    cached value, learned by temporal differences from the rewards that arrived,
-    with the same learned prediction re-evaluated by the current physiological
-    state. This class keeps everything of ``ThoughtAssessorAgent`` (the Kenyon
-    expansion of the exteroception, the delta rule on ``target = arrived +
-    gamma * P(next situation)``, the per-action and situation read-outs, the
-    innate Pavlovian approach/withdraw pull, epsilon-greedy choice) and changes
-    one thing: the one "signal" it predicts is the *reward* the steering paid
-    when the taste arrived, and a prediction is used as its own value, without
-    asking the steering. So it is TD(0) with cached values, and the sodium state
-    can change its behaviour only through new rewards, i.e. by tasting.
-
-    It reads only the exteroception, like the thought assessor, so that the two
-    differ only in cached vs evaluated value. (Feeding it the sodium level would
-    not help: it has never been rewarded at low sodium, so those inputs would
-    carry untrained, zero values.)
-    """
-
-    def __init__(self, observation_space: gym.Space, action_space: gym.Space, seed: int = 0, **kwargs: Any) -> None:
-        kwargs["signals"] = ("reward",)
-        kwargs.pop("steering", None)
-        super().__init__(observation_space, action_space, seed=seed, **kwargs)
-
-    def bind(self, env: gym.Env | gym.vector.VectorEnv) -> None:
-        """Nothing to bind: a cached value never consults the steering."""
-
-    def _value(self, pred: np.ndarray, intero: np.ndarray) -> np.ndarray:
-        # The cached value is the predicted reward itself; the body state is ignored.
-        return np.asarray(pred[:, 0], dtype=np.float64)
-
-    def learn(self, obs: Any, actions: np.ndarray, rewards: np.ndarray, next_obs: Any, terminated: np.ndarray,
-              truncated: np.ndarray, infos: Mapping[str, Any] | None = None,
-              valid: np.ndarray | None = None) -> dict[str, float]:
-        # The supervisory signal is the reward as it was valued when it arrived.
-        cached = {"innate_signals": {"reward": np.asarray(rewards, dtype=np.float32)}}
-        return super().learn(obs, actions, rewards, next_obs, terminated, truncated, cached, valid)
-
-
 # --- running lives ---------------------------------------------------------------------
 def _rat_env(num: int, protocol: str | Sequence[Mapping[str, Any]], steering: RatSteering | None = None) -> gym.vector.VectorEnv:
     kwargs: dict[str, Any] = {"protocol": protocol, "max_episode_steps": 2000}  # longer than any protocol here
@@ -121,8 +81,7 @@ def _thought_assessor(env: gym.vector.VectorEnv, seed: int) -> Any:
 
 
 def _cached_td(env: gym.vector.VectorEnv, seed: int) -> Any:
-    params = default_hyperparameters("thought-assessor", RAT)  # the same architecture and rates
-    return CachedValueTDAgent(env.single_observation_space, env.single_action_space, seed=seed, **params)
+    return make_agent("cached-value-td", env, seed=seed)  # the thought assessor's architecture and rates
 
 
 def live_lives(factory: AgentFactory, num_rats: int, seed: int, protocol: str | Sequence[Mapping[str, Any]],
@@ -139,13 +98,10 @@ def live_lives(factory: AgentFactory, num_rats: int, seed: int, protocol: str | 
         s = seed * 1000 + i
         env = _rat_env(1, protocol, None if steering is None else steering())
         agent = factory(env, s)
-        obs, _ = env.reset(seed=s)
-        while True:
-            actions = agent.act(obs, explore=True)  # the rat behaves as it learns, in every phase
-            next_obs, rewards, term, trunc, info = env.step(actions)
-            agent.learn(obs, actions, rewards, next_obs, term, trunc, info)
-            obs = next_obs
-            if term[0] or trunc[0]:
+        # The rat behaves as it learns, in every phase.
+        for t in rollout(env, policy(agent, env, explore=True), seed=s):
+            learn_from(agent, t)
+            if t.ended[0]:
                 break
         out.append(env.unwrapped.summary(0))
         env.close()
@@ -182,17 +138,20 @@ def infusion_values(seed: int, steering: Callable[[], RatSteering] | None = None
     not depend on behaviour, salt is never tasted outside the Pavlovian training)."""
     env = _rat_env(1, "dead_sea_salt", None if steering is None else steering())
     names = env.unwrapped.phase_names
-    obs, _ = env.reset(seed=seed)
     out: dict[str, dict[str, float]] = {}
-    while True:
+
+    def stay(obs: Mapping[str, np.ndarray]) -> np.ndarray:
+        # Read before the step: the values of the state the rat is in at this step.
         name = names[int(env.unwrapped.body.phase[0])]
         if name.startswith("test") and name not in out:
             value = env.unwrapped.steering.evaluate_prediction
             salt = float(value({"sweet": np.zeros(1), "salt": np.ones(1)}, obs["interoception"])[0])
             sweet = float(value({"sweet": np.ones(1), "salt": np.zeros(1)}, obs["interoception"])[0])
             out[name] = {"salt": salt, "sucrose": sweet, "salt_over_sucrose": salt / sweet}
-        obs, _, term, trunc, _ = env.step(np.full(1, STAY))
-        if term[0] or trunc[0]:
+        return np.full(1, STAY)
+
+    for t in rollout(env, stay, seed=seed):
+        if t.ended[0]:
             break
     env.close()
     return out
@@ -207,10 +166,8 @@ def _ppo_lives(steps: int, seed: int, num_rats: int) -> list[dict[str, Any]]:
         agent = SB3Agent("ppo", RAT, seed=seed, env_kwargs={"protocol": "dead_sea_salt"})
         agent.train(steps, eval_episodes=1, progress=False)
         env = _rat_env(num_rats, "dead_sea_salt")
-        obs, _ = env.reset(seed=seed + 500_000)
-        while True:
-            obs, _, term, trunc, _ = env.step(agent.act(obs, explore=True))
-            if np.all(term | trunc):
+        for t in rollout(env, policy(agent, env, explore=True), seed=seed + 500_000):
+            if np.all(t.ended):
                 break
     out = [env.unwrapped.summary(i) for i in range(num_rats)]
     env.close()
@@ -307,7 +264,7 @@ def dead_sea_salt(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
         "num_rats": n,
         "agent": "thought-assessor (ThoughtAssessorAgent, registry defaults for SaltRat-v0), newborn per rat, "
                  "learning online within its one life; additive kappa",
-        "model_free_contrast": "CachedValueTDAgent: the thought assessor's architecture predicting the cached "
+        "model_free_contrast": "CachedValueTDAgent (agents.cached_value): the thought assessor's architecture predicting the cached "
                                "reward (TD(0)), same life and protocol. SB3 PPO is reported below but is not the "
                                "criterion's learner: it cannot learn the Pavlovian training phase (see ppo.note).",
         "before": f"mean of the last {BEFORE_TRIALS} training trials per cue",
@@ -332,37 +289,6 @@ def dead_sea_salt(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 # --- sensitization -----------------------------------------------------------------------
-class LickingPolicy:
-    """The steering-driven licking policy: an innate consummatory program, no learning.
-
-    When the salt spout is available, the policy asks the steering what one lick
-    (``lick_amount`` units of salt) is worth in the current sodium state
-    (``evaluate_prediction``). If it is worth more than 0 the rat goes to the
-    spout and licks; leaving for the spout happens on a step with probability
-    ``1 - exp(-value)`` (vigour grows with the value at stake: Niv et al. 2007,
-    https://doi.org/10.1007/s00213-006-0502-4), and at the wall it licks. If the
-    lick is worth <= 0 it withdraws (satiety or aversion). With no spout it stays.
-    Every number that changes across depletions lives in the steering: the policy
-    has no parameters of its own.
-    """
-
-    def __init__(self, env: gym.vector.VectorEnv, seed: int) -> None:
-        self.steering = env.unwrapped.steering
-        self.lick_amount = float(env.unwrapped.body.lick_amount)
-        self.rng = np.random.default_rng(seed)
-
-    def __call__(self, obs: Mapping[str, np.ndarray]) -> np.ndarray:
-        ext = obs["exteroception"]
-        spout = ext[:, 2] > 0
-        at_wall = ext[:, 3] == 0
-        lick = {"sweet": np.zeros(len(ext)), "salt": self.lick_amount * spout}
-        value = self.steering.evaluate_prediction(lick, obs["interoception"])
-        go = self.rng.random(len(ext)) < 1.0 - np.exp(-np.maximum(value, 0.0))
-        want = spout & (value > 0)
-        return np.where(want, np.where(at_wall, NIBBLE, np.where(go, APPROACH, STAY)),
-                        np.where(spout, WITHDRAW, STAY)).astype(np.int64)
-
-
 def intake_latency(summaries: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
     """(rats, 3) salt intake and latency to the first lick per depletion; a rat that never
     drank gets the phase length as its latency (censored, not dropped: dropping it would
@@ -379,19 +305,21 @@ def licking_cohort(num_rats: int, seed: int, steering: RatSteering) -> dict[str,
     """Run ``num_rats`` rats (one batched env) through the "sensitization" preset with the
     licking policy; also record each rat's salt appetite during each salt-access phase."""
     env = _rat_env(num_rats, "sensitization", steering)
-    policy = LickingPolicy(env, seed)
+    licking = policy(make_agent("licking", env, seed=seed), env, explore=True)
     names = env.unwrapped.phase_names
     access = [names.index(f"salt_access_{k}") for k in (1, 2, 3)]
     appetite = np.full((num_rats, 3), np.nan)
-    obs, _ = env.reset(seed=seed)
     phase = np.zeros(num_rats, dtype=np.int64)
-    while True:
+
+    def lick_and_record(obs: Mapping[str, np.ndarray]) -> np.ndarray:
         for j, p in enumerate(access):  # the appetite valuing this depletion's intake
             here = (phase == p) & np.isnan(appetite[:, j])
             appetite[here, j] = env.unwrapped.steering.parameters["salt_appetite"][here, 0]
-        obs, _, term, trunc, info = env.step(policy(obs))
-        phase = np.asarray(env.unwrapped.body.phase)
-        if np.all(term | trunc):
+        return licking(obs)
+
+    for t in rollout(env, lick_and_record, seed=seed):
+        phase[:] = env.unwrapped.body.phase
+        if np.all(t.ended):
             break
     intake, latency = intake_latency([env.unwrapped.summary(i) for i in range(num_rats)])
     env.close()
@@ -403,7 +331,7 @@ def sensitization(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
 
     Protocol (preset "sensitization"): three times [depletion (30 steps), free
     access to a salt spout (60 steps), repletion (40 steps)]. Judged agent: the
-    steering-driven licking policy (``LickingPolicy``); the change across
+    steering-driven licking policy (``agents.licking.LickingAgent``); the change across
     depletions lives only in the steering's one innate adjustable parameter
     (``salt_appetite``), raised at each dangerous depletion by a fixed rule with
     a plateau. Criteria, on means over rats: intake(2) and intake(3) >= 1.2 x
@@ -476,7 +404,7 @@ def sensitization(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
 
     data = {
         "num_rats": n,
-        "agent": "LickingPolicy: the steering-driven licking policy (innate consummatory program, no learned "
+        "agent": "LickingAgent: the steering-driven licking policy (innate consummatory program, no learned "
                  "parameters; lick when steering.evaluate_prediction of one lick > 0, vigour 1 - exp(-value))",
         "definitions": {"plateau": "intake(3) / intake(2) <= 1.1, and the increment shrinks",
                         "latency falls": "latency(2) < latency(1) and latency(3) < latency(1)",

@@ -33,7 +33,10 @@ import gymnasium as gym
 import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
-from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure, spearman
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult
+from brainlike.agents.reporting import save_figure
+from brainlike.agents.rollout import rollout
+from brainlike.agents.stats import bootstrap_ci, spearman
 from brainlike.envs.songbird_tutor import NUM_MOTOR, SongbirdBody, syrinx
 from brainlike.steering.songbird import to_physical
 
@@ -57,13 +60,6 @@ JUVENILE_LR = (3.0, 0.5)
 HIGH_SIMILARITY = 0.7
 
 
-def _bootstrap_ci(x: np.ndarray, rng: np.random.Generator, reps: int = 2000) -> tuple[float, float]:
-    """95% percentile bootstrap interval of the mean of ``x``."""
-    x = np.asarray(x, dtype=float).ravel()
-    means = x[rng.integers(0, len(x), (reps, len(x)))].mean(axis=1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
-
-
 class Flock:
     """``n`` birds in one native vector env, each with its own ``NodePerturbationAgent`` (its own brain).
 
@@ -82,7 +78,8 @@ class Flock:
         self.body: SongbirdBody = self.env.unwrapped.body  # type: ignore[attr-defined]
         # maturation=0: these birds follow the experiment's own juvenile schedule (set_plasticity).
         self.agents = [make_agent("node-perturbation", self.env, seed=seed * 1000 + i, maturation=0) for i in range(n)]
-        self.obs, _ = self.env.reset(seed=seed)
+        self._explore = False
+        self._steps = rollout(self.env, self._act, seed=seed)
         self.bouts_sung = 0
         # The sensory phase: the tutor sings, the bird listens (its silent subsong is not scored,
         # and it learns nothing from it).
@@ -95,18 +92,23 @@ class Flock:
             a.config["noise_std"] = float(noise_std)
             a.config["lr"] = float(lr)
 
+    def _rows(self, obs: dict[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
+        """Each bird's own observation, as a batch of one."""
+        return [{k: v[i : i + 1] for k, v in obs.items()} for i in range(self.n)]
+
+    def _act(self, obs: dict[str, np.ndarray]) -> np.ndarray:
+        return np.concatenate([a.act(o, explore=self._explore) for a, o in zip(self.agents, self._rows(obs))])
+
     def _step(self, learn: bool, explore: bool) -> dict[str, Any]:
-        rows = [{k: v[i : i + 1] for k, v in self.obs.items()} for i in range(self.n)]
-        actions = np.concatenate([a.act(o, explore=explore) for a, o in zip(self.agents, rows)])
-        next_obs, rewards, term, trunc, info = self.env.step(actions)
+        self._explore = explore
+        t = next(self._steps)
         if learn:
-            sung = ~info["song"]["tutor_sang"]
-            for i, (a, o) in enumerate(zip(self.agents, rows)):
+            sung = ~t.infos["song"]["tutor_sang"]
+            for i, (a, o) in enumerate(zip(self.agents, self._rows(t.obs))):
                 # The learner sees only its observation, its action and the steering's reward.
-                a.learn(o, actions[i : i + 1], rewards[i : i + 1], None, term[i : i + 1], trunc[i : i + 1],
-                        valid=sung[i : i + 1])
-        self.obs = next_obs
-        return info["song"]
+                a.learn(o, t.actions[i : i + 1], t.rewards[i : i + 1], None, t.terminated[i : i + 1],
+                        t.truncated[i : i + 1], valid=sung[i : i + 1])
+        return t.infos["song"]
 
     def sing(self, bouts: int, learn: bool = True, explore: bool = True,
              schedule: Callable[[float], tuple[float, float]] | None = None,
@@ -159,13 +161,12 @@ def adult_schedule(_: float) -> tuple[float, float]:
 def chance_similarity(n: int, bouts: int, seed: int) -> np.ndarray:
     """Quality of uniformly random motor commands, scored by the steering: (bouts * S * n,) values."""
     env = gym.make_vec(SONGBIRD, num_envs=n, vectorization_mode="vector_entry_point", max_episode_steps=None)
-    env.reset(seed=seed)
     rng = np.random.default_rng(seed)
     q = []
-    for t in range((SENSORY_BOUTS + bouts) * S):
-        _, _, _, _, info = env.step(rng.uniform(-1.0, 1.0, (n, NUM_MOTOR)).astype(np.float32))
+    babble = rollout(env, lambda _: rng.uniform(-1.0, 1.0, (n, NUM_MOTOR)).astype(np.float32), seed=seed)
+    for t, step in zip(range((SENSORY_BOUTS + bouts) * S), babble):
         if t >= SENSORY_BOUTS * S:
-            q.append(info["song"]["quality"])
+            q.append(step.infos["song"]["quality"])
     env.close()
     return np.concatenate(q)
 
@@ -226,7 +227,7 @@ def tutor_learning(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
 
     chance_mean = float(chance.mean())
     birth_mean = float(birth.mean())
-    lo, hi = _bootstrap_ci(birth.ravel(), rng)
+    lo, hi = bootstrap_ci(birth.ravel(), rng=rng)
     after = float(adult.mean())
     criteria = [
         Criterion("similarity at birth (random RA weights, LMAN-off)", birth_mean,
@@ -295,12 +296,12 @@ def performance_error(budget: str, seed: int, out_dir: Path) -> ExperimentResult
                            feedback_syllable=target, feedback_threshold=1e4, feedback_side="below",
                            feedback_probability=float(p))
         body: SongbirdBody = env.unwrapped.body  # type: ignore[attr-defined]
-        env.reset(seed=seed + j)
         rows = np.arange(n)
         err, dist, syl, qual = [], [], [], []
-        for t in range((SENSORY_BOUTS + warm + measure) * S):
-            action = body.tutor_motor[rows, body.clock]
-            _, _, _, _, info = env.step(action.astype(np.float32))
+        sing_the_tutor_song = rollout(
+            env, lambda _, body=body, rows=rows: body.tutor_motor[rows, body.clock].astype(np.float32), seed=seed + j)
+        for t, step in zip(range((SENSORY_BOUTS + warm + measure) * S), sing_the_tutor_song):
+            info = step.infos
             if t >= (SENSORY_BOUTS + warm) * S:  # once the expectation has settled
                 sig = info["steering"]["signals"]
                 err.append(sig["performance_error"])

@@ -1,0 +1,107 @@
+"""What the agent side needs to know about a body, declared once, beside the body.
+
+Each body module ends with ``PROFILE = BodyProfile(...)``; ``profile_for(env_id)``
+finds it through the Gymnasium registry (the module of the id's entry point), so
+a registered body is all the benchmark, the demo, the runner and the learners'
+defaults need: no table elsewhere lists the bodies. Plain data only: ``envs``
+imports nothing from ``agents``; agent and experiment names are strings that
+the agent side checks (``tests/test_profiles.py``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
+from typing import Any
+
+import gymnasium as gym
+
+
+def _frozen(m: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(m))
+
+
+@dataclass(frozen=True)
+class BodyProfile:
+    """One body's agent-side settings.
+
+    Attributes:
+        env_id: the body's canonical id (its ``Flat`` variant shares this profile).
+        learner_defaults: per learning agent name, its default hyperparameters on
+            this body (why each value: see the agent's docstring). Agents not
+            listed run with their own defaults.
+        training_bodies: per agent name, how many bodies the training loop runs
+            at once when not 64.
+        sb3_algorithms: the SB3 baselines that apply to this body (their
+            hyperparameters live in ``agents/hyperparams.py``).
+        benchmark_steps: env steps per benchmark job (the same for every agent,
+            so learning curves compare on steps).
+        benchmark_env_kwargs: body arguments of the benchmark, where the body's
+            default is an experiment rather than a learning task.
+        demo_steps: env steps per job in ``make demo``'s quick benchmark.
+        showcase_agent: the learner whose trained model ``make demo`` films.
+        experiments: the names of this body's published-result experiments.
+    """
+
+    env_id: str
+    learner_defaults: Mapping[str, Mapping[str, Any]]
+    sb3_algorithms: tuple[str, ...]
+    benchmark_steps: int
+    demo_steps: int
+    showcase_agent: str
+    experiments: tuple[str, ...]
+    benchmark_env_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    training_bodies: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("learner_defaults", "benchmark_env_kwargs", "training_bodies"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+        object.__setattr__(self, "learner_defaults", _frozen({k: _frozen(v) for k, v in self.learner_defaults.items()}))
+        for name in ("benchmark_steps", "demo_steps"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"BodyProfile.{name} of {self.env_id} must be an int >= 1, got {v!r}")
+        for name in ("sb3_algorithms", "experiments"):
+            if isinstance(getattr(self, name), str):
+                raise TypeError(f"BodyProfile.{name} of {self.env_id} must be a tuple of names, not a string")
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        if not self.showcase_agent:
+            raise ValueError(f"BodyProfile.showcase_agent of {self.env_id} is empty")
+        for agent, n in self.training_bodies.items():
+            if not isinstance(n, int) or n < 1:
+                raise ValueError(f"BodyProfile.training_bodies[{agent!r}] of {self.env_id} must be an int >= 1, got {n!r}")
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(self))
+
+
+def profile_for(env_id: str) -> BodyProfile:
+    """The profile of registered body ``env_id`` (or its ``Flat`` variant).
+
+    Raises a ValueError naming the id when it is not registered or its module
+    declares no ``PROFILE``.
+    """
+    try:
+        spec = gym.spec(env_id)
+    except gym.error.Error as e:
+        raise ValueError(f"unknown body {env_id!r}: not in the Gymnasium registry ({e})") from None
+    entry = spec.entry_point
+    module_name = entry.split(":")[0] if isinstance(entry, str) else getattr(entry, "__module__", "")
+    profile = getattr(importlib.import_module(module_name), "PROFILE", None) if module_name else None
+    if not isinstance(profile, BodyProfile):
+        raise ValueError(f"body {env_id!r} has no BodyProfile: its module {module_name!r} must end with "
+                         f"PROFILE = BodyProfile(...)")
+    return profile
+
+
+def body_ids() -> tuple[str, ...]:
+    """The canonical id of every registered brainlike body (``Flat`` variants share theirs)."""
+    from brainlike.envs import ENV_IDS
+
+    return tuple(sorted({profile_for(i).env_id for i in ENV_IDS}))
+
+
+__all__ = ["BodyProfile", "body_ids", "profile_for"]
