@@ -41,6 +41,13 @@ SB3_HYPERPARAMS: dict[str, dict[str, dict[str, Any]]] = {
         "ppo": dict(policy="MultiInputPolicy", n_envs=4, n_steps=128, batch_size=128, n_epochs=8,
                     learning_rate=1e-3, gamma=0.0, ent_coef=0.0, policy_kwargs=SMALL_NET),
     },
+    # Two steps a trial (orient, strike): a short horizon.
+    "brainlike/BarnOwl-v0": {
+        "sac": dict(policy="MultiInputPolicy", n_envs=1, learning_rate=1e-3, buffer_size=50_000,
+                    learning_starts=500, batch_size=128, gamma=0.5, train_freq=4, policy_kwargs=SMALL_NET),
+        "ppo": dict(policy="MultiInputPolicy", n_envs=4, n_steps=128, batch_size=128, n_epochs=8,
+                    learning_rate=1e-3, gamma=0.5, ent_coef=0.0, policy_kwargs=SMALL_NET),
+    },
 }
 
 

@@ -247,7 +247,7 @@ class OwlBody(Body):
             strike=strike,
             strike_error_deg=strike_error,
         )
-        kind, prism, age = self.kind.copy(), self.prism.copy(), events.age_days
+        kind, prism, target, age = self.kind.copy(), self.prism.copy(), self.target.copy(), events.age_days
         out = self.steering.evaluate(events, None, reflex_action, reflex_reason)
         st = self.stats
         st["catches"] += strike & (np.abs(filled(strike_error, np.inf)) <= ACUITY_DEG)
@@ -271,6 +271,7 @@ class OwlBody(Body):
             "reflex_overrode": reflex_reason >= 0,
             "owl": {
                 "kind": kind,
+                "target_deg": target,  # for the experimenter: the learner never observes it
                 "saccade": saccade,
                 "turn_deg": turn,
                 # 0 on the step without one (info holds no NaN: the checkers compare it exactly).
@@ -398,8 +399,9 @@ class BarnOwlEnv(BodyEnv):
     age, gated by the error's size (a reach that shrinks with age), capped at
     20 degrees. ``OwlSteering(plastic=False)`` freezes the rule;
     ``OwlSteering(topographic_bins=k)`` gives one offset per azimuth bin.
-    ``info["owl"]`` holds the trial kind, the orienting and strike errors,
-    the prism displacement, the age and the auditory map's shift.
+    ``info["owl"]`` holds, for the experimenter, the trial kind, the target's
+    true azimuth, the orienting and strike errors, the prism displacement,
+    the age and the auditory map's shift.
 
     ## Termination and Truncation
     Never terminated. Truncated after 200 steps (``max_episode_steps``): 100
@@ -443,3 +445,17 @@ class BarnOwlVectorEnv(BodyVectorEnv):
 
     body_class = OwlBody
     metadata = {**BodyVectorEnv.metadata, "render_fps": 4}
+
+
+# --- the agent side of this body (read through brainlike.envs.profile.profile_for) ---
+from brainlike.envs.profile import BodyProfile  # noqa: E402  (appended block: the profile sits beside the body)
+
+PROFILE = BodyProfile(
+    env_id="brainlike/BarnOwl-v0",
+    learner_defaults={},  # no owl-specific learner settings yet: each agent's own defaults
+    sb3_algorithms=("sac", "ppo"),
+    benchmark_steps=40_000,
+    demo_steps=20_000,
+    showcase_agent="pattern-separation",
+    experiments=("prism-juvenile", "prism-adult", "prism-blind", "prism-ceiling", "tectal-lesion", "prism-learner"),
+)

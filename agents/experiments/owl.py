@@ -30,7 +30,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, save_figure
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult
+from brainlike.agents.reporting import save_figure
+from brainlike.agents.rollout import Transition, rollout
+from brainlike.agents.stats import bootstrap_ci
 from brainlike.envs.barn_owl import HEARD, SEEN, BarnOwlVectorEnv, PrismProtocol
 from brainlike.steering.owl import OwlSteering
 
@@ -43,7 +46,7 @@ STEP_DAYS = 28  # the adult's stepped prisms: 6, 11, 17, 23 degrees, four weeks 
 STEPS = (6.0, 11.0, 17.0, 23.0)
 
 Policy = Callable[[Any], np.ndarray]
-Learner = Callable[[Any, np.ndarray, np.ndarray, Any, dict[str, Any]], None]
+Learner = Callable[[Transition], None]
 
 
 @dataclass
@@ -75,8 +78,8 @@ def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy_f
     """
     env = BarnOwlVectorEnv(num_envs=num_owls, steering=steering or OwlSteering(plastic=plastic), max_episode_steps=None,
                            trials_per_day=TRIALS_PER_DAY, **env_kwargs)
-    policy = None if policy_for is None else policy_for(env)
-    obs, _ = env.reset(seed=seed)
+    idle = np.zeros((num_owls, 1), dtype=np.float32)
+    act = (lambda obs: idle) if policy_for is None else policy_for(env)
     steps_per_day = 2 * TRIALS_PER_DAY
     shape = (num_owls, days)
     sums = {k: np.zeros(shape) for k in ("heard", "seen", "catch")}
@@ -84,45 +87,34 @@ def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy_f
     map_shift = np.zeros(shape)
     probes: list[np.ndarray] = []
     age = np.zeros(days)
-    idle = np.zeros((num_owls, 1), dtype=np.float32)
-    for day in range(days):
-        age[day] = float(env.body.age()[0])
-        for _ in range(steps_per_day):
-            target = env.body.target.copy()  # the truth, which the experimenter knows
-            actions = idle if policy is None else policy(obs)
-            next_obs, reward, term, trunc, info = env.step(actions)
-            if learn is not None:
-                learn(obs, actions, reward, next_obs, info)
-            obs = next_obs
-            owl = info["owl"]
-            saccade = owl["saccade"]
-            for key, kind in (("heard", HEARD), ("seen", SEEN)):
-                m = saccade & (owl["kind"] == kind)
-                sums[key][m, day] += owl["orient_error_deg"][m]
-                counts[key][m, day] += 1
-                if key == "heard" and day >= days - LAST_DAYS and m.any():
-                    probes.append(np.stack([np.flatnonzero(m), target[m], owl["orient_error_deg"][m]], axis=1))
-            strike = ~saccade
-            sums["catch"][strike, day] += info["steering"]["components"]["catch"][strike] > 0
-            counts["catch"][strike, day] += 1
-        map_shift[:, day] = env.steering.auditory_shift()
+    for step, t in zip(range(days * steps_per_day), rollout(env, act, seed=seed)):
+        if learn is not None:
+            learn(t)
+        day = step // steps_per_day
+        owl = t.infos["owl"]
+        if step % steps_per_day == 0:
+            age[day] = float(owl["age_days"][0])
+        saccade = owl["saccade"]
+        for key, kind in (("heard", HEARD), ("seen", SEEN)):
+            m = saccade & (owl["kind"] == kind)
+            sums[key][m, day] += owl["orient_error_deg"][m]
+            counts[key][m, day] += 1
+            if key == "heard" and day >= days - LAST_DAYS and m.any():
+                probes.append(np.stack([np.flatnonzero(m), owl["target_deg"][m], owl["orient_error_deg"][m]], axis=1))
+        strike = ~saccade
+        sums["catch"][strike, day] += t.infos["steering"]["components"]["catch"][strike] > 0
+        counts["catch"][strike, day] += 1
+        map_shift[:, day] = owl["auditory_shift_deg"]
     env.close()
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = {k: np.where(counts[k] > 0, sums[k] / np.maximum(counts[k], 1), np.nan) for k in sums}
     return OwlRun(age, mean["heard"], mean["seen"], map_shift, mean["catch"], np.concatenate(probes) if probes else np.zeros((0, 3)))
 
 
-def mean_ci(x: np.ndarray) -> tuple[float, float, float]:
-    """Mean of per-owl values and its 95% interval (normal approximation): narrower with more owls."""
-    x = np.asarray(x, dtype=float)
-    m = float(np.mean(x))
-    half = 1.96 * float(np.std(x, ddof=1)) / np.sqrt(len(x)) if len(x) > 1 else float("inf")
-    return m, m - half, m + half
-
-
 def _ci_note(x: np.ndarray, unit: str = "deg") -> str:
-    m, lo, hi = mean_ci(x)
-    return f"{m:.1f} {unit} [{lo:.1f}, {hi:.1f}] over {len(x)} owls"
+    """Mean of per-owl values and its 95% bootstrap interval, which narrows with more owls."""
+    lo, hi = bootstrap_ci(x)
+    return f"{float(np.mean(x)):.1f} {unit} [{lo:.1f}, {hi:.1f}] over {len(x)} owls"
 
 
 def _num_owls(budget: str) -> int:
@@ -261,10 +253,10 @@ def _learner_arm(budget: str, seed: int, plastic: bool) -> OwlRun:
 
         return policy
 
-    def learn(obs: Any, actions: np.ndarray, reward: np.ndarray, next_obs: Any, info: dict[str, Any]) -> None:
-        strike = obs["exteroception"][:, -1] < 0.5  # only the strike is the learner's
-        n = len(reward)
-        holder["agent"].learn(obs, actions, reward, next_obs, np.zeros(n, bool), np.zeros(n, bool), info, valid=strike)
+    def learn(t: Transition) -> None:
+        strike = t.obs["exteroception"][:, -1] < 0.5  # only the strike is the learner's
+        n = len(t.rewards)
+        holder["agent"].learn(t.obs, t.actions, t.rewards, t.next_obs, np.zeros(n, bool), np.zeros(n, bool), t.infos, valid=strike)
 
     return _juvenile(budget, seed, plastic=plastic, policy_for=policy_for, learn=learn)
 
