@@ -1,7 +1,8 @@
 # The README's two commands: `make demo` (the main job) and `make test`.
 # Each sets itself up: a virtual environment in .venv, torch pinned to the CPU
 # build *before* stable-baselines3 (a plain `torch` would pull a multi-GB CUDA
-# build), then the project in editable mode.
+# build), then the project in editable mode with every extra ([all]: agents,
+# report, test, zoo), which also installs the `brainlike` command in .venv/bin.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -21,13 +22,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) scripts/demo.py
+	$(VENV)/bin/brainlike demo
 
 test: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(PY) -m pytest -n 2 -q
 
 perf: $(STAMP)
-	$(PY) scripts/perf.py
+	$(VENV)/bin/brainlike perf --sb3
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -17,12 +17,11 @@ cluster work; this module only adapts them to the suite's job list.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
 import socket
-import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -69,15 +68,19 @@ def _call(fn: Callable[[T], R], task: T) -> tuple[R | None, str | None, str]:
         return None, traceback.format_exc(), _where()
 
 
-def _die_with_parent() -> None:
-    """Pool initializer: the worker is killed when the driver dies, even by SIGKILL (Linux)."""
-    for var, value in ONE_THREAD.items():
-        os.environ[var] = value
-    if sys.platform.startswith("linux"):
-        pr_set_pdeathsig = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-        if os.getppid() == 1:  # the driver died before this line ran
-            os._exit(1)
+def _worker_init(driver: int) -> None:
+    """Pool initializer: exit as soon as the driver is gone.
+
+    A SIGKILLed driver runs no cleanup, so without the watcher its workers would
+    go on computing jobs nobody will store.
+    """
+
+    def watch() -> None:
+        while os.getppid() == driver:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-driver", daemon=True).start()
 
 
 def run_tasks(
@@ -106,11 +109,9 @@ def run_tasks(
         raise ValueError(f"retries must be a non-negative integer, got {retries!r}")
     if address is not None and backend != "ray":
         raise ValueError(f"address {address!r} is for backend 'ray', not {backend!r}")
-    if not tasks:
-        return iter(())
-    if backend == "ray":
+    if backend == "ray" and tasks:
         return _run_ray(fn, tasks, workers, address, retries)
-    if workers == 1:
+    if workers == 1 or not tasks:
         return _run_inline(fn, tasks, retries)
     return _run_pool(fn, tasks, workers, retries)
 
@@ -125,9 +126,12 @@ def _run_inline(fn: Callable[[T], R], tasks: Sequence[T], retries: int) -> Itera
 
 
 def _run_pool(fn: Callable[[T], R], tasks: Sequence[T], workers: int, retries: int) -> Iterator[Outcome[R]]:
-    # Spawned, not forked: fresh interpreters with one BLAS thread, no inherited locks.
+    # Spawned, not forked: fresh interpreters, no inherited locks; one BLAS thread
+    # from their first import on (set here, as the initializer runs too late for that).
+    for var, value in ONE_THREAD.items():
+        os.environ.setdefault(var, value)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_die_with_parent)
+                               initializer=_worker_init, initargs=(os.getpid(),))
     pending: dict[Future, tuple[int, int]] = {}
     try:
         for i, task in enumerate(tasks):

@@ -129,6 +129,8 @@ class Agent:
         self.observation_space = observation_space
         self.action_space = action_space
         self.seed = int(seed)
+        #: The body the agent was made for (set by ``make_agent``, saved with it); None if unknown.
+        self.env_id: str | None = None
         self.config: dict[str, Any] = dict(config)
         self.rng = np.random.default_rng(self.seed)
         self.discrete = isinstance(action_space, spaces.Discrete)
@@ -255,6 +257,7 @@ class Agent:
             "action_space": space_to_json(self.action_space),
             "num_parameters": self.num_parameters,
             "num_fixed_parameters": self.num_fixed_parameters,
+            "env_id": self.env_id,
             "arrays": {n: {"shape": list(a.shape), "dtype": str(a.dtype)} for n, a in arrays.items()},
             "checksum": _checksum(arrays),
             # The generator's exact state, so a loaded agent explores exactly as this one would.
@@ -329,6 +332,7 @@ class Agent:
             agent.rng.bit_generator.state = meta["rng_state"]
         except (KeyError, TypeError, ValueError) as e:
             raise AgentFileError(f"{js} holds a corrupt random-generator state ({type(e).__name__}: {e})") from e
+        agent.env_id = meta.get("env_id")  # absent in saves from before bodies were recorded
         agent._after_load()
         return agent
 

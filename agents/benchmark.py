@@ -5,8 +5,9 @@ evaluation and writes ``jobs/<agent>__<body>__<seed>.json`` atomically when it
 finishes, so an interrupted run loses nothing finished and a rerun with the
 same folder does only the jobs that are missing (a finished job asked for with
 other settings is an error, never reused). One run at a time holds a folder
-(``out_lock``). Jobs run in parallel processes (``workers``) that die with the
-run. The agents that do not learn (``innate-only``,
+(``out_lock``). Jobs run on a backend (``agents.backends``: the local process
+pool, or a Ray cluster) and come back to this process, which alone writes the
+folder. The agents that do not learn (``innate-only``,
 ``random``) are evaluated once at birth and drawn as reference lines.
 Aggregation: per agent and body, the final greedy return over seeds as mean
 with a 95% bootstrap interval and the interquartile mean (IQM).
@@ -15,19 +16,17 @@ with a 95% bootstrap interval and the interquartile mean (IQM).
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
-import traceback
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from brainlike.agents.reporting import csv_text, nan_to_none, save_figure, write_atomic
+from brainlike.agents.backends import run_tasks
+from brainlike.agents.reporting import csv_text, progress_bar, nan_to_none, save_figure, write_atomic
 from brainlike.agents.rollout import evaluation_seed
 from brainlike.agents.stats import bootstrap_ci, iqm
 from brainlike.envs.profile import profile_for
@@ -95,9 +94,16 @@ def finished_record(out: Path, job: Job) -> dict[str, Any] | None:
     return rec
 
 
-def run_job(job: Job, out: Path) -> dict[str, Any]:
-    """Train (or, for reference agents, evaluate at birth) and write the job's record."""
-    from brainlike.agents.runner import build_agent, evaluate_agent, train_agent
+def compute_job(job: Job) -> dict[str, Any]:
+    """Train (or, for reference agents, evaluate at birth) one job; runs in a worker, writes nothing.
+
+    Returns the job's record and its saved model's files as bytes, so that the
+    driver alone writes into the run folder: a worker on another machine of a
+    Ray cluster needs no shared filesystem.
+    """
+    import tempfile
+
+    from brainlike.agents.runner import build_agent, evaluate_agent, save_agent, train_agent
 
     import torch
 
@@ -112,33 +118,36 @@ def run_job(job: Job, out: Path) -> dict[str, Any]:
     else:
         history = train_agent(agent, job.body, total_steps=job.steps, seed=job.seed, eval_every=job.eval_every,
                               eval_episodes=job.eval_episodes, progress=False, env_kwargs=kwargs)
-    # The model first, then the record: a record on disk means everything of the job is there.
-    from brainlike.agents.runner import save_agent
+    with tempfile.TemporaryDirectory() as tmp:
+        model_files = {p.name: p.read_bytes() for p in save_agent(agent, Path(tmp) / job.key)}
+    record = {"job": asdict(job), "env_kwargs": kwargs, "num_parameters": int(getattr(agent, "num_parameters", 0)),
+              "history": history}
+    return {"record": json.loads(json.dumps(record, default=float)), "model_files": model_files}
 
-    model = [str(p) for p in save_agent(agent, out / "models" / job.key)]
-    record = {"job": asdict(job), "env_kwargs": kwargs, "num_parameters": int(getattr(agent, "num_parameters", 0)), "history": history,
-              "model": model}
+
+def store_job(out: Path, job: Job, result: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Write a computed job into ``out``: the model first, then the record, each atomically.
+
+    A record on disk therefore means everything of the job is there.
+    """
+    paths = [str(write_atomic(out / "models" / name, data)) for name, data in result["model_files"].items()]
+    record = {**result["record"], "model": sorted(paths), "ran_on": where}
     write_atomic(job_path(out, job), json.dumps(record, default=float))
     return record
 
 
-def _run_job_safely(job: Job, out: Path) -> tuple[Job, str | None]:
-    try:
-        run_job(job, out)
-        return job, None
-    except Exception:  # a failing job is reported, the others go on
-        return job, traceback.format_exc()
-
-
-def run_jobs(jobs: Sequence[Job], out: Path, workers: int = 2, progress: bool = True) -> dict[str, str]:
-    """Run the jobs not already finished in ``out``; returns errors by job key.
+def run_jobs(jobs: Sequence[Job], out: Path, workers: int = 2, progress: bool = True, backend: str = "local",
+             address: str | None = None) -> dict[str, str]:
+    """Run the jobs not already finished in ``out`` on ``backend``; returns errors (tracebacks) by job key.
 
     Holds ``out``'s lock (``out_lock``) while it runs; a job finished in ``out``
     with other settings is an error (``finished_record``), never reused.
+    Whichever backend finished a job, a rerun skips it. A job that raises is
+    retried once, then reported; the others go on (``backends.run_tasks``).
     """
     out.mkdir(parents=True, exist_ok=True)
     with out_lock(out):
-        return _run_unlocked(jobs, out, workers, progress)
+        return _run_unlocked(jobs, out, workers, progress, backend, address)
 
 
 @contextmanager
@@ -170,52 +179,21 @@ def out_lock(out: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def _die_with(parent: int) -> None:
-    """Worker initializer: exit as soon as the benchmark process that started us is gone.
-
-    A SIGKILLed parent runs no cleanup, so without this its workers would go on
-    writing jobs into a folder nobody is watching any more.
-    """
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
-
-
-def _run_unlocked(jobs: Sequence[Job], out: Path, workers: int, progress: bool) -> dict[str, str]:
-    from tqdm.auto import tqdm
-
+def _run_unlocked(jobs: Sequence[Job], out: Path, workers: int, progress: bool, backend: str,
+                  address: str | None) -> dict[str, str]:
     todo = [j for j in jobs if finished_record(out, j) is None]
-    done = len(jobs) - len(todo)
     errors: dict[str, str] = {}
-    bar = tqdm(total=len(jobs), initial=done, disable=not progress, unit="job", desc="benchmark")
+    bar = progress_bar(len(jobs), progress, initial=len(jobs) - len(todo), unit="job", desc="benchmark")
     try:
-        if workers <= 1:
-            for job in todo:
-                _, err = _run_job_safely(job, out)
-                if err:
-                    errors[job.key] = err
+        with closing(run_tasks(compute_job, todo, backend=backend, workers=workers, address=address)) as outcomes:
+            for o in outcomes:
+                job = todo[o.index]
+                if o.ok:
+                    store_job(out, job, o.value, o.where)
+                else:
+                    errors[job.key] = f"failed after {o.attempts} attempts on {o.where}:\n{o.error}"
                 bar.update(1)
-        else:
-            # Fresh interpreters with one BLAS thread each: jobs run side by side on
-            # separate cores, so a job's wall-clock curve is not inflated by its
-            # neighbour's threads fighting for the same core.
-            for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-                os.environ.setdefault(var, "1")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                     initializer=_die_with, initargs=(os.getpid(),)) as pool:
-                futures = [pool.submit(_run_job_safely, job, out) for job in todo]
-                for f in as_completed(futures):
-                    job, err = f.result()
-                    if err:
-                        errors[job.key] = err
-                    bar.update(1)
-                    bar.set_postfix(last=job.key)
+                bar.set_postfix(last=job.key)
     finally:
         bar.close()
     return errors

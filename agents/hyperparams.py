@@ -1,61 +1,84 @@
-"""Stable-Baselines3 hyperparameters per body, in one readable place (rl-baselines3-zoo style).
+"""Stable-Baselines3 hyperparameters per body, read from rl-zoo3's own YAML files.
 
-Keys under each algorithm go to the SB3 constructor, except ``n_envs`` (how
-many bodies the baseline trains on at once, in SB3's own ``DummyVecEnv``) and
-``policy`` (``MultiInputPolicy`` reads the bodies' Dict observations as they
-are). ``policy_kwargs`` keeps networks small: these bodies have tens of
-inputs, and a small net is what trains in the benchmark's budget on two cores.
+The files ``zoo-hyperparams/<algo>.yml`` (shipped with the package) are the one
+source of truth: the project's baselines read them here, and rl-zoo3 reads the
+same files as they are (``python -m rl_zoo3.train ... -conf <file>``).
+
+Keys under each body go to the SB3 constructor, except ``n_envs`` (how many
+bodies the baseline trains on at once), ``policy`` (``MultiInputPolicy`` reads
+the bodies' Dict observations as they are) and ``n_timesteps`` (rl-zoo3's
+default budget; the project's entry points take ``--steps`` instead).
+``policy_kwargs`` is written as rl-zoo3 writes it, ``"dict(net_arch=[64, 64])"``;
+it is read here with ``ast`` (literals only), never ``eval``.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
+from pathlib import Path
 from typing import Any
 
-SMALL_NET = {"net_arch": [64, 64]}
+from brainlike.envs.profile import profile_for
 
-SB3_HYPERPARAMS: dict[str, dict[str, dict[str, Any]]] = {
-    "brainlike/ForagingMouse-v0": {
-        "ppo": dict(policy="MultiInputPolicy", n_envs=8, n_steps=128, batch_size=256, n_epochs=4,
-                    learning_rate=3e-4, gamma=0.98, gae_lambda=0.95, ent_coef=0.01, policy_kwargs=SMALL_NET),
-        "a2c": dict(policy="MultiInputPolicy", n_envs=8, n_steps=8, learning_rate=7e-4, gamma=0.98,
-                    ent_coef=0.01, policy_kwargs=SMALL_NET),
-        "dqn": dict(policy="MultiInputPolicy", n_envs=4, learning_rate=5e-4, buffer_size=50_000,
-                    learning_starts=1_000, batch_size=64, gamma=0.98, train_freq=4, gradient_steps=1,
-                    target_update_interval=1_000, exploration_fraction=0.3, exploration_final_eps=0.05,
-                    policy_kwargs=SMALL_NET),
-    },
-    "brainlike/SaltRat-v0": {
-        "ppo": dict(policy="MultiInputPolicy", n_envs=4, n_steps=128, batch_size=128, n_epochs=4,
-                    learning_rate=3e-4, gamma=0.9, ent_coef=0.01, policy_kwargs=SMALL_NET),
-        "a2c": dict(policy="MultiInputPolicy", n_envs=4, n_steps=8, learning_rate=7e-4, gamma=0.9,
-                    ent_coef=0.01, policy_kwargs=SMALL_NET),
-        "dqn": dict(policy="MultiInputPolicy", n_envs=1, learning_rate=5e-4, buffer_size=20_000,
-                    learning_starts=500, batch_size=64, gamma=0.9, train_freq=4, target_update_interval=500,
-                    exploration_fraction=0.3, exploration_final_eps=0.05, policy_kwargs=SMALL_NET),
-    },
-    "brainlike/SongbirdTutor-v0": {
-        "sac": dict(policy="MultiInputPolicy", n_envs=1, learning_rate=1e-3, buffer_size=50_000,
-                    learning_starts=500, batch_size=128, gamma=0.0, train_freq=4, policy_kwargs=SMALL_NET),
-        "td3": dict(policy="MultiInputPolicy", n_envs=1, learning_rate=1e-3, buffer_size=50_000,
-                    learning_starts=500, batch_size=128, gamma=0.0, train_freq=4, policy_kwargs=SMALL_NET),
-        "ppo": dict(policy="MultiInputPolicy", n_envs=4, n_steps=128, batch_size=128, n_epochs=8,
-                    learning_rate=1e-3, gamma=0.0, ent_coef=0.0, policy_kwargs=SMALL_NET),
-    },
-    # Two steps a trial (orient, strike): a short horizon.
-    "brainlike/BarnOwl-v0": {
-        "sac": dict(policy="MultiInputPolicy", n_envs=1, learning_rate=1e-3, buffer_size=50_000,
-                    learning_starts=500, batch_size=128, gamma=0.5, train_freq=4, policy_kwargs=SMALL_NET),
-        "ppo": dict(policy="MultiInputPolicy", n_envs=4, n_steps=128, batch_size=128, n_epochs=8,
-                    learning_rate=1e-3, gamma=0.5, ent_coef=0.0, policy_kwargs=SMALL_NET),
-    },
-}
+ZOO_DIR = Path(__file__).resolve().parent / "zoo-hyperparams"
+#: rl-zoo3 keys that are not SB3 constructor arguments and that the project's baselines do not use.
+ZOO_ONLY_KEYS = ("n_timesteps",)
+#: rl-zoo3 writes these as Python expressions in strings.
+EXPRESSION_KEYS = ("policy_kwargs", "replay_buffer_kwargs")
+
+
+def zoo_file(algo: str) -> Path:
+    """The shipped rl-zoo3 hyperparameter file of ``algo`` (e.g. ``ppo.yml``)."""
+    path = ZOO_DIR / f"{algo}.yml"
+    if not path.exists():
+        raise ValueError(f"no SB3 hyperparameters for algorithm {algo!r}; known: {sorted(zoo_algorithms())}")
+    return path
+
+
+def zoo_algorithms() -> list[str]:
+    return sorted(p.stem for p in ZOO_DIR.glob("*.yml"))
+
+
+def parse_expression(text: str) -> Any:
+    """``"dict(net_arch=[64, 64])"`` (rl-zoo3's way of writing a dict) or a literal -> the value."""
+    tree = ast.parse(text.strip(), mode="eval").body
+    if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id == "dict" and not tree.args:
+        return {kw.arg: ast.literal_eval(kw.value) for kw in tree.keywords}
+    try:
+        return ast.literal_eval(tree)
+    except ValueError:
+        raise ValueError(f"cannot read {text!r}: only dict(...) of literals or a literal is supported") from None
+
+
+@functools.cache
+def _load(algo: str) -> dict[str, dict[str, Any]]:
+    try:
+        import yaml
+    except ImportError:
+        raise ImportError('reading SB3 hyperparameters needs PyYAML: pip install "brainlike-gym[agents]"') from None
+    return yaml.safe_load(zoo_file(algo).read_text()) or {}
+
+
+def sb3_bodies(algo: str) -> list[str]:
+    """The bodies that ``algo`` has hyperparameters for (empty for an unknown algorithm)."""
+    return sorted(_load(algo)) if algo in zoo_algorithms() else []
 
 
 def sb3_hyperparams(algo: str, env_id: str) -> dict[str, Any]:
-    """A copy of the hyperparameters of ``algo`` on ``env_id``; a clear error if there are none."""
-    if env_id not in SB3_HYPERPARAMS:
-        raise ValueError(f"no SB3 hyperparameters for body {env_id!r}; known: {sorted(SB3_HYPERPARAMS)}")
-    per_body = SB3_HYPERPARAMS[env_id]
-    if algo not in per_body:
-        raise ValueError(f"{algo!r} is not a baseline for {env_id}; its baselines: {sorted(per_body)}")
-    return {k: (dict(v) if isinstance(v, dict) else v) for k, v in per_body[algo].items()}
+    """A fresh copy of the hyperparameters of ``algo`` on ``env_id``; a clear error if there are none.
+
+    A body outside this package (a user's, through its ``BodyProfile``) that
+    names ``algo`` but has no entry in the shipped rl-zoo3 files gets SB3's
+    defaults (an empty dict).
+    """
+    per_body = _load(algo)
+    if env_id not in per_body and algo in profile_for(env_id).sb3_algorithms:
+        return {}  # a body that names this baseline but ships no tuned file: SB3's own defaults
+    if env_id not in per_body:
+        raise ValueError(f"{algo!r} is not a baseline for {env_id}; it has hyperparameters for {sorted(per_body)}")
+    params = {k: v for k, v in per_body[env_id].items() if k not in ZOO_ONLY_KEYS}
+    for key in EXPRESSION_KEYS:
+        if isinstance(params.get(key), str):
+            params[key] = parse_expression(params[key])
+    return params

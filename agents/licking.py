@@ -8,7 +8,7 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.agents.base import Agent
-from brainlike.envs.salt_rat import ACTION_NAMES, APPROACH, NIBBLE, STAY, WITHDRAW
+from brainlike.envs.salt_rat import ACTION_NAMES, APPROACH, LAYOUT, NIBBLE, STAY, WITHDRAW
 
 
 class LickingAgent(Agent):
@@ -49,8 +49,8 @@ class LickingAgent(Agent):
         if steering is None or not callable(getattr(steering, "evaluate_prediction", None)):
             raise ValueError(f"LickingAgent values a lick through the rat's steering (evaluate_prediction); got {steering!r}")
         ext = obs["exteroception"]
-        spout = ext[:, 2] > 0
-        at_wall = ext[:, 3] == 0
+        spout = LAYOUT.read(obs, "spout") > 0
+        at_wall = LAYOUT.read(obs, "distance") == 0
         lick = {"sweet": np.zeros(len(ext)), "salt": self.lick_amount * spout}
         value = steering.evaluate_prediction(lick, obs["interoception"])
         go = self.rng.random(len(ext)) < 1.0 - np.exp(-np.maximum(value, 0.0))

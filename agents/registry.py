@@ -20,6 +20,7 @@ from brainlike.agents.rollout import env_steering
 from brainlike.agents.simple import InnateOnlyAgent, RandomAgent
 from brainlike.agents.thought_assessor import ThoughtAssessorAgent
 from brainlike.envs.profile import profile_for
+from brainlike.envs.core import layout_of
 
 AGENTS: dict[str, type[Agent]] = {
     "pattern-separation": PatternSeparationAgent,
@@ -73,22 +74,22 @@ def make_agent(name: str, env: gym.Env | gym.vector.VectorEnv, seed: int = 0, **
     params = default_hyperparameters(name, env_id)
     if name == "node-perturbation" and env_id and "SongbirdTutor" in env_id:
         # The clock's width is the number of syllables.
-        obs_space, _ = env_spaces(env)
-        s = obs_space["exteroception"].shape[0] - 7 if hasattr(obs_space, "spaces") else obs_space.shape[0] - 11
-        params["input_dims"] = list(range(s))
+        clock = layout_of(env).flat_slice("song_clock")
+        params["input_dims"] = list(range(clock.start, clock.stop))
     params.update(overrides)
     klass = AGENTS[name]
     obs_space, act_space = env_spaces(env)
     if klass is ThoughtAssessorAgent:
         steering = params.pop("steering", None) or env_steering(env)
         params.setdefault("signals", list(steering.signal_names))
-        return klass(obs_space, act_space, seed=seed, steering=steering, **params)
-    if klass is LickingAgent:
-        steering = params.pop("steering", None) or env_steering(env)
+        params["steering"] = steering
+    elif klass is LickingAgent:
+        params["steering"] = params.pop("steering", None) or env_steering(env)
         body = getattr(getattr(env, "unwrapped", env), "body", None)
         params.setdefault("lick_amount", getattr(body, "lick_amount", 0.25))
-        return klass(obs_space, act_space, seed=seed, steering=steering, **params)
-    return klass(obs_space, act_space, seed=seed, **params)
+    agent = klass(obs_space, act_space, seed=seed, **params)
+    agent.env_id = env_id  # saved with the agent, so a model says which body it was made for
+    return agent
 
 
 __all__ = ["AGENTS", "DEFAULT_TRAINING_BODIES", "default_hyperparameters", "make_agent", "training_bodies"]

@@ -39,13 +39,13 @@ def nan_to_none(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` so that readers see the old file or the whole new one, never half."""
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> Path:
+    """Write ``text`` (or bytes) so that readers see the old file or the whole new one, never half."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(fd, "w") as f:
+        with os.fdopen(fd, "wb" if isinstance(text, bytes) else "w") as f:
             f.write(text)
         os.replace(tmp, path)
     except BaseException:
@@ -92,3 +92,25 @@ def save_figure(fig: Any, out_dir: str | os.PathLike[str], name: str) -> str:
 
 __all__ = ["csv_text", "nan_to_none", "save_figure", "to_plain", "write_atomic", "write_history_csv",
            "write_history_json"]
+
+
+class _NoBar:
+    """What a switched-off progress bar needs to answer (tqdm is not imported for it)."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix(self, **_: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(total: int, show: bool, **kwargs: Any) -> Any:
+    """A tqdm bar when ``show``; otherwise a silent stand-in, so a run without a bar needs no tqdm installed."""
+    if not show:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, **kwargs)

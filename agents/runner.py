@@ -7,7 +7,7 @@ baseline and a pattern-separation learner are driven the same way.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +41,18 @@ def benchmark_agent_names() -> list[str]:
 
 
 def check_agent_body(name: str, env_id: str) -> None:
-    """Raise a clear ValueError if ``name`` is unknown, ``env_id`` is not a body, or the pair does not fit."""
-    if env_id not in envs.ENV_IDS:
-        raise ValueError(f"unknown body {env_id!r}; known: {list(envs.ENV_IDS)}")
+    """Raise a clear ValueError if ``name`` is unknown, ``env_id`` is not a body, or the pair does not fit.
+
+    A body is any registered id whose module declares a ``BodyProfile``: the
+    bundled ``brainlike/`` ones and a user's own (see docs/adding-a-body.md).
+    """
+    try:
+        profile = profile_for(env_id)
+    except ValueError as e:
+        raise ValueError(f"{e}; bundled bodies: {list(envs.ENV_IDS)}") from None
     if name in ALGORITHMS:
-        if algo_bodies(name) and env_id not in algo_bodies(name):
-            raise ValueError(f"{name} is not a baseline for {env_id}; it runs on {algo_bodies(name)}")
+        if name not in profile.sb3_algorithms:
+            raise ValueError(f"{name} is not a baseline for {env_id}; its profile names {list(profile.sb3_algorithms)}")
         return
     if name not in AGENTS:
         raise ValueError(f"unknown agent {name!r}; known: {agent_names()}")
@@ -90,11 +96,17 @@ def build_agent(name: str, env_id: str, seed: int = 0, env_kwargs: Mapping[str, 
 def train_agent(agent: AnyAgent, env_id: str, total_steps: int, seed: int = 0, num_envs: int | None = None,
                 eval_every: int | None = None, eval_episodes: int = 32, progress: bool = True,
                 env_kwargs: Mapping[str, Any] | None = None,
-                callback: Callable[[dict[str, Any]], None] | None = None) -> History:
-    """Train any agent; the history rows are the same for numpy agents and SB3 baselines."""
+                callback: Callable[[dict[str, Any]], None] | None = None,
+                log_dir: str | Path | None = None, sb3_callbacks: Sequence[Any] = ()) -> History:
+    """Train any agent; the history rows are the same for numpy agents and SB3 baselines.
+
+    ``log_dir`` and ``sb3_callbacks`` are for SB3 baselines only (``SB3Agent.train``).
+    """
     if isinstance(agent, SB3Agent):
         return agent.train(total_steps, eval_every=eval_every, eval_episodes=eval_episodes, progress=progress,
-                           callback=callback)
+                           callback=callback, log_dir=log_dir, sb3_callbacks=sb3_callbacks)
+    if log_dir is not None or sb3_callbacks:
+        raise ValueError("log_dir and sb3_callbacks are for SB3 baselines; numpy agents report through callback")
     return train(agent, env_id, total_steps, num_envs=num_envs or default_num_envs(agent, env_id), seed=seed,
                  eval_every=eval_every, eval_episodes=eval_episodes, progress=progress, env_kwargs=env_kwargs,
                  callback=callback)
@@ -133,30 +145,53 @@ def load_agent(path: str | Path) -> AnyAgent:
     return SB3Agent.load(base) if meta.get("kind") == "sb3" else Agent.load(base)
 
 
-def record_episode(agent: AnyAgent, env_id: str, out: str | Path, seed: int = 0, max_steps: int = 300,
-                   explore: bool = False, env_kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Play one life of ``agent`` on ``env_id`` and write it as a GIF or MP4 (plus WAVs for a songbird).
+def live_one_life(agent: AnyAgent, env: gym.Env, seed: int | None, max_steps: int, explore: bool = False,
+                  on_frame: Callable[[], None] | None = None) -> float:
+    """One life of ``agent`` in the single env ``env`` (at most ``max_steps`` steps); returns the return.
 
     The agent acts on a batch of one, exactly as in training and evaluation.
-    Returns the paths written, the return and the body's summary of the life.
+    ``on_frame`` runs after the reset and after every step (e.g. to grab a frame).
     """
-    from brainlike.envs.recording import write_gif, write_mp4
-
-    out = Path(out)
-    env = gym.make(env_id, render_mode="rgb_array", **dict(env_kwargs or {}))
     act = policy(agent, env, explore)
     agent.reset_state()
     obs, _ = env.reset(seed=seed)
-    frames = [env.render()]
+    if on_frame is not None:
+        on_frame()
     total = 0.0
     for _ in range(max_steps):
         batch = {k: v[None] for k, v in obs.items()} if isinstance(obs, dict) else obs[None]
         action = act(batch)[0]
         obs, reward, term, trunc, _ = env.step(action)
         total += float(reward)
-        frames.append(env.render())
+        if on_frame is not None:
+            on_frame()
         if term or trunc:
             break
+    return total
+
+
+def watch_agent(agent: AnyAgent, env_id: str, episodes: int = 1, seed: int = 0, max_steps: int = 10_000,
+                explore: bool = False, env_kwargs: Mapping[str, Any] | None = None) -> list[float]:
+    """Show ``episodes`` lives of ``agent`` in a pygame window (``human`` render mode); their returns."""
+    env = gym.make(env_id, render_mode="human", **dict(env_kwargs or {}))
+    try:
+        return [live_one_life(agent, env, seed + e, max_steps, explore) for e in range(episodes)]
+    finally:
+        env.close()
+
+
+def record_episode(agent: AnyAgent, env_id: str, out: str | Path, seed: int = 0, max_steps: int = 300,
+                   explore: bool = False, env_kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Play one life of ``agent`` on ``env_id`` and write it as a GIF or MP4 (plus WAVs for a songbird).
+
+    Returns the paths written, the return and the body's summary of the life.
+    """
+    from brainlike.envs.recording import write_gif, write_mp4
+
+    out = Path(out)
+    env = gym.make(env_id, render_mode="rgb_array", **dict(env_kwargs or {}))
+    frames: list[np.ndarray] = []
+    total = live_one_life(agent, env, seed, max_steps, explore, on_frame=lambda: frames.append(env.render()))
     fps = env.metadata.get("render_fps", 8)
     video = write_gif(frames, out, fps) if out.suffix == ".gif" else write_mp4(frames, out, fps)
     result: dict[str, Any] = {"video": video, "frames": len(frames), "return": total, "summary": env.unwrapped.summary()}

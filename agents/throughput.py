@@ -1,7 +1,7 @@
 """Training throughput of the fast path against SB3 PPO on the same body, measured in one run.
 
 Machines here are noisy, so only the *ratio* of two measurements taken in the
-same process and moment means anything (DESIGN.md, "Performance targets").
+same process and moment means anything.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.base import Agent
-from brainlike.agents.reporting import write_history_csv, write_history_json  # noqa: F401  (scripts/train.py imports them from here)
+from brainlike.agents.reporting import progress_bar, write_history_csv, write_history_json  # noqa: F401  (scripts/train.py imports the last two from here)
 from brainlike.agents.rollout import evaluation_seed, learn_from, policy, rollout
 
 History = list[dict[str, Any]]
@@ -135,8 +135,6 @@ def train(
     """
     if total_steps < 1:
         raise ValueError(f"total_steps must be >= 1, got {total_steps}")
-    from tqdm.auto import tqdm
-
     kwargs = dict(env_kwargs or {})
     eval_seed = evaluation_seed(seed) if eval_seed is None else eval_seed
     every = total_steps if eval_every is None else max(int(eval_every), num_envs)
@@ -167,7 +165,7 @@ def train(
     steps_of = rollout(env, policy(agent, env, explore=True), seed=seed)
     ret = np.zeros(num_envs)
     next_eval = every
-    bar = tqdm(total=total_steps, disable=not progress, unit="step", desc=f"{type(agent).__name__} on {env_id}")
+    bar = progress_bar(total_steps, progress, unit="step", desc=f"{type(agent).__name__} on {env_id}")
     try:
         t0 = time.perf_counter()
         while steps < total_steps:

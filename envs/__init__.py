@@ -5,7 +5,8 @@
 
 from gymnasium.envs.registration import register, registry
 
-from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
+from brainlike.envs.contract import Layout, StateVar, check_arguments
+from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv, layout_of
 from brainlike.envs.foraging_mouse import ForagingMouseEnv, ForagingMouseVectorEnv, MouseBody
 from brainlike.envs.salt_rat import RatBody, SaltRatEnv, SaltRatVectorEnv
 from brainlike.envs.songbird_tutor import SongbirdBody, SongbirdTutorEnv, SongbirdTutorVectorEnv
@@ -38,4 +39,4 @@ _register_all()
 
 ENV_IDS = tuple(sorted(k for k in registry if k.startswith("brainlike/")))
 
-__all__ = ["BODIES", "ENV_IDS", "Body", "BodyEnv", "BodyVectorEnv", "ForagingMouseEnv", "ForagingMouseVectorEnv", "MouseBody", "RatBody", "SaltRatEnv", "SaltRatVectorEnv", "SongbirdBody", "SongbirdTutorEnv", "SongbirdTutorVectorEnv"]
+__all__ = ["BODIES", "ENV_IDS", "Body", "BodyEnv", "BodyVectorEnv", "Layout", "StateVar", "check_arguments", "layout_of", "ForagingMouseEnv", "ForagingMouseVectorEnv", "MouseBody", "RatBody", "SaltRatEnv", "SaltRatVectorEnv", "SongbirdBody", "SongbirdTutorEnv", "SongbirdTutorVectorEnv"]

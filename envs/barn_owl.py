@@ -9,8 +9,10 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
+from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
-from brainlike.steering.base import Steering
+from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
+from brainlike.steering.motor import HeadMotor, names
 from brainlike.steering.owl import (
     ACUITY_DEG,
     ITD_MAX_US,
@@ -46,8 +48,12 @@ HEAD_SCALE_DEG = 2.0 * MAX_TURN_DEG
 #: Prisms up to this displacement are supported (Knudsen used 11, 23 and 34 degrees).
 MAX_PRISM_DEG = 40.0
 STATS = ("trials", "catches", "orienting_reflexes", "corrective_reflexes", "paired_trials")
-#: Uniforms per step: motor noise (2, Box-Muller), the next cue's ITD noise (2), the next trial's kind and azimuth.
-_RANDOMS_PER_STEP = 6
+#: The names of every observation channel and of the action.
+LAYOUT = Layout(
+    exteroception=Layout.groups(("visual", len(VISUAL_PREFERRED_DEG)), ("auditory", len(AUDITORY_PREFERRED_US)), "onset"),
+    interoception=Layout.groups("head"),
+    actions=names(HeadMotor),
+)
 
 
 @dataclass(frozen=True)
@@ -110,11 +116,12 @@ def auditory_code(itd_us: np.ndarray) -> np.ndarray:
     return np.exp(-0.5 * ((x - AUDITORY_PREFERRED_US[None, :]) / AUDITORY_TUNING_US) ** 2)
 
 
-class OwlBody(Body):
+class OwlBody(Body[OwlSenses, OwlEvents]):
     """The batched world of BarnOwl-v0 (see ``BarnOwlEnv`` for the documentation)."""
 
-    action_names = ("head_turn",)
     default_steering = OwlSteering
+    randoms_per_step = 6  # motor noise (2, Box-Muller), the next cue's ITD noise (2), the next trial's kind and azimuth
+    randoms_per_life = 4  # the first trial's kind and azimuth, its ITD noise (2)
     canvas_size = (640, 440)
 
     def __init__(
@@ -131,58 +138,44 @@ class OwlBody(Body):
         vision: str = "normal",
         trial_mix: tuple[float, float, float] = (0.6, 0.2, 0.2),
     ) -> None:
-        mix = np.asarray(trial_mix, dtype=np.float64)
-        checks = {
-            "age_days": (age_days, np.isscalar(age_days) and np.isfinite(age_days) and age_days >= 0, "an age in days >= 0"),
-            "trials_per_day": (trials_per_day, isinstance(trials_per_day, (int, np.integer)) and not isinstance(trials_per_day, bool) and trials_per_day >= 1, "an integer >= 1"),
+        mix = np.asarray(trial_mix, dtype=np.float64) if np.size(trial_mix) == 3 else np.full(3, np.nan)
+        check_arguments({
+            "age_days": (age_days, real(age_days) and age_days >= 0, "an age in days >= 0"),
+            "trials_per_day": (trials_per_day, integer(trials_per_day) and trials_per_day >= 1, "an integer >= 1"),
             "vision": (vision, vision in VISION, f"one of {VISION}"),
-            "trial_mix": (trial_mix, mix.shape == (3,) and bool(np.all(mix >= 0)) and abs(mix.sum() - 1.0) < 1e-9,
+            "trial_mix": (trial_mix, bool(np.all(mix >= 0)) and abs(mix.sum() - 1.0) < 1e-9,
                           f"three probabilities summing to 1 for {TRIAL_KINDS}"),
-        }
-        for name, (value, ok, expected) in checks.items():
-            if not ok:
-                raise ValueError(f"{name}={value!r} is invalid: expected {expected}")
+        })
         self.protocol = PrismProtocol.build(prisms, prism_protocol)
         super().__init__(num_bodies, steering, reflexes, observation_mode, max_episode_steps)
         self.birth_age = float(age_days)
         self.trials_per_day = int(trials_per_day)
         self.blind = vision == "blind"
         self.mix_edges = np.cumsum(mix)[:2]
-        self._allocate()
-        n_vis, n_aud = len(VISUAL_PREFERRED_DEG), len(AUDITORY_PREFERRED_US)
-        self._set_spaces(
-            spaces.Box(0.0, 1.0, (n_vis + n_aud + 1,), np.float32),
-            spaces.Box(-1.0, 1.0, (1,), np.float32),
-            spaces.Box(-1.0, 1.0, (1,), np.float32),
-        )
+        e, i = LAYOUT.widths()
+        self._build(LAYOUT, spaces.Box(0.0, 1.0, (e,), np.float32), spaces.Box(-1.0, 1.0, (i,), np.float32),
+                    spaces.Box(-1.0, 1.0, (1,), np.float32))
 
-    # --- state, built in one place -------------------------------------------
-    def _allocate(self) -> None:
-        b = self.num_bodies
-        self.phase = np.zeros(b, dtype=np.int64)
-        self.kind = np.zeros(b, dtype=np.int64)
-        self.target = np.zeros(b)  # world azimuth of the prey (degrees); never observed
-        self.head = np.zeros(b)  # world azimuth the head points to
-        self.prism = np.zeros(b)
-        self.itd = np.full(b, np.nan)  # the ITD heard now (NaN: silent)
-        self.retinal = np.full(b, np.nan)  # where the image falls on the retina now (NaN: unseen)
-        self.last_turn = np.zeros(b)
-        self.last_strike = np.full(b, np.nan)
-        self.stats = {k: np.zeros(b, dtype=np.int64) for k in STATS}
+    def state_table(self) -> dict[str, Any]:
+        return {
+            "phase": StateVar((), np.int64, ORIENT),
+            "kind": StateVar((), np.int64),
+            "target": StateVar(),  # world azimuth of the prey (degrees); never observed
+            "head": StateVar(),  # world azimuth the head points to
+            "prism": StateVar(),
+            "itd": StateVar(birth=np.nan),  # the ITD heard now (NaN: silent)
+            "retinal": StateVar(birth=np.nan),  # where the image falls on the retina now (NaN: unseen)
+            "last_turn": StateVar(),
+            "last_strike": StateVar(birth=np.nan),
+            "stats": {k: StateVar((), np.int64) for k in STATS},
+        }
 
     def age(self) -> np.ndarray:
         """(bodies,) age in simulated days: a day is ``trials_per_day`` trials."""
         return self.birth_age + self.stats["trials"] / self.trials_per_day
 
-    def _reset_bodies(self, mask: np.ndarray) -> None:
-        idx = np.flatnonzero(mask)
-        u = self.rng.uniform(4, rows=idx)
-        self.head[idx] = 0.0
-        self.last_turn[idx] = 0.0
-        self.last_strike[idx] = np.nan
-        for v in self.stats.values():
-            v[idx] = 0
-        self._new_trials(idx, u[:, 0], u[:, 1], u[:, 2], u[:, 3])
+    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
+        self._new_trials(np.flatnonzero(mask), u[:, 0], u[:, 1], u[:, 2], u[:, 3])
 
     def _new_trials(self, idx: np.ndarray, u_kind: np.ndarray, u_azimuth: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> None:
         """A new target for the bodies ``idx``; the head back at the zeroing position."""
@@ -219,13 +212,10 @@ class OwlBody(Body):
         return extero, intero
 
     # --- physics --------------------------------------------------------------
-    def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-        b = self.num_bodies
-        all_bodies = np.arange(b)
-        u = self.rng.uniform(_RANDOMS_PER_STEP)
-        executed, reflex_action, reflex_reason = self.steering.reflex(self.senses(), actions)
+    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[OwlEvents, np.ndarray, dict[str, Any]]:
+        all_bodies = np.arange(self.num_bodies)
         # The muscles add a little noise to the commanded turn.
-        turn = executed[:, 0] * MAX_TURN_DEG + MOTOR_NOISE_DEG * gaussian_normal(u[:, 0], u[:, 1])
+        turn = takeover.executed[:, 0] * MAX_TURN_DEG + MOTOR_NOISE_DEG * gaussian_normal(u[:, 0], u[:, 1])
         self.head = self.head + turn
         saccade = self.phase == ORIENT
         strike = ~saccade
@@ -233,26 +223,33 @@ class OwlBody(Body):
         # Where the image lies after the turn: the visual error the saccade left.
         image_after = self.target - self.head + self.prism
         seen_after = ~np.isnan(retinal_before) & (np.abs(image_after) <= VISUAL_FIELD_DEG)
-        retinal_after = np.where(seen_after, image_after, np.nan)
         strike_error = np.where(strike, self.head - self.target, np.nan)
-        orient_error = np.where(saccade, self.head - self.target, np.nan)
         events = OwlEvents(
             age_days=self.age(),
             turn_deg=turn,
             saccade=saccade,
             itd_us=itd_before,
             retinal_before_deg=retinal_before,
-            retinal_after_deg=retinal_after,
-            visual_reflex=saccade & (reflex_reason >= 0) & np.isnan(itd_before),
+            retinal_after_deg=np.where(seen_after, image_after, np.nan),
+            visual_reflex=saccade & takeover.mask & np.isnan(itd_before),
             strike=strike,
             strike_error_deg=strike_error,
         )
-        kind, prism, target, age = self.kind.copy(), self.prism.copy(), self.target.copy(), events.age_days
-        out = self.steering.evaluate(events, None, reflex_action, reflex_reason)
+        info = {"owl": {
+            "kind": self.kind.copy(),
+            "target_deg": self.target.copy(),  # for the experimenter: the learner never observes it
+            "saccade": saccade,
+            "turn_deg": turn,
+            # 0 on the step without one (info holds no NaN: the checkers compare it exactly).
+            "orient_error_deg": np.where(saccade, self.head - self.target, 0.0),
+            "strike_error_deg": filled(strike_error),
+            "prism_deg": self.prism.copy(),
+            "age_days": events.age_days,
+        }}
         st = self.stats
         st["catches"] += strike & (np.abs(filled(strike_error, np.inf)) <= ACUITY_DEG)
-        st["orienting_reflexes"] += saccade & (reflex_reason >= 0)
-        st["corrective_reflexes"] += strike & (reflex_reason >= 0)
+        st["orienting_reflexes"] += saccade & takeover.mask
+        st["corrective_reflexes"] += strike & takeover.mask
         st["paired_trials"] += saccade & ~np.isnan(itd_before) & ~np.isnan(retinal_before)
         st["trials"] += strike
         self.last_turn = turn
@@ -264,25 +261,10 @@ class OwlBody(Body):
         if strike.any():
             i = all_bodies[strike]
             self._new_trials(i, u[i, 4], u[i, 5], u[i, 2], u[i, 3])
-        self.last = out
-        info = {
-            "steering": out,
-            "executed_action": executed,
-            "reflex_overrode": reflex_reason >= 0,
-            "owl": {
-                "kind": kind,
-                "target_deg": target,  # for the experimenter: the learner never observes it
-                "saccade": saccade,
-                "turn_deg": turn,
-                # 0 on the step without one (info holds no NaN: the checkers compare it exactly).
-                "orient_error_deg": filled(orient_error),
-                "strike_error_deg": filled(strike_error),
-                "prism_deg": prism,
-                "age_days": age,
-                "auditory_shift_deg": self._auditory_shift(),
-            },
-        }
-        return out.reward, np.zeros(b, dtype=bool), info
+        return events, np.zeros(self.num_bodies, dtype=bool), info
+
+    def _after_evaluation(self, out: SteeringOutput, events: OwlEvents, info: dict[str, Any]) -> None:
+        info["owl"]["auditory_shift_deg"] = self._auditory_shift()
 
     def _auditory_shift(self) -> np.ndarray:
         shift = getattr(self.steering, "auditory_shift", None)
@@ -367,20 +349,21 @@ class BarnOwlEnv(BodyEnv):
 
     ## Observation Space
     ``Dict`` with
-    - ``exteroception``: ``Box(0, 1, (63,), float32)``: a retinotopic visual
+    - ``exteroception``: ``Box(0, 1, (63,), float32)``: ``visual``, a retinotopic
       population of 37 units (preferred retinal azimuths -90..90 degrees every
       5, Gaussian tuning 5 degrees; shifted by the prisms; zeros when nothing
-      is seen); an auditory population of 25 units tuned to interaural time
+      is seen); ``auditory``, a population of 25 units tuned to interaural time
       differences across +-172 microseconds (ITD = 3.0 us/degree x 180/pi x
-      sin(azimuth), heard with 6 us noise; zeros in silence); 1 at a
-      target's onset (the orienting step), 0 at the strike step.
-    - ``interoception``: ``Box(-1, 1, (1,), float32)``: head position
-      (azimuth / 180 degrees).
+      sin(azimuth), heard with 6 us noise; zeros in silence); ``onset``, 1 at
+      a target's onset (the orienting step), 0 at the strike step.
+    - ``interoception``: ``Box(-1, 1, (1,), float32)``: ``head``, the head
+      position (azimuth / 180 degrees).
+    ``env.unwrapped.layout`` names them: ``layout.read(obs, "auditory")``.
     The true azimuth is never observed. ``observation_mode="flat"`` (or
     ``brainlike/BarnOwlFlat-v0``) gives one ``Box`` of 64 values.
 
     ## Action Space
-    ``Box(-1, 1, (1,), float32)``: a head turn, in units of 90 degrees (+ to
+    ``Box(-1, 1, (1,), float32)``: ``head_turn``, in units of 90 degrees (+ to
     the right). The muscles add 1 degree of noise.
 
     ## Steering
@@ -390,7 +373,8 @@ class BarnOwlEnv(BodyEnv):
     0.01): ``orient``, a head saccade at onset to where the maps place the
     target (a sound by the auditory map, a silent sight by vision), and
     ``correct``, a corrective saccade to a target still seen more than 2
-    degrees off the fovea. ``info["executed_action"]`` is the turn commanded;
+    degrees off the fovea; a learner that turns keeps its own turn.
+    ``info["executed_action"]`` is the turn commanded;
     ``info["steering"]["reflex"]`` names the reflex.
     Innate adjustable parameters: 4 (the auditory map's offset and gain, the
     saccade map's offset and gain; azimuth only). After a saccade to a target

@@ -5,19 +5,16 @@ arrays with a leading body axis. ``BodyEnv`` is the Gymnasium ``Env`` that
 runs a batch of one; ``BodyVectorEnv`` is the native ``VectorEnv`` that runs N
 bodies in one numpy step, with Gymnasium's next-step autoreset. Both give the
 same numbers for the same seeds: body i of a vector env seeded ``s`` behaves
-exactly like a single env seeded ``s + i`` (as ``SyncVectorEnv`` seeds them).
-
-That equivalence needs per-body randomness that is still drawn in one numpy
-call. ``CounterRNG`` gives it: a body's random numbers are a hash of a 64-bit
-key (drawn from the env's ``np_random`` at reset) and a per-body call counter,
-so body i's stream does not depend on how many other bodies share the batch.
+exactly like a single env seeded ``s + i`` (as ``SyncVectorEnv`` seeds them),
+thanks to the per-body streams of ``envs.rng``.
 """
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic
 
 import gymnasium as gym
 import numpy as np
@@ -25,86 +22,36 @@ from gymnasium import spaces
 from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode, VectorEnv
 
-from brainlike.steering.base import Steering, SteeringOutput
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_KEY_HIGH = 2**63
+from brainlike.envs.contract import Layout, StateVar, check_arguments, integer
+from brainlike.envs.rng import CounterRNG, draw_keys, next_keys
+from brainlike.steering.base import EventsT, ReflexTakeover, SensesT, Steering, SteeringOutput
 
 
-def _splitmix(x: np.ndarray) -> np.ndarray:
-    x = (x ^ (x >> np.uint64(30))) * _MIX1
-    x = (x ^ (x >> np.uint64(27))) * _MIX2
-    return x ^ (x >> np.uint64(31))
+class Body(Generic[SensesT, EventsT]):
+    """The batched core of a body: the step sequence every body shares.
 
+    ``step`` is a template. The core draws this step's random numbers (every
+    body, every step: a body's stream must not depend on what happened, nor on
+    its batch), lets the reflexes take over, has the body move, asks steering
+    to evaluate and builds ``info``. A body writes only what differs:
 
-class CounterRNG:
-    """Per-body random streams drawn for a whole batch at once.
+    - ``__init__``: check its arguments (``check_arguments``), set its
+      configuration, then ``self._build(layout, extero, intero, action)``;
+    - ``state_table()``: its per-body arrays (allocated and reset by the core);
+    - ``_reset_bodies(mask, u)``: what is drawn at birth, from ``u``;
+    - ``senses()``: the record its reflexes read (None without reflexes);
+    - ``_physics(takeover, u)``: move, return (events record, terminated, info);
+    - ``_observe()``: (exteroception, interoception) arrays;
+    - optionally ``_after_evaluation``, ``summary``, ``render_body``.
 
-    Every call to ``uniform(k)`` advances every body's counter by one, so a
-    body's numbers depend only on its key and on how many calls came before:
-    callers must draw unconditionally (never only "if any body needs it").
-    """
-
-    def __init__(self, num_bodies: int) -> None:
-        self.key = np.zeros(num_bodies, dtype=np.uint64)
-        self.counter = np.zeros(num_bodies, dtype=np.uint64)
-
-    def seed(self, mask: np.ndarray, keys: np.ndarray) -> None:
-        self.key[mask] = keys
-        self.counter[mask] = 0
-
-    def uniform(self, k: int, rows: np.ndarray | None = None) -> np.ndarray:
-        """(bodies, k) floats in [0, 1); with ``rows`` (indices), only those bodies draw."""
-        key, counter = (self.key, self.counter) if rows is None else (self.key[rows], self.counter[rows])
-        base = key + (counter << np.uint64(6)) * _GOLDEN
-        x = base[:, None] + self._steps(k)
-        if rows is None:
-            self.counter += np.uint64(1)
-        else:
-            self.counter[rows] += np.uint64(1)
-        return (_splitmix(x) >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
-
-    @staticmethod
-    def _steps(k: int) -> np.ndarray:
-        steps = _STEPS.get(k)
-        if steps is None:
-            steps = _STEPS[k] = np.arange(1, k + 1, dtype=np.uint64) * _GOLDEN
-        return steps
-
-
-_STEPS: dict[int, np.ndarray] = {}
-
-
-def draw_keys(rng: np.random.Generator, n: int = 1) -> np.ndarray:
-    """Fresh life keys from a seeded generator (at ``reset(seed=...)``)."""
-    return rng.integers(0, _KEY_HIGH, size=n, dtype=np.uint64)
-
-
-def next_keys(keys: np.ndarray) -> np.ndarray:
-    """The key of each body's next life, derived from its current one.
-
-    Resets without a seed continue the stream this way, in one numpy call for
-    any number of bodies; a single env does the same, so the two stay equal.
-    """
-    return _splitmix(keys ^ _NEXT_LIFE)
-
-
-_NEXT_LIFE = np.uint64(0xD1B54A32D192ED03)
-
-
-class Body:
-    """The batched core of a body: physics, senses, observations, rendering.
-
-    Subclasses define ``single_observation_space`` / ``single_action_space`` in
-    ``__init__``, and implement ``_reset_bodies``, ``_observe``, ``_step`` and
-    ``render_body``; optionally ``_summary``. The steering module is called
-    from ``_step``: the body reports senses and events, steering decides.
+    Class attributes: ``default_steering`` (the species' steering class: any
+    other is refused), ``randoms_per_step`` and ``randoms_per_life`` (the
+    uniforms each body draws per step and at birth).
 
     Args common to every body:
         num_bodies: the batch size.
-        steering: the Steering Subsystem (the species default if None).
+        steering: the Steering Subsystem (the species default if None). The body
+            keeps its own copy, so envs built from one object never interact.
         reflexes: False inhibits every reflex (a lesion).
         observation_mode: ``"dict"`` (exteroception / interoception) or
             ``"flat"`` (one float32 vector: exteroception then interoception).
@@ -112,39 +59,52 @@ class Body:
             Gymnasium's ``TimeLimit`` from ``gym.make``).
     """
 
-    action_names: ClassVar[tuple[str, ...]] = ()
-    default_steering: ClassVar[type[Steering]]
+    default_steering: ClassVar[type[Steering[Any, Any]]]
+    randoms_per_step: ClassVar[int] = 0
+    randoms_per_life: int = 0
+    layout: Layout
 
     def __init__(
         self,
         num_bodies: int,
-        steering: Steering | None,
+        steering: Steering[SensesT, EventsT] | None,
         reflexes: bool,
         observation_mode: str,
         max_episode_steps: int | None,
     ) -> None:
-        if not isinstance(num_bodies, (int, np.integer)) or num_bodies < 1:
-            raise ValueError(f"num_bodies must be a positive integer, got {num_bodies!r}")
-        if observation_mode not in ("dict", "flat"):
-            raise ValueError(f"observation_mode must be 'dict' or 'flat', got {observation_mode!r}")
-        if max_episode_steps is not None and max_episode_steps < 1:
-            raise ValueError(f"max_episode_steps must be >= 1 or None, got {max_episode_steps}")
+        species = self.default_steering.__name__
+        check_arguments({
+            "num_bodies": (num_bodies, integer(num_bodies) and num_bodies >= 1, "a positive integer"),
+            "reflexes": (reflexes, isinstance(reflexes, (bool, np.bool_)), "True or False"),
+            "observation_mode": (observation_mode, observation_mode in ("dict", "flat"), "'dict' or 'flat'"),
+            "max_episode_steps": (max_episode_steps, max_episode_steps is None or (integer(max_episode_steps) and max_episode_steps >= 1), "None or an integer >= 1"),
+        })
         if steering is None:
             steering = self.default_steering()
-        if not isinstance(steering, Steering):
-            raise TypeError(f"steering must be a steering.Steering, got {type(steering).__name__}")
+        elif not isinstance(steering, Steering) or not isinstance(steering.unwrapped, self.default_steering):
+            given = type(steering).__name__
+            if isinstance(steering, Steering) and steering.unwrapped is not steering:
+                given += f"({type(steering.unwrapped).__name__})"
+            raise TypeError(f"steering must be a {species} (or a wrapper of one, e.g. RewardLesion({species}())), got {given}")
+        else:
+            # The env owns its steering: two envs built from one object must not share a life.
+            steering = copy.deepcopy(steering)
         self.num_bodies = int(num_bodies)
         self.steering = steering
         steering.resize(self.num_bodies)
         steering.reflexes_enabled = bool(reflexes)
         self.observation_mode = observation_mode
-        self.max_episode_steps = max_episode_steps
-        self.rng = CounterRNG(self.num_bodies)
+        self.max_episode_steps = None if max_episode_steps is None else int(max_episode_steps)
+        self._rng = CounterRNG(self.num_bodies)
         self.elapsed = np.zeros(self.num_bodies, dtype=np.int64)
-        self.last: SteeringOutput | None = None
 
-    # --- spaces --------------------------------------------------------------
-    def _set_spaces(self, extero: spaces.Box, intero: spaces.Box, action: spaces.Space) -> None:
+    # --- declared once: layout, spaces, state ----------------------------------
+    def _build(self, layout: Layout, extero: spaces.Box, intero: spaces.Box, action: spaces.Space) -> None:
+        """Set the spaces and the layout that names them, and allocate the state table."""
+        widths = (extero.shape[0], intero.shape[0])
+        if layout.widths() != widths:
+            raise AssertionError(f"{type(self).__name__}'s layout names {layout.widths()} channels, its spaces have {widths}")
+        self.layout = Layout(layout.exteroception, layout.interoception, layout.actions, self.observation_mode)
         self.dict_observation_space = spaces.Dict({"exteroception": extero, "interoception": intero})
         if self.observation_mode == "dict":
             self.single_observation_space: spaces.Space = self.dict_observation_space
@@ -155,6 +115,23 @@ class Body:
                 dtype=np.float32,
             )
         self.single_action_space = action
+        self._state = self.state_table()
+        for name, var in self._state.items():
+            if isinstance(var, Mapping):  # a named group, e.g. a life's statistics
+                setattr(self, name, {k: self._allocate(v) for k, v in var.items()})
+            else:
+                setattr(self, name, self._allocate(var))
+
+    def _allocate(self, var: StateVar) -> np.ndarray:
+        return np.full((self.num_bodies, *var.shape), var.birth, dtype=var.dtype)
+
+    @property
+    def action_names(self) -> tuple[str, ...]:
+        return self.layout.actions
+
+    def state_table(self) -> dict[str, StateVar | dict[str, StateVar]]:
+        """Every per-body state array (or named group of arrays) by name: allocated and reset by the core."""
+        return {}
 
     def observation(self) -> Any:
         extero, intero = self._observe()
@@ -165,28 +142,57 @@ class Body:
     # --- lifecycle -----------------------------------------------------------
     def reset_bodies(self, mask: np.ndarray, keys: np.ndarray | None = None) -> None:
         """New lives for the bodies in ``mask``, each from its 64-bit key (default: the next of its stream)."""
-        self.rng.seed(mask, next_keys(self.rng.key[mask]) if keys is None else keys)
+        self._rng.seed(mask, next_keys(self._rng.key[mask]) if keys is None else keys)
         self.elapsed[mask] = 0
         self.steering.reset(mask)
-        self._reset_bodies(mask)
+        for name, var in self._state.items():
+            arrays = getattr(self, name)
+            if isinstance(var, Mapping):
+                for k, v in var.items():
+                    arrays[k][mask] = v.birth
+            else:
+                arrays[mask] = var.birth
+        idx = np.flatnonzero(mask)
+        u = self._rng.uniform(self.randoms_per_life, rows=idx) if self.randoms_per_life else np.empty((len(idx), 0))
+        self._reset_bodies(mask, u)
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
-        """Advance every body with validated ``actions``: (reward, terminated, truncated, info)."""
-        reward, terminated, info = self._step(actions)
+        """Advance every body with validated ``actions``: (reward, terminated, truncated, info).
+
+        ``info`` holds batched arrays and, under ``"steering"``, the
+        ``SteeringOutput`` itself: the single env turns it into body 0's dict,
+        the vector env into a dict of arrays.
+        """
+        # Drawn first and unconditionally, so body i's stream never depends on events or on the batch.
+        u = self._rng.uniform(self.randoms_per_step)
+        takeover = self.steering.reflex(self.senses(), actions)  # type: ignore[arg-type]
+        events, terminated, body_info = self._physics(takeover, u)
+        out = self.steering.evaluate(events, takeover)
+        self._after_evaluation(out, events, body_info)
         self.elapsed += 1
         if self.max_episode_steps is None:
             truncated = np.zeros(self.num_bodies, dtype=bool)
         else:
-            truncated = (self.elapsed >= self.max_episode_steps) & ~terminated
-        return reward, terminated, truncated, info
+            # As Gymnasium's TimeLimit: the limit truncates even on a step that also terminates.
+            truncated = self.elapsed >= self.max_episode_steps
+        info = {
+            "steering": out,
+            # Copies: info must not change when a body is reset, nor alias the caller's actions.
+            "executed_action": takeover.executed.copy(),
+            "reflex_overrode": takeover.mask.copy(),
+            **body_info,
+        }
+        return out.reward, terminated, truncated, info
 
     # --- input checking ------------------------------------------------------
     def validate_actions(self, actions: Any, batched: bool) -> np.ndarray:
-        """Return ``actions`` as a (bodies, ...) array, or raise naming the bad value."""
+        """Return ``actions`` as a new (bodies, ...) array, or raise naming the bad value."""
         space = self.single_action_space
         shape = (self.num_bodies,) + (space.shape or ())
+        arr = np.asarray(actions)
+        if arr.dtype.kind not in "biuf":
+            raise ValueError(f"action {actions!r} has dtype {arr.dtype}: expected real numbers ({', '.join(self.action_names)})")
         if isinstance(space, spaces.Discrete):
-            arr = np.asarray(actions)
             if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
                 if np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
                     arr = arr.astype(np.int64)
@@ -197,9 +203,9 @@ class Body:
                 raise ValueError(f"actions must have shape {shape}, got {arr.shape} ({actions!r})")
             if arr.min() < 0 or arr.max() >= space.n:
                 raise ValueError(f"action {actions!r} outside [0, {space.n}): expected one of {self.action_names}")
-            return arr.astype(np.int64, copy=False)
+            return np.array(arr, dtype=np.int64)  # a copy: the caller's array is never kept
         assert isinstance(space, spaces.Box)
-        arr = np.asarray(actions, dtype=np.float64)
+        arr = np.array(arr, dtype=np.float64)
         if not batched:
             arr = arr.reshape((1,) + arr.shape) if arr.shape == space.shape else arr
         if arr.shape != shape:
@@ -211,20 +217,26 @@ class Body:
         return arr
 
     # --- for subclasses ------------------------------------------------------
-    def _reset_bodies(self, mask: np.ndarray) -> None:
-        raise NotImplementedError
+    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
+        """What is drawn at birth for the bodies in ``mask``, from ``u`` (their ``randoms_per_life`` uniforms)."""
+
+    def senses(self) -> SensesT | None:
+        """The record the reflexes read, before the body moves; None for a body without reflexes."""
+        return None
 
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
 
-    def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-        """Advance the physics, ask steering; (reward, terminated, info).
+    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[EventsT, np.ndarray, dict[str, Any]]:
+        """Move the bodies with ``takeover.executed``, using this step's uniforms ``u``.
 
-        ``info`` holds batched arrays and, under ``"steering"``, the
-        ``SteeringOutput`` itself: the single env turns it into body 0's dict,
-        the vector env into a dict of arrays.
+        Returns the events record for steering, (bodies,) terminated, and the
+        body's own ``info`` entries (batched arrays).
         """
         raise NotImplementedError
+
+    def _after_evaluation(self, out: SteeringOutput, events: EventsT, info: dict[str, Any]) -> None:
+        """Record what steering concluded (optional)."""
 
     def render_body(self, i: int, canvas: Any) -> None:
         raise NotImplementedError
@@ -255,7 +267,7 @@ def _single(x: Any) -> Any:
 class BodyEnv(gym.Env):
     """A Gymnasium env that runs one body: a batch of one."""
 
-    body_class: ClassVar[type[Body]]
+    body_class: ClassVar[type[Body[Any, Any]]]
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["human", "rgb_array"], "render_fps": 10}
 
     def __init__(self, render_mode: str | None = None, **kwargs: Any) -> None:
@@ -272,8 +284,13 @@ class BodyEnv(gym.Env):
         self._was_reset = False
 
     @property
-    def steering(self) -> Steering:
+    def steering(self) -> Steering[Any, Any]:
         return self.body.steering
+
+    @property
+    def layout(self) -> Layout:
+        """The names of the observation channels and actions."""
+        return self.body.layout
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
         first = self._np_random is None
@@ -312,7 +329,9 @@ class BodyEnv(gym.Env):
         if self._canvas is None:
             self._canvas = Canvas(self.body.canvas_size, human=self.render_mode == "human", fps=self.metadata["render_fps"], title=type(self).__name__)
         self.body.render_body(0, self._canvas)
-        return self._canvas.show()
+        frame = self._canvas.show()
+        # Gymnasium's contract: "human" draws to the window and returns None.
+        return None if self.render_mode == "human" else frame
 
     def close(self) -> None:
         if self._canvas is not None:
@@ -332,7 +351,7 @@ class BodyVectorEnv(VectorEnv):
     step for step and through resets.
     """
 
-    body_class: ClassVar[type[Body]]
+    body_class: ClassVar[type[Body[Any, Any]]]
     metadata: ClassVar[dict[str, Any]] = {
         "render_modes": ["rgb_array"],
         "render_fps": 10,
@@ -355,8 +374,13 @@ class BodyVectorEnv(VectorEnv):
         self._canvas: Any = None
 
     @property
-    def steering(self) -> Steering:
+    def steering(self) -> Steering[Any, Any]:
         return self.body.steering
+
+    @property
+    def layout(self) -> Layout:
+        """The names of the observation channels and actions."""
+        return self.body.layout
 
     def reset(self, *, seed: int | Sequence[int] | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
         if seed is None:
@@ -367,14 +391,15 @@ class BodyVectorEnv(VectorEnv):
             seeds = list(seed)
             if len(seeds) != self.num_envs:
                 raise ValueError(f"expected {self.num_envs} seeds, got {len(seeds)}")
-        mask = np.ones(self.num_envs, dtype=bool)
-        if seed is not None or not self._seeded:
-            # Body i's first key comes from the generator a single env seeded seeds[i] would have.
-            keys = np.array([draw_keys(seeding.np_random(s)[0])[0] for s in seeds], dtype=np.uint64)
-            self.body.reset_bodies(mask, keys)
-            self._seeded = True
-        else:
-            self.body.reset_bodies(mask)
+        # A body given a seed starts from the key a single env seeded so would draw; a body
+        # given None continues its own stream (fresh OS entropy only before any seed).
+        fresh = np.array([s is not None or not self._seeded for s in seeds])
+        if (~fresh).any():
+            self.body.reset_bodies(~fresh)
+        if fresh.any():
+            keys = np.array([draw_keys(seeding.np_random(s)[0])[0] for s, f in zip(seeds, fresh) if f], dtype=np.uint64)
+            self.body.reset_bodies(fresh, keys)
+        self._seeded = True
         self._autoreset[:] = False
         return self.body.observation(), {}
 
@@ -399,6 +424,8 @@ class BodyVectorEnv(VectorEnv):
         if self.render_mode is None:
             gym.logger.warn("render() called without a render_mode; pass render_mode='rgb_array'")
             return None
+        if not self._seeded:
+            raise RuntimeError("call reset() before render(): the bodies have not been born yet")
         from brainlike.envs.rendering import Canvas
 
         if self._canvas is None:
@@ -418,3 +445,13 @@ class BodyVectorEnv(VectorEnv):
         state = self.__dict__.copy()
         state["_canvas"] = None
         return state
+
+
+def layout_of(env: gym.Env[Any, Any] | VectorEnv) -> Layout:
+    """The named layout of any env of a body: single (wrapped or not), native vector, or Sync/Async vector."""
+    inner = env.unwrapped
+    if isinstance(inner, (BodyEnv, BodyVectorEnv)):
+        return inner.layout
+    if isinstance(inner, VectorEnv):
+        return inner.get_attr("layout")[0]
+    raise TypeError(f"{type(inner).__name__} is not an env of a brainlike body: it has no layout")

@@ -7,9 +7,19 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
+from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
-from brainlike.steering.base import Steering
-from brainlike.steering.mouse import ACTION_NAMES, LOOM_FULL_ANGLE, MOVES, STAY, MouseSteering
+from brainlike.steering.base import ReflexTakeover, Steering
+from brainlike.steering.mouse import (
+    ACTION_NAMES,
+    LOOM_FULL_ANGLE,
+    MOVES,
+    STAY,
+    LoomingReason,
+    MouseEvents,
+    MouseSenses,
+    MouseSteering,
+)
 
 # Cell codes of the arena grid, as bit flags so a cell can be food *and* nest.
 WALL, FOOD, NEST = 1, 2, 4
@@ -24,12 +34,26 @@ SWEEP_ANGLE = 5.0  # De Franceschi et al. 2016: a small disc crossing slowly ove
 MAX_EXPANSION = 5.0  # deg/step, for normalising the expansion sense
 STATS = ("food_eaten", "looms", "sweeps", "flights", "freezes", "escapes", "captures")
 
+#: The names of the observation channels (see ``ForagingMouseEnv``) and actions.
+LAYOUT = Layout(
+    exteroception=Layout.groups(
+        ("view_wall", VIEW_CELLS), ("view_food", VIEW_CELLS), ("view_nest", VIEW_CELLS),
+        "disc_angle", "disc_expansion", "disc_contrast", ("position", 2),
+    ),
+    interoception=Layout.groups("energy", "pain"),
+    actions=ACTION_NAMES,
+)
+_PLANES = tuple(LAYOUT.slice(name) for name in ("view_wall", "view_food", "view_nest"))
+_DISC_ANGLE, _DISC_EXPANSION, _DISC_CONTRAST = (LAYOUT.index(n) for n in ("disc_angle", "disc_expansion", "disc_contrast"))
+_POSITION = LAYOUT.slice("position")
+_ENERGY, _PAIN = LAYOUT.index("energy"), LAYOUT.index("pain")
 
-class MouseBody(Body):
+
+class MouseBody(Body[MouseSenses, MouseEvents]):
     """The batched world of ForagingMouse-v0 (see ``ForagingMouseEnv`` for the documentation)."""
 
-    action_names = ACTION_NAMES
     default_steering = MouseSteering
+    randoms_per_step = 4  # predator onset, its kind/contrast, the perceived contrast, the capture
     cell_px = 40
 
     def __init__(
@@ -58,25 +82,24 @@ class MouseBody(Body):
         lethal_capture: bool = False,
     ) -> None:
         lo, hi = (loom_contrast, loom_contrast) if np.isscalar(loom_contrast) else tuple(loom_contrast)  # type: ignore[arg-type]
-        checks = {
-            "arena_size": (arena_size, 3 <= arena_size <= 64, "an integer in [3, 64]"),
-            "num_food": (num_food, 0 <= num_food <= arena_size**2 - 2, f"in [0, {arena_size**2 - 2}]"),
-            "food_regrowth": (food_regrowth, food_regrowth >= 1, ">= 1 step"),
-            "food_energy": (food_energy, food_energy >= 0, ">= 0"),
-            "initial_energy": (initial_energy, 0 < initial_energy <= max_energy, f"in (0, max_energy={max_energy}]"),
-            "metabolic_rate": (metabolic_rate, metabolic_rate >= 0, ">= 0"),
-            "move_cost": (move_cost, move_cost >= 0, ">= 0"),
-            "predator_rate": (predator_rate, 0 <= predator_rate <= 1, "a probability in [0, 1]"),
-            "sweep_rate": (sweep_rate, 0 <= sweep_rate <= 1 - predator_rate, "in [0, 1 - predator_rate]"),
-            "loom_steps": (loom_steps, loom_steps >= 2, ">= 2"),
-            "sweep_steps": (sweep_steps, sweep_steps >= 1, ">= 1"),
-            "loom_contrast": (loom_contrast, 0 <= lo <= hi <= 1, "in [0, 1], or a (low, high) range in it"),
-            "contrast_noise": (contrast_noise, 0 <= contrast_noise <= 1, "in [0, 1]"),
-            "freeze_protection": (freeze_protection, 0 <= freeze_protection <= 1, "a probability in [0, 1]"),
-        }
-        for name, (value, ok, expected) in checks.items():
-            if not ok:
-                raise ValueError(f"{name}={value!r} is invalid: expected {expected}")
+        check_arguments({
+            "arena_size": (arena_size, integer(arena_size) and 3 <= arena_size <= 64, "an integer in [3, 64]"),
+            "num_food": (num_food, integer(num_food) and 0 <= num_food <= arena_size**2 - 2, f"an integer in [0, {arena_size**2 - 2}]"),
+            "food_regrowth": (food_regrowth, integer(food_regrowth) and food_regrowth >= 1, "an integer >= 1 step"),
+            "food_energy": (food_energy, real(food_energy) and food_energy >= 0, ">= 0"),
+            "initial_energy": (initial_energy, real(initial_energy) and 0 < initial_energy <= max_energy, f"in (0, max_energy={max_energy}]"),
+            "max_energy": (max_energy, real(max_energy), "a finite number"),
+            "metabolic_rate": (metabolic_rate, real(metabolic_rate) and metabolic_rate >= 0, ">= 0"),
+            "move_cost": (move_cost, real(move_cost) and move_cost >= 0, ">= 0"),
+            "predator_rate": (predator_rate, real(predator_rate) and 0 <= predator_rate <= 1, "a probability in [0, 1]"),
+            "sweep_rate": (sweep_rate, real(sweep_rate) and 0 <= sweep_rate <= 1 - predator_rate, "in [0, 1 - predator_rate]"),
+            "loom_steps": (loom_steps, integer(loom_steps) and loom_steps >= 2, "an integer >= 2"),
+            "sweep_steps": (sweep_steps, integer(sweep_steps) and sweep_steps >= 1, "an integer >= 1"),
+            "loom_contrast": (loom_contrast, real(lo) and real(hi) and 0 <= lo <= hi <= 1, "in [0, 1], or a (low, high) range in it"),
+            "contrast_noise": (contrast_noise, real(contrast_noise) and 0 <= contrast_noise <= 1, "in [0, 1]"),
+            "freeze_protection": (freeze_protection, real(freeze_protection) and 0 <= freeze_protection <= 1, "a probability in [0, 1]"),
+            "lethal_capture": (lethal_capture, isinstance(lethal_capture, (bool, np.bool_)), "True or False"),
+        })
         if nest is not None:
             nx, ny = nest
             if not (0 <= nx < arena_size and 0 <= ny < arena_size):
@@ -103,47 +126,51 @@ class MouseBody(Body):
         self.loom_angles = LOOM_START_ANGLE * (LOOM_FULL_ANGLE / LOOM_START_ANGLE) ** (
             np.arange(self.loom_steps) / (self.loom_steps - 1)
         )
-        self._allocate()
-        n = self.size
-        extero_dim = VIEW_CELLS * 3 + 3 + 2
-        self._set_spaces(
-            spaces.Box(0.0, 1.0, (extero_dim,), np.float32),
+        n, p = self.size, self.size + 2 * VIEW_RADIUS
+        self.padded = p
+        # Offsets of the view cells in a body's flattened padded grid.
+        r = np.arange(-VIEW_RADIUS, VIEW_RADIUS + 1)
+        self._view_offsets = (r[:, None] * p + r[None, :]).ravel()
+        self._body_offsets = np.arange(self.num_bodies, dtype=np.int64)[:, None] * p * p
+        self._view_cells = self._body_offsets + self._view_offsets  # (bodies, 25), before adding the position
+        self._build(
+            LAYOUT,
+            spaces.Box(0.0, 1.0, (VIEW_CELLS * 3 + 5,), np.float32),
             spaces.Box(np.array([0.0, 0.0], np.float32), np.array([max_energy, 1.0], np.float32), dtype=np.float32),
             spaces.Discrete(len(ACTION_NAMES)),
         )
         self.canvas_size = (n * self.cell_px, n * self.cell_px + 60)
 
-    # --- state, built in one place -------------------------------------------
-    def _allocate(self) -> None:
-        b, p = self.num_bodies, self.size + 2 * VIEW_RADIUS
-        self.padded = p
-        self.grid = np.zeros((b, p, p), dtype=np.uint8)  # padded with walls VIEW_RADIUS deep
-        self.pos = np.zeros((b, 2), dtype=np.int64)
-        self.nest = np.zeros((b, 2), dtype=np.int64)
-        self.energy = np.zeros(b)
-        self.pain = np.zeros(b)
-        self.food_cell = np.zeros((b, self.num_food), dtype=np.int64)  # flat index into a body's grid
-        self.food_timer = np.zeros((b, self.num_food), dtype=np.int64)  # steps until regrown; 0 = present
-        self.stimulus = np.zeros(b, dtype=np.int64)
-        self.stimulus_t = np.zeros(b, dtype=np.int64)
-        self.contrast = np.zeros(b)  # the disc's physical contrast
-        self.perceived = np.zeros(b)  # the contrast this mouse's retina reports for this disc
-        self.angle = np.zeros(b)
-        self.expansion = np.zeros(b)
-        self.still = np.zeros(b, dtype=np.int64)  # consecutive steps without moving
-        self.stats = {k: np.zeros(b, dtype=np.int64) for k in STATS}
-        self.last_executed = np.zeros(b, dtype=np.int64)
-        self.last_reflex = np.full(b, -1, dtype=np.int64)
-        # Offsets of the view cells in a body's flattened padded grid.
-        r = np.arange(-VIEW_RADIUS, VIEW_RADIUS + 1)
-        self._view_offsets = (r[:, None] * p + r[None, :]).ravel()
-        self._body_offsets = np.arange(b, dtype=np.int64)[:, None] * p * p
-        self._view_cells = self._body_offsets + self._view_offsets  # (bodies, 25), before adding the position
+    # --- state, declared once: the core allocates it and returns it to birth values ---
+    def state_table(self) -> dict[str, Any]:
+        p = self.padded
+        return {
+            "grid": StateVar((p, p), np.uint8),  # padded with walls VIEW_RADIUS deep; drawn at birth
+            "pos": StateVar((2,), np.int64),
+            "nest": StateVar((2,), np.int64),
+            "energy": StateVar(birth=self.initial_energy),
+            "pain": StateVar(),
+            "food_cell": StateVar((self.num_food,), np.int64),  # flat index into a body's grid
+            "food_timer": StateVar((self.num_food,), np.int64),  # steps until regrown; 0 = present
+            "stimulus": StateVar((), np.int64, NO_STIMULUS),
+            "stimulus_t": StateVar((), np.int64),
+            "contrast": StateVar(),  # the disc's physical contrast
+            "perceived": StateVar(),  # the contrast this mouse's retina reports for this disc
+            "angle": StateVar(),
+            "expansion": StateVar(),
+            "still": StateVar((), np.int64),  # consecutive steps without moving
+            "stats": {k: StateVar((), np.int64) for k in STATS},
+            "last_executed": StateVar((), np.int64, STAY),
+            "last_reflex": StateVar((), np.int64, -1),
+        }
 
-    def _reset_bodies(self, mask: np.ndarray) -> None:
+    @property
+    def randoms_per_life(self) -> int:  # type: ignore[override]
+        return self.size * self.size  # a random permutation of the arena's cells
+
+    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
         idx = np.flatnonzero(mask)
         k, n, r, p = len(idx), self.size, VIEW_RADIUS, self.padded
-        u = self.rng.uniform(n * n, rows=idx)
         # A random permutation of the arena's cells from one row of uniforms.
         order = np.argsort(u, axis=1)
         if self.fixed_nest is None:
@@ -164,20 +191,6 @@ class MouseBody(Body):
         flat[np.arange(k), (self.nest[idx, 1] + r) * p + self.nest[idx, 0] + r] |= NEST
         self.grid[idx] = grid
         self.food_cell[idx] = padded_food
-        self.food_timer[idx] = 0
-        self.energy[idx] = self.initial_energy
-        self.pain[idx] = 0.0
-        self.stimulus[idx] = NO_STIMULUS
-        self.stimulus_t[idx] = 0
-        self.contrast[idx] = 0.0
-        self.perceived[idx] = 0.0
-        self.angle[idx] = 0.0
-        self.expansion[idx] = 0.0
-        self.still[idx] = 0
-        self.last_executed[idx] = STAY
-        self.last_reflex[idx] = -1
-        for v in self.stats.values():
-            v[idx] = 0
 
     # --- senses and observation ----------------------------------------------
     def _cell_index(self) -> np.ndarray:
@@ -186,37 +199,29 @@ class MouseBody(Body):
     def in_nest(self) -> np.ndarray:
         return (self.pos[:, 0] == self.nest[:, 0]) & (self.pos[:, 1] == self.nest[:, 1])
 
-    def senses(self) -> dict[str, np.ndarray]:
+    def senses(self) -> MouseSenses:
         """Raw senses the steering subsystem reads (the reflexes' inputs)."""
-        return {
-            "disc_angle": self.angle,
-            "disc_expansion": self.expansion,
-            "disc_contrast": self.perceived,
-            "position": self.pos,
-            "in_nest": self.in_nest(),
-        }
+        return MouseSenses(self.angle, self.expansion, self.perceived, self.pos, self.in_nest())
 
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
         b = self.num_bodies
         codes = np.take(self.grid.reshape(-1), self._view_cells + self._cell_index()[:, None])
         extero = np.empty((b, VIEW_CELLS * 3 + 5), dtype=np.float32)
         # One plane of 25 cells per channel; shifting the bit flags is the cheapest one-hot.
-        for plane, bit in enumerate(_CELL_SHIFTS):
-            extero[:, plane * VIEW_CELLS : (plane + 1) * VIEW_CELLS] = (codes >> bit) & 1
-        extero[:, -5] = self.angle * (1.0 / LOOM_FULL_ANGLE)
-        extero[:, -4] = np.minimum(self.expansion * (1.0 / MAX_EXPANSION), 1.0)
-        extero[:, -3] = self.perceived
-        extero[:, -2:] = self.pos * (1.0 / max(self.size - 1, 1))
+        for plane, bit in zip(_PLANES, _CELL_SHIFTS):
+            extero[:, plane] = (codes >> bit) & 1
+        extero[:, _DISC_ANGLE] = self.angle * (1.0 / LOOM_FULL_ANGLE)
+        extero[:, _DISC_EXPANSION] = np.minimum(self.expansion * (1.0 / MAX_EXPANSION), 1.0)
+        extero[:, _DISC_CONTRAST] = self.perceived
+        extero[:, _POSITION] = self.pos * (1.0 / max(self.size - 1, 1))
         intero = np.empty((b, 2), dtype=np.float32)
-        intero[:, 0] = self.energy
-        intero[:, 1] = self.pain
+        intero[:, _ENERGY] = self.energy
+        intero[:, _PAIN] = self.pain
         return extero, intero
 
     # --- physics --------------------------------------------------------------
-    def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-        u = self.rng.uniform(4)  # onset, kind/contrast, perceived contrast, capture
-        executed, reflex_action, reflex_reason = self.steering.reflex(self.senses(), actions)
-
+    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[MouseEvents, np.ndarray, dict[str, Any]]:
+        executed = takeover.executed
         # Movement: walls stop the mouse where it is.
         target = self.pos + MOVES[executed]
         inside = (target >= 0).all(axis=1) & (target < self.size).all(axis=1)
@@ -249,38 +254,22 @@ class MouseBody(Body):
         captured = self._predators(u, in_nest)
         self.pain = np.where(captured, 1.0, self.pain * 0.5)
 
-        out = self.steering.evaluate(
-            {"food": food, "captured": captured},
-            {
-                "energy_start": energy_start,
-                "energy": energy_before,
-                "energy_after": self.energy,
-                "position": self.pos,
-                "in_nest": in_nest,
-                "disc_angle": self.angle,
-                "exposed": ~in_nest,
-            },
-            reflex_action,
-            reflex_reason,
-        )
         st = self.stats
         st["food_eaten"] += ate
         st["captures"] += captured
-        if (reflex_reason >= 0).any():
-            started = (reflex_reason >= 0) & (self.last_reflex < 0)
-            st["flights"] += started & (reflex_reason == 0)
-            st["freezes"] += started & (reflex_reason == 1)
-        self.last = out
-        self.last_executed = executed
-        self.last_reflex = reflex_reason
+        reason = takeover.reason
+        if takeover.mask.any():
+            started = takeover.mask & (self.last_reflex < 0)
+            st["flights"] += started & (reason == LoomingReason.FLEE)
+            st["freezes"] += started & (reason == LoomingReason.FREEZE)
+        self.last_executed[:] = executed
+        self.last_reflex[:] = reason
         terminated = (self.energy <= 0.0) | (captured & self.lethal_capture)
-        info = {
-            "steering": out,
-            "executed_action": executed,
-            "reflex_overrode": reflex_action >= 0,
-            "events": {"food": food, "captured": captured},
-        }
-        return out.reward, terminated, info
+        events = MouseEvents(
+            food=food, captured=captured, energy_start=energy_start, energy=energy_before, energy_after=self.energy,
+            position=self.pos, in_nest=in_nest, disc_angle=self.angle, exposed=~in_nest,
+        )
+        return events, terminated, {"events": {"food": food, "captured": captured}}
 
     def _predators(self, u: np.ndarray, in_nest: np.ndarray) -> np.ndarray:
         """Advance overhead stimuli; return where a strike caught the mouse.
@@ -350,7 +339,7 @@ class MouseBody(Body):
                 pg.draw.rect(surf, (210, 200, 180), rect, 1)
         # The mouse, grey; tinted by the reflex that drives it.
         reflex = int(self.last_reflex[i])
-        color = {-1: (90, 90, 100), 0: (200, 60, 40), 1: (60, 90, 200)}[reflex]
+        color = {-1: (90, 90, 100), LoomingReason.FLEE: (200, 60, 40), LoomingReason.FREEZE: (60, 90, 200)}[reflex]
         mx, my = self.pos[i]
         pg.draw.ellipse(surf, color, pg.Rect(mx * c + c * 0.2, my * c + c * 0.25, c * 0.6, c * 0.5))
         # The overhead disc: its radius grows with its angular size, darker with contrast.
@@ -393,17 +382,19 @@ class ForagingMouseEnv(BodyEnv):
     ## Observation Space
     ``Dict`` with
     - ``exteroception``: ``Box(0, 1, (80,), float32)``: a 5x5 view centred on
-      the mouse as three planes of 25 cells (walls, food, nest), each row by
-      row from the north-west (75 values); the overhead disc's angle / 20 deg, its expansion
-      per step / 5 deg, its perceived contrast; the mouse's position (x, y)
-      scaled to [0, 1] (path integration).
+      the mouse as three planes of 25 cells, ``view_wall``, ``view_food``,
+      ``view_nest``, each row by row from the north-west (75 values);
+      ``disc_angle`` (the overhead disc's angle / 20 deg), ``disc_expansion``
+      (its expansion per step / 5 deg), ``disc_contrast`` (its perceived
+      contrast); ``position`` (x, y) scaled to [0, 1] (path integration).
     - ``interoception``: ``Box([0, 0], [max_energy, 1], (2,), float32)``:
-      energy and pain.
+      ``energy`` and ``pain``.
+    Read channels by name: ``env.unwrapped.layout.read(obs, "disc_angle")``.
     ``observation_mode="flat"`` (or the id ``brainlike/ForagingMouseFlat-v0``)
     gives one ``Box`` of 82 values: exteroception then interoception.
 
     ## Action Space
-    ``Discrete(5)``: 0 stay (freeze), 1 north, 2 east, 3 south, 4 west.
+    ``Discrete(5)`` (``steering.motor.MouseAction``): 0 stay (freeze), 1 north, 2 east, 3 south, 4 west.
 
     ## Steering
     Rewards (``info["steering"]["components"]``): ``food``, the drive reduction
@@ -454,6 +445,15 @@ class ForagingMouseEnv(BodyEnv):
 
     body_class = MouseBody
     metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 8}
+
+    def get_keys_to_action(self) -> dict[tuple[int, ...], int]:
+        """Arrow keys or WASD move the mouse; no key is ``stay`` (freeze), for ``gymnasium.utils.play``."""
+        import pygame
+
+        move = {name: ACTION_NAMES.index(name) for name in ("north", "east", "south", "west")}
+        return {(pygame.K_UP,): move["north"], (pygame.K_RIGHT,): move["east"], (pygame.K_DOWN,): move["south"],
+                (pygame.K_LEFT,): move["west"], (pygame.K_w,): move["north"], (pygame.K_d,): move["east"],
+                (pygame.K_s,): move["south"], (pygame.K_a,): move["west"]}
 
 
 class ForagingMouseVectorEnv(BodyVectorEnv):

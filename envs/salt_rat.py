@@ -8,13 +8,16 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
+from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
-from brainlike.steering.base import Steering
-from brainlike.steering.rat import RatSteering
+from brainlike.envs.rat_protocol import DELIVERY, DEPLETE, HOLD, KINDS, PRESETS, REGIMES, TRIAL_KINDS, parse_protocol
+from brainlike.steering.base import ReflexTakeover, Steering
+from brainlike.steering.motor import RatAction, names
+from brainlike.steering.rat import RatEvents, RatSteering
 
-# The rat's motor vocabulary. Approach and nibble are appetitive, withdraw aversive.
-ACTION_NAMES = ("stay", "approach", "nibble", "withdraw")
-STAY, APPROACH, NIBBLE, WITHDRAW = range(4)
+# The rat's motor vocabulary (``steering.motor``). Approach and nibble are appetitive, withdraw aversive.
+ACTION_NAMES = names(RatAction)
+STAY, APPROACH, NIBBLE, WITHDRAW = (int(a) for a in RatAction)
 # Distance from the front wall (levers and spout): 0 at the wall, BACK at the back.
 BACK = 2
 
@@ -26,102 +29,21 @@ NO_CUE = -1
 PERIOD_NAMES = ("iti", "cue", "outcome")
 NO_PERIOD, ITI, CUE, OUTCOME = -1, 0, 1, 2
 
-# Phase kinds: lever trials (how the outcome arrives) or timed steps (what the rat can do).
-TRIAL_KINDS = ("pavlovian", "train", "extinction")
-STEP_KINDS = ("free_access", "deplete", "replete", "home")
-KINDS = TRIAL_KINDS + STEP_KINDS
-# Sodium regimes: intact kidneys and a sodium diet pull sodium to the set point;
-# furosemide + DOCA + a sodium-free diet pull it down; "hold" keeps it (DOCA, no
-# sodium in the diet) so that only what the rat drinks changes it.
-REGIMES = ("normal", "deplete", "hold")
-NORMAL, DEPLETE, HOLD = range(3)
-DEFAULT_REGIME = {
-    "pavlovian": "normal",
-    "train": "normal",
-    "extinction": "hold",
-    "free_access": "hold",
-    "deplete": "deplete",
-    "replete": "normal",
-    "home": "normal",
-}
-DELIVERY = {"pavlovian": 2, "train": 1}  # 0 none (cue only), 1 on a press, 2 always
-PHASE_KEYS = ("name", "kind", "trials", "steps", "sodium")
+#: The names of the observation channels (see ``SaltRatEnv``) and actions.
+LAYOUT = Layout(
+    exteroception=Layout.groups("sucrose_lever", "salt_lever", "spout", "distance", "cue_progress", "sweet_taste", "salt_taste"),
+    interoception=Layout.groups("sodium"),
+    actions=ACTION_NAMES,
+)
+_SUCROSE_LEVER, _SALT_LEVER, _SPOUT, _DISTANCE, _CUE_PROGRESS = (
+    LAYOUT.index(n) for n in ("sucrose_lever", "salt_lever", "spout", "distance", "cue_progress"))
+_TASTES = slice(LAYOUT.index("sweet_taste"), LAYOUT.index("salt_taste") + 1)
 
-PRESETS: dict[str, tuple[dict[str, Any], ...]] = {
-    # Robinson & Berridge 2013: Pavlovian lever cues at homeostasis, then the first
-    # depletion of the rat's life, a cue-only test, re-repletion, a cue-only test.
-    "dead_sea_salt": (
-        {"name": "train", "kind": "pavlovian", "trials": 30},
-        {"name": "deplete", "kind": "deplete", "steps": 30},
-        {"name": "test_depleted", "kind": "extinction", "trials": 6},
-        {"name": "replete", "kind": "replete", "steps": 30},
-        {"name": "test_replete", "kind": "extinction", "trials": 6},
-    ),
-    # An instrumental version for learners and benchmarks: pressing delivers, so what
-    # the rat does matters; the sodium state changes twice, so the best lever changes.
-    "instrumental": (
-        {"name": "train_replete", "kind": "train", "trials": 20},
-        {"name": "deplete", "kind": "deplete", "steps": 30},
-        {"name": "train_depleted", "kind": "train", "trials": 12, "sodium": "hold"},
-        {"name": "replete", "kind": "replete", "steps": 30},
-        {"name": "train_replete_again", "kind": "train", "trials": 12},
-    ),
-    # Sakai et al. 1987: three spaced depletions, each followed by free access to salt.
-    "sensitization": tuple(
-        phase
-        for k in (1, 2, 3)
-        for phase in (
-            {"name": f"deplete_{k}", "kind": "deplete", "steps": 30},
-            {"name": f"salt_access_{k}", "kind": "free_access", "steps": 60},
-            {"name": f"replete_{k}", "kind": "replete", "steps": 40},
-        )
-    ),
-}
-
-
-def parse_protocol(protocol: str | Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
-    """A preset name or a list of phase dicts, checked and completed; raises ValueError naming the bad value."""
-    if isinstance(protocol, str):
-        if protocol not in PRESETS:
-            raise ValueError(f"protocol={protocol!r} is not a preset; expected one of {tuple(PRESETS)} or a list of phases")
-        protocol = PRESETS[protocol]
-    if isinstance(protocol, Mapping) or not isinstance(protocol, Sequence) or len(protocol) == 0:
-        raise ValueError(f"protocol={protocol!r} is invalid: expected a preset name or a non-empty list of phase dicts")
-    phases = []
-    for i, ph in enumerate(protocol):
-        if not isinstance(ph, Mapping):
-            raise ValueError(f"protocol phase {i} = {ph!r} is not a dict with keys from {PHASE_KEYS}")
-        unknown = sorted(set(ph) - set(PHASE_KEYS))
-        if unknown:
-            raise ValueError(f"protocol phase {i} = {dict(ph)!r} has unknown key(s) {unknown}; accepted: {PHASE_KEYS}")
-        kind = ph.get("kind")
-        if kind not in KINDS:
-            raise ValueError(f"protocol phase {i}: kind={kind!r} is unknown; expected one of {KINDS}")
-        length_key, other = ("trials", "steps") if kind in TRIAL_KINDS else ("steps", "trials")
-        if other in ph:
-            raise ValueError(f"protocol phase {i}: a {kind!r} phase is measured in {length_key}, not {other}={ph[other]!r}")
-        n = ph.get(length_key)
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"protocol phase {i}: {length_key}={n!r} is invalid: expected a positive integer")
-        sodium = ph.get("sodium", DEFAULT_REGIME[kind])
-        if sodium not in REGIMES:
-            raise ValueError(f"protocol phase {i}: sodium={sodium!r} is unknown; expected one of {REGIMES}")
-        name = ph.get("name", f"{kind}_{i}")
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"protocol phase {i}: name={name!r} must be a non-empty string")
-        phases.append({"name": name, "kind": kind, length_key: int(n), "sodium": sodium})
-    names = [p["name"] for p in phases]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ValueError(f"protocol phase names must be unique; repeated: {dupes}")
-    return tuple(phases)
-
-
-class RatBody(Body):
+class RatBody(Body[None, RatEvents]):
     """The batched world of SaltRat-v0 (see ``SaltRatEnv`` for the documentation)."""
 
-    action_names = ACTION_NAMES
     default_steering = RatSteering
+    randoms_per_step = 1  # the cue order of a block that starts this step
     canvas_size = (440, 320)
 
     def __init__(
@@ -144,21 +66,18 @@ class RatBody(Body):
         max_sodium: float = 1.5,
     ) -> None:
         phases = parse_protocol(protocol)
-        checks = {
-            "iti_steps": (iti_steps, iti_steps >= 1, "an integer >= 1"),
-            "cue_steps": (cue_steps, cue_steps >= 1, "an integer >= 1"),
-            "outcome_steps": (outcome_steps, outcome_steps >= 0, "an integer >= 0"),
-            "infusion": (infusion, 0 < infusion <= 1, "in (0, 1] (units of one oral infusion)"),
-            "lick_amount": (lick_amount, 0 < lick_amount <= 1, "in (0, 1]"),
-            "sodium_per_unit": (sodium_per_unit, sodium_per_unit >= 0, ">= 0"),
-            "max_sodium": (max_sodium, max_sodium >= 1.0, ">= 1 (the set point)"),
-            "depletion_level": (depletion_level, 0 <= depletion_level < 1, "in [0, 1), below the set point 1"),
-            "sodium_rate": (sodium_rate, 0 < sodium_rate <= 1, "in (0, 1]"),
-            "initial_sodium": (initial_sodium, 0 <= initial_sodium <= max_sodium, f"in [0, max_sodium={max_sodium}]"),
-        }
-        for name, (value, ok, expected) in checks.items():
-            if isinstance(value, bool) or not (np.isfinite(value) and ok):
-                raise ValueError(f"{name}={value!r} is invalid: expected {expected}")
+        check_arguments({
+            "iti_steps": (iti_steps, integer(iti_steps) and iti_steps >= 1, "an integer >= 1"),
+            "cue_steps": (cue_steps, integer(cue_steps) and cue_steps >= 1, "an integer >= 1"),
+            "outcome_steps": (outcome_steps, integer(outcome_steps) and outcome_steps >= 0, "an integer >= 0"),
+            "infusion": (infusion, real(infusion) and 0 < infusion <= 1, "in (0, 1] (units of one oral infusion)"),
+            "lick_amount": (lick_amount, real(lick_amount) and 0 < lick_amount <= 1, "in (0, 1]"),
+            "sodium_per_unit": (sodium_per_unit, real(sodium_per_unit) and sodium_per_unit >= 0, ">= 0"),
+            "max_sodium": (max_sodium, real(max_sodium) and max_sodium >= 1.0, ">= 1 (the set point)"),
+            "depletion_level": (depletion_level, real(depletion_level) and 0 <= depletion_level < 1, "in [0, 1), below the set point 1"),
+            "sodium_rate": (sodium_rate, real(sodium_rate) and 0 < sodium_rate <= 1, "in (0, 1]"),
+            "initial_sodium": (initial_sodium, real(initial_sodium) and 0 <= initial_sodium <= max_sodium, f"in [0, max_sodium={max_sodium}]"),
+        })
         super().__init__(num_bodies, steering, reflexes, observation_mode, max_episode_steps)
         self.phases = phases
         self.phase_names = tuple(p["name"] for p in phases)
@@ -189,55 +108,41 @@ class RatBody(Body):
         self._odd_of_t = self._trial_of_t % 2
         w = np.arange(self.trial_len)
         self._period_of_within = np.where(w < self.iti, ITI, np.where(w < self.iti + self.cue_steps, CUE, OUTCOME))
-        self._allocate()
-        self._set_spaces(
+        self._per_cue = max(1, int(np.max((self.phase_trials + 1) // 2)))
+        self._build(
+            LAYOUT,
             spaces.Box(0.0, 1.0, (7,), np.float32),
             spaces.Box(np.array([0.0], np.float32), np.array([max_sodium], np.float32), dtype=np.float32),
             spaces.Discrete(len(ACTION_NAMES)),
         )
-
-    # --- state, built in one place ------------------------------------------------
-    def _allocate(self) -> None:
-        b, p = self.num_bodies, self.num_phases
-        per_cue = max(1, int(np.max((self.phase_trials + 1) // 2)))
-        self.phase = np.zeros(b, dtype=np.int64)
-        self.t = np.zeros(b, dtype=np.int64)  # step within the phase
-        self.finished = np.zeros(b, dtype=bool)
-        self.pos = np.full(b, BACK, dtype=np.int64)
-        self.sodium = np.zeros(b)
-        self.block_first = np.zeros(b, dtype=np.int64)  # the cue of a block's first trial
-        self.pressed = np.zeros(b, dtype=bool)
-        self.appetitive = np.zeros(b, dtype=np.int64)
-        self.aversive = np.zeros(b, dtype=np.int64)
-        self.taste = np.zeros((b, 2))  # sweet, salt tasted on the last step
-        self.last_action = np.zeros(b, dtype=np.int64)
-        # Per-life records, per phase: cue scores in presentation order, intake, latency.
-        self.scores = np.full((b, p, 2, per_cue), np.nan)
-        self.presented = np.zeros((b, p, 2), dtype=np.int64)
-        self.delivered = np.zeros((b, p, 2), dtype=np.int64)
-        self.intake = np.zeros((b, p))
-        self.latency = np.full((b, p), np.nan)
-        self._rows = np.arange(b)
+        self._rows = np.arange(self.num_bodies)
         self._situation = self._compute_situation()
 
-    def _reset_bodies(self, mask: np.ndarray) -> None:
+    # --- state, declared once: the core allocates it and returns it to birth values ---
+    def state_table(self) -> dict[str, Any]:
+        p = self.num_phases
+        return {
+            "phase": StateVar((), np.int64),
+            "t": StateVar((), np.int64),  # step within the phase
+            "finished": StateVar((), bool),
+            "pos": StateVar((), np.int64, BACK),
+            "sodium": StateVar(birth=self.initial_sodium),
+            "block_first": StateVar((), np.int64, SUCROSE),  # the cue of a block's first trial
+            "pressed": StateVar((), bool),
+            "appetitive": StateVar((), np.int64),
+            "aversive": StateVar((), np.int64),
+            "taste": StateVar((2,)),  # sweet, salt tasted on the last step
+            "last_action": StateVar((), np.int64, STAY),
+            # Per-life records, per phase: cue scores in presentation order, intake, latency.
+            "scores": StateVar((p, 2, self._per_cue), np.float64, np.nan),
+            "presented": StateVar((p, 2), np.int64),
+            "delivered": StateVar((p, 2), np.int64),
+            "intake": StateVar((p,)),
+            "latency": StateVar((p,), np.float64, np.nan),
+        }
+
+    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
         # Nothing random at birth: the first cue is drawn at its onset, from the step's draw.
-        self.phase[mask] = 0
-        self.t[mask] = 0
-        self.finished[mask] = False
-        self.pos[mask] = BACK
-        self.sodium[mask] = self.initial_sodium
-        self.block_first[mask] = SUCROSE
-        self.pressed[mask] = False
-        self.appetitive[mask] = 0
-        self.aversive[mask] = 0
-        self.taste[mask] = 0.0
-        self.last_action[mask] = STAY
-        self.scores[mask] = np.nan
-        self.presented[mask] = 0
-        self.delivered[mask] = 0
-        self.intake[mask] = 0.0
-        self.latency[mask] = np.nan
         self._situation = self._compute_situation()
 
     # --- the protocol's situation at the current step ---------------------------------
@@ -265,10 +170,6 @@ class RatBody(Body):
             "spout": self.phase_spout[ph] & live,
         }
 
-    def senses(self) -> dict[str, np.ndarray]:
-        s = self.situation()
-        return {"lever": np.where(s["period"] == CUE, s["cue"], NO_CUE), "spout": s["spout"], "position": self.pos}
-
     def _interoception(self) -> np.ndarray:
         return self.sodium.astype(np.float32)[:, None]
 
@@ -276,18 +177,18 @@ class RatBody(Body):
         s = self.situation()
         lever = s["period"] == CUE
         extero = np.empty((self.num_bodies, 7), dtype=np.float32)
-        extero[:, 0] = lever & (s["cue"] == SUCROSE)
-        extero[:, 1] = lever & (s["cue"] == SALT)
-        extero[:, 2] = s["spout"]
-        extero[:, 3] = self.pos * (1.0 / BACK)
-        extero[:, 4] = np.where(lever, (s["within"] - self.iti + 1) / self.cue_steps, 0.0)
-        extero[:, 5:7] = self.taste
+        extero[:, _SUCROSE_LEVER] = lever & (s["cue"] == SUCROSE)
+        extero[:, _SALT_LEVER] = lever & (s["cue"] == SALT)
+        extero[:, _SPOUT] = s["spout"]
+        extero[:, _DISTANCE] = self.pos * (1.0 / BACK)
+        extero[:, _CUE_PROGRESS] = np.where(lever, (s["within"] - self.iti + 1) / self.cue_steps, 0.0)
+        extero[:, _TASTES] = self.taste
         return extero, self._interoception()
 
     # --- physics ------------------------------------------------------------------------
-    def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-        u = self.rng.uniform(1)[:, 0]  # the cue order of a block that starts this step
-        executed, reflex_action, reflex_reason = self.steering.reflex(self.senses(), actions)
+    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[RatEvents, np.ndarray, dict[str, Any]]:
+        u = u[:, 0]
+        executed = takeover.executed
         s = self.situation()
         ph, period, cue, within = s["phase"], s["period"], s["cue"], s["within"]
         live = ~self.finished
@@ -313,16 +214,11 @@ class RatBody(Body):
         self.sodium = self.sodium + pull * (self.phase_target[ph] - self.sodium)
         intero = self._interoception()
         sodium_after = np.minimum(self.sodium + self.sodium_per_unit * salt, self.max_sodium)
-        out = self.steering.evaluate(
-            {"sweet": sweet, "salt": salt},
-            {"interoception": intero, "sodium_after": sodium_after, "position": self.pos},
-            reflex_action,
-            reflex_reason,
-        )
+        events = RatEvents(sweet=sweet, salt=salt, interoception=intero, sodium_after=sodium_after)
         self.sodium = sodium_after
         self.taste[:, 0] = sweet
         self.taste[:, 1] = salt
-        self.last_action = executed
+        self.last_action[:] = executed
 
         # Records: the approach score of a cue, salt intake and latency to drink.
         score = (self.appetitive - self.aversive) / self.cue_steps
@@ -349,8 +245,9 @@ class RatBody(Body):
         phase_over = live & (self.t >= self.phase_length[ph])
         self.phase += phase_over
         self.t = np.where(phase_over, 0, self.t)
-        terminated = phase_over & (self.phase >= self.num_phases)
-        self.finished |= terminated
+        self.finished |= phase_over & (self.phase >= self.num_phases)
+        # A session that is over stays over: every later step is terminated too.
+        terminated = self.finished.copy()
         nxt = self._compute_situation()
         block_start = (nxt["period"] == CUE) & (nxt["within"] == self.iti) & (nxt["trial"] % 2 == 0)
         if block_start.any():
@@ -359,9 +256,6 @@ class RatBody(Body):
         self._situation = nxt
 
         info = {
-            "steering": out,
-            "executed_action": executed,
-            "reflex_overrode": reflex_action >= 0,
             "phase": ph,
             "trial": s["trial"],
             "period": period,
@@ -373,8 +267,7 @@ class RatBody(Body):
             "trial_score": trial_score,
             "salt_intake": self.intake[self._rows, ph].copy(),
         }
-        self.last = out
-        return out.reward, terminated, info
+        return events, terminated, info
 
     def summary(self, i: int) -> dict[str, Any]:
         """Per-phase records of rat i: cue scores (in presentation order, trial 1 first),
@@ -393,17 +286,13 @@ class RatBody(Body):
                 rec["salt_intake"] = float(self.intake[i, p])
                 rec["latency"] = None if np.isnan(lat) else int(lat)
             phases[spec["name"]] = rec
-        out: dict[str, Any] = {
+        return {
             "phase": self.phase_names[min(int(self.phase[i]), self.num_phases - 1)],
             "finished": bool(self.finished[i]),
             "sodium": float(self.sodium[i]),
             "phases": phases,
+            "salt_appetite": float(self.steering.parameters["salt_appetite"][i, 0]),
         }
-        try:
-            out["salt_appetite"] = float(self.steering.parameters["salt_appetite"][i, 0])
-        except KeyError:
-            pass
-        return out
 
     # --- rendering (pygame, only when asked) ------------------------------------------
     def render_body(self, i: int, canvas: Any) -> None:
@@ -454,10 +343,7 @@ class RatBody(Body):
         trial = f"  trial {int(s['trial'][i]) + 1}/{int(self.phase_trials[ph])}  {PERIOD_NAMES[period]}" if period >= 0 else ""
         canvas.text(f"phase {ph + 1}/{self.num_phases}: {name}{trial}", (20, h - 66), px=20)
         canvas.text(f"sodium {self.sodium[i]:.2f}   intake {self.intake[i, ph]:.2f}", (20, h - 42), px=18)
-        try:
-            canvas.text(f"salt appetite {self.steering.parameters['salt_appetite'][i, 0]:.2f}", (240, h - 42), px=18)
-        except KeyError:
-            pass
+        canvas.text(f"salt appetite {self.steering.parameters['salt_appetite'][i, 0]:.2f}", (240, h - 42), px=18)
 
 
 class SaltRatEnv(BodyEnv):
@@ -500,18 +386,20 @@ class SaltRatEnv(BodyEnv):
 
     ## Observation Space
     ``Dict`` with
-    - ``exteroception``: ``Box(0, 1, (7,), float32)``: sucrose lever inserted,
-      salt lever inserted, salt spout available, distance from the front wall
-      (0 at the wall, 1 at the back), cue progress (k / cue_steps on the k-th
-      cue step, 0 outside the cue), sweet taste and salt taste in the mouth
-      (units delivered on the last step).
-    - ``interoception``: ``Box(0, max_sodium, (1,), float32)``: plasma sodium
-      (set point 1.0).
+    - ``exteroception``: ``Box(0, 1, (7,), float32)``: ``sucrose_lever``
+      (inserted), ``salt_lever`` (inserted), ``spout`` (salt spout
+      available), ``distance`` from the front wall (0 at the wall, 1 at the
+      back), ``cue_progress`` (k / cue_steps on the k-th cue step, 0 outside
+      the cue), ``sweet_taste`` and ``salt_taste`` in the mouth (units
+      delivered on the last step).
+    - ``interoception``: ``Box(0, max_sodium, (1,), float32)``: plasma
+      ``sodium`` (set point 1.0).
+    Read channels by name: ``env.unwrapped.layout.read(obs, "spout")``.
     ``observation_mode="flat"`` (or the id ``brainlike/SaltRatFlat-v0``) gives
     one ``Box`` of 8 values: exteroception then interoception.
 
     ## Action Space
-    ``Discrete(4)``: 0 stay, 1 approach (one step towards the front wall),
+    ``Discrete(4)`` (``steering.motor.RatAction``): 0 stay, 1 approach (one step towards the front wall),
     2 nibble (press/nibble the inserted lever, or lick the spout; only at the
     wall), 3 withdraw (one step back). The chamber is 3 positions deep; the rat
     starts at the back. A cue's approach score is (appetitive - aversive) /
@@ -580,6 +468,13 @@ class SaltRatEnv(BodyEnv):
     @property
     def phase_names(self) -> tuple[str, ...]:
         return self.body.phase_names
+
+    def get_keys_to_action(self) -> dict[tuple[int, ...], int]:
+        """Up approaches the front wall, space nibbles, down withdraws; no key is ``stay`` (for ``gymnasium.utils.play``)."""
+        import pygame
+
+        return {(pygame.K_UP,): APPROACH, (pygame.K_w,): APPROACH, (pygame.K_SPACE,): NIBBLE,
+                (pygame.K_DOWN,): WITHDRAW, (pygame.K_s,): WITHDRAW}
 
 
 class SaltRatVectorEnv(BodyVectorEnv):

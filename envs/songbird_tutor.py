@@ -8,8 +8,10 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
+from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
-from brainlike.steering.base import Steering
+from brainlike.steering.base import ReflexTakeover, Steering
+from brainlike.steering.motor import SyrinxMotor, names
 from brainlike.steering.songbird import (
     DURATION_RANGE_MS,
     FEATURES,
@@ -19,13 +21,15 @@ from brainlike.steering.songbird import (
     PITCH_RANGE_HZ,
     REWARD_SIGNALS,
     SongbirdSteering,
+    SongEvents,
+    SongOutput,
     to_perceptual,
     to_physical,
 )
 
-#: The syrinx's motor command: air-sac pressure, syringeal (labial) tension,
-#: beak gape, and the length of the expiratory pulse.
-MOTOR_NAMES = ("pressure", "tension", "gape", "expiration")
+#: The syrinx's motor command (``steering.motor.SyrinxMotor``): air-sac pressure,
+#: syringeal (labial) tension, beak gape, and the length of the expiratory pulse.
+MOTOR_NAMES = names(SyrinxMotor)
 NUM_MOTOR = len(MOTOR_NAMES)
 SIDES = ("below", "above")
 TRACE = 120  # performance errors kept for the rendered trace
@@ -71,11 +75,23 @@ EXAMPLE_TUTOR_MOTOR = np.array(
 )
 
 
-class SongbirdBody(Body):
+def song_layout(num_syllables: int) -> Layout:
+    """The names of a songbird's observation channels (see ``SongbirdTutorEnv``) and motor dimensions."""
+    return Layout(
+        exteroception=Layout.groups(
+            ("song_clock", num_syllables),
+            *(f"heard_{f}" for f in FEATURES), "heard_noise", "heard_tutor", "sensory_phase",
+        ),
+        interoception=Layout.groups(*(f"proprioception_{m}" for m in MOTOR_NAMES)),
+        actions=MOTOR_NAMES,
+    )
+
+
+class SongbirdBody(Body[None, SongEvents]):
     """The batched world of SongbirdTutor-v0 (see ``SongbirdTutorEnv`` for the documentation)."""
 
-    action_names = MOTOR_NAMES
     default_steering = SongbirdSteering
+    randoms_per_step = 2 * NUM_MOTOR + 1  # motor noise (Box-Muller pairs), the feedback lottery
     canvas_size = (640, 460)
 
     def __init__(
@@ -105,56 +121,61 @@ class SongbirdBody(Body):
             if not np.all(np.isfinite(tutor)) or np.any(tutor < lo) or np.any(tutor > hi):
                 raise ValueError(f"tutor_song features must lie in pitch {PITCH_RANGE_HZ} Hz, duration {DURATION_RANGE_MS} ms, shape and amplitude [0, 1]")
             num_syllables = tutor.shape[0]
-        checks = {
-            "num_syllables": (num_syllables, isinstance(num_syllables, (int, np.integer)) and 1 <= num_syllables <= MAX_SYLLABLES, f"an integer in [1, {MAX_SYLLABLES}]"),
-            "sensory_bouts": (sensory_bouts, isinstance(sensory_bouts, (int, np.integer)) and sensory_bouts >= 0, "an integer >= 0"),
-            "motor_noise": (motor_noise, np.isfinite(motor_noise) and motor_noise >= 0, ">= 0"),
+        check_arguments({
+            "num_syllables": (num_syllables, integer(num_syllables) and 1 <= num_syllables <= MAX_SYLLABLES, f"an integer in [1, {MAX_SYLLABLES}]"),
+            "sensory_bouts": (sensory_bouts, integer(sensory_bouts) and sensory_bouts >= 0, "an integer >= 0"),
+            "motor_noise": (motor_noise, real(motor_noise) and motor_noise >= 0, ">= 0"),
             "reward": (reward, reward is None or reward in REWARD_SIGNALS, f"None or one of {REWARD_SIGNALS}"),
-            "noise_level": (noise_level, np.isfinite(noise_level) and 0 <= noise_level <= 1, "in [0, 1]"),
-        }
-        for name, (value, ok, expected) in checks.items():
-            if not ok:
-                raise ValueError(f"{name}={value!r} is invalid: expected {expected}")
+            "noise_level": (noise_level, real(noise_level) and 0 <= noise_level <= 1, "in [0, 1]"),
+        })
         if steering is None:
             steering = SongbirdSteering(reward=reward or "quality")
-        elif reward is not None and getattr(steering, "reward_signal", reward) != reward:
-            raise ValueError(f"reward={reward!r} contradicts the given steering's reward {steering.reward_signal!r}; set it on the steering")  # type: ignore[attr-defined]
-        if hasattr(steering, "set_song_length"):
-            steering.set_song_length(int(num_syllables))  # type: ignore[attr-defined]
         super().__init__(num_bodies, steering, reflexes, observation_mode, max_episode_steps)
+        # The body's own copy of its steering now: size its song memory to this song.
+        self.species: SongbirdSteering = self.steering.unwrapped  # type: ignore[assignment]
+        if reward is not None and self.species.reward_signal != reward:
+            raise ValueError(f"reward={reward!r} contradicts the given steering's reward {self.species.reward_signal!r}; set it on the steering")
+        self.species.set_song_length(int(num_syllables))
         self.num_syllables = int(num_syllables)
         self.given_tutor = None if tutor_song is None else to_perceptual(tutor)
         self.sensory_bouts = int(sensory_bouts)
         self.motor_noise = float(motor_noise)
         self.noise_level = float(noise_level)
-        self._allocate()
-        self.set_feedback(feedback_syllable, feedback_threshold, feedback_side, feedback_probability)
+        self.randoms_per_life = num_syllables * NUM_MOTOR if self.given_tutor is None else 0  # a random tutor's commands
         s = self.num_syllables
         # Exteroception: the HVC-like clock (one-hot, the syllable to sing next),
         # what was just heard (4 features + noise), heard-from-the-tutor, tutor-singing-next.
-        self._set_spaces(
+        self._build(
+            song_layout(s),
             spaces.Box(0.0, 1.0, (s + 7,), np.float32),
             spaces.Box(-1.0, 1.0, (NUM_MOTOR,), np.float32),
             spaces.Box(-1.0, 1.0, (NUM_MOTOR,), np.float32),
         )
+        lay = self.layout
+        self._clock_start, self._extero_width = lay.slice("song_clock").start, lay.widths()[0]
+        self._heard = slice(lay.index("heard_pitch"), lay.index("heard_noise") + 1)
+        self._heard_tutor, self._sensory_phase = lay.index("heard_tutor"), lay.index("sensory_phase")
+        self.set_feedback(feedback_syllable, feedback_threshold, feedback_side, feedback_probability)
 
-    # --- state, built in one place -------------------------------------------
-    def _allocate(self) -> None:
-        b, s = self.num_bodies, self.num_syllables
-        self.tutor = np.zeros((b, s, 4))  # perceptual units
-        self.tutor_motor = np.full((b, s, NUM_MOTOR), np.nan)  # NaN for a user-given tutor
-        self.clock = np.zeros(b, dtype=np.int64)
-        self.bouts = np.zeros(b, dtype=np.int64)
-        self.heard = np.zeros((b, 5))
-        self.heard_tutor = np.zeros(b, dtype=bool)
-        self.motor = np.zeros((b, NUM_MOTOR))
-        self.bird_bout = np.full((b, s, 5), np.nan)  # the bird's latest rendition of each syllable, as heard
-        self.bout_quality = np.zeros((b, s))
-        self.trace = np.zeros((b, TRACE))  # a ring buffer, written at trace_len % TRACE
-        self.trace_len = np.zeros(b, dtype=np.int64)
-        self.threshold_hz = np.zeros(b)
-        self.renditions = np.zeros(b, dtype=np.int64)
-        self.distorted = np.zeros(b, dtype=np.int64)
+    # --- state, declared once: the core allocates it and returns it to birth values ---
+    def state_table(self) -> dict[str, Any]:
+        s = self.num_syllables
+        return {
+            "tutor": StateVar((s, 4)),  # perceptual units; drawn (or given) at birth
+            "tutor_motor": StateVar((s, NUM_MOTOR), np.float64, np.nan),  # NaN for a user-given tutor
+            "clock": StateVar((), np.int64),
+            "bouts": StateVar((), np.int64),
+            "heard": StateVar((5,)),
+            "heard_tutor": StateVar((), bool),
+            "motor": StateVar((NUM_MOTOR,)),
+            "bird_bout": StateVar((s, 5), np.float64, np.nan),  # the bird's latest rendition of each syllable, as heard
+            "bout_quality": StateVar((s,)),
+            "trace": StateVar((TRACE,)),  # a ring buffer, written at trace_len % TRACE
+            "trace_len": StateVar((), np.int64),
+            "threshold_hz": StateVar(),
+            "renditions": StateVar((), np.int64),
+            "distorted": StateVar((), np.int64),
+        }
 
     def set_feedback(
         self,
@@ -170,18 +191,17 @@ class SongbirdBody(Body):
         tutor's pitch of that syllable) are heard
         with a white-noise burst with ``probability``.
         """
-        if syllable is not None and not (isinstance(syllable, (int, np.integer)) and 0 <= syllable < self.num_syllables):
-            raise ValueError(f"feedback_syllable={syllable!r} is invalid: expected None or an integer in [0, {self.num_syllables})")
-        if side not in SIDES:
-            raise ValueError(f"feedback_side={side!r} is invalid: expected one of {SIDES}")
-        if not (np.isfinite(probability) and 0 <= probability <= 1):
-            raise ValueError(f"feedback_probability={probability!r} is invalid: expected a probability in [0, 1]")
-        if threshold is not None:
-            t = np.asarray(threshold, dtype=np.float64)
-            if t.shape not in ((), (self.num_bodies,)) or not np.all(np.isfinite(t) & (t > 0)):
-                raise ValueError(f"feedback_threshold={threshold!r} is invalid: expected a pitch in Hz > 0 (or {self.num_bodies} of them) or None")
+        t = None if threshold is None else np.asarray(threshold, dtype=np.float64)
+        check_arguments({
+            "feedback_syllable": (syllable, syllable is None or (integer(syllable) and 0 <= syllable < self.num_syllables),
+                                  f"None or an integer in [0, {self.num_syllables})"),
+            "feedback_side": (side, side in SIDES, f"one of {SIDES}"),
+            "feedback_probability": (probability, real(probability) and 0 <= probability <= 1, "a probability in [0, 1]"),
+            "feedback_threshold": (threshold, t is None or (t.shape in ((), (self.num_bodies,)) and bool(np.all(np.isfinite(t) & (t > 0)))),
+                                   f"a pitch in Hz > 0 (or {self.num_bodies} of them) or None"),
+        })
         self.feedback_syllable = None if syllable is None else int(syllable)
-        self.feedback_threshold = None if threshold is None else np.broadcast_to(np.asarray(threshold, dtype=np.float64), (self.num_bodies,)).copy()
+        self.feedback_threshold = None if t is None else np.broadcast_to(t, (self.num_bodies,)).copy()
         self.feedback_side = side
         self.feedback_probability = float(probability)
         self._update_threshold(np.ones(self.num_bodies, dtype=bool))
@@ -192,27 +212,14 @@ class SongbirdBody(Body):
         elif self.feedback_syllable is not None:
             self.threshold_hz[mask] = to_physical(self.tutor[mask, self.feedback_syllable])[:, PITCH]
 
-    def _reset_bodies(self, mask: np.ndarray) -> None:
+    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
         idx = np.flatnonzero(mask)
-        s = self.num_syllables
         if self.given_tutor is None:
-            u = self.rng.uniform(s * NUM_MOTOR, rows=idx)
             motor = TUTOR_MOTOR_RANGE * (2.0 * u - 1.0)
-            self.tutor_motor[idx] = motor.reshape(len(idx), s, NUM_MOTOR)
+            self.tutor_motor[idx] = motor.reshape(len(idx), self.num_syllables, NUM_MOTOR)
             self.tutor[idx] = syrinx(self.tutor_motor[idx])
         else:
             self.tutor[idx] = self.given_tutor
-        self.clock[idx] = 0
-        self.bouts[idx] = 0
-        self.heard[idx] = 0.0
-        self.heard_tutor[idx] = False
-        self.motor[idx] = 0.0
-        self.bird_bout[idx] = np.nan
-        self.bout_quality[idx] = 0.0
-        self.trace[idx] = 0.0
-        self.trace_len[idx] = 0
-        self.renditions[idx] = 0
-        self.distorted[idx] = 0
         self._update_threshold(mask)
 
     # --- senses and observation ----------------------------------------------
@@ -220,20 +227,18 @@ class SongbirdBody(Body):
         return self.bouts < self.sensory_bouts
 
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
-        b, s = self.num_bodies, self.num_syllables
-        extero = np.zeros((b, s + 7), dtype=np.float32)
-        extero[np.arange(b), self.clock] = 1.0
-        extero[:, s : s + 5] = self.heard
-        extero[:, s + 5] = self.heard_tutor
-        extero[:, s + 6] = self.in_sensory_phase()
+        b = self.num_bodies
+        extero = np.zeros((b, self._extero_width), dtype=np.float32)
+        extero[np.arange(b), self._clock_start + self.clock] = 1.0
+        extero[:, self._heard] = self.heard
+        extero[:, self._heard_tutor] = self.heard_tutor
+        extero[:, self._sensory_phase] = self.in_sensory_phase()
         return extero, self.motor.astype(np.float32)
 
     # --- physics --------------------------------------------------------------
-    def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[SongEvents, np.ndarray, dict[str, Any]]:
         b = self.num_bodies
-        rows = np.arange(b)
-        u = self.rng.uniform(2 * NUM_MOTOR + 1)  # motor noise (Box-Muller pairs), feedback lottery
-        executed, reflex_action, reflex_reason = self.steering.reflex({}, actions)
+        executed = takeover.executed
         normal = np.sqrt(-2.0 * np.log1p(-u[:, :NUM_MOTOR])) * np.cos(2.0 * np.pi * u[:, NUM_MOTOR : 2 * NUM_MOTOR])
         # Muscles saturate: the noisy command is clipped to what they can do.
         self.motor = np.clip(executed + self.motor_noise * normal, -1.0, 1.0)
@@ -247,48 +252,30 @@ class SongbirdBody(Body):
             side = pitch_hz < self.threshold_hz if self.feedback_side == "below" else pitch_hz > self.threshold_hz
             hit = (syllable == self.feedback_syllable) & side & (u[:, -1] < self.feedback_probability) & ~sensory
         heard = np.empty((b, 5))
-        heard[:, :4] = np.where(sensory[:, None], self.tutor[rows, syllable], sung)
+        heard[:, :4] = np.where(sensory[:, None], self.tutor[np.arange(b), syllable], sung)
         heard[:, NOISE] = np.where(hit, self.noise_level, 0.0)
-        out = self.steering.evaluate(
-            {"heard": heard, "syllable": syllable, "tutor_sang": sensory},
-            {"syllable": syllable},
-            reflex_action,
-            reflex_reason,
-        )
-        signals = getattr(out, "signals", {})
-        quality = signals.get("quality", np.zeros(b))
-        error = signals.get("performance_error", np.zeros(b))
-        singing = ~sensory
-        if singing.any():
-            r = rows[singing]
-            self.bird_bout[r, syllable[singing]] = heard[singing]
-            self.bout_quality[r, syllable[singing]] = quality[singing]
-            self.trace[r, self.trace_len[r] % TRACE] = error[singing]
-            self.trace_len[r] += 1
-        self.renditions += singing
-        self.distorted += hit
         # State gets its own copies: info's arrays must not change when a body is reset.
         self.heard = heard.copy()
         self.heard_tutor = sensory.copy()
+        self.renditions += ~sensory
+        self.distorted += hit
+        info = {"song": {"syllable": syllable, "tutor_sang": sensory, "sung": sung, "pitch_hz": pitch_hz, "heard": heard, "distorted": hit}}
+        return SongEvents(heard=heard, syllable=syllable, tutor_sang=sensory), np.zeros(b, dtype=bool), info
+
+    def _after_evaluation(self, out: SongOutput, events: SongEvents, info: dict[str, Any]) -> None:  # type: ignore[override]
+        """Record the evaluator's verdict on each rendition, then advance the song clock."""
+        quality, error = out.signals["quality"], out.signals["performance_error"]
+        syllable, singing = events.syllable, ~events.tutor_sang
+        if singing.any():
+            r = np.flatnonzero(singing)
+            self.bird_bout[r, syllable[singing]] = events.heard[singing]
+            self.bout_quality[r, syllable[singing]] = quality[singing]
+            self.trace[r, self.trace_len[r] % TRACE] = error[singing]
+            self.trace_len[r] += 1
         self.clock = (syllable + 1) % self.num_syllables
         self.bouts += self.clock == 0
-        self.last = out
-        info = {
-            "steering": out,
-            "executed_action": executed,
-            "reflex_overrode": reflex_action >= 0,
-            "song": {
-                "syllable": syllable,
-                "tutor_sang": sensory,
-                "sung": sung,
-                "pitch_hz": pitch_hz,
-                "heard": heard,
-                "distorted": hit,
-                "quality": quality,
-                "performance_error": error,
-            },
-        }
-        return out.reward, np.zeros(b, dtype=bool), info
+        info["song"]["quality"] = quality
+        info["song"]["performance_error"] = error
 
     # --- the song, for people -------------------------------------------------
     def bout(self, i: int = 0, who: str = "bird") -> tuple[np.ndarray, np.ndarray]:
@@ -316,7 +303,6 @@ class SongbirdBody(Body):
         return write_wav(path, synthesize_bout(features, noise, sample_rate), sample_rate)
 
     def summary(self, i: int) -> dict[str, Any]:
-        known = getattr(self.steering, "template_known", None)
         return {
             "bouts": int(self.bouts[i]),
             "renditions": int(self.renditions[i]),
@@ -324,7 +310,7 @@ class SongbirdBody(Body):
             "similarity": self.bout_quality[i].tolist(),
             "mean_similarity": float(self.bout_quality[i].mean()),
             "pitch_hz": to_physical(np.nan_to_num(self.bird_bout[i]))[:, PITCH].tolist(),
-            "template_memorised": bool(known[i].all()) if known is not None else False,
+            "template_memorised": bool(self.species.template_known[i].all()),
         }
 
     # --- rendering (pygame, only when asked) ------------------------------------
@@ -412,19 +398,24 @@ class SongbirdTutorEnv(BodyEnv):
     ## Observation Space
     ``Dict`` with
     - ``exteroception``: ``Box(0, 1, (num_syllables + 7,), float32)``: the
-      clock (one-hot, the syllable sung next); what was just heard, in
-      perceptual units in [0, 1]: log pitch, log duration, spectral shape,
-      amplitude, broadband noise level; 1 if the tutor sang it; 1 if the
-      tutor sings next (the sensory phase).
+      clock ``song_clock`` (one-hot, the syllable sung next, ``num_syllables``
+      wide); what was just heard, in perceptual units in [0, 1]:
+      ``heard_pitch`` (log), ``heard_duration`` (log),
+      ``heard_spectral_shape``, ``heard_amplitude``, ``heard_noise`` (the
+      broadband noise level); ``heard_tutor`` (1 if the tutor sang it);
+      ``sensory_phase`` (1 if the tutor sings next).
     - ``interoception``: ``Box(-1, 1, (4,), float32)``: proprioception of the
-      last motor command the syrinx executed (noise included).
+      last motor command the syrinx executed (noise included):
+      ``proprioception_pressure``, ``proprioception_tension``,
+      ``proprioception_gape``, ``proprioception_expiration``.
+    Read channels by name: ``env.unwrapped.layout.read(obs, "heard_pitch")``.
     ``observation_mode="flat"`` (or ``brainlike/SongbirdTutorFlat-v0``) gives
     one ``Box`` of ``num_syllables + 11`` values (15 by default).
 
     ## Action Space
     ``Box(-1, 1, (4,), float32)``: the motor command for the current
-    syllable: air-sac pressure, syringeal tension, beak gape, expiratory
-    pulse length. No reflexes: ``info["executed_action"]`` equals the action.
+    syllable (``steering.motor.SyrinxMotor``): air-sac pressure, syringeal
+    tension, beak gape, expiratory pulse length. No reflexes: ``info["executed_action"]`` equals the action.
 
     ## Steering
     Reward: the evaluator's ``quality`` of the syllable the bird heard itself

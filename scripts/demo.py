@@ -9,6 +9,7 @@
 
 Everything goes into ``--out`` (default ``runs/main``). Rerunning with the same
 folder resumes: finished benchmark jobs and experiments are not redone.
+(Same as ``python scripts/demo.py ...`` and ``make demo``.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from brainlike.envs.profile import body_ids, profile_for
-from brainlike.scripts.common import check_output_dir
+from brainlike.scripts.common import (
+    Command, add_seeds, check_output_dir, non_negative_int, positive_float, positive_int, require_agent_extra,
+    require_extra,
+)
 
 #: The experiments of the main job, every body's (its profile), each at its full budget.
 EXPERIMENT_BUDGETS = {name: "full" for body in body_ids() for name in profile_for(body).experiments}
@@ -31,13 +35,13 @@ def stage(title: str) -> None:
     print(f"\n=== {title} ===", flush=True)
 
 
-def run_benchmark(out: Path, agents: list[str], seeds: int, workers: int, scale: float) -> dict[str, Any]:
+def run_benchmark(out: Path, agents: list[str], seeds: list[int], workers: int, scale: float) -> dict[str, Any]:
     from brainlike.agents.benchmark import finish, make_jobs, run_jobs
 
     jobs = []
     for body in body_ids():
         steps = profile_for(body).demo_steps
-        jobs += make_jobs(agents, [body], range(seeds), max(1000, int(steps * scale)), evals=6, eval_episodes=24)
+        jobs += make_jobs(agents, [body], seeds, max(1000, int(steps * scale)), evals=6, eval_episodes=24)
     print(f"{len(jobs)} jobs in {out} ({workers} workers); finished jobs are kept if interrupted", flush=True)
     errors = run_jobs(jobs, out, workers=workers)
     for key, err in errors.items():
@@ -90,7 +94,7 @@ def record_episodes(out: Path, bench: Path, seed: int) -> list[dict[str, Any]]:
 
 def write_report(out: Path, bench: dict[str, Any], experiments: list[dict[str, Any]], episodes: list[dict[str, Any]],
                  minutes: float) -> Path:
-    from brainlike.agents.reporting import write_atomic
+    from brainlike.agents.experiments.base import write_atomic
     from brainlike.steering import MouseSteering, RatSteering, SongbirdSteering
 
     lines = ["# brainlike-gym: innate versus learned", "",
@@ -118,31 +122,35 @@ def write_report(out: Path, bench: dict[str, Any], experiments: list[dict[str, A
     return write_atomic(out / "REPORT.md", "\n".join(lines) + "\n")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="runs/main", help="output folder (default runs/main)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--seeds", type=int, default=2, help="benchmark seeds (default 2)")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--scale", type=float, default=1.0, help="multiply the benchmark budgets (e.g. 0.05 for a smoke run)")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the experiments and episodes (default 0)")
+    add_seeds(parser, [0, 1], "of the benchmark")
+    parser.add_argument("--workers", type=positive_int, default=2, help="parallel benchmark jobs (default 2)")
+    parser.add_argument("--scale", type=positive_float, default=1.0,
+                        help="multiply the benchmark budgets (e.g. 0.05 for a smoke run)")
     parser.add_argument("--small", action="store_true", help="every experiment at its small budget (a smoke run)")
     parser.add_argument("--agents", nargs="+", default=None, help="benchmark only these agents (default: all)")
-    parser.add_argument("--experiments", nargs="+", default=list(EXPERIMENT_BUDGETS), help="default: all")
-    args = parser.parse_args(argv)
-    if args.seeds < 1 or args.workers < 1 or args.scale <= 0:
-        parser.error(f"--seeds and --workers must be >= 1 and --scale > 0, got {args.seeds}, {args.workers}, {args.scale}")
+    parser.add_argument("--experiments", nargs="+", default=list(EXPERIMENT_BUDGETS),
+                        help=f"experiments to run (default: all of {' '.join(EXPERIMENT_BUDGETS)})")
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from brainlike.agents.runner import agent_names, benchmark_agent_names
 
     agents = args.agents or benchmark_agent_names()
     unknown = [a for a in agents if a not in agent_names()] + [e for e in args.experiments if e not in EXPERIMENT_BUDGETS]
     if unknown:
         parser.error(f"unknown agents or experiments {unknown}; agents: {agent_names()}, experiments: {list(EXPERIMENT_BUDGETS)}")
+    for agent in agents:
+        require_agent_extra(agent)
+    require_extra("report", "the demo's plots, GIFs and report")
     out = check_output_dir(parser, args.out)
     t0 = time.perf_counter()
 
     stage("1/3 quick benchmark: learning-from-scratch agents, SB3 baselines, innate-only, random")
     bench = run_benchmark(out / "benchmark", agents, args.seeds, args.workers, args.scale)
-    stage("2/3 experiments: the published results of docs/science.md")
+    stage("2/3 experiments: the published results")
     experiments = run_experiments(out / "experiments", args.experiments, args.seed, args.small)
     stage("3/3 episodes at birth and after learning")
     episodes = record_episodes(out / "episodes", out / "benchmark", args.seed)
@@ -157,6 +165,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  episodes:    {out / 'episodes'}  (GIFs; songbird WAVs: "
           f"{', '.join(str(Path(e[k]).name) for e in episodes for k in ('tutor_wav', 'bird_wav') if k in e)})")
     return 0
+
+
+COMMAND = Command("demo", __doc__, add_arguments, run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return COMMAND.main(argv)
 
 
 if __name__ == "__main__":

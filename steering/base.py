@@ -1,14 +1,17 @@
-"""The parts every species' Steering Subsystem is assembled from.
+"""The parts every species' Steering Subsystem is assembled from, and the contract with its body.
 
-A body (in ``envs/``) hands its steering module two things each step:
+A body (in ``envs/``) and its steering module talk through typed records of
+batched arrays, one pair per species (``MouseSenses`` / ``MouseEvents`` ...):
 
-1. *senses*, before it moves: named arrays of raw sensory readings (the size of
-   an overhead disc, whether the nest is underfoot). Reflexes read these and may
-   take over the action the learner proposed (``Steering.reflex``).
-2. *events* and the *body* state, after it moved: what happened (ate 0.25
-   energy, was captured, tasted 0.5 M salt) and the interoceptive variables.
-   ``Steering.evaluate`` turns them into a ``SteeringOutput``: the reward handed
-   to the learner, its named components, the drives, and the reflex record.
+1. *senses*, before the body moves: raw sensory readings (the size of an
+   overhead disc, whether the nest is underfoot). Reflexes read these and may
+   take over the action the learner proposed: ``Steering.reflex`` returns a
+   ``ReflexTakeover`` (a mask, the executed actions shaped like the action
+   space, so continuous actions can be taken over too, and an enum reason).
+2. *events*, after it moved: what happened (ate 0.25 energy, was captured,
+   tasted 0.5 M salt) and the interoceptive variables. ``Steering.evaluate``
+   turns them into a ``SteeringOutput``: the reward handed to the learner, its
+   named components, the drives, and the reflex record.
 
 Steering never sees an agent's weights, only the body and its senses (and,
 for thought assessors, predictions sent down through an explicit evaluation
@@ -20,15 +23,70 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from enum import IntEnum
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from brainlike.steering.parameters import InnateParameters
 
-Senses = Mapping[str, np.ndarray]
-
+#: The reason code where no reflex fired.
 NO_REFLEX = -1
+
+SensesT = TypeVar("SensesT")
+EventsT = TypeVar("EventsT")
+
+
+class _Cache:
+    """Read-only constant arrays per batch size, so idle reflexes allocate nothing."""
+
+    def __init__(self, value: Any, dtype: Any) -> None:
+        self.value, self.dtype = value, dtype
+        self._arrays: dict[int, np.ndarray] = {}
+
+    def get(self, n: int) -> np.ndarray:
+        a = self._arrays.get(n)
+        if a is None:
+            a = self._arrays[n] = np.full(n, self.value, dtype=self.dtype)
+            a.flags.writeable = False
+        return a
+
+
+_NONE = _Cache(NO_REFLEX, np.int64)
+_NOT_RUNNING = _Cache(False, bool)
+
+
+@dataclass(frozen=True)
+class ReflexTakeover:
+    """What the reflexes did with a batch of proposed actions.
+
+    Attributes:
+        mask: (bodies,) bool, where a reflex took over.
+        executed: the actions the body executes, shaped like the proposed ones
+            (``(bodies,)`` ints for a ``Discrete`` space, ``(bodies, d)`` floats
+            for a ``Box``): the reflex's where ``mask``, the learner's elsewhere.
+        reason: (bodies,) index into the steering's ``reason_names``, -1 where none fired.
+    """
+
+    mask: np.ndarray
+    executed: np.ndarray
+    reason: np.ndarray
+
+    @classmethod
+    def none(cls, proposed: np.ndarray) -> ReflexTakeover:
+        """No reflex fired: the proposed actions are executed."""
+        n = proposed.shape[0]
+        return cls(_NOT_RUNNING.get(n), proposed, _NONE.get(n))
+
+    @property
+    def reflex_action(self) -> np.ndarray:
+        """The executed action where a reflex took over; -1 (discrete) or NaN (continuous) elsewhere."""
+        discrete = self.executed.ndim == 1
+        if not self.mask.any():
+            return _NONE.get(self.mask.shape[0]) if discrete else np.full(self.executed.shape, np.nan)
+        if discrete:
+            return np.where(self.mask, self.executed, NO_REFLEX)
+        return np.where(self.mask[:, None], self.executed, np.nan)
 
 
 @dataclass
@@ -39,27 +97,29 @@ class SteeringOutput:
         reward: (bodies,) scalar reward handed to the learner: the sum of ``components``.
         components: named parts of the reward, e.g. ``food``, ``pain``.
         drives: named homeostatic drives D(H) after the step.
-        reflex_action: (bodies,) the action a reflex executed, ``-1`` where none fired.
-        reflex_reason: (bodies,) index into ``reason_names`` of why it fired, ``-1`` where none.
+        reflex: the reflexes' take-over this step.
         reason_names: the reasons this species' reflexes can give (``"flee"``, ``"freeze"``).
     """
 
     reward: np.ndarray
     components: dict[str, np.ndarray]
     drives: dict[str, np.ndarray]
-    reflex_action: np.ndarray
-    reflex_reason: np.ndarray
+    reflex: ReflexTakeover
     reason_names: tuple[str, ...] = field(default=())
 
     def for_body(self, i: int) -> dict[str, Any]:
         """A plain dict for one body, as it goes into a single env's ``info["steering"]``."""
-        code = int(self.reflex_reason[i])
+        code = int(self.reflex.reason[i])
+        if self.reflex.executed.ndim == 1:  # a discrete action: -1 where no reflex fired
+            action: Any = int(self.reflex.executed[i]) if self.reflex.mask[i] else NO_REFLEX
+        else:  # a continuous one: None where no reflex fired
+            action = self.reflex.executed[i].copy() if self.reflex.mask[i] else None
         return {
             "reward": float(self.reward[i]),
             "components": {k: float(v[i]) for k, v in self.components.items()},
             "drives": {k: float(v[i]) for k, v in self.drives.items()},
             "reflex": self.reason_names[code] if code >= 0 else None,
-            "reflex_action": int(self.reflex_action[i]),
+            "reflex_action": action,
         }
 
     def batched(self) -> dict[str, Any]:
@@ -68,50 +128,41 @@ class SteeringOutput:
             "reward": self.reward,
             "components": dict(self.components),
             "drives": dict(self.drives),
-            "reflex": _reason_table(self.reason_names)[self.reflex_reason + 1],
-            "reflex_action": self.reflex_action,
+            "reflex": _reason_table(self.reason_names)[self.reflex.reason + 1],
+            "reflex_action": self.reflex.reflex_action,
         }
-
-
-class _NoneCache:
-    """Read-only arrays of -1 per batch size, so idle reflexes allocate nothing."""
-
-    def __init__(self) -> None:
-        self._arrays: dict[int, np.ndarray] = {}
-
-    def get(self, n: int) -> np.ndarray:
-        a = self._arrays.get(n)
-        if a is None:
-            a = self._arrays[n] = np.full(n, NO_REFLEX, dtype=np.int64)
-            a.flags.writeable = False
-        return a
-
-
-_NONE_CACHE = _NoneCache()
 
 
 @functools.lru_cache(maxsize=32)
 def _reason_table(reason_names: tuple[str, ...]) -> np.ndarray:
-    """None (no reflex) then each reason, indexable by ``reflex_reason + 1``; built once per species."""
+    """None (no reflex) then each reason, indexable by ``reason + 1``; built once per species."""
     return np.asarray((None,) + reason_names, dtype=object)
 
 
-class Reflex:
+def reason_names_of(reasons: type[IntEnum]) -> tuple[str, ...]:
+    """``("flee", "freeze")`` from a reflex's reason enum."""
+    return tuple(m.name.lower() for m in reasons)
+
+
+class Reflex(Generic[SensesT]):
     """A complete behaviour wired from sensing to acting, with no learning.
 
     A reflex has a ``trigger`` on raw senses and a ``motor_program`` that takes
     over the body's action for up to ``duration`` steps. While ``inhibited`` it
     never fires (a lesion, or an experimenter's switch). Subclasses define
-    ``trigger`` and ``motor_program``; the bookkeeping of which bodies are
-    running the program lives here.
+    ``reasons`` (an ``IntEnum`` of why it fires), ``trigger`` and
+    ``motor_program``; the bookkeeping of which bodies are running the program
+    lives here. A motor program's actions are shaped like the body's action
+    space, so a reflex can take over a continuous action (a head turn, an
+    eyelid closing) as well as a discrete one.
     """
 
     name = "reflex"
-    reasons: tuple[str, ...] = ("reflex",)
+    reasons: type[IntEnum]
 
     def __init__(self, duration: int) -> None:
-        if duration < 1:
-            raise ValueError(f"a reflex duration must be >= 1 step, got {duration}")
+        if isinstance(duration, bool) or not isinstance(duration, (int, np.integer)) or duration < 1:
+            raise ValueError(f"a reflex duration must be an integer >= 1 step, got {duration!r}")
         self.duration = int(duration)
         self.inhibited = False
         self.remaining = np.zeros(1, dtype=np.int64)
@@ -125,55 +176,64 @@ class Reflex:
         else:
             self.remaining[mask] = 0
 
-    def trigger(self, senses: Senses, params: InnateParameters) -> np.ndarray:
+    def trigger(self, senses: SensesT, params: InnateParameters) -> np.ndarray:
         """(bodies,) bool: where the trigger condition holds now."""
         raise NotImplementedError
 
-    def motor_program(self, senses: Senses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
-        """(actions, reason codes) for every body; only running bodies' entries are used."""
+    def motor_program(self, senses: SensesT, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
+        """(actions shaped like the action space, ``reasons`` codes) for every body; only running bodies' entries are used."""
         raise NotImplementedError
 
-    def still_running(self, senses: Senses, params: InnateParameters) -> np.ndarray:
+    def still_running(self, senses: SensesT, params: InnateParameters) -> np.ndarray:
         """(bodies,) bool: where a running program should go on. Default: while time remains."""
         return self.remaining > 0
 
-    def step(self, senses: Senses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Advance the reflex one step: (running mask, actions, reason codes)."""
+    def step(self, senses: SensesT, params: InnateParameters) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Advance the reflex one step: (running mask, actions, reason codes); None actions where none runs."""
+        n = self.remaining.shape[0]
         if self.inhibited:
             self.remaining[:] = 0
-            n = self.remaining.shape[0]
-            return np.zeros(n, dtype=bool), np.full(n, NO_REFLEX), np.full(n, NO_REFLEX)
+            return _NOT_RUNNING.get(n), None, None
         fired = self.trigger(senses, params)
         if fired.any():
             self.remaining[fired & (self.remaining <= 0)] = self.duration
         elif not (self.remaining > 0).any():  # nothing triggered, nothing running: the common case
-            none = _NONE_CACHE.get(fired.shape[0])
-            return fired, none, none
+            return _NOT_RUNNING.get(n), None, None
         running = (self.remaining > 0) & self.still_running(senses, params)
-        if not running.any():  # the common case: nothing overhead, nothing to compute
+        if not running.any():
             self.remaining[:] = 0
-            return running, _NONE_CACHE.get(running.shape[0]), _NONE_CACHE.get(running.shape[0])
+            return _NOT_RUNNING.get(n), None, None
         self.remaining[~running] = 0
         self.remaining[running] -= 1
         actions, reasons = self.motor_program(senses, params)
         return running, actions, reasons
 
 
-class Steering:
+class Steering(Generic[SensesT, EventsT]):
     """Base of a species' Steering Subsystem.
 
-    Subclasses set ``parameters`` (innate adjustable parameters), ``reflexes``
-    and ``action_names`` in ``__init__`` and implement ``evaluate``. The body
-    calls ``resize`` once, ``reset`` at every new life, ``reflex`` before it
-    moves and ``evaluate`` after.
+    Subclasses set ``parameters`` (innate adjustable parameters) and
+    ``reflexes`` in ``__init__`` and implement ``evaluate`` on their species'
+    events record. The body calls ``resize`` once, ``reset`` at every new
+    life, ``reflex`` (with its senses record) before it moves and ``evaluate``
+    (with its events record) after.
     """
 
     parameters: InnateParameters
-    reflexes: tuple[Reflex, ...] = ()
-    reason_names: tuple[str, ...] = ()
+    reflexes: tuple[Reflex[SensesT], ...] = ()
 
     def __init__(self) -> None:
         self._reflexes_enabled = True
+
+    @property
+    def unwrapped(self) -> Steering[SensesT, EventsT]:
+        """The species' own module under any wrappers (a lesion): what a body checks it was given."""
+        return self
+
+    @property
+    def reason_names(self) -> tuple[str, ...]:
+        """Every reason the reflexes can give, in order: a ``ReflexTakeover.reason`` indexes it."""
+        return _reasons_of(tuple(type(r) for r in self.reflexes))
 
     # --- lifecycle -----------------------------------------------------------
     def resize(self, num_bodies: int) -> None:
@@ -198,39 +258,30 @@ class Steering:
         for r in self.reflexes:
             r.inhibited = not on
 
-    def reflex(self, senses: Senses, proposed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Let reflexes override the learner's proposed actions.
-
-        Returns ``(executed, reflex_action, reflex_reason)``; ``reflex_action``
-        and ``reflex_reason`` are ``-1`` where no reflex fired. Earlier reflexes
-        in ``self.reflexes`` win over later ones.
-        """
-        n = proposed.shape[0]
-        executed = proposed
-        reflex_action = np.full(n, NO_REFLEX, dtype=np.int64)
-        reflex_reason = np.full(n, NO_REFLEX, dtype=np.int64)
-        if not self._reflexes_enabled:
-            return executed, reflex_action, reflex_reason
+    def reflex(self, senses: SensesT, proposed: np.ndarray) -> ReflexTakeover:
+        """Let reflexes take over the learner's proposed actions; earlier reflexes win over later ones."""
+        if not self._reflexes_enabled or not self.reflexes:
+            return ReflexTakeover.none(proposed)
+        mask: np.ndarray | None = None
+        executed, reason = proposed, _NONE.get(proposed.shape[0])
         offset = 0
         for r in self.reflexes:
             running, actions, reasons = r.step(senses, self.parameters)
-            take = running & (reflex_action == NO_REFLEX)
-            if take.any():
-                reflex_action[take] = actions[take]
-                reflex_reason[take] = reasons[take] + offset
+            if actions is not None and reasons is not None:
+                if mask is None:
+                    mask, executed, reason = np.zeros_like(running), proposed.copy(), reason.copy()
+                take = running & ~mask
+                executed[take] = actions[take]
+                reason[take] = reasons[take] + offset
+                mask |= take
             offset += len(r.reasons)
-        if (reflex_action != NO_REFLEX).any():
-            executed = np.where(reflex_action != NO_REFLEX, reflex_action, proposed)
-        return executed, reflex_action, reflex_reason
+        if mask is None:
+            return ReflexTakeover.none(proposed)
+        return ReflexTakeover(mask, executed, reason)
 
     # --- reward --------------------------------------------------------------
-    def evaluate(
-        self,
-        events: Senses,
-        body: Senses,
-        reflex_action: np.ndarray,
-        reflex_reason: np.ndarray,
-    ) -> SteeringOutput:
+    def evaluate(self, events: EventsT, reflex: ReflexTakeover) -> SteeringOutput:
+        """The reward, its components and the drives, from what happened this step."""
         raise NotImplementedError
 
     # --- thought assessors' channel -------------------------------------------
@@ -260,29 +311,58 @@ class Steering:
             f"{type(self).__name__}: {self.num_adjustable_parameters} adjustable parameters "
             f"({', '.join(self.parameters)}), reflexes: "
             f"{', '.join(r.name for r in self.reflexes) or 'none'}"
-            f"{'' if self._reflexes_enabled else ' (inhibited)'}"
+            f"{'' if self.reflexes_enabled else ' (inhibited)'}"
         )
 
 
-class RewardLesion(Steering):
+@functools.lru_cache(maxsize=32)
+def _reasons_of(reflex_types: tuple[type[Reflex[Any]], ...]) -> tuple[str, ...]:
+    return tuple(name for t in reflex_types for name in reason_names_of(t.reasons))
+
+
+class RewardLesion(Steering[SensesT, EventsT]):
     """A steering module with its reward pathway cut: reflexes and drives intact, reward 0.
 
     Wraps another steering module; used for "no innate reward" controls.
+    Everything but the reward is the intact module's, read live: its
+    parameters (even after it resizes them), its reflexes and their switch,
+    its evaluation of predictions and any species-specific attribute.
     """
 
-    def __init__(self, intact: Steering) -> None:
-        super().__init__()
+    def __init__(self, intact: Steering[SensesT, EventsT]) -> None:
+        if not isinstance(intact, Steering):
+            raise TypeError(f"RewardLesion wraps a steering.Steering, got {type(intact).__name__}")
         self.intact = intact
-        # Shared, not copied: the inherited ``reflex`` runs the intact module's reflexes.
-        self.parameters = intact.parameters
-        self.reflexes = intact.reflexes
-        self.reason_names = intact.reason_names
 
     def __getattr__(self, name: str) -> Any:
-        # Body-specific attributes (action names, evaluation entry points) pass through.
-        if name == "intact":
+        # Called only for names this class does not define: species-specific ones pass through.
+        if name == "intact":  # not yet set (unpickling): no recursion
             raise AttributeError(name)
         return getattr(self.intact, name)
+
+    @property
+    def unwrapped(self) -> Steering[SensesT, EventsT]:
+        return self.intact.unwrapped
+
+    @property  # type: ignore[override]
+    def parameters(self) -> InnateParameters:
+        return self.intact.parameters
+
+    @property  # type: ignore[override]
+    def reflexes(self) -> tuple[Reflex[SensesT], ...]:
+        return self.intact.reflexes
+
+    @property
+    def reflexes_enabled(self) -> bool:
+        return self.intact.reflexes_enabled
+
+    @reflexes_enabled.setter
+    def reflexes_enabled(self, on: bool) -> None:
+        self.intact.reflexes_enabled = on
+
+    @property  # type: ignore[override]
+    def signal_names(self) -> tuple[str, ...]:
+        return self.intact.signal_names
 
     def resize(self, num_bodies: int) -> None:
         self.intact.resize(num_bodies)
@@ -290,16 +370,15 @@ class RewardLesion(Steering):
     def reset(self, mask: np.ndarray | None = None) -> None:
         self.intact.reset(mask)
 
-    @property  # type: ignore[override]
-    def signal_names(self) -> tuple[str, ...]:
-        return self.intact.signal_names
+    def reflex(self, senses: SensesT, proposed: np.ndarray) -> ReflexTakeover:
+        return self.intact.reflex(senses, proposed)
 
     def evaluate_prediction(self, predicted: Mapping[str, np.ndarray], interoception: np.ndarray) -> np.ndarray:
         # Only the reward pathway to the learner is cut; evaluating predictions is a different channel.
         return self.intact.evaluate_prediction(predicted, interoception)
 
-    def evaluate(self, events: Senses, body: Senses, reflex_action: np.ndarray, reflex_reason: np.ndarray) -> SteeringOutput:
-        out = self.intact.evaluate(events, body, reflex_action, reflex_reason)
+    def evaluate(self, events: EventsT, reflex: ReflexTakeover) -> SteeringOutput:
+        out = self.intact.evaluate(events, reflex)
         zero = np.zeros_like(out.reward)
         out.components = {k: zero for k in out.components}
         out.reward = zero

@@ -8,23 +8,59 @@ Vale et al. 2017 (one visit to the shelter sets the escape target).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
+
 import numpy as np
 
-from brainlike.steering.base import NO_REFLEX, Reflex, Senses, Steering, SteeringOutput
+from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, Steering, SteeringOutput
 from brainlike.steering.homeostat import Homeostat
+from brainlike.steering.motor import MOUSE_MOVES, MouseAction, names
 from brainlike.steering.parameters import InnateParameters
 
-# The mouse's motor vocabulary. Staying still is freezing.
-ACTION_NAMES = ("stay", "north", "east", "south", "west")
-STAY, NORTH, EAST, SOUTH, WEST = range(5)
-# (dx, dy) of each action on the arena grid; north is towards y = 0.
-MOVES = np.array([(0, 0), (0, -1), (1, 0), (0, 1), (-1, 0)], dtype=np.int64)
+# The mouse's motor vocabulary (``steering.motor``), under the names the code reads best with.
+ACTION_NAMES = names(MouseAction)
+STAY, NORTH, EAST, SOUTH, WEST = (int(a) for a in MouseAction)
+MOVES = MOUSE_MOVES
 
 # The disc angle (degrees) at which threat saturates: Yilmaz & Meister's loom ends at 20 deg.
 LOOM_FULL_ANGLE = 20.0
 
 
-class LoomingReflex(Reflex):
+@dataclass(frozen=True, slots=True)
+class MouseSenses:
+    """What the mouse's reflexes read before it moves, one entry per body."""
+
+    disc_angle: np.ndarray  # the overhead disc's angular size (deg), 0 when the sky is empty
+    disc_expansion: np.ndarray  # its growth this step (deg/step)
+    disc_contrast: np.ndarray  # its contrast as this mouse's retina reports it (0-1)
+    position: np.ndarray  # (bodies, 2) x, y on the grid
+    in_nest: np.ndarray  # bool
+
+
+@dataclass(frozen=True, slots=True)
+class MouseEvents:
+    """What happened to the mouse this step, and its body state, for ``MouseSteering.evaluate``."""
+
+    food: np.ndarray  # energy eaten
+    captured: np.ndarray  # bool: a predator struck an exposed mouse
+    energy_start: np.ndarray  # before this step
+    energy: np.ndarray  # after this step's burning, before the meal
+    energy_after: np.ndarray  # after the meal
+    position: np.ndarray  # (bodies, 2)
+    in_nest: np.ndarray  # bool
+    disc_angle: np.ndarray  # deg, after this step
+    exposed: np.ndarray  # bool: outside the nest
+
+
+class LoomingReason(IntEnum):
+    """Why the looming reflex took over."""
+
+    FLEE = 0
+    FREEZE = 1
+
+
+class LoomingReflex(Reflex[MouseSenses]):
     """Overhead dark disc -> escape, wired from the senses with no learning.
 
     Threat is ``(disc angle / 20 deg) x contrast - escape_threshold`` (Evans et
@@ -34,14 +70,13 @@ class LoomingReflex(Reflex):
     slow sweep) gives freezing (De Franceschi et al. 2016). Flight runs until
     the nest is reached; freezing runs while the disc is overhead.
 
-    Senses read: ``disc_angle`` (deg), ``disc_expansion`` (deg/step),
-    ``disc_contrast`` (0-1), ``position`` (x, y), ``in_nest``.
+    Senses read: ``MouseSenses``.
     Parameters read: ``nest`` (x, y; NaN while unknown), ``escape_threshold``.
     """
 
     name = "looming"
-    reasons = ("flee", "freeze")
-    FLEE, FREEZE = 0, 1
+    reasons = LoomingReason
+    FLEE, FREEZE = int(LoomingReason.FLEE), int(LoomingReason.FREEZE)
 
     def __init__(self, duration: int = 30) -> None:
         super().__init__(duration)
@@ -51,27 +86,27 @@ class LoomingReflex(Reflex):
         super().resize(num_bodies)
         self.mode = np.zeros(num_bodies, dtype=np.int64)
 
-    def threat(self, senses: Senses, params: InnateParameters) -> np.ndarray:
-        level = senses["disc_angle"] / LOOM_FULL_ANGLE * senses["disc_contrast"]
+    def threat(self, senses: MouseSenses, params: InnateParameters) -> np.ndarray:
+        level = senses.disc_angle / LOOM_FULL_ANGLE * senses.disc_contrast
         return level - params["escape_threshold"][:, 0]
 
-    def trigger(self, senses: Senses, params: InnateParameters) -> np.ndarray:
+    def trigger(self, senses: MouseSenses, params: InnateParameters) -> np.ndarray:
         fired = self.threat(senses, params) > 0
         idle = self.remaining <= 0
         if (fired & idle).any():
-            looming = senses["disc_expansion"] > 0
+            looming = senses.disc_expansion > 0
             nest_known = ~np.isnan(params["nest"][:, 0])
             new = fired & idle
             self.mode[new] = np.where(looming & nest_known, self.FLEE, self.FREEZE)[new]
         return fired
 
-    def still_running(self, senses: Senses, params: InnateParameters) -> np.ndarray:
-        fleeing = (self.mode == self.FLEE) & ~senses["in_nest"]
-        freezing = (self.mode == self.FREEZE) & (senses["disc_angle"] > 0)
+    def still_running(self, senses: MouseSenses, params: InnateParameters) -> np.ndarray:
+        fleeing = (self.mode == self.FLEE) & ~senses.in_nest
+        freezing = (self.mode == self.FREEZE) & (senses.disc_angle > 0)
         return (self.remaining > 0) & (fleeing | freezing)
 
-    def motor_program(self, senses: Senses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
-        pos = senses["position"]
+    def motor_program(self, senses: MouseSenses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
+        pos = senses.position
         nest = params["nest"]
         # An unknown nest (NaN) gives dx = dy = 0: such mice freeze, they never flee.
         known = ~np.isnan(nest[:, 0])
@@ -85,7 +120,7 @@ class LoomingReflex(Reflex):
         return actions, self.mode
 
 
-class MouseSteering(Steering):
+class MouseSteering(Steering[MouseSenses, MouseEvents]):
     """Hunger, pain and the looming reflex of a foraging mouse.
 
     Reward components (summed into the reward):
@@ -107,9 +142,6 @@ class MouseSteering(Steering):
 
     Reflexes: ``LoomingReflex`` (flee to the remembered nest, or freeze).
     """
-
-    action_names = ACTION_NAMES
-    reason_names = LoomingReflex.reasons
 
     def __init__(
         self,
@@ -151,51 +183,40 @@ class MouseSteering(Steering):
         self._shadow_overhead[sel] = False
         self._harmed[sel] = False
 
-    def evaluate(
-        self,
-        events: Senses,
-        body: Senses,
-        reflex_action: np.ndarray,
-        reflex_reason: np.ndarray,
-    ) -> SteeringOutput:
-        """Events: ``food`` (energy eaten), ``captured`` (bool).
-        Body: ``energy_start`` (before this step), ``energy`` (after burning,
-        before the meal), ``energy_after``, ``position``, ``in_nest``,
-        ``disc_angle``, ``exposed`` (outside the nest)."""
+    def evaluate(self, events: MouseEvents, reflex: ReflexTakeover) -> SteeringOutput:
         h = self.homeostat
-        start = h.drive(body["energy_start"][:, None])
-        before_meal = h.drive(body["energy"][:, None])
-        after = h.drive(body["energy_after"][:, None])
+        start = h.drive(events.energy_start[:, None])
+        before_meal = h.drive(events.energy[:, None])
+        after = h.drive(events.energy_after[:, None])
         hunger = start - before_meal
         # The meal's drive reduction, measured where it was eaten (after this step's burning).
         food = before_meal - after
-        captured = events["captured"]
+        captured = events.captured
         pain = np.where(captured, -self.pain_weight, 0.0)
-        self._update_parameters(body, captured)
+        self._update_parameters(events)
         return SteeringOutput(
             reward=food + hunger + pain,
             components={"food": food, "hunger": hunger, "pain": pain},
             drives={"energy": after},
-            reflex_action=reflex_action,
-            reflex_reason=reflex_reason,
+            reflex=reflex,
             reason_names=self.reason_names,
         )
 
-    def _update_parameters(self, body: Senses, captured: np.ndarray) -> None:
-        in_nest = body["in_nest"]
+    def _update_parameters(self, events: MouseEvents) -> None:
+        in_nest, captured = events.in_nest, events.captured
         if in_nest.any():
-            self.parameters["nest"][in_nest] = body["position"][in_nest]
+            self.parameters["nest"][in_nest] = events.position[in_nest]
         threshold = self.parameters["escape_threshold"]
         if captured.any():
             threshold[captured] *= 0.5
-        overhead = body["disc_angle"] > 0
+        overhead = events.disc_angle > 0
         self._harmed |= captured
         # A shadow that came and went while the mouse was exposed, with no harm.
-        passed = self._shadow_overhead & ~overhead & ~self._harmed & body["exposed"]
+        passed = self._shadow_overhead & ~overhead & ~self._harmed & events.exposed
         if self.habituation > 0 and passed.any():
             threshold[passed] += self.habituation * (self.max_threshold - threshold[passed])
         self._harmed &= overhead
         self._shadow_overhead = overhead
 
 
-__all__ = ["ACTION_NAMES", "MOVES", "LoomingReflex", "MouseSteering", "NO_REFLEX"]
+__all__ = ["ACTION_NAMES", "MOVES", "LoomingReason", "LoomingReflex", "MouseEvents", "MouseSenses", "MouseSteering", "NO_REFLEX"]

@@ -39,10 +39,11 @@ less a small cost of effort per degree turned.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 
-from brainlike.steering.base import NO_REFLEX, Steering, SteeringOutput
+from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, Steering, SteeringOutput
 from brainlike.steering.parameters import InnateParameters
 
 # --- geometry (named constants, not magic numbers) -----------------------------------
@@ -84,12 +85,16 @@ MAP_RANGE_DEG = 90.0
 CATCH_REWARD = 1.0
 EFFORT_COST = 0.02  # per MAX_TURN_DEG of head turn
 
-#: Why the reflexes took over.
-REASON_NAMES = ("orient", "correct")
-ORIENT, CORRECT = 0, 1
 
 
-@dataclass
+class OrientingReason(IntEnum):
+    """Why a reflex turned the head."""
+
+    ORIENT = 0  # a saccade to a new target, by the maps
+    CORRECT = 1  # a corrective saccade to a target seen off the fovea
+
+
+@dataclass(frozen=True, slots=True)
 class OwlSenses:
     """What the reflexes read, before the head moves; (bodies,) arrays.
 
@@ -103,7 +108,7 @@ class OwlSenses:
     retinal_deg: np.ndarray
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class OwlEvents:
     """What happened in a step, after the head moved; (bodies,) arrays.
 
@@ -179,7 +184,50 @@ def bin_weights(azimuth_deg: np.ndarray, centres: np.ndarray) -> np.ndarray:
     return w
 
 
-class OwlSteering(Steering):
+def auditory_location(params: InnateParameters, centres: np.ndarray, itd_us: np.ndarray) -> np.ndarray:
+    """Where the auditory map places a sound (degrees, head-centred); NaN where nothing is heard."""
+    raw = azimuth_of_itd(filled(itd_us))
+    offset = np.sum(params["auditory_offset"] * bin_weights(raw, centres), axis=1)
+    return np.where(np.isnan(itd_us), np.nan, params["auditory_gain"][:, 0] * raw + offset)
+
+
+def saccade_turn(params: InnateParameters, location_deg: np.ndarray) -> np.ndarray:
+    """The head turn (degrees) the motor map makes for a tectal location."""
+    return params["saccade_gain"][:, 0] * location_deg + params["saccade_offset"][:, 0]
+
+
+class OrientingReflex(Reflex[OwlSenses]):
+    """Turn the head to a sudden stimulus by the maps; correct a target seen off the fovea.
+
+    At a target's onset, a saccade to where the maps place it: a heard target
+    by the auditory map (the sudden rustle is what the owl turns to), a silent
+    seen one by vision. Later in the trial, a target still seen more than
+    ``FOVEA_DEG`` off the fovea gets a corrective saccade. One step each.
+    ``OwlSteering.reflex`` lets a learner that acts keep its own movement.
+    """
+
+    name = "orienting"
+    reasons = OrientingReason
+
+    def __init__(self, centres: np.ndarray) -> None:
+        super().__init__(duration=1)
+        self.centres = centres
+
+    def trigger(self, senses: OwlSenses, params: InnateParameters) -> np.ndarray:
+        seen = ~np.isnan(senses.retinal_deg)
+        onset = senses.onset & (seen | ~np.isnan(senses.itd_us))
+        off_fovea = ~senses.onset & seen & (np.abs(filled(senses.retinal_deg)) > FOVEA_DEG)
+        return onset | off_fovea
+
+    def motor_program(self, senses: OwlSenses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
+        heard = ~np.isnan(senses.itd_us)
+        location = np.where(heard, filled(auditory_location(params, self.centres, senses.itd_us)), filled(senses.retinal_deg))
+        turn = np.clip(saccade_turn(params, location), -MAX_TURN_DEG, MAX_TURN_DEG)
+        reason = np.where(senses.onset, OrientingReason.ORIENT, OrientingReason.CORRECT).astype(np.int64)
+        return (turn / MAX_TURN_DEG)[:, None], reason
+
+
+class OwlSteering(Steering[OwlSenses, OwlEvents]):
     """The tectum's map alignment, the orienting reflex and the strike reward of a barn owl.
 
     Reward components (summed into the reward):
@@ -210,8 +258,6 @@ class OwlSteering(Steering):
             after the orienting saccade gets a corrective saccade.
     """
 
-    reason_names = REASON_NAMES
-
     def __init__(self, plastic: bool = True, topographic_bins: int = 1, lesioned_bins: tuple[int, ...] = ()) -> None:
         super().__init__()
         if not isinstance(topographic_bins, (int, np.integer)) or isinstance(topographic_bins, bool) or topographic_bins < 1:
@@ -224,6 +270,7 @@ class OwlSteering(Steering):
         # Where the tectum still sends its instructive signal (a lesion cuts it in some bins).
         self.instructed = np.ones(int(topographic_bins))
         self.instructed[list(lesioned_bins)] = 0.0
+        self.reflexes = (OrientingReflex(self.centres),)
         self.parameters = InnateParameters({
             "auditory_offset": tuple([0.0] * int(topographic_bins)),
             "auditory_gain": 1.0,
@@ -233,54 +280,25 @@ class OwlSteering(Steering):
 
     # --- the maps ---------------------------------------------------------------------
     def auditory_location(self, itd_us: np.ndarray) -> np.ndarray:
-        """Where the auditory map places a sound (degrees, head-centred); NaN where nothing is heard."""
-        p = self.parameters
-        raw = azimuth_of_itd(filled(itd_us))
-        offset = np.sum(p["auditory_offset"] * bin_weights(raw, self.centres), axis=1)
-        return np.where(np.isnan(itd_us), np.nan, p["auditory_gain"][:, 0] * raw + offset)
+        """Where each owl's auditory map places a sound (degrees); NaN where nothing is heard."""
+        return auditory_location(self.parameters, self.centres, itd_us)
 
     def saccade(self, location_deg: np.ndarray) -> np.ndarray:
-        """The head turn (degrees) the motor map makes for a tectal location."""
-        p = self.parameters
-        return p["saccade_gain"][:, 0] * location_deg + p["saccade_offset"][:, 0]
+        """The head turn (degrees) each owl's motor map makes for a tectal location."""
+        return saccade_turn(self.parameters, location_deg)
 
     def auditory_shift(self) -> np.ndarray:
         """(bodies,) the auditory map's mean offset from its innate place (degrees)."""
         return self.parameters["auditory_offset"].mean(axis=1)
 
     # --- the reflexes -----------------------------------------------------------------
-    def orienting(self, senses: OwlSenses, proposed_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(mask, head turn in degrees, reason) of the orienting and corrective reflexes.
-
-        The reflexes take over only where the learner does not act; a sound
-        wins over a sight at onset (the sudden rustle is what the owl turns to).
-        """
-        idle = np.abs(proposed_deg) <= IDLE_ACTION * MAX_TURN_DEG
-        heard = ~np.isnan(senses.itd_us)
-        seen = ~np.isnan(senses.retinal_deg)
-        retinal = filled(senses.retinal_deg)
-        location = np.where(heard, filled(self.auditory_location(senses.itd_us)), retinal)
-        orient = idle & senses.onset & (heard | seen)
-        correct = idle & ~senses.onset & seen & (np.abs(retinal) > FOVEA_DEG)
-        turn = np.clip(self.saccade(location), -MAX_TURN_DEG, MAX_TURN_DEG)
-        reason = np.where(orient, ORIENT, np.where(correct, CORRECT, NO_REFLEX))
-        return orient | correct, turn, reason
-
-    def reflex(self, senses: OwlSenses, proposed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[override]
-        """(executed actions, reflex code, reason code), the code -1 where no reflex fired.
-
-        A head turn is continuous, so the executed action carries the reflex's
-        turn; the code (0 orient, 1 correct) records which reflex moved the head.
-        """
-        n = proposed.shape[0]
-        none = np.full(n, NO_REFLEX, dtype=np.int64)
-        if not self.reflexes_enabled:
-            return proposed, none, none
-        mask, turn, reason = self.orienting(senses, proposed[:, 0] * MAX_TURN_DEG)
-        if not mask.any():
-            return proposed, none, none
-        executed = np.where(mask[:, None], (turn / MAX_TURN_DEG)[:, None], proposed)
-        return executed, reason, reason
+    def reflex(self, senses: OwlSenses, proposed: np.ndarray) -> ReflexTakeover:
+        """The orienting reflex takes over only where the learner does not act (a voluntary turn wins)."""
+        takeover = super().reflex(senses, proposed)
+        if not takeover.mask.any():
+            return takeover
+        mask = takeover.mask & (np.abs(proposed[:, 0]) <= IDLE_ACTION)
+        return ReflexTakeover(mask, np.where(mask[:, None], takeover.executed, proposed), np.where(mask, takeover.reason, NO_REFLEX))
 
     # --- the rule ---------------------------------------------------------------------
     def instructive_error(self, events: OwlEvents) -> np.ndarray:
@@ -323,13 +341,7 @@ class OwlSteering(Steering):
         return bin_weights(raw_deg, self.centres)
 
     # --- reward -----------------------------------------------------------------------
-    def evaluate(  # type: ignore[override]
-        self,
-        events: OwlEvents,
-        body: object,
-        reflex_action: np.ndarray,
-        reflex_reason: np.ndarray,
-    ) -> SteeringOutput:
+    def evaluate(self, events: OwlEvents, reflex: ReflexTakeover) -> SteeringOutput:
         """Reward the strike and the effort; then let the rule realign the maps."""
         caught = events.strike & (np.abs(events.strike_error_deg) <= ACUITY_DEG)
         catch = np.where(caught, CATCH_REWARD, 0.0)
@@ -339,8 +351,7 @@ class OwlSteering(Steering):
             reward=catch + effort,
             components={"catch": catch, "effort": effort},
             drives={},
-            reflex_action=reflex_action,
-            reflex_reason=reflex_reason,
+            reflex=reflex,
             reason_names=self.reason_names,
         )
 
@@ -350,6 +361,8 @@ __all__ = [
     "ITD_MAX_US",
     "ITD_US_PER_DEGREE",
     "MAX_TURN_DEG",
+    "OrientingReason",
+    "OrientingReflex",
     "OwlEvents",
     "OwlSenses",
     "OwlSteering",

@@ -11,10 +11,11 @@ Gutkin 2014 (drive-reduction reward); Sakai et al. 1987 and Leshem et al. 2004
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
-from brainlike.steering.base import Senses, Steering, SteeringOutput, check_names
+from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput, check_names
 from brainlike.steering.homeostat import Homeostat
 from brainlike.steering.parameters import InnateParameters
 
@@ -22,7 +23,17 @@ KAPPA_FORMS = ("additive", "multiplicative")
 STRAINS = ("incremental", "full")
 
 
-class RatSteering(Steering):
+@dataclass(frozen=True, slots=True)
+class RatEvents:
+    """What reached the rat's tongue this step, and its sodium, for ``RatSteering.evaluate``."""
+
+    sweet: np.ndarray  # units of sucrose tasted
+    salt: np.ndarray  # units of NaCl tasted
+    interoception: np.ndarray  # (bodies, d): the body's interoceptive vector before ingestion; column 0 is sodium
+    sodium_after: np.ndarray  # sodium after ingestion
+
+
+class RatSteering(Steering[None, RatEvents]):
     """Sweet and intense-salt taste, valued under the body's sodium state.
 
     Innate signals (``signal_names``): ``sweet`` and ``salt``, the amounts of
@@ -69,13 +80,12 @@ class RatSteering(Steering):
     Reward components: ``sweet`` and ``salt`` (their valences). Drives:
     ``sodium`` (D(Na) after the step). No reflexes.
 
-    Reads from the body: ``interoception`` (bodies, d), whose column 0 is the
-    sodium level (the same vector the body puts in its observation), and
-    ``sodium_after`` (after ingestion). Events: ``sweet``, ``salt``.
+    Reads from the body a ``RatEvents``: the tastes, ``interoception`` (whose
+    column 0 is the sodium level, the same vector the body puts in its
+    observation) and ``sodium_after`` (after ingestion).
     """
 
     signal_names = ("sweet", "salt")
-    reason_names: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -157,25 +167,16 @@ class RatSteering(Steering):
         return self.sweet_value * sweet, salt_value
 
     # --- the body's step --------------------------------------------------------------
-    def evaluate(
-        self,
-        events: Senses,
-        body: Senses,
-        reflex_action: np.ndarray,
-        reflex_reason: np.ndarray,
-    ) -> SteeringOutput:
-        """Events: ``sweet``, ``salt`` (units tasted this step).
-        Body: ``interoception`` (sodium in column 0, before ingestion), ``sodium_after``."""
-        sweet, salt = self.taste_valence(events["sweet"], events["salt"], body["interoception"])
+    def evaluate(self, events: RatEvents, reflex: ReflexTakeover) -> SteeringOutput:
+        sweet, salt = self.taste_valence(events.sweet, events.salt, events.interoception)
         # Value first, then sensitize: a delivery on the onset step is worth what the
         # agent's prediction, made before the step, said it would be.
-        self._sensitize(np.asarray(body["interoception"], dtype=np.float64)[:, 0])
+        self._sensitize(np.asarray(events.interoception, dtype=np.float64)[:, 0])
         return SteeringOutput(
             reward=sweet + salt,
             components={"sweet": sweet, "salt": salt},
-            drives={"sodium": self.homeostat.drive(np.asarray(body["sodium_after"], dtype=np.float64)[:, None])},
-            reflex_action=reflex_action,
-            reflex_reason=reflex_reason,
+            drives={"sodium": self.homeostat.drive(np.asarray(events.sodium_after, dtype=np.float64)[:, None])},
+            reflex=reflex,
             reason_names=self.reason_names,
         )
 
@@ -213,4 +214,4 @@ class RatSteering(Steering):
         return sweet + salt
 
 
-__all__ = ["KAPPA_FORMS", "STRAINS", "RatSteering"]
+__all__ = ["KAPPA_FORMS", "STRAINS", "RatEvents", "RatSteering"]

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from brainlike.steering.base import NO_REFLEX, Senses, Steering, SteeringOutput
+from brainlike.steering.base import NO_REFLEX, ReflexTakeover, Steering, SteeringOutput
 from brainlike.steering.parameters import InnateParameters
 
 #: The acoustic features of a syllable, in the order of every feature array.
@@ -111,6 +111,15 @@ def similarity(
     return np.exp(-d2 / (2.0 * width**2))
 
 
+@dataclass(frozen=True, slots=True)
+class SongEvents:
+    """One heard syllable per bird, for ``SongbirdSteering.evaluate``."""
+
+    heard: np.ndarray  # (bodies, 5): pitch, duration, spectral shape, amplitude (perceptual units), noise level
+    syllable: np.ndarray  # (bodies,) int: its index in the song
+    tutor_sang: np.ndarray  # (bodies,) bool: the tutor, not the bird, sang it
+
+
 @dataclass
 class SongOutput(SteeringOutput):
     """A ``SteeringOutput`` that also carries the evaluator's per-syllable signals.
@@ -134,13 +143,13 @@ class SongOutput(SteeringOutput):
         return out
 
 
-class SongbirdSteering(Steering):
+class SongbirdSteering(Steering[None, SongEvents]):
     """An innate song evaluator with a per-syllable performance error.
 
-    Each step the body reports one heard syllable: ``events["heard"]``
+    Each step the body reports one heard syllable (a ``SongEvents``): ``heard``
     (bodies, 5) in perceptual units (pitch, duration, spectral shape,
-    amplitude, noise level), ``events["syllable"]`` (its index in the song)
-    and ``events["tutor_sang"]`` (True when the tutor, not the bird, sang it).
+    amplitude, noise level), ``syllable`` (its index in the song) and
+    ``tutor_sang`` (True when the tutor, not the bird, sang it).
 
     - Tutor singing, ``template_source="tutor"``: the syllable is written into
       the template (the sensory phase). No reward: hearing the tutor is not
@@ -182,8 +191,6 @@ class SongbirdSteering(Steering):
             full-level burst alone scores exp(-1 / (2 x 0.15^2)) ~ 2e-10).
         expectation_rate: the delta rule's rate (0.1), a fixed constant.
     """
-
-    action_names: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -265,17 +272,10 @@ class SongbirdSteering(Steering):
         q = similarity(heard, template, self.width, self.weights, self.noise_weight)
         return np.where(np.isnan(q), 0.0, q)  # an unknown (NaN) template syllable scores 0
 
-    def evaluate(
-        self,
-        events: Senses,
-        body: Senses,
-        reflex_action: np.ndarray,
-        reflex_reason: np.ndarray,
-    ) -> SongOutput:
-        """Events: ``heard`` (bodies, 5), ``syllable`` (bodies,) int, ``tutor_sang`` (bodies,) bool."""
-        heard = np.asarray(events["heard"], dtype=np.float64)
-        syllable = np.asarray(events["syllable"], dtype=np.int64)
-        tutor = np.asarray(events["tutor_sang"], dtype=bool)
+    def evaluate(self, events: SongEvents, reflex: ReflexTakeover) -> SongOutput:
+        heard = np.asarray(events.heard, dtype=np.float64)
+        syllable = np.asarray(events.syllable, dtype=np.int64)
+        tutor = np.asarray(events.tutor_sang, dtype=bool)
         rows = np.arange(heard.shape[0])
         if self.template_source == "tutor" and tutor.any():
             self.template[rows[tutor], syllable[tutor]] = heard[tutor, :4]
@@ -290,8 +290,7 @@ class SongbirdSteering(Steering):
             reward=reward,
             components={self.reward_signal: reward},
             drives={},
-            reflex_action=reflex_action,
-            reflex_reason=reflex_reason,
+            reflex=reflex,
             reason_names=self.reason_names,
             signals={
                 "quality": quality,
@@ -314,6 +313,7 @@ __all__ = [
     "MAX_SYLLABLES",
     "NO_REFLEX",
     "SPECIES_TEMPLATE",
+    "SongEvents",
     "SongOutput",
     "SongbirdSteering",
     "similarity",

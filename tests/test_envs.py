@@ -60,7 +60,7 @@ def test_registered_with_vector_entry_point_and_time_limit(env_id):
 def test_gymnasium_check_env(env_id):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any checker warning is a failure
-        gym_check_env(gym.make(env_id).unwrapped, skip_render_check=True)
+        gym_check_env(gym.make(env_id).unwrapped)
 
 
 @pytest.mark.parametrize("env_id", IDS)

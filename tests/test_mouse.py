@@ -195,6 +195,7 @@ def test_reward_lesion_keeps_reflexes_but_pays_nothing():
 def test_habituation_raises_the_threshold_only_for_harmless_shadows():
     steering = MouseSteering(habituation=0.2)
     env = gym.make(ID, steering=steering, predator_rate=0.0, sweep_rate=0.05)
+    steering = env.unwrapped.steering  # the env owns a copy of the steering it was given
     env.reset(seed=3)
     start = float(steering.parameters["escape_threshold"][0, 0])
     for _ in range(200):

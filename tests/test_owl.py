@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from brainlike.agents.experiments import EXPERIMENTS
+from brainlike.steering import ReflexTakeover
 from brainlike.envs.barn_owl import AUDITORY_PREFERRED_US, VISUAL_PREFERRED_DEG, BarnOwlVectorEnv, PrismProtocol
+from tests import test_contract as contract
 from brainlike.steering.owl import (
     JUVENILE_REACH_DEG,
     SHIFT_CAP_DEG,
@@ -20,6 +22,7 @@ from brainlike.steering.owl import (
     plasticity,
 )
 
+OWL = "brainlike/BarnOwl-v0"
 N_VIS = len(VISUAL_PREFERRED_DEG)
 IDLE = np.zeros(1, dtype=np.float32)
 
@@ -33,7 +36,7 @@ def paired_saccades(steering: OwlSteering, azimuth: np.ndarray, prism: float, ag
     steering.evaluate(OwlEvents(
         age_days=np.full(n, age), turn_deg=turn, saccade=np.ones(n, bool), itd_us=itd,
         retinal_before_deg=image, retinal_after_deg=image - turn, visual_reflex=np.zeros(n, bool),
-        strike=np.zeros(n, bool), strike_error_deg=np.zeros(n)), None, np.full(n, -1), np.full(n, -1))
+        strike=np.zeros(n, bool), strike_error_deg=np.zeros(n)), ReflexTakeover.none(np.zeros((n, 1))))
 
 
 def make_steering(n: int, **kwargs) -> OwlSteering:
@@ -185,6 +188,22 @@ def test_protocol_steps_the_prisms_with_age():
     assert seen[0] == (400.0, 6.0)
     assert dict(seen)[401.0] == 11.0 and dict(seen)[402.0] == 0.0
     assert env.body.age()[0] == pytest.approx(403.0)
+
+
+@pytest.mark.parametrize("check", ["test_the_layout_names_every_observation_and_action_dimension",
+                                   "test_docstring_observation_tables_match_the_layout",
+                                   "test_the_core_draws_once_per_step_for_every_body_whatever_happens",
+                                   "test_a_new_life_returns_every_declared_array_to_birth"])
+def test_the_contract_checks_every_listed_body_passes(check):
+    getattr(contract, check)(OWL)
+
+
+def test_the_layout_reads_the_owls_channels_by_name():
+    env = gym.make(OWL, trial_mix=(0.0, 1.0, 0.0))
+    obs, _ = env.reset(seed=0)
+    layout = env.unwrapped.layout
+    assert layout.read(obs, "onset") == 1.0 and layout.read(obs, "visual").max() == 0.0  # heard, not seen
+    assert layout.read(obs, "auditory").max() > 0.5 and layout.actions == ("head_turn",)
 
 
 # --- bad input -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 
 from brainlike import envs
 from brainlike.agents.experiments import EXPERIMENTS
-from brainlike.agents.hyperparams import SB3_HYPERPARAMS
+from brainlike.agents.hyperparams import sb3_bodies, zoo_algorithms
 from brainlike.agents.registry import AGENTS, default_hyperparameters, training_bodies
 from brainlike.agents.runner import agent_names
 from brainlike.envs.profile import BodyProfile, body_ids, profile_for
@@ -27,8 +27,8 @@ def test_every_registered_body_has_a_complete_profile(env_id):
         assert name in EXPERIMENTS, f"{env_id}: unknown experiment {name!r}"
         assert EXPERIMENTS[name].body == p.env_id, f"{name} runs on {EXPERIMENTS[name].body}, not {p.env_id}"
     assert p.sb3_algorithms, f"{env_id}: no SB3 baseline named"
-    assert set(p.sb3_algorithms) == set(SB3_HYPERPARAMS.get(p.env_id, {})), \
-        f"{env_id}: the profile's SB3 algorithms and agents/hyperparams.py disagree"
+    assert set(p.sb3_algorithms) == {a for a in zoo_algorithms() if p.env_id in sb3_bodies(a)}, \
+        f"{env_id}: the profile's SB3 algorithms and the shipped rl-zoo3 hyperparameter files disagree"
 
 
 def test_every_experiment_belongs_to_a_body_profile():

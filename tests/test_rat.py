@@ -6,8 +6,8 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from brainlike.envs.salt_rat import APPROACH, NIBBLE, PRESETS, STAY, WITHDRAW
-from brainlike.steering import RatSteering
+from brainlike.envs.salt_rat import APPROACH, LAYOUT, NIBBLE, PRESETS, STAY, WITHDRAW
+from brainlike.steering import RatEvents, RatSteering, ReflexTakeover
 
 ID = "brainlike/SaltRat-v0"
 DEAD_SEA_LENGTHS = [30 * 11, 30, 6 * 11, 30, 6 * 11]  # documented in SaltRatEnv's docstring
@@ -20,13 +20,18 @@ def fresh(num_bodies: int = 1, **kw) -> RatSteering:
     return s
 
 
+def no_reflex(n: int) -> ReflexTakeover:
+    """The rat has no reflexes: the proposed actions (all "stay") are executed."""
+    return ReflexTakeover.none(np.full(n, STAY, dtype=np.int64))
+
+
 def live_through(steering: RatSteering, sodium_levels) -> None:
     """Drive steering through a sodium trajectory with nothing tasted (a depletion, a repletion...)."""
     n = steering.parameters["salt_appetite"].shape[0]
     zero = np.zeros(n)
     for na in sodium_levels:
         intero = np.full((n, 1), na, dtype=np.float32)
-        steering.evaluate({"sweet": zero, "salt": zero}, {"interoception": intero, "sodium_after": intero[:, 0]}, np.full(n, -1), np.full(n, -1))
+        steering.evaluate(RatEvents(sweet=zero, salt=zero, interoception=intero, sodium_after=intero[:, 0]), no_reflex(n))
 
 
 def depletion(depth: float = 0.3):
@@ -69,7 +74,7 @@ def test_evaluation_of_predictions_equals_actual_delivery_in_the_same_state():
     sweet, salt = rng.uniform(0, 1, 6), rng.uniform(0, 1, 6)
     intero = rng.uniform(0.1, 1.4, (6, 1)).astype(np.float32)
     predicted = s.evaluate_prediction({"sweet": sweet, "salt": salt}, intero)
-    actual = s.evaluate({"sweet": sweet, "salt": salt}, {"interoception": intero, "sodium_after": intero[:, 0]}, np.full(6, -1), np.full(6, -1))
+    actual = s.evaluate(RatEvents(sweet=sweet, salt=salt, interoception=intero, sodium_after=intero[:, 0]), no_reflex(6))
     np.testing.assert_array_equal(predicted, actual.reward)
     with pytest.raises(ValueError, match="bitter"):
         s.evaluate_prediction({"bitter": sweet}, intero)
@@ -84,7 +89,7 @@ def test_evaluation_in_the_env_matches_the_taste_that_arrives():
         obs, reward, *_, info = env.step(a)
         sig = {k: np.atleast_1d(v) for k, v in info["innate_signals"].items()}
         assert reward == steering.evaluate_prediction(sig, prev)[0]
-        assert obs["exteroception"][6] == pytest.approx(info["innate_signals"]["salt"])
+        assert env.unwrapped.layout.read(obs, "salt_taste") == pytest.approx(info["innate_signals"]["salt"])
         checked += info["innate_signals"]["salt"] > 0
     assert checked == 10
 
@@ -150,7 +155,7 @@ def test_presets_run_their_phases_in_order_with_documented_lengths(preset, lengt
 
 
 def always_nibble(obs):
-    return NIBBLE if obs["exteroception"][3] == 0 else APPROACH
+    return NIBBLE if obs["exteroception"][LAYOUT.index("distance")] == 0 else APPROACH
 
 
 def test_cue_only_phases_never_deliver_and_training_does():

@@ -1,4 +1,8 @@
-"""The command-line entry points: help, tiny end-to-end runs, resume, and bad arguments."""
+"""The command-line entry points: help, tiny end-to-end runs, resume, and bad arguments.
+
+Each command runs three ways that must agree: ``python scripts/<name>.py``,
+``brainlike <name>`` (the console script) and ``python -m brainlike.scripts <name>``.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ["train", "evaluate", "record", "experiment", "benchmark", "perf", "demo"]
+SCRIPTS = ["train", "evaluate", "enjoy", "record", "experiment", "benchmark", "perf", "demo", "play", "soak"]
 ENV = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "MPLBACKEND": "Agg"}
 
 
@@ -26,10 +30,41 @@ def run(script: str, *args: str, check: bool = True, timeout: float = 300) -> su
     return proc
 
 
+def cli(*args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``brainlike ...`` as a user runs it: the console script installed next to this Python."""
+    exe = Path(sys.executable).with_name("brainlike")
+    proc = subprocess.run([str(exe), *args], capture_output=True, text=True, env=ENV, timeout=timeout, cwd=ROOT)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"brainlike {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_help(script):
     out = run(script, "--help").stdout
     assert "usage:" in out and len(out.splitlines()) > 5
+    # One parser per command: the script, the console command and the module print the same help.
+    assert cli(script, "--help").stdout == out
+    module = subprocess.run([sys.executable, "-m", "brainlike.scripts", script, "--help"], capture_output=True,
+                            text=True, env=ENV, cwd=ROOT)
+    assert module.returncode == 0 and module.stdout == out
+    for outside in ("SCIENCE.md", "DESIGN.md", "../"):
+        assert outside not in out, f"{script} --help cites {outside}, which is not in the repository"
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_every_flag_has_help(name):
+    from brainlike.scripts.cli import COMMANDS
+
+    parser = next(c for c in COMMANDS if c.name == name).parser()
+    undocumented = [a.option_strings or a.dest for a in parser._actions if not a.help]
+    assert not undocumented, f"{name}: flags without help: {undocumented}"
+
+
+def test_top_level_help_lists_every_command():
+    out = cli("--help").stdout
+    for name in SCRIPTS:
+        assert f"\n    {name}" in out
 
 
 def test_train_evaluate_record_end_to_end(tmp_path):
@@ -68,7 +103,7 @@ def test_experiment_writes_table_numbers_and_figure(tmp_path):
 
 
 def test_main_job_smoke_run_writes_report_gifs_and_wavs(tmp_path):
-    run("demo", "--out", str(tmp_path), "--scale", "0.02", "--seeds", "1", "--workers", "1", "--small",
+    run("demo", "--out", str(tmp_path), "--scale", "0.02", "--seeds", "0", "--workers", "1", "--small",
         "--agents", "random", "pattern-separation", "thought-assessor", "node-perturbation",
         "--experiments", "first-loom", "performance-error", timeout=600)
     report = (tmp_path / "REPORT.md").read_text()
@@ -86,12 +121,13 @@ def test_main_job_smoke_run_writes_report_gifs_and_wavs(tmp_path):
 
 
 def test_perf_quick_json():
-    rows = json.loads(run("perf", "--quick", "--repeats", "1", "--bodies", "SaltRat", "--json").stdout)
-    assert {r["what"] for r in rows} >= {"single env", "native vector N=1024", "native vs sync N=256"}
+    rows = json.loads(run("perf", "--quick", "--repeats", "1", "--bodies", "SaltRat", "--json", "--sb3").stdout)
+    assert {r["what"] for r in rows} >= {"single env", "native vector N=1024", "native vs sync N=256",
+                                         "SB3 adapter vs DummyVecEnv N=64"}
     assert all(r["ratio"] > 0 and r["body_rate"] > 0 and r["reference_rate"] > 0 for r in rows)
 
 
-BENCH = ["--agents", "random", "innate-only", "pattern-separation", "--bodies", "ForagingMouse", "--seeds", "2",
+BENCH = ["--agents", "random", "innate-only", "pattern-separation", "--bodies", "ForagingMouse", "--seeds", "0", "1",
          "--steps", "1500", "--evals", "2", "--eval-episodes", "4", "--workers", "1", "--no-progress"]
 
 
@@ -144,12 +180,71 @@ def test_benchmark_resumes_after_a_kill_without_redoing_or_duplicating(tmp_path)
         ("experiment", ["no-such-experiment"], "unknown experiment"),
         ("record", ["--agent", "random", "--body", "ForagingMouse", "--out", "x.avi"], ".gif or .mp4"),
         ("evaluate", ["--model", "/nonexistent/model"], "no saved model"),
+        ("record", ["--model", "/nonexistent/model", "--out", "x.gif"], "no saved model"),
+        ("enjoy", ["--model", "/nonexistent/model"], "no saved model"),
+        ("train", ["--agent", "ppo", "--body", "ForagingMouse", "--steps", "nan"], "--steps must be a positive"),
+        ("train", ["--agent", "ppo", "--body", "ForagingMouse", "--steps", "1e400"], "--steps must be a positive"),
+        ("train", ["--agent", "ppo", "--body", "ForagingMouse", "--seeds", "-1"], "--seeds must be"),
+        ("train", ["--agent", "ppo", "--body", "ForagingMouse", "--seeds", "0", "0"], "must not repeat a seed"),
+        ("train", ["--agent", "ppo", "--body", "ForagingMouse", "--hyperparams", "no_such_knob=1"], "--hyperparams"),
+        ("train", ["--agent", "ppo", "--body", "ForagingMouse", "--env-kwargs", "no_such_arg=1"], "--env-kwargs"),
+        ("train", ["--agent", "ppo", "--body", "ForagingMouse", "--env-kwargs", "{not json"], "--env-kwargs"),
+        ("train", ["--agent", "random", "--body", "ForagingMouse", "--device", "cuda"], "only for the SB3 baselines"),
+        ("evaluate", ["--agent", "random", "--body", "SaltRat", "--seed", "-3"], "--seed must be"),
+        ("evaluate", ["--agent", "telepathy", "--body", "SaltRat"], "unknown agent"),
+        ("enjoy", ["--agent", "random", "--body", "Unicorn"], "unknown body"),
+        ("record", ["--agent", "random", "--body", "ForagingMouse", "--out", "x.gif", "--steps", "0"], "--steps must be"),
+        ("demo", ["--scale", "inf"], "--scale must be a finite number"),
+        ("demo", ["--scale", "-0.5"], "--scale must be a finite number"),
+        ("demo", ["--agents", "telepathy"], "unknown agents"),
+        ("benchmark", ["--seeds", "5-2"], "--seeds must be"),
+        ("perf", ["--repeats", "0"], "--repeats must be a positive"),
+        ("perf", ["--bodies", "Unicorn"], "unknown bodies"),
+        ("play", ["--body", "SongbirdTutor"], "no keyboard controls"),
+        ("play", ["--body", "ForagingMouse", "--zoom", "nan"], "--zoom must be a finite number"),
     ],
 )
 def test_bad_arguments_fail_before_any_work(script, args, message, tmp_path):
-    proc = run(script, *args, check=False, timeout=120)
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert message in proc.stderr
+    for proc in (run(script, *args, check=False, timeout=120), cli(script, *args, check=False, timeout=120)):
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert message in proc.stderr
+        assert "Traceback" not in proc.stderr
+        errors = [line for line in proc.stderr.splitlines() if "error:" in line]
+        assert len(errors) == 1 and proc.stderr.rstrip().endswith(errors[0]), f"not one line:\n{proc.stderr}"
+
+
+def test_ppo_trains_with_default_flags_progress_bar_and_sb3_logs(tmp_path):
+    """The CLI's own documented example, with the progress bar on, writing SB3's CSV, TensorBoard and evaluations."""
+    tb = tmp_path / "tb"
+    line = cli("train", "--agent", "ppo", "--body", "SaltRat", "--steps", "600", "--evals", "1", "--eval-episodes", "2",
+               "--out", str(tmp_path), "--tensorboard-log", str(tb), "--hyperparams", "n_steps=64", "batch_size=64",
+               ).stdout.strip().splitlines()[-1]
+    summary = json.loads(line)
+    meta = json.loads(Path(summary["model"][1]).read_text())
+    assert meta["kind"] == "sb3" and meta["hyperparams"]["n_steps"] == "64", "--hyperparams must reach the model"
+    logs = Path(summary["log_dir"])
+    assert "time/total_timesteps" in (logs / "progress.csv").read_text().splitlines()[0]
+    assert (logs / "evaluations.npz").stat().st_size > 0 and (logs / "best_model.zip").stat().st_size > 0
+    assert list(tb.rglob("events.out.tfevents.*")), "no TensorBoard events"
+    ev = json.loads(cli("evaluate", "--model", summary["model"][0], "--episodes", "2", "--json").stdout)
+    assert ev["body"] == "brainlike/SaltRat-v0" and len(ev["returns"]) == 2
+
+
+def test_env_kwargs_reach_the_body(tmp_path):
+    ev = json.loads(cli("evaluate", "--agent", "random", "--body", "SaltRat", "--episodes", "2", "--json",
+                        "--env-kwargs", "protocol=sensitization").stdout)
+    assert ev["mean_length"] == 390, "the sensitization protocol lasts 390 steps; the default 522"
+
+
+def test_enjoy_runs_in_a_window_without_a_display():
+    out = cli("enjoy", "--agent", "innate-only", "--body", "ForagingMouse", "--steps", "5", "--episodes", "2").stdout
+    assert "episode 0 (seed 0): return" in out and "episode 1 (seed 1): return" in out
+
+
+@pytest.mark.parametrize("body", ["ForagingMouse", "SaltRat"])
+def test_play_drives_the_body_from_the_keyboard(body):
+    out = cli("play", "--body", body, "--steps", "6", "--fps", "200").stdout
+    assert "played 6 steps" in out
 
 
 def test_unwritable_output_folder_is_refused(tmp_path):
@@ -164,3 +259,23 @@ def test_unwritable_output_folder_is_refused(tmp_path):
         out = str(locked / "sub")
     proc = run("benchmark", "--out", out, check=False)
     assert proc.returncode == 2 and "output folder" in proc.stderr
+
+
+def test_soak_runs_and_reports_every_number(tmp_path):
+    out = json.loads(run("soak", "--bodies", "SaltRat", "--body-steps", "2048", "--num-envs", "64", "--single-steps", "300",
+                         "--json").stdout)
+    (rat,) = out
+    assert rat["body"] == "brainlike/SaltRat-v0" and rat["vector"]["body_steps"] == 2048
+    for run_name in ("vector", "single"):
+        assert rat[run_name]["non_finite_steps"] == 0 and rat[run_name]["rss_end_mb"] > 0
+        assert rat[run_name]["last_vs_first_tenth_time"] > 0
+
+
+def test_a_numpy_model_says_which_body_it_was_trained_on(tmp_path):
+    """Issue 18, defect 12: `evaluate --model` (its own docstring's example) needs no --body for numpy agents."""
+    run("train", "--agent", "pattern-separation", "--body", "SaltRat", "--steps", "500", "--evals", "1",
+        "--eval-episodes", "2", "--out", str(tmp_path), "--no-progress", "--no-plot")
+    model = str(tmp_path / "pattern-separation_SaltRat-v0_s0")
+    assert json.loads(Path(model + ".json").read_text())["env_id"] == "brainlike/SaltRat-v0"
+    ev = json.loads(run("evaluate", "--model", model, "--episodes", "2", "--json").stdout)
+    assert len(ev["returns"]) == 2

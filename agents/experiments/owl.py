@@ -244,17 +244,18 @@ def _learner_arm(budget: str, seed: int, plastic: bool) -> OwlRun:
 
     def policy_for(env: BarnOwlVectorEnv) -> Policy:
         holder["agent"] = agent = make_agent("pattern-separation", env, seed=seed)
+        holder["layout"] = env.layout
 
         def policy(obs: Any) -> np.ndarray:
             actions = agent.act(obs, explore=True)
             # At a target's onset the learner holds still, so the innate reflex orients by the maps.
-            actions[obs["exteroception"][:, -1] > 0.5] = 0.0
+            actions[env.layout.read(obs, "onset") > 0.5] = 0.0
             return actions
 
         return policy
 
     def learn(t: Transition) -> None:
-        strike = t.obs["exteroception"][:, -1] < 0.5  # only the strike is the learner's
+        strike = holder["layout"].read(t.obs, "onset") < 0.5  # only the strike is the learner's
         n = len(t.rewards)
         holder["agent"].learn(t.obs, t.actions, t.rewards, t.next_obs, np.zeros(n, bool), np.zeros(n, bool), t.infos, valid=strike)
 

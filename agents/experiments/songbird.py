@@ -137,8 +137,10 @@ class Flock:
         without the body's motor noise and without touching the env, so measuring
         changes nothing.
         """
-        clock = {"exteroception": np.zeros((S, S + 7), np.float32), "interoception": np.zeros((S, NUM_MOTOR), np.float32)}
-        clock["exteroception"][:, :S] = np.eye(S)
+        layout = self.env.unwrapped.layout  # type: ignore[attr-defined]
+        extero, intero = layout.widths()
+        clock = {"exteroception": np.zeros((S, extero), np.float32), "interoception": np.zeros((S, intero), np.float32)}
+        clock["exteroception"][:, layout.slice("song_clock")] = np.eye(S)
         commands = np.stack([a.command(clock) for a in self.agents]).astype(np.float64)  # (n, S, 4)
         heard = np.concatenate([syrinx(commands), np.zeros((self.n, S, 1))], axis=-1)
         steering = self.env.unwrapped.steering  # type: ignore[attr-defined]
