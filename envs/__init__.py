@@ -17,6 +17,7 @@ BODIES = {
     "SaltRat": ("brainlike.envs.salt_rat:SaltRatEnv", "brainlike.envs.salt_rat:SaltRatVectorEnv", 600),
     "SongbirdTutor": ("brainlike.envs.songbird_tutor:SongbirdTutorEnv", "brainlike.envs.songbird_tutor:SongbirdTutorVectorEnv", 100),
     "Eyeblink": ("brainlike.envs.eyeblink:EyeblinkEnv", "brainlike.envs.eyeblink:EyeblinkVectorEnv", 1_000_000),
+    "BarnOwl": ("brainlike.envs.barn_owl:BarnOwlEnv", "brainlike.envs.barn_owl:BarnOwlVectorEnv", 200),
 }
 
 

@@ -421,4 +421,5 @@ PROFILE = BodyProfile(
     demo_steps=20_000,
     showcase_agent="cerebellar",
     experiments=("eyeblink-acquisition", "eyeblink-timing", "eyeblink-isi", "eyeblink-extinction", "eyeblink-lesions"),
+    demo_experiments=("eyeblink-acquisition",),  # the headline result; the rest run with `brainlike experiment`
 )

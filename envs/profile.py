@@ -43,6 +43,8 @@ class BodyProfile:
         demo_steps: env steps per job in ``make demo``'s quick benchmark.
         showcase_agent: the learner whose trained model ``make demo`` films.
         experiments: the names of this body's published-result experiments.
+        demo_experiments: the ones ``make demo`` runs at their full budget (the
+            body's headline results; empty means all of ``experiments``).
     """
 
     env_id: str
@@ -54,6 +56,7 @@ class BodyProfile:
     experiments: tuple[str, ...]
     benchmark_env_kwargs: Mapping[str, Any] = field(default_factory=dict)
     training_bodies: Mapping[str, int] = field(default_factory=dict)
+    demo_experiments: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("learner_defaults", "benchmark_env_kwargs", "training_bodies"):
@@ -63,15 +66,23 @@ class BodyProfile:
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
                 raise ValueError(f"BodyProfile.{name} of {self.env_id} must be an int >= 1, got {v!r}")
-        for name in ("sb3_algorithms", "experiments"):
+        for name in ("sb3_algorithms", "experiments", "demo_experiments"):
             if isinstance(getattr(self, name), str):
                 raise TypeError(f"BodyProfile.{name} of {self.env_id} must be a tuple of names, not a string")
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        if not set(self.demo_experiments) <= set(self.experiments):
+            raise ValueError(f"BodyProfile.demo_experiments of {self.env_id} must be among its experiments "
+                             f"{self.experiments}, got {self.demo_experiments}")
         if not self.showcase_agent:
             raise ValueError(f"BodyProfile.showcase_agent of {self.env_id} is empty")
         for agent, n in self.training_bodies.items():
             if not isinstance(n, int) or n < 1:
                 raise ValueError(f"BodyProfile.training_bodies[{agent!r}] of {self.env_id} must be an int >= 1, got {n!r}")
+
+    @property
+    def main_job_experiments(self) -> tuple[str, ...]:
+        """The experiments ``make demo`` runs: ``demo_experiments``, or all of them."""
+        return self.demo_experiments or self.experiments
 
     @property
     def field_names(self) -> tuple[str, ...]:

@@ -27,8 +27,8 @@ from brainlike.scripts.common import (
     require_extra,
 )
 
-#: The experiments of the main job, every body's (its profile), each at its full budget.
-EXPERIMENT_BUDGETS = {name: "full" for body in body_ids() for name in profile_for(body).experiments}
+#: The experiments of the main job, every body's headline ones (its profile), each at its full budget.
+EXPERIMENT_BUDGETS = {name: "full" for body in body_ids() for name in profile_for(body).main_job_experiments}
 
 
 def stage(title: str) -> None:

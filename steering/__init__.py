@@ -9,6 +9,7 @@ from brainlike.steering.eyelid import BlinkReflex, EyelidSteering
 from brainlike.steering.homeostat import Homeostat
 from brainlike.steering.motor import MouseAction, RatAction, SyrinxMotor
 from brainlike.steering.mouse import LoomingReason, LoomingReflex, MouseEvents, MouseSenses, MouseSteering
+from brainlike.steering.owl import OwlEvents, OwlSenses, OwlSteering
 from brainlike.steering.parameters import InnateParameters
 from brainlike.steering.rat import RatEvents, RatSteering
 from brainlike.steering.songbird import SongbirdSteering, SongEvents
@@ -23,6 +24,9 @@ __all__ = [
     "MouseEvents",
     "MouseSenses",
     "MouseSteering",
+    "OwlEvents",
+    "OwlSenses",
+    "OwlSteering",
     "RatAction",
     "RatEvents",
     "RatSteering",

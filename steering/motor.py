@@ -52,9 +52,15 @@ class EyelidAction(IntEnum):
     CLOSE = 1
 
 
+class HeadMotor(IntEnum):
+    """BarnOwl: the one dimension of the continuous head turn, in [-1, 1] (units of 90 degrees, + to the right)."""
+
+    HEAD_TURN = 0
+
+
 def names(vocabulary: type[IntEnum]) -> tuple[str, ...]:
     """The lower-case names of a vocabulary, in index order (``("stay", "north", ...)``)."""
     return tuple(m.name.lower() for m in vocabulary)
 
 
-__all__ = ["MOUSE_MOVES", "EyelidAction", "MouseAction", "RatAction", "SyrinxMotor", "names"]
+__all__ = ["MOUSE_MOVES", "EyelidAction", "HeadMotor", "MouseAction", "RatAction", "SyrinxMotor", "names"]

@@ -48,6 +48,7 @@ def test_statistics_helpers():
 def test_every_experiment_is_registered_with_its_metadata():
     assert set(EXPERIMENTS) == {"first-loom", "one-life", "dead-sea-salt", "sensitization", "tutor-learning",
                                 "performance-error", "pitch-shift", "eyeblink-acquisition", "eyeblink-timing",
-                                "eyeblink-isi", "eyeblink-extinction", "eyeblink-lesions"}
+                                "eyeblink-isi", "eyeblink-extinction", "eyeblink-lesions",
+                                "prism-juvenile", "prism-adult", "prism-blind", "prism-ceiling", "tectal-lesion", "prism-learner"}
     with pytest.raises(ValueError, match="unknown experiment"):
         get_experiment("telepathy")

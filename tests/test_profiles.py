@@ -64,3 +64,12 @@ def test_profile_lookup_and_construction_errors_name_the_problem():
         BodyProfile(**{**good, "experiments": "e"})
     with pytest.raises(ValueError, match="showcase_agent"):
         BodyProfile(**{**good, "showcase_agent": ""})
+
+
+def test_main_job_experiments_are_the_headline_ones_or_all():
+    good = dict(env_id="x/Toy-v0", learner_defaults={}, sb3_algorithms=("ppo",), benchmark_steps=10, demo_steps=10,
+                showcase_agent="random", experiments=("a", "b"))
+    assert BodyProfile(**good).main_job_experiments == ("a", "b")
+    assert BodyProfile(**good, demo_experiments=("b",)).main_job_experiments == ("b",)
+    with pytest.raises(ValueError, match="demo_experiments of x/Toy-v0 must be among its experiments"):
+        BodyProfile(**good, demo_experiments=("c",))

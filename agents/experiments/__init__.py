@@ -7,10 +7,11 @@ from brainlike.agents.experiments.mouse import EXPERIMENTS as _MOUSE
 from brainlike.agents.experiments.songbird import EXPERIMENTS as _SONGBIRD
 from brainlike.agents.experiments.rat import EXPERIMENTS as _RAT
 from brainlike.agents.experiments.eyeblink import EXPERIMENTS as _EYEBLINK
+from brainlike.agents.experiments.owl import EXPERIMENTS as _OWL
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in _MOUSE}
 EXPERIMENTS.update({e.name: e for e in _SONGBIRD})
-EXPERIMENTS.update({e.name: e for e in _RAT})
+EXPERIMENTS.update({e.name: e for e in _RAT + _OWL})
 EXPERIMENTS.update({e.name: e for e in _EYEBLINK})
 
 

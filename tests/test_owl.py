@@ -1,0 +1,248 @@
+"""BarnOwl-v0 and its steering: the map-alignment rule, the orienting reflex, prisms, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+from brainlike.agents.experiments import EXPERIMENTS
+from brainlike.steering import ReflexTakeover
+from brainlike.envs.barn_owl import AUDITORY_PREFERRED_US, VISUAL_PREFERRED_DEG, BarnOwlVectorEnv, PrismProtocol
+from tests import test_contract as contract
+from brainlike.steering.owl import (
+    JUVENILE_REACH_DEG,
+    SHIFT_CAP_DEG,
+    OwlEvents,
+    OwlSteering,
+    itd_of_azimuth,
+    plasticity,
+)
+
+OWL = "brainlike/BarnOwl-v0"
+N_VIS = len(VISUAL_PREFERRED_DEG)
+IDLE = np.zeros(1, dtype=np.float32)
+
+
+def paired_saccades(steering: OwlSteering, azimuth: np.ndarray, prism: float, age: float) -> None:
+    """One orienting saccade per owl, steered by the auditory map, to a target seen through ``prism``."""
+    n = len(azimuth)
+    itd = itd_of_azimuth(azimuth)
+    turn = steering.saccade(steering.auditory_location(itd))
+    image = azimuth + prism
+    steering.evaluate(OwlEvents(
+        age_days=np.full(n, age), turn_deg=turn, saccade=np.ones(n, bool), itd_us=itd,
+        retinal_before_deg=image, retinal_after_deg=image - turn, visual_reflex=np.zeros(n, bool),
+        strike=np.zeros(n, bool), strike_error_deg=np.zeros(n)), ReflexTakeover.none(np.zeros((n, 1))))
+
+
+def make_steering(n: int, **kwargs) -> OwlSteering:
+    s = OwlSteering(**kwargs)
+    s.resize(n)
+    return s
+
+
+# --- the update rule ---------------------------------------------------------------------
+def test_rule_shifts_the_auditory_map_towards_the_visual_error():
+    s = make_steering(2)
+    paired_saccades(s, np.array([10.0, -20.0]), prism=+8.0, age=60.0)
+    right = s.parameters["auditory_offset"][:, 0].copy()
+    assert np.all(right > 0), "an image displaced to the right pulls the auditory map to the right"
+    rate, _ = plasticity(np.array([60.0]))
+    # A small error is fully instructive: the step is rate x error (x the near-1 gate).
+    np.testing.assert_allclose(right, rate[0] * 8.0, rtol=0.05)
+    s = make_steering(1)
+    paired_saccades(s, np.array([5.0]), prism=-8.0, age=60.0)
+    assert s.parameters["auditory_offset"][0, 0] < 0
+
+
+def test_rule_is_capped_near_20_degrees():
+    s = make_steering(3)
+    s.parameters["auditory_offset"][:] = SHIFT_CAP_DEG - 0.5  # most of the way there already
+    for _ in range(500):
+        paired_saccades(s, np.array([0.0, 15.0, -15.0]), prism=34.0, age=60.0)
+    offset = s.parameters["auditory_offset"][:, 0]
+    np.testing.assert_allclose(offset, SHIFT_CAP_DEG)  # it got there, and not past it
+
+
+def test_rule_is_slower_and_narrower_in_adults():
+    (rate_j, rate_a), (reach_j, reach_a) = plasticity(np.array([60.0, 400.0]))
+    assert rate_a < rate_j and reach_a < reach_j
+    assert reach_j == pytest.approx(JUVENILE_REACH_DEG, rel=0.01)
+    juvenile, adult = make_steering(1), make_steering(1)
+    for _ in range(200):
+        paired_saccades(juvenile, np.array([0.0]), prism=23.0, age=60.0)
+        paired_saccades(adult, np.array([0.0]), prism=23.0, age=400.0)
+    assert adult.parameters["auditory_offset"][0, 0] < 0.05 * juvenile.parameters["auditory_offset"][0, 0]
+
+
+def test_frozen_rule_never_moves():
+    s = make_steering(1, plastic=False)
+    for _ in range(100):
+        paired_saccades(s, np.array([10.0]), prism=23.0, age=60.0)
+    assert s.parameters["auditory_offset"][0, 0] == 0.0 and s.parameters["auditory_gain"][0, 0] == 1.0
+
+
+def test_topographic_rule_moves_only_the_bins_near_the_error_and_not_lesioned_ones():
+    s = make_steering(1, topographic_bins=7, lesioned_bins=(6,))  # bins at -90, -60, ..., 90
+    for _ in range(500):
+        paired_saccades(s, np.array([-60.0]), prism=10.0, age=60.0)
+        paired_saccades(s, np.array([90.0]), prism=10.0, age=60.0)
+    offset = s.parameters["auditory_offset"][0]
+    assert offset[1] > 1.0, "the bin where errors arrive moves"
+    assert abs(offset[4]) < 0.01 * offset[1], "a far bin does not"
+    assert offset[6] == 0.0, "a lesioned bin gets no instructive signal"
+    assert s.num_adjustable_parameters == 7 + 3
+
+
+def test_blind_owls_maps_do_not_change():
+    env = BarnOwlVectorEnv(num_envs=4, vision="blind", prisms=23.0, max_episode_steps=None)
+    env.reset(seed=0)
+    saccades = 0
+    for _ in range(600):
+        _, _, _, _, info = env.step(np.zeros((4, 1), np.float32))
+        saccades += int(info["owl"]["saccade"].sum())
+        assert np.all(np.isnan(env.body.retinal)), "a blind owl sees nothing"
+    assert saccades > 0
+    p = env.steering.parameters
+    assert np.all(p["auditory_offset"] == 0.0) and np.all(p["auditory_gain"] == 1.0)
+
+
+def test_sighted_owls_maps_do_change_under_prisms():
+    """The counterpart of the blind test: the same owls with vision realign."""
+    env = BarnOwlVectorEnv(num_envs=4, prisms=23.0, max_episode_steps=None)
+    env.reset(seed=0)
+    for _ in range(600):
+        env.step(np.zeros((4, 1), np.float32))
+    assert np.all(env.steering.auditory_shift() > 1.0)
+
+
+# --- the orienting reflex ------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(5))
+def test_reflex_orients_a_newborn_to_its_first_stimulus(seed):
+    env = gym.make("brainlike/BarnOwl-v0", trial_mix=(0.0, 1.0, 0.0))  # heard only: the map alone steers
+    env.reset(seed=seed)
+    target = float(env.unwrapped.body.target[0])
+    _, _, _, _, info = env.step(IDLE)
+    assert info["steering"]["reflex"] == "orient" and info["reflex_overrode"]
+    assert info["owl"]["saccade"]
+    assert abs(info["executed_action"][0]) > 0.0
+    # The innate maps are in register: the saccade lands near the target (ITD and motor noise only).
+    assert abs(info["owl"]["orient_error_deg"]) < 8.0, (target, info["owl"])
+
+
+def test_a_learner_that_acts_is_not_overridden():
+    env = gym.make("brainlike/BarnOwl-v0")
+    env.reset(seed=0)
+    action = np.array([0.5], np.float32)
+    _, _, _, _, info = env.step(action)
+    assert info["steering"]["reflex"] is None and not info["reflex_overrode"]
+    np.testing.assert_array_equal(info["executed_action"], action)
+
+
+def test_a_strike_within_the_acuity_is_rewarded():
+    env = gym.make("brainlike/BarnOwl-v0", trial_mix=(1.0, 0.0, 0.0))
+    env.reset(seed=1)
+    catches = 0
+    for _ in range(100):  # 50 trials: orient, then the corrective reflex centres the seen target
+        _, reward, _, _, info = env.step(IDLE)
+        if not info["owl"]["saccade"]:
+            caught = abs(info["owl"]["strike_error_deg"]) <= 4.0
+            assert (info["steering"]["components"]["catch"] == 1.0) == caught
+            catches += caught
+    assert catches >= 40
+
+
+# --- prisms and the senses -------------------------------------------------------------------
+def test_prisms_shift_the_visual_code_and_not_the_auditory_one():
+    plain = gym.make("brainlike/BarnOwl-v0", trial_mix=(1.0, 0.0, 0.0))
+    prism = gym.make("brainlike/BarnOwl-v0", trial_mix=(1.0, 0.0, 0.0), prisms=20.0)
+    for seed in range(5):
+        a, _ = plain.reset(seed=seed)
+        b, _ = prism.reset(seed=seed)
+        ea, eb = a["exteroception"], b["exteroception"]
+        np.testing.assert_array_equal(ea[N_VIS:], eb[N_VIS:])  # the sound is where it was
+        peak_a, peak_b = VISUAL_PREFERRED_DEG[np.argmax(ea[:N_VIS])], VISUAL_PREFERRED_DEG[np.argmax(eb[:N_VIS])]
+        if abs(peak_a) < 60:
+            assert peak_b - peak_a == pytest.approx(20.0, abs=5.0)  # the image moved by the displacement
+
+
+def test_observation_never_holds_the_true_azimuth_but_codes_it():
+    env = gym.make("brainlike/BarnOwl-v0")
+    obs, _ = env.reset(seed=3)
+    assert obs["exteroception"].shape == (N_VIS + len(AUDITORY_PREFERRED_US) + 1,)
+    assert obs["interoception"].shape == (1,)
+
+
+def test_protocol_steps_the_prisms_with_age():
+    env = BarnOwlVectorEnv(num_envs=1, age_days=400.0, trials_per_day=10, prisms=6.0,
+                           prism_protocol=((401.0, 11.0), (402.0, 0.0)), max_episode_steps=None)
+    env.reset(seed=0)
+    seen = []
+    for _ in range(3 * 2 * 10):
+        _, _, _, _, info = env.step(np.zeros((1, 1), np.float32))
+        seen.append((float(info["owl"]["age_days"][0]), float(info["owl"]["prism_deg"][0])))
+    assert seen[0] == (400.0, 6.0)
+    assert dict(seen)[401.0] == 11.0 and dict(seen)[402.0] == 0.0
+    assert env.body.age()[0] == pytest.approx(403.0)
+
+
+@pytest.mark.parametrize("check", ["test_the_layout_names_every_observation_and_action_dimension",
+                                   "test_docstring_observation_tables_match_the_layout",
+                                   "test_the_core_draws_once_per_step_for_every_body_whatever_happens",
+                                   "test_a_new_life_returns_every_declared_array_to_birth"])
+def test_the_contract_checks_every_listed_body_passes(check):
+    getattr(contract, check)(OWL)
+
+
+def test_the_layout_reads_the_owls_channels_by_name():
+    env = gym.make(OWL, trial_mix=(0.0, 1.0, 0.0))
+    obs, _ = env.reset(seed=0)
+    layout = env.unwrapped.layout
+    assert layout.read(obs, "onset") == 1.0 and layout.read(obs, "visual").max() == 0.0  # heard, not seen
+    assert layout.read(obs, "auditory").max() > 0.5 and layout.actions == ("head_turn",)
+
+
+# --- bad input -------------------------------------------------------------------------------
+@pytest.mark.parametrize(("kwargs", "named"), [
+    ({"prisms": 55.0}, "prisms=55.0"),
+    ({"prisms": float("nan")}, "prisms=nan"),
+    ({"prism_protocol": ((100.0, 45.0),)}, "45.0"),
+    ({"prism_protocol": ((100.0, 0.0),)}, "never put on"),
+    ({"prisms": 23.0, "prism_protocol": ((100.0, 0.0), (120.0, 0.0))}, "never put on"),
+    ({"prism_protocol": ((-5.0, 10.0),)}, "-5.0"),
+    ({"prism_protocol": ((100.0, 10.0), (90.0, 0.0))}, "90.0"),
+    ({"prism_protocol": (5.0,)}, "prism_protocol"),
+    ({"age_days": -1.0}, "age_days=-1.0"),
+    ({"trials_per_day": -3}, "trials_per_day=-3"),
+    ({"trials_per_day": 0}, "trials_per_day=0"),
+    ({"trials_per_day": 2.5}, "trials_per_day=2.5"),
+    ({"vision": "dim"}, "vision='dim'"),
+    ({"trial_mix": (0.5, 0.5, 0.5)}, "trial_mix"),
+])
+def test_bad_input_is_named(kwargs, named):
+    with pytest.raises(ValueError, match=named.replace("(", r"\(").replace(")", r"\)")):
+        gym.make("brainlike/BarnOwl-v0", **kwargs)
+
+
+def test_bad_steering_arguments_are_named():
+    with pytest.raises(ValueError, match="topographic_bins=0"):
+        OwlSteering(topographic_bins=0)
+    with pytest.raises(ValueError, match="lesioned_bins"):
+        OwlSteering(topographic_bins=3, lesioned_bins=(3,))
+
+
+def test_protocol_reads_the_displacement_at_each_age():
+    p = PrismProtocol.build(0.0, ((10.0, 23.0), (20.0, 0.0)))
+    np.testing.assert_array_equal(p.at(np.array([0.0, 9.99, 10.0, 15.0, 20.0, 99.0])), [0, 0, 23, 23, 0, 0])
+
+
+# --- the experiments (smoke: the verdict is at the full budget) -----------------------------
+def test_owl_experiment_runs_at_small_budget(tmp_path: Path) -> None:
+    result = EXPERIMENTS["prism-blind"].run("small", 0, tmp_path)
+    assert result.criteria and all(isinstance(c.passed, bool) for c in result.criteria)
+    json.dumps(result.to_json())
+    assert result.figure is not None and Path(result.figure).stat().st_size > 0
