@@ -77,8 +77,13 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     jobs = make_jobs(args.agents, bodies, args.seeds, args.steps, args.evals, args.eval_episodes)
     print(f"{len(jobs)} jobs ({len(args.agents)} agents x {len(bodies)} bodies x {len(args.seeds)} seeds, where they fit) "
           f"in {out}, {args.workers} workers", flush=True)
-    errors = run_jobs(jobs, out, workers=args.workers, progress=not args.no_progress, backend=args.backend,
-                      address=args.address)
+    from brainlike.agents.backends import BackendUnavailable
+
+    try:
+        errors = run_jobs(jobs, out, workers=args.workers, progress=not args.no_progress, backend=args.backend,
+                          address=args.address)
+    except BackendUnavailable as e:  # a cluster that cannot be reached is the user's address, not a bug
+        parser.error(str(e))
     for key, err in errors.items():
         print(f"job {key} failed:\n{err}", file=sys.stderr)
     result = finish(out, jobs, errors)

@@ -64,8 +64,13 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     for name in names:
         exp = get_experiment(name)
         print(f"== {name}: {exp.summary}\n   {exp.paper} ({exp.link})", flush=True)
-    summaries = run_over_seeds(names, args.budget, args.seeds, out, backend=args.backend, workers=args.workers,
-                               address=args.address, progress=not args.no_progress)
+    from brainlike.agents.backends import BackendUnavailable
+
+    try:
+        summaries = run_over_seeds(names, args.budget, args.seeds, out, backend=args.backend, workers=args.workers,
+                                   address=args.address, progress=not args.no_progress)
+    except BackendUnavailable as e:  # a cluster that cannot be reached is the user's address, not a bug
+        parser.error(str(e))
     failed = []
     for s in summaries:
         print(f"\n{s.table()}\n   summary: {out / (s.name + '.json')}  {out / (s.name + '.md')}", flush=True)
