@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from brainlike.agents.backends import run_with_progress
+from brainlike.agents.backends import one_blas_thread, run_with_progress
 from brainlike.agents.reporting import csv_text, nan_to_none, save_figure, write_atomic
 from brainlike.agents.rollout import evaluation_seed
 from brainlike.agents.stats import bootstrap_ci, iqm
@@ -94,6 +94,7 @@ def finished_record(out: Path, job: Job) -> dict[str, Any] | None:
     return rec
 
 
+@one_blas_thread()  # also in the one-worker driver, whose numpy loaded before ONE_THREAD could apply
 def compute_job(job: Job) -> dict[str, Any]:
     """Train (or, for reference agents, evaluate at birth) one job; runs in a worker, writes nothing.
 

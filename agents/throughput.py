@@ -1,90 +1,86 @@
-"""Training throughput of the fast path against SB3 PPO on the same body, measured in one run.
+"""One unit of training work for every learning-from-scratch agent and for SB3 PPO, to time against each other.
 
-Machines here are noisy, so only the *ratio* of two measurements taken in the
-same process and moment means anything.
+``scripts/perf.py`` times these side by side (warm-up first, then equal wall-clock
+slices, interleaved): machines here are noisy, so only the *ratio* of two rates
+measured in the same process and moment means anything. Each learner runs on
+the body it was built for, PPO on the same body.
 """
 
 from __future__ import annotations
 
-import time
-from typing import Any
+from collections.abc import Callable
 
-import numpy as np
-
-from brainlike.agents.registry import make_agent
+from brainlike.agents.registry import AGENTS, make_agent, training_bodies
+from brainlike.agents.rollout import learn_from, policy, rollout
 from brainlike.agents.training import make_vec_env
 
+#: One unit of work: does some training and returns how many env steps it took.
+Work = Callable[[], int]
 
-def _pattern_separation_rate(env_id: str, steps: int, num_envs: int, seed: int) -> float:
-    """Env steps/s of act + env.step + learn, the training loop's inner work."""
-    env = make_vec_env(env_id, num_envs)
-    agent = make_agent("pattern-separation", env, seed=seed)
-    obs, _ = env.reset(seed=seed)
-    valid = np.ones(num_envs, dtype=bool)
-    n = max(1, steps // num_envs)
-    t0 = time.perf_counter()
-    for _ in range(n):
-        actions = agent.act(obs, explore=True)
-        next_obs, r, te, tr, info = env.step(actions)
-        agent.learn(obs, actions, r, next_obs, te, tr, info, valid=valid)
-        valid = ~(te | tr)
-        obs = next_obs
-    dt = time.perf_counter() - t0
-    env.close()
-    return n * num_envs / dt
+#: Each learning-from-scratch agent and the body it is built for (its experiments' body).
+LEARNER_BODIES: dict[str, str] = {
+    "pattern-separation": "ForagingMouse",
+    "thought-assessor": "SaltRat",
+    "cached-value-td": "SaltRat",
+    "node-perturbation": "SongbirdTutor",
+    "cerebellar": "Eyeblink",
+}
+
+#: What the PPO reference is, as the results state it.
+PPO_SETTINGS = "SB3 PPO, MultiInputPolicy, default hyperparameters, 1 env, torch threads=1"
 
 
-def _ppo_rate(env_id: str, steps: int, seed: int) -> float:
-    """Env steps/s of SB3 PPO (MultiInputPolicy, default settings, one env) learning."""
+def learning_agents() -> list[str]:
+    """Registered agents that learn (their class has its own ``learn``): the chance and innate ones do not."""
+    from brainlike.agents.base import Agent
+
+    return [name for name, klass in AGENTS.items() if klass.learn is not Agent.learn]
+
+
+def learner_work(name: str, env_id: str, seed: int = 0) -> Work:
+    """One batched training step of agent ``name`` on ``env_id``: act, env step, learn.
+
+    It runs as the training loop runs it (``agents.rollout``), on the native vector env
+    with the body's number of training bodies; returns that number of env steps.
+    """
+    env = make_vec_env(env_id, training_bodies(name, env_id))
+    agent = make_agent(name, env, seed=seed)
+    agent.reset_state()
+    steps = rollout(env, policy(agent, env, explore=True), seed=seed)
+
+    def work() -> int:
+        learn_from(agent, next(steps))
+        return env.num_envs
+
+    return work
+
+
+def ppo_work(env_id: str, seed: int = 0) -> Work:
+    """One rollout (2,048 steps by default) plus its update of SB3 PPO on one ``env_id`` body."""
     import gymnasium as gym
     import torch
     from stable_baselines3 import PPO
 
-    torch.set_num_threads(1)  # what a 2-core shared machine gives one job; stated in the result
-    env = gym.make(env_id)
-    model = PPO("MultiInputPolicy", env, seed=seed, verbose=0, device="cpu")
-    t0 = time.perf_counter()
-    model.learn(total_timesteps=steps)
-    dt = time.perf_counter() - t0
-    env.close()
-    return model.num_timesteps / dt
+    torch.set_num_threads(1)  # what a 2-core shared machine gives one job; stated in PPO_SETTINGS
+    model = PPO("MultiInputPolicy", gym.make(env_id), seed=seed, verbose=0, device="cpu")
+
+    def work() -> int:
+        before = model.num_timesteps
+        model.learn(total_timesteps=model.n_steps, reset_num_timesteps=False)
+        return int(model.num_timesteps - before)
+
+    return work
 
 
-def training_throughput(
-    env_id: str = "brainlike/ForagingMouse-v0",
-    repeats: int = 3,
-    agent_steps: int = 200_000,
-    ppo_steps: int = 2048,
-    num_envs: int = 64,
-    seed: int = 0,
-) -> dict[str, Any]:
-    """PatternSeparationAgent training steps/s vs SB3 PPO's on ``env_id``: medians of ``repeats``.
-
-    PPO runs its default rollout (2048 steps) plus its update per repeat, with
-    one env and one torch thread; the agent runs ``num_envs`` bodies on the
-    native vector env. Returns both rates, the ratio and the settings.
-    """
-    agent_rates, ppo_rates = [], []
-    for r in range(repeats):
-        # Interleaved, so a burst of load on the machine hits both.
-        agent_rates.append(_pattern_separation_rate(env_id, agent_steps, num_envs, seed + r))
-        ppo_rates.append(_ppo_rate(env_id, ppo_steps, seed + r))
-    a, p = float(np.median(agent_rates)), float(np.median(ppo_rates))
-    return {
-        "env_id": env_id,
-        "pattern_separation_steps_per_s": a,
-        "ppo_steps_per_s": p,
-        "ratio": a / p,
-        "target_ratio": 10.0,
-        "num_envs": num_envs,
-        "repeats": repeats,
-        "agent_rates": agent_rates,
-        "ppo_rates": ppo_rates,
-        "ppo": "MultiInputPolicy, default hyperparameters, 1 env, torch threads=1",
-    }
+def check_learners(names: list[str]) -> None:
+    """Raise if a name is not a learning agent with a body to measure it on."""
+    known = learning_agents()
+    bad = [n for n in names if n not in known]
+    if bad:
+        raise ValueError(f"not learning agents: {bad}; known: {known}")
+    missing = [n for n in names if n not in LEARNER_BODIES]
+    if missing:
+        raise ValueError(f"no body to measure {missing} on: add them to LEARNER_BODIES")
 
 
-if __name__ == "__main__":
-    import json
-
-    print(json.dumps(training_throughput(), indent=2))
+__all__ = ["LEARNER_BODIES", "PPO_SETTINGS", "Work", "check_learners", "learner_work", "learning_agents", "ppo_work"]

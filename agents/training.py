@@ -20,6 +20,7 @@ import gymnasium as gym
 import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
+from brainlike.agents.backends import one_blas_thread
 from brainlike.agents.base import Agent
 from brainlike.agents.reporting import progress_bar, write_history_csv, write_history_json  # noqa: F401  (scripts/train.py imports the last two from here)
 from brainlike.agents.rollout import evaluation_seed, learn_from, policy, rollout
@@ -109,6 +110,7 @@ def evaluate(
     return run_episodes(agent, env_id, episodes, seed, explore, max_parallel, env_kwargs)["returns"]
 
 
+@one_blas_thread()
 def train(
     agent: Agent,
     env_id: str,
@@ -132,6 +134,9 @@ def train(
     ``train_return`` (mean return of training lives finished since the last row),
     ``episodes`` (training lives finished so far) and the body's summary
     metrics averaged over the evaluation lives (prefixed ``eval_``).
+
+    The loop runs on one BLAS thread (``one_blas_thread``): its matrices are small,
+    and a second thread only contends with the other jobs on the machine.
     """
     if total_steps < 1:
         raise ValueError(f"total_steps must be >= 1, got {total_steps}")

@@ -5,17 +5,23 @@ Each reference is measured in the same process, because machines are noisy.
     brainlike perf                    # a table for people
     brainlike perf --json             # the same numbers for machines
     brainlike perf --sb3              # also the SB3 VecEnv adapter against SB3's DummyVecEnv
+    brainlike perf --agents           # also every learning-from-scratch agent against SB3 PPO
 
-Measured (medians of ``--repeats`` runs, reference and body interleaved):
+Measured (medians of ``--repeats`` slices per side):
 - single env, ``gym.make`` and random actions, against ``CartPole-v1``;
 - native vector env at N = 64, 1024, 4096 against Gymnasium's native
   ``CartPoleVectorEnv`` at the same N;
 - native vector env against ``SyncVectorEnv`` of the same body at N = 256;
 - the SB3 ``VecEnv`` adapter over the native vector env against SB3's
   ``DummyVecEnv`` of single envs at N = 64 (``--sb3``);
-- learning-from-scratch agent training steps/s against SB3 PPO (``--agents``).
-Targets: single >= 0.15x CartPole; vector at N=1024 >= 0.5x CartPole's vector
-env and >= 50x SyncVectorEnv; agents >= 10x PPO.
+- each learning-from-scratch agent's training steps/s (act, env step, learn, on
+  its own body) against SB3 PPO's on the same body (``--agents``).
+How: both sides are built and warmed up first (a cold compile or a lazy
+allocation is not throughput), then timed in equal wall-clock slices of
+``--seconds``, alternating reference and body, so a burst of load on the machine
+hits both. Agents run on one BLAS thread, PPO on one torch thread.
+Targets: single >= 0.5x CartPole; vector at N=1024 >= 0.5x CartPole's vector
+env; native >= 50x SyncVectorEnv; learners >= 20x PPO.
 (Same as ``python scripts/perf.py ...``.)
 """
 
@@ -27,96 +33,110 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from itertools import cycle
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 
 from brainlike import envs
-from brainlike.scripts.common import Command, positive_int, require_extra
+from brainlike.scripts.common import Command, positive_float, positive_int, require_extra
 
-TARGETS = {"single": 0.15, "vector_1024": 0.5, "native_vs_sync": 50.0, "agent_vs_ppo": 10.0}
+TARGETS = {"single": 0.5, "vector_1024": 0.5, "native_vs_sync": 50.0, "agent_vs_ppo": 20.0}
 
+#: Agents are timed in slices this many times ``--seconds`` (PPO's unit of work is long).
+AGENT_SLICES = 3
 
-def single_rate(env_id: str, steps: int) -> float:
-    env = gym.make(env_id)
-    env.reset(seed=0)
-    actions = [env.action_space.sample() for _ in range(steps)]
-    t = time.perf_counter()
-    for a in actions:
-        _, _, term, trunc, _ = env.step(a)
-        if term or trunc:
-            env.reset()
-    return steps / (time.perf_counter() - t)
+#: One unit of work: does some stepping (or training) and returns how many env steps it took.
+Work = Callable[[], int]
 
 
-def stepping_rate(env: Any, actions: list[Any]) -> float:
-    """Env steps/s of ``env.step`` over the batched ``actions``; closes ``env``."""
-    env.step(actions[0])  # first-step costs (lazy allocations) are not throughput
-    t = time.perf_counter()
-    for a in actions:
-        env.step(a)
-    rate = len(actions) * env.num_envs / (time.perf_counter() - t)
-    env.close()
-    return rate
+def rate_over(work: Work, seconds: float) -> float:
+    """Env steps/s of ``work`` repeated for at least ``seconds`` of wall clock (whole units)."""
+    steps, t0 = 0, time.perf_counter()
+    while True:
+        steps += work()
+        elapsed = time.perf_counter() - t0
+        if elapsed >= seconds:
+            return steps / elapsed
 
 
-def vector_rate(make: Callable[[], gym.vector.VectorEnv], steps: int) -> float:
-    env = make()
-    env.reset(seed=0)
-    return stepping_rate(env, [env.action_space.sample() for _ in range(steps)])
+def compare(body: Work, reference: Work, repeats: int, seconds: float) -> dict[str, float]:
+    """Median rates of body and reference over ``repeats`` alternating slices, and their ratio.
 
-
-def native(env_id: str, n: int) -> Callable[[], gym.vector.VectorEnv]:
-    return lambda: gym.make_vec(env_id, num_envs=n, vectorization_mode="vector_entry_point")
-
-
-def sync(env_id: str, n: int) -> Callable[[], gym.vector.VectorEnv]:
-    return lambda: gym.make_vec(env_id, num_envs=n, vectorization_mode="sync")
-
-
-def compare(body: Callable[[], float], reference: Callable[[], float], repeats: int) -> dict[str, float]:
-    """Median rates of body and reference, measured alternately, and their ratio."""
+    Each side first runs one untimed slice, so compiles, caches and lazy allocations
+    are paid before timing starts.
+    """
+    rate_over(reference, seconds / 2)
+    rate_over(body, seconds / 2)
     b, r = [], []
     for _ in range(repeats):
-        r.append(reference())
-        b.append(body())
+        r.append(rate_over(reference, seconds))
+        b.append(rate_over(body, seconds))
     mb, mr = statistics.median(b), statistics.median(r)
     return {"body_rate": mb, "reference_rate": mr, "ratio": mb / mr}
 
 
-def measure(bodies: list[str], repeats: int, quick: bool) -> list[dict[str, Any]]:
-    scale = 0.2 if quick else 1.0
+def single_work(env_id: str, chunk: int = 100) -> Work:
+    """``chunk`` steps of one ``gym.make`` env under pre-drawn random actions (resets included)."""
+    env = gym.make(env_id)
+    env.reset(seed=0)
+    env.action_space.seed(0)
+    actions = cycle([env.action_space.sample() for _ in range(1000)])
+
+    def work() -> int:
+        for _ in range(chunk):
+            _, _, term, trunc, _ = env.step(next(actions))
+            if term or trunc:
+                env.reset()
+        return chunk
+
+    return work
+
+
+def vector_work(env: Any, num_envs: int, actions: list[Any]) -> Work:
+    """One batched step of a vector env (Gymnasium's or SB3's) under pre-drawn actions."""
+    batches = cycle(actions)
+    return lambda: (env.step(next(batches)), num_envs)[1]
+
+
+def gym_vector_work(env_id: str, n: int, mode: str) -> Work:
+    env = gym.make_vec(env_id, num_envs=n, vectorization_mode=mode)
+    env.reset(seed=0)
+    env.action_space.seed(0)
+    return vector_work(env, n, [env.action_space.sample() for _ in range(50)])
+
+
+def measure(bodies: list[str], repeats: int, seconds: float) -> list[dict[str, Any]]:
     rows = []
     for body in bodies:
         env_id = f"brainlike/{body}-v0"
-        steps = int(20000 * scale)
         rows.append({"body": body, "what": "single env", "reference": "CartPole-v1", "target": TARGETS["single"],
-                     **compare(lambda: single_rate(env_id, steps), lambda: single_rate("CartPole-v1", steps), repeats)})
+                     **compare(single_work(env_id), single_work("CartPole-v1"), repeats, seconds)})
         for n in (64, 1024, 4096):
-            vsteps = max(20, int(scale * 200_000 / n))
             rows.append({"body": body, "what": f"native vector N={n}", "reference": f"CartPoleVectorEnv N={n}",
                          "target": TARGETS["vector_1024"] if n == 1024 else None,
-                         **compare(lambda: vector_rate(native(env_id, n), vsteps),
-                                   lambda: vector_rate(native("CartPole-v1", n), vsteps), repeats)})
-        n, vsteps = 256, max(10, int(scale * 100))
+                         **compare(gym_vector_work(env_id, n, "vector_entry_point"),
+                                   gym_vector_work("CartPole-v1", n, "vector_entry_point"), repeats, seconds)})
+        n = 256
         rows.append({"body": body, "what": f"native vs sync N={n}", "reference": f"SyncVectorEnv({body}) N={n}",
                      "target": TARGETS["native_vs_sync"],
-                     **compare(lambda: vector_rate(native(env_id, n), vsteps * 20),
-                               lambda: vector_rate(sync(env_id, n), vsteps), repeats)})
+                     **compare(gym_vector_work(env_id, n, "vector_entry_point"), gym_vector_work(env_id, n, "sync"),
+                               repeats, seconds)})
     return rows
 
 
-def sb3_rate(make: Callable[[], Any], steps: int) -> float:
-    """Env steps/s of an SB3 VecEnv under random actions (same-step resets included)."""
-    env = make()
+def sb3_work(env: Any) -> Work:
+    """Batched steps of an SB3 VecEnv under random actions (same-step resets included)."""
     env.seed(0)
     env.reset()
     # An SB3 VecEnv's action space is one body's: a batch is num_envs samples.
-    return stepping_rate(env, [np.stack([env.action_space.sample() for _ in range(env.num_envs)]) for _ in range(steps)])
+    env.action_space.seed(0)
+    actions = [np.stack([env.action_space.sample() for _ in range(env.num_envs)]) for _ in range(50)]
+    return vector_work(env, env.num_envs, actions)
 
 
-def measure_sb3(bodies: list[str], repeats: int, quick: bool, n: int = 64) -> list[dict[str, Any]]:
+def measure_sb3(bodies: list[str], repeats: int, seconds: float, n: int = 64) -> list[dict[str, Any]]:
     from stable_baselines3.common.vec_env import DummyVecEnv
 
     from brainlike.agents.sb3_vec_env import NativeVecEnv
@@ -124,29 +144,39 @@ def measure_sb3(bodies: list[str], repeats: int, quick: bool, n: int = 64) -> li
     rows = []
     for body in bodies:
         env_id = f"brainlike/{body}-v0"
-        steps = max(10, int((0.2 if quick else 1.0) * 200))
         rows.append({"body": body, "what": f"SB3 adapter vs DummyVecEnv N={n}", "reference": f"DummyVecEnv({body}) N={n}",
                      "target": None,
-                     **compare(lambda: sb3_rate(lambda: NativeVecEnv(env_id, n), steps * 10),
-                               lambda: sb3_rate(lambda: DummyVecEnv([lambda: gym.make(env_id)] * n), steps), repeats)})
+                     **compare(sb3_work(NativeVecEnv(env_id, n)),
+                               sb3_work(DummyVecEnv([lambda: gym.make(env_id)] * n)), repeats, seconds)})
     return rows
 
 
-def measure_agents(repeats: int, quick: bool) -> list[dict[str, Any]]:
-    from brainlike.agents.throughput import training_throughput
+def measure_agents(learners: list[str], repeats: int, seconds: float) -> list[dict[str, Any]]:
+    from brainlike.agents.backends import one_blas_thread
+    from brainlike.agents.throughput import LEARNER_BODIES, PPO_SETTINGS, learner_work, ppo_work
 
-    r = training_throughput(repeats=repeats, agent_steps=40_000 if quick else 200_000)
-    return [{"body": "ForagingMouse", "what": "PatternSeparationAgent training", "reference": "SB3 PPO training",
-             "target": TARGETS["agent_vs_ppo"], "body_rate": r["pattern_separation_steps_per_s"],
-             "reference_rate": r["ppo_steps_per_s"], "ratio": r["ratio"]}]
+    rows = []
+    with one_blas_thread():
+        for name in learners:
+            body = LEARNER_BODIES[name]
+            env_id = f"brainlike/{body}-v0"
+            # PPO's unit of work is a whole rollout and update (seconds long): longer slices.
+            rows.append({"body": body, "what": f"{name} training", "reference": PPO_SETTINGS,
+                         "target": TARGETS["agent_vs_ppo"],
+                         **compare(learner_work(name, env_id), ppo_work(env_id), repeats, AGENT_SLICES * seconds)})
+    return rows
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bodies", nargs="+", default=None, help=f"bodies to measure (default: all of {sorted(envs.BODIES)})")
-    parser.add_argument("--repeats", type=positive_int, default=5, help="repeats; the median is reported (default 5)")
-    parser.add_argument("--quick", action="store_true", help="short runs (a smoke test, noisier)")
+    parser.add_argument("--repeats", type=positive_int, default=5, help="timed slices per side; the median is reported (default 5)")
+    parser.add_argument("--seconds", type=positive_float, default=None,
+                        help=f"wall-clock length of one slice (default 2, or 0.3 with --quick; agents x{AGENT_SLICES})")
+    parser.add_argument("--quick", action="store_true", help="short slices (a smoke test, noisier)")
     parser.add_argument("--sb3", action="store_true", help="also measure the SB3 VecEnv adapter against DummyVecEnv")
-    parser.add_argument("--agents", action="store_true", help="also measure agent training throughput against PPO")
+    parser.add_argument("--agents", action="store_true", help="also measure every learning agent's training against SB3 PPO")
+    parser.add_argument("--learners", nargs="+", default=None,
+                        help="with --agents: the learning agents to measure (default: all of them)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
@@ -156,14 +186,26 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     bad = [b for b in bodies if b not in known]
     if bad:
         parser.error(f"unknown bodies {bad}; known: {known}")
+    if args.learners is not None and not args.agents:
+        parser.error("--learners chooses among the agents measured by --agents; add --agents")
     if args.sb3 or args.agents:
         require_extra("agents", "--sb3 and --agents (they measure SB3)")
-
-    rows = measure(bodies, args.repeats, args.quick)
-    if args.sb3:
-        rows += measure_sb3(bodies, args.repeats, args.quick)
+    learners: list[str] = []
     if args.agents:
-        rows += measure_agents(args.repeats, args.quick)
+        from brainlike.agents.throughput import check_learners, learning_agents
+
+        learners = args.learners or learning_agents()
+        try:
+            check_learners(learners)
+        except ValueError as e:
+            parser.error(f"--learners: {e}")
+    seconds = args.seconds if args.seconds is not None else (0.3 if args.quick else 2.0)
+
+    rows = measure(bodies, args.repeats, seconds)
+    if args.sb3:
+        rows += measure_sb3(bodies, args.repeats, seconds)
+    if args.agents:
+        rows += measure_agents(learners, args.repeats, seconds)
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
@@ -172,7 +214,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         ok = "" if r["target"] is None else ("ok" if r["ratio"] >= r["target"] else "MISS")
         tgt = "" if r["target"] is None else f">={r['target']:g}"
         print(f"{r['body']:<15}{r['what']:<34}{r['body_rate']:>12,.0f}{r['reference_rate']:>13,.0f}{r['ratio']:>9.3f}{tgt:>8}  {ok}")
-    print(f"(medians of {args.repeats} repeats; reference = {', '.join(sorted({r['reference'] for r in rows}))})")
+    print(f"(medians of {args.repeats} interleaved slices of {seconds:g} s per side, agents {AGENT_SLICES * seconds:g} s, "
+          f"after a warm-up; references: {', '.join(sorted({r['reference'] for r in rows}))})")
     return 0
 
 

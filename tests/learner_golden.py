@@ -41,8 +41,8 @@ def make(env_id: str, overrides: dict[str, Any]) -> PatternSeparationAgent:
     return agent
 
 
-def run(agent: PatternSeparationAgent) -> dict[str, np.ndarray]:
-    """Drive ``agent`` through the seeded stream; its actions, TD errors and final weights."""
+def run(agent: PatternSeparationAgent, steps: int = STEPS) -> dict[str, np.ndarray]:
+    """Drive ``agent`` through ``steps`` of the seeded stream; its actions, TD errors and final weights."""
     rng = np.random.default_rng(5)
     space = agent.observation_space
     assert isinstance(space, gym.spaces.Dict)
@@ -56,7 +56,7 @@ def run(agent: PatternSeparationAgent) -> dict[str, np.ndarray]:
     obs = batch()
     valid = np.ones(NUM_BODIES, dtype=bool)
     actions, td = [], []
-    for _ in range(STEPS):
+    for _ in range(steps):
         a = agent.act(obs, explore=True)
         next_obs = batch()
         rewards = rng.normal(0.0, 1.0, NUM_BODIES).astype(np.float32)

@@ -1,0 +1,108 @@
+"""The learners' speed work: the compiled pattern-separation update is the numpy learner, bit for bit;
+training runs on one BLAS thread; perf's timing warms up and interleaves.
+
+The golden trajectory (``tests/learner_golden.py``) was recorded from the numpy
+learner before its update was compiled.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+sys.path.insert(0, str(Path(__file__).parent))
+import learner_golden  # noqa: E402
+
+from brainlike.agents.backends import one_blas_thread  # noqa: E402
+from brainlike.agents.pattern_separation import mean_of_active  # noqa: E402
+from brainlike.agents.throughput import LEARNER_BODIES, check_learners, learning_agents  # noqa: E402
+from brainlike.scripts.perf import compare  # noqa: E402
+
+SHORT = 25  # steps of the uncompiled comparison: pure Python is slow
+
+
+@pytest.mark.parametrize("name,env_id,overrides", learner_golden.CASES, ids=[c[0] for c in learner_golden.CASES])
+def test_compiled_learner_reproduces_the_recorded_numpy_learner(name, env_id, overrides):
+    golden = np.load(learner_golden.GOLDEN)
+    got = learner_golden.run(learner_golden.make(env_id, overrides))
+    for key, value in got.items():
+        ref = golden[f"{name}/{key}"]
+        assert ref.dtype == value.dtype and np.array_equal(ref, value), f"{name}/{key} differs from the recording"
+
+
+def test_compiled_and_uncompiled_kernels_agree(tmp_path):
+    """The same kernel source run by the Python interpreter (NUMBA_DISABLE_JIT=1) gives identical output."""
+    out = tmp_path / "uncompiled.npz"
+    script = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import numpy as np, learner_golden as g\n"
+              f"r = {{f'{{n}}/{{k}}': v for n, e, o in g.CASES for k, v in g.run(g.make(e, o), {SHORT}).items()}}\n"
+              f"np.savez({str(out)!r}, **r)")
+    subprocess.run([sys.executable, "-c", script], check=True, env={**os.environ, "NUMBA_DISABLE_JIT": "1"}, timeout=600)
+    uncompiled = np.load(out)
+    for name, env_id, overrides in learner_golden.CASES:
+        for key, value in learner_golden.run(learner_golden.make(env_id, overrides), SHORT).items():
+            assert np.array_equal(uncompiled[f"{name}/{key}"], value), f"{name}/{key}: compiled and uncompiled differ"
+
+
+@pytest.mark.parametrize("k", [1, 7, 8, 9, 100, 128, 129, 300, 1500])
+@pytest.mark.parametrize("outputs", [1, 2, 5])
+def test_mean_of_active_is_numpys_mean_bit_for_bit(k, outputs):
+    # numpy sums one column pairwise (halving past 128) and several columns in order.
+    rng = np.random.default_rng(k * 10 + outputs)
+    weights = rng.normal(size=(3000, outputs)).astype(np.float32)
+    ids = rng.integers(0, 3000, (7, k))
+    assert np.array_equal(mean_of_active(weights, ids), weights[ids].mean(axis=1))
+
+
+def blas_threads() -> list[int]:
+    return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+
+def test_one_blas_thread_inside_and_the_former_limit_after():
+    before = blas_threads()
+    with one_blas_thread():
+        assert blas_threads() and all(n == 1 for n in blas_threads())
+    assert blas_threads() == before
+
+
+def test_the_training_loop_runs_on_one_blas_thread():
+    from brainlike.agents.registry import make_agent
+    from brainlike.agents.training import make_vec_env, train
+
+    seen: list[list[int]] = []
+    agent = make_agent("pattern-separation", make_vec_env("brainlike/ForagingMouse-v0", 4), seed=0)
+    train(agent, "brainlike/ForagingMouse-v0", total_steps=64, num_envs=4, eval_every=32, eval_episodes=2,
+          progress=False, callback=lambda row: seen.append(blas_threads()))
+    assert len(seen) >= 2 and all(threads and set(threads) == {1} for threads in seen)
+
+
+def test_every_learning_agent_has_a_body_to_be_timed_on():
+    assert set(learning_agents()) == set(LEARNER_BODIES)
+    assert not {"random", "innate-only", "licking"} & set(learning_agents())
+    with pytest.raises(ValueError, match="not learning agents: \\['random'\\]"):
+        check_learners(["pattern-separation", "random"])
+
+
+def test_perf_compare_warms_up_before_timing_and_alternates_the_sides():
+    calls: list[str] = []
+
+    def work(side: str, cold: list[bool]) -> int:
+        calls.append(side)
+        if cold[0]:  # a cold compile: slow once, then fast
+            cold[0] = False
+            time.sleep(0.5)
+        time.sleep(0.001)
+        return 1
+
+    body_cold, reference_cold = [True], [False]
+    r = compare(lambda: work("body", body_cold), lambda: work("reference", reference_cold), repeats=3, seconds=0.05)
+    # Timing the cold call would put the body far below the reference (0.05 s slices against a 0.5 s compile).
+    assert 0.5 < r["ratio"] < 2.0, r
+    sides = [side for i, side in enumerate(calls) if i == 0 or calls[i - 1] != side]
+    assert sides == ["reference", "body"] * 4  # the warm-up pair, then three interleaved pairs
