@@ -127,6 +127,17 @@ def test_perf_quick_json():
     assert all(r["ratio"] > 0 and r["body_rate"] > 0 and r["reference_rate"] > 0 for r in rows)
 
 
+def test_perf_agents_times_the_chosen_learners_against_ppo_on_their_bodies():
+    rows = json.loads(run("perf", "--seconds", "0.05", "--repeats", "1", "--bodies", "Eyeblink", "--json", "--agents",
+                          "--learners", "cerebellar", "pattern-separation").stdout)
+    agents = {r["what"]: r for r in rows if r["what"].endswith(" training")}
+    assert set(agents) == {"cerebellar training", "pattern-separation training"}
+    assert agents["cerebellar training"]["body"] == "Eyeblink" and agents["pattern-separation training"]["body"] == "ForagingMouse"
+    assert all(r["reference"].startswith("SB3 PPO") and r["target"] == 20.0 for r in agents.values())
+    assert all(r["ratio"] > 0 and r["body_rate"] > 0 and r["reference_rate"] > 0 for r in agents.values())
+    assert {r["what"] for r in rows} - set(agents) >= {"single env", "native vector N=1024"}  # the bodies still come first
+
+
 BENCH = ["--agents", "random", "innate-only", "pattern-separation", "--bodies", "ForagingMouse", "--seeds", "0", "1",
          "--steps", "1500", "--evals", "2", "--eval-episodes", "4", "--workers", "1", "--no-progress"]
 
@@ -200,6 +211,9 @@ def test_benchmark_resumes_after_a_kill_without_redoing_or_duplicating(tmp_path)
         ("benchmark", ["--seeds", "5-2"], "--seeds must be"),
         ("perf", ["--repeats", "0"], "--repeats must be a positive"),
         ("perf", ["--bodies", "Unicorn"], "unknown bodies"),
+        ("perf", ["--seconds", "0"], "--seconds must be a finite number > 0"),
+        ("perf", ["--learners", "cerebellar"], "add --agents"),
+        ("perf", ["--agents", "--learners", "random"], "not learning agents: ['random']"),
         ("play", ["--body", "SongbirdTutor"], "no keyboard controls"),
         ("play", ["--body", "ForagingMouse", "--zoom", "nan"], "--zoom must be a finite number"),
     ],
