@@ -13,6 +13,9 @@ from gymnasium import spaces
 from brainlike.agents.base import Agent
 
 
+_uncached: list[str] = []  # functions numba could not cache in this process
+
+
 def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``fn`` compiled by numba (``fastmath`` off, so every float operation is the one written).
 
@@ -24,7 +27,10 @@ def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
     try:
         return numba.njit(cache=True)(fn)
     except RuntimeError as e:
-        print(f"brainlike: numba cannot cache {fn.__name__} ({e}); compiling it in memory for this process", file=sys.stderr)
+        if not _uncached:
+            print(f"brainlike: numba cannot cache the learner's compiled update ({e}); compiling it in memory "
+                  f"in each process", file=sys.stderr)
+        _uncached.append(fn.__name__)
         return numba.njit(fn)
 
 
@@ -201,7 +207,7 @@ def _pairwise_sum(values: np.ndarray, start: int, n: int) -> np.float32:
 
 @compiled
 def mean_of_active(weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """(B, outputs) mean of the active units' weights: ``weights[ids].mean(axis=1)``, bit for bit.
+    """(B, outputs) mean of the active units' float32 weights: ``weights[ids].mean(axis=1)``, bit for bit.
 
     numpy sums one output column pairwise, several columns one active unit after
     the other (its iterator runs along the contiguous output axis); both orders

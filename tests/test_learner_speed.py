@@ -106,3 +106,24 @@ def test_perf_compare_warms_up_before_timing_and_alternates_the_sides():
     assert 0.5 < r["ratio"] < 2.0, r
     sides = [side for i, side in enumerate(calls) if i == 0 or calls[i - 1] != side]
     assert sides == ["reference", "body"] * 4  # the warm-up pair, then three interleaved pairs
+
+
+def test_an_uncacheable_compile_falls_back_to_memory_with_one_notice(monkeypatch, capsys):
+    import numba
+
+    from brainlike.agents import pattern_separation
+
+    real = numba.njit
+
+    def njit(*args, **kwargs):
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", njit)
+    monkeypatch.setattr(pattern_separation, "_uncached", [])
+    double = pattern_separation.compiled(lambda x: 2 * x)
+    triple = pattern_separation.compiled(lambda x: 3 * x)
+    assert double(2.0) == 4.0 and triple(2.0) == 6.0
+    notice = capsys.readouterr().err.strip().splitlines()
+    assert len(notice) == 1 and "compiling it in memory" in notice[0]
