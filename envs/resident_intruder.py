@@ -310,7 +310,7 @@ class ResidentIntruderEnv(BodyEnv):
     bites), ``neutral`` (never attacks, submits after 3) or ``aggressor`` (it
     approaches and bites; 3 of its bites defeat the resident, and the
     experimenter then ends the encounter). Intruders have an identity (one of
-    12, an odour code), and the same intruder can come back on later days.
+    3, an odour code), and the same intruder can come back on later days.
     Without a ``schedule`` the day's kind is drawn from ``intruder_mix`` and its
     identity uniformly; with one, ``schedule`` lists (kind, identity) per day.
     The world reports bites, submission and defeat; the Steering Subsystem
@@ -320,17 +320,17 @@ class ResidentIntruderEnv(BodyEnv):
 
     ## Observation Space
     ``Dict`` with
-    - ``exteroception``: ``Box((19,), float32)``: ``distance`` (to the intruder,
+    - ``exteroception``: ``Box((10,), float32)``: ``distance`` (to the intruder,
       in cage diagonals, 0..1), ``bearing`` (of the intruder relative to the
       resident's heading, -1..1 = -180..180 degrees), ``intruder_state``
       (one-hot over exploring, investigating, attacking, submitting, fleeing),
-      ``odour`` (one-hot identity code of the intruder, 12 wide).
+      ``odour`` (one-hot identity code of the intruder, 3 wide).
     - ``interoception``: ``Box(0, 1, (3,), float32)``: ``injury`` (bites
       taken this encounter / 3), ``arousal`` (the steering's attack readiness
       as a fraction of its threshold, clipped to 1), ``testosterone`` (level / 2,
       only with ``expose_testosterone=True``, else 0).
     ``observation_mode="flat"`` (or ``brainlike/ResidentIntruderFlat-v0``)
-    gives one ``Box`` of 22 values. Read channels by name: ``env.unwrapped.layout``.
+    gives one ``Box`` of 13 values. Read channels by name: ``env.unwrapped.layout``.
 
     ## Action Space
     ``Discrete(7)``, ``ResidentAction``: 0 explore (a random step), 1
@@ -346,7 +346,7 @@ class ResidentIntruderEnv(BodyEnv):
     drive from the intruder's cues) crossing the threshold with the intruder
     within reach triggers an attack (reason ``attack``); a learner's attack
     proposed below half the threshold is executed as a threat (``withheld``).
-    Innate adjustable parameters: 16 per resident: 12 identity-specific gains,
+    Innate adjustable parameters: 7 per resident: 3 identity-specific gains,
     the general gain, testosterone, the avoidance drive and the fights-won
     counter; a quarter of residents are born with low testosterone and do not
     potentiate (non-responders).
@@ -360,7 +360,7 @@ class ResidentIntruderEnv(BodyEnv):
     ``defeat_rule``, ``supplement``), ``reflexes`` (False: no attack reflex),
     ``observation_mode`` ("dict" | "flat"), ``days`` (None: 10, or the
     schedule's length), ``schedule`` (None, or [(kind, identity), ...] per day,
-    kinds from "weak", "neutral", "aggressor", identities 0-11),
+    kinds from "weak", "neutral", "aggressor", identities 0-2),
     ``intruder_mix`` ((0.6, 0.2, 0.2): the chances of weak, neutral, aggressor),
     ``encounter_steps`` (60), ``expose_testosterone`` (False). An unknown kind,
     days < 1 or a probability outside [0, 1] is an error.

@@ -40,7 +40,7 @@ from brainlike.steering.motor import ResidentAction
 from brainlike.steering.parameters import InnateParameters
 
 #: Intruder identities the identity-specific gains tell apart (the size of the odour code).
-NUM_IDENTITIES = 12
+NUM_IDENTITIES = 3
 #: A normal male's baseline testosterone (arbitrary units); the supplement brings a low male to it.
 NORMAL_TESTOSTERONE = 1.0
 
@@ -161,7 +161,7 @@ class ResidentSteering(Steering[ResidentSenses, ResidentEvents]):
 
     Reflexes: ``AttackReflex`` (see there), plus the gate: a proposed attack
     with readiness below ``attack_gate`` x threshold is executed as a threat
-    (reason ``withheld``).
+    (reason ``withheld``). With the reflexes inhibited the gate goes too.
     """
 
     def __init__(
@@ -263,6 +263,8 @@ class ResidentSteering(Steering[ResidentSenses, ResidentEvents]):
     def reflex(self, senses: ResidentSenses, proposed: np.ndarray) -> ReflexTakeover:
         self.attack.integrate(senses, self.parameters)
         takeover = super().reflex(senses, proposed)
+        if not self.reflexes_enabled:  # the gate is part of the attack program: a reflex lesion removes it too
+            return takeover
         # VMHvl gates the attack program: without readiness a proposed attack is only a threat.
         withheld = (proposed == ResidentAction.ATTACK) & ~takeover.mask & (self.attack.readiness < self.attack_gate * self.threshold)
         if not withheld.any():
