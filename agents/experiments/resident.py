@@ -79,7 +79,7 @@ class Cohort:
 
 def _size(budget: str) -> tuple[int, int]:
     """(residents per arm, rearing days): the small budget is a smoke run whose verdict does not count."""
-    return (8, 2) if budget == "small" else (48, 20)
+    return (8, 2) if budget == "small" else (32, 8)
 
 
 def rear(budget: str, seed: int, scales: Scales = NOMINAL) -> Agent:
