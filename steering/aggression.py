@@ -166,7 +166,7 @@ class ResidentSteering(Steering[ResidentSenses, ResidentEvents]):
 
     def __init__(
         self,
-        threshold: float = 12.0,
+        threshold: float = 24.0,
         attack_gate: float = 0.5,
         spent: float = 0.25,
         leak: float = 0.98,

@@ -30,6 +30,7 @@ an attack on the first step is not a division by zero.
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,15 +80,24 @@ class Cohort:
 
 def _size(budget: str) -> tuple[int, int]:
     """(residents per arm, rearing days): the small budget is a smoke run whose verdict does not count."""
-    return (8, 2) if budget == "small" else (32, 8)
+    return (8, 2) if budget == "small" else (32, 16)
 
 
 def rear(budget: str, seed: int, scales: Scales = NOMINAL) -> Agent:
-    """A pattern-separation learner reared on mixed encounters with the steering's rule switched off."""
+    """A pattern-separation learner reared on mixed encounters with the steering's rule switched off.
+
+    Every experiment of one (budget, seed, scales) starts from the same reared
+    learner, so it is reared once per process (``run_cohort`` acts with copies).
+    """
+    return _reared(budget, seed, tuple(sorted(scales.items())))
+
+
+@functools.lru_cache(maxsize=8)
+def _reared(budget: str, seed: int, scales: tuple[tuple[str, float], ...]) -> Agent:
     from brainlike.agents.registry import make_agent
 
     n, days = _size(budget)
-    juvenile = steering_with(ResidentSteering, scales, potentiation=False, defeat_rule=False)
+    juvenile = steering_with(ResidentSteering, dict(scales), potentiation=False, defeat_rule=False)
     env = ResidentIntruderVectorEnv(num_envs=n, steering=juvenile, days=days, max_episode_steps=None)
     agent = make_agent("pattern-separation", env, seed=seed)
     lives = np.zeros(n, dtype=bool)
@@ -165,6 +175,13 @@ def _plot(out_dir: Path, name: str, title: str, arms: dict[str, Cohort], test_da
 
 # --- winner effect and its LTP block -------------------------------------------------------
 def _winner_arms(budget: str, seed: int, scales: Scales) -> tuple[Cohort, Cohort]:
+    """The counter on and the LTP block over 10 days of one weak intruder (shared by winner-effect and ltp-block)."""
+    return _winner_cohorts(budget, seed, tuple(sorted(scales.items())))
+
+
+@functools.lru_cache(maxsize=8)
+def _winner_cohorts(budget: str, seed: int, key: tuple[tuple[str, float], ...]) -> tuple[Cohort, Cohort]:
+    scales = dict(key)
     agent, n = rear(budget, seed, scales), _size(budget)[0]
     schedule = [WEAK_A] * 10
     return run_cohort(agent, n, schedule, seed, scales), run_cohort(agent, n, schedule, seed, scales, potentiation=False)
