@@ -46,6 +46,7 @@ from brainlike.envs.resident_intruder import OUTCOMES, ResidentIntruderVectorEnv
 from brainlike.steering.aggression import ResidentSteering
 
 RESIDENT = "brainlike/ResidentIntruder-v0"
+STAGKOURAKIS_2020 = "https://pubmed.ncbi.nlm.nih.gov/?term=Stagkourakis+Spigolon+Liu+Anderson+2020+winner+effect"
 #: The constants each experiment's verdict is shown across (``--sensitivity``).
 RULE_CONSTANTS = ("threshold", "ltp_rate", "general_rate", "testosterone_pulse", "ltp_testosterone")
 DEFEAT_CONSTANTS = ("threshold", "ltd_rate", "avoidance_rate", "avoidance_weight")
@@ -73,6 +74,11 @@ class Cohort:
 
     def median_latency_ratio(self, day: int) -> float:
         return float((np.median(self.latency[:, day]) + 1.0) / (np.median(self.latency[:, 0]) + 1.0))
+
+    def select(self, residents: np.ndarray) -> Cohort:
+        """The residents picked by the (residents,) bool mask ``residents``."""
+        return Cohort(self.latency[residents], self.attack_time[residents], self.attacked[residents],
+                      self.outcome[residents], self.social[residents], self.baseline[residents])
 
     def attack_ratio(self, day: int, first: int = 0) -> float:
         return float(self.attack_time[:, day].mean() / max(self.attack_time[:, first].mean(), 1e-9))
@@ -313,11 +319,9 @@ def non_responders(budget: str, seed: int, out_dir: Path, scales: Scales = NOMIN
         Criterion.from_test("supplement: responders, normal minus supplemented low", proportion_not_greater(k_normal, n_normal, k_low_supp, max(n_low, 1), margin=0.3),
                             "< 0.3 (testosterone restores the effect)") if n_low else Criterion("no low-testosterone resident drawn", 0.0, "> 0", False),
     ]
-    low_plain = Cohort(*(getattr(plain, f)[low] for f in ("latency", "attack_time", "attacked", "outcome", "social", "baseline")))
-    low_supp = Cohort(*(getattr(supplemented, f)[low] for f in ("latency", "attack_time", "attacked", "outcome", "social", "baseline")))
-    normal = Cohort(*(getattr(plain, f)[~low] for f in ("latency", "attack_time", "attacked", "outcome", "social", "baseline")))
     figure = _plot(out_dir, "non-responders", "Low-testosterone residents do not respond; a supplement restores the effect",
-                   {"normal testosterone": normal, "low testosterone": low_plain, "low, supplemented": low_supp})
+                   {"normal testosterone": plain.select(~low), "low testosterone": plain.select(low),
+                    "low, supplemented": supplemented.select(low)})
     data = {"baseline": plain.baseline, "responds": responds, "responds_supplemented": responds_supp,
             "responder_rate": {"normal": k_normal / max(n_normal, 1), "low": k_low / max(n_low, 1), "low_supplemented": k_low_supp / max(n_low, 1)}}
     return ExperimentResult("non-responders", budget, seed, criteria, data, figure)
@@ -325,11 +329,11 @@ def non_responders(budget: str, seed: int, out_dir: Path, scales: Scales = NOMIN
 
 EXPERIMENTS = [
     Experiment("winner-effect", RESIDENT, "Stagkourakis, Spigolon, Liu & Anderson 2020, PNAS 117:25789",
-               "https://pubmed.ncbi.nlm.nih.gov/?term=Stagkourakis+Spigolon+Liu+Anderson+2020+winner+effect", ("innate", "adjustable-parameter", "aggression", "learning"),
+               STAGKOURAKIS_2020, ("innate", "adjustable-parameter", "aggression", "learning"),
                "Repeated wins shorten attack latency (<= 0.5x by day 5) and lengthen attack time (>= 2x); the LTP block removes it.",
                winner_effect, RULE_CONSTANTS),
     Experiment("ltp-block", RESIDENT, "Stagkourakis et al. 2020; Yan et al. 2024, Cell 187:6785",
-               "https://pubmed.ncbi.nlm.nih.gov/?term=Stagkourakis+Spigolon+Liu+Anderson+2020+winner+effect", ("innate", "adjustable-parameter", "aggression", "lesion"),
+               STAGKOURAKIS_2020, ("innate", "adjustable-parameter", "aggression", "lesion"),
                "With the potentiation blocked, latency and attack time stay within 0.8-1.25 of day 1 over 5 days of wins.",
                ltp_block, RULE_CONSTANTS),
     Experiment("loser-effect", RESIDENT, "Chronic social defeat (Golden et al. 2011, Nat Protoc 6:1183); Trainor, Bird & Marler 2004",
@@ -341,7 +345,7 @@ EXPERIMENTS = [
                "3 wins raise aggression to the beaten intruder only; after 10 wins to any male.",
                specific_to_general, RULE_CONSTANTS),
     Experiment("non-responders", RESIDENT, "Stagkourakis et al. 2020, PNAS 117:25789",
-               "https://pubmed.ncbi.nlm.nih.gov/?term=Stagkourakis+Spigolon+Liu+Anderson+2020+winner+effect", ("innate", "adjustable-parameter", "aggression", "testosterone"),
+               STAGKOURAKIS_2020, ("innate", "adjustable-parameter", "aggression", "testosterone"),
                "A low-testosterone quarter does not show the winner effect; testosterone restores it.",
                non_responders, RULE_CONSTANTS),
 ]
