@@ -86,7 +86,7 @@ class Cohort:
 
 def _size(budget: str) -> tuple[int, int]:
     """(residents per arm, rearing days): the small budget is a smoke run whose verdict does not count."""
-    return (8, 2) if budget == "small" else (32, 16)
+    return (6, 1) if budget == "small" else (32, 16)
 
 
 def rear(budget: str, seed: int, scales: Scales = NOMINAL) -> Agent:
@@ -162,6 +162,8 @@ def _plot(out_dir: Path, name: str, title: str, arms: dict[str, Cohort], test_da
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     for label, c in arms.items():
+        if not len(c.baseline):  # an empty group (e.g. no low-testosterone resident drawn in a small cohort)
+            continue
         x = np.arange(1, c.latency.shape[1] + 1)
         axes[0].plot(x, np.median(c.latency, axis=0), "o-", label=label)
         mean = c.attack_time.mean(axis=0)
