@@ -18,6 +18,7 @@ BODIES = {
     "SongbirdTutor": ("brainlike.envs.songbird_tutor:SongbirdTutorEnv", "brainlike.envs.songbird_tutor:SongbirdTutorVectorEnv", 100),
     "Eyeblink": ("brainlike.envs.eyeblink:EyeblinkEnv", "brainlike.envs.eyeblink:EyeblinkVectorEnv", 1_000_000),
     "BarnOwl": ("brainlike.envs.barn_owl:BarnOwlEnv", "brainlike.envs.barn_owl:BarnOwlVectorEnv", 200),
+    "ResidentIntruder": ("brainlike.envs.resident_intruder:ResidentIntruderEnv", "brainlike.envs.resident_intruder:ResidentIntruderVectorEnv", 1000),
 }
 
 

@@ -58,9 +58,21 @@ class HeadMotor(IntEnum):
     HEAD_TURN = 0
 
 
+class ResidentAction(IntEnum):
+    """ResidentIntruder: a resident male's repertoire in an encounter (moves are relative to the intruder)."""
+
+    EXPLORE = 0  # walk the cage in a random direction
+    INVESTIGATE = 1  # approach the intruder (sniffing)
+    THREAT = 2  # tail rattle, a lunge without contact
+    ATTACK = 3  # bite the intruder if within reach, else lunge towards it
+    UPRIGHT = 4  # defensive upright posture: fewer of the intruder's bites land
+    FLEE = 5  # run away from the intruder
+    GROOM = 6  # self-grooming, in place
+
+
 def names(vocabulary: type[IntEnum]) -> tuple[str, ...]:
     """The lower-case names of a vocabulary, in index order (``("stay", "north", ...)``)."""
     return tuple(m.name.lower() for m in vocabulary)
 
 
-__all__ = ["MOUSE_MOVES", "EyelidAction", "HeadMotor", "MouseAction", "RatAction", "SyrinxMotor", "names"]
+__all__ = ["MOUSE_MOVES", "EyelidAction", "HeadMotor", "MouseAction", "RatAction", "ResidentAction", "SyrinxMotor", "names"]

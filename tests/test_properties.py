@@ -30,6 +30,7 @@ SETTINGS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("brainlike/SaltRat-v0", {"protocol": [{"kind": "home", "steps": 5}, {"kind": "free_access", "steps": 9}], "initial_sodium": 0.3}),
     ("brainlike/SongbirdTutor-v0", {"num_syllables": 3, "sensory_bouts": 1, "feedback_syllable": 0, "feedback_probability": 0.5}),
     ("brainlike/BarnOwl-v0", {"trials_per_day": 2, "prisms": 11.0, "prism_protocol": ((61.0, 23.0), (62.0, 0.0))}),
+    ("brainlike/ResidentIntruder-v0", {"days": 2, "encounter_steps": 4, "intruder_mix": (0.2, 0.2, 0.6)}),
 )
 
 setting = st.sampled_from(range(len(SETTINGS)))

@@ -8,11 +8,13 @@ from brainlike.agents.experiments.songbird import EXPERIMENTS as _SONGBIRD
 from brainlike.agents.experiments.rat import EXPERIMENTS as _RAT
 from brainlike.agents.experiments.eyeblink import EXPERIMENTS as _EYEBLINK
 from brainlike.agents.experiments.owl import EXPERIMENTS as _OWL
+from brainlike.agents.experiments.resident import EXPERIMENTS as _RESIDENT
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in _MOUSE}
 EXPERIMENTS.update({e.name: e for e in _SONGBIRD})
 EXPERIMENTS.update({e.name: e for e in _RAT + _OWL})
 EXPERIMENTS.update({e.name: e for e in _EYEBLINK})
+EXPERIMENTS.update({e.name: e for e in _RESIDENT})
 
 
 def get_experiment(name: str) -> Experiment:
