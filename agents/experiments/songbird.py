@@ -247,7 +247,7 @@ def tutor_learning(budget: str, seed: int, out_dir: Path, scales: Scales = NOMIN
     perturbations included); the LMAN-off (directed) song is recorded too.
     """
     small = budget == "small"
-    n, juvenile = (6, 400) if small else (12, 2000)
+    n, juvenile = (6, 400) if small else (8, 2000)
     adult = max(juvenile // 20, 20)
     chance = chance_similarity(32 if small else 64, 10 if small else 20, seed + 7, scales)
     t0 = time.perf_counter()
