@@ -224,8 +224,8 @@ def pitch_shift(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL)
     c = results[Arm.CONTINGENT]
     others = [s for s in range(S) if s != TARGET]
     untargeted = np.where(c.at_limit[:, others], np.nan, np.abs(c.shift[:, others]))
-    with np.errstate(invalid="ignore"):
-        untargeted_per_bird = np.nanmean(untargeted, axis=1) if np.isfinite(untargeted).any() else untargeted[:, 0]
+    counted = np.isfinite(untargeted).sum(axis=1)  # a bird whose untargeted syllables are all at the limit: NaN
+    untargeted_per_bird = np.where(counted > 0, np.nansum(untargeted, axis=1) / np.maximum(counted, 1), np.nan)
     up = targeted(Arm.CONTINGENT)
     limit_note = (f"{int(c.at_limit[:, TARGET].sum())} birds' targeted syllable at the range limit; "
                   f"{int(c.at_limit[:, others].sum())} untargeted syllables at it")
