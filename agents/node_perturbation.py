@@ -29,12 +29,31 @@ class NodePerturbationAgent(Agent):
     At birth ``W`` is random (uniform in [-1, 1] per weight), so the greedy
     motor program of each syllable is a random command: as good as chance.
 
+    HVC code (``hvc_units`` > 0): RA does not read the clock lines one-hot but
+    through a fixed random population code, each line driving ``hvc_active``
+    of ``hvc_units`` units (drawn at birth, never learned; scaled by
+    ``1/sqrt(hvc_active)`` so a command's spread at birth is a single weight's).
+    Syllables then share units, so a weight change made while singing one
+    syllable moves the others too, unless their own errors pull them back:
+    how specific learning is becomes an outcome, not the architecture.
+
+    Teaching signal: by default the learner subtracts its own running baseline
+    from the reward (``R - Rbar``). With ``reward_is_error=True`` the reward
+    already *is* a performance error (the steering's dopamine-like signal,
+    quality minus its own expectation) and is used as it comes. For a delayed
+    reward, ``accumulate`` sums the eligibility ``xi x`` of every rendition
+    and ``reinforce(R)`` applies ``lr * (R - Rbar_bout) * eligibility`` once the
+    reward arrives (``Rbar_bout``: the running mean of those delayed rewards).
+
     Args:
         inputs: observation channels read (None: all). input_dims: which of
             those lines (indices into the concatenated channels) feed RA
             (None: all), e.g. the song clock.
         noise_std: LMAN perturbation size. lr: weight step. baseline_lr: step of Rbar.
         init_scale: half-width of the initial random weights.
+        hvc_units, hvc_active: the overlapping HVC code (0: the lines feed RA directly).
+        reward_is_error: take the reward as the teaching signal itself (no own baseline).
+        delayed_reward: learn from ``accumulate`` + ``reinforce`` (a delayed reward), not ``learn``.
         noise_end, lr_end, maturation: a developmental schedule. Over the first
             ``maturation`` updates the perturbation and the step decay
             geometrically from ``noise_std`` / ``lr`` to ``noise_end`` / ``lr_end``
@@ -44,7 +63,7 @@ class NodePerturbationAgent(Agent):
     """
 
     # ``age`` (updates so far) is the one number besides the weights that learning changes.
-    learned_arrays = ("weights", "baseline", "age")
+    learned_arrays: tuple[str, ...] = ("weights", "baseline", "age")
 
     def __init__(
         self,
@@ -60,6 +79,10 @@ class NodePerturbationAgent(Agent):
         noise_end: float | None = None,
         lr_end: float | None = None,
         maturation: int = 0,
+        hvc_units: int = 0,
+        hvc_active: int = 1,
+        reward_is_error: bool = False,
+        delayed_reward: bool = False,
     ) -> None:
         super().__init__(
             observation_space, action_space, seed,
@@ -67,6 +90,8 @@ class NodePerturbationAgent(Agent):
             input_dims=None if input_dims is None else [int(i) for i in input_dims],
             noise_std=noise_std, lr=lr, baseline_lr=baseline_lr, init_scale=init_scale,
             noise_end=noise_end, lr_end=lr_end, maturation=int(maturation),
+            hvc_units=int(hvc_units), hvc_active=int(hvc_active), reward_is_error=bool(reward_is_error),
+            delayed_reward=bool(delayed_reward),
         )
         if self.discrete:
             raise TypeError(f"NodePerturbationAgent drives continuous motor commands (a Box); got {action_space}")
@@ -79,7 +104,9 @@ class NodePerturbationAgent(Agent):
         self.input_dims = np.arange(dim) if input_dims is None else np.asarray(input_dims, dtype=np.int64)
         if self.input_dims.size == 0 or self.input_dims.min() < 0 or self.input_dims.max() >= dim:
             raise ValueError(f"input_dims must index the {dim} input lines, got {list(self.input_dims)}")
-        n_in = self.input_dims.size
+        if hvc_units < 0 or (hvc_units > 0 and not 1 <= hvc_active <= hvc_units):
+            raise ValueError(f"need hvc_units >= 0 and 1 <= hvc_active <= hvc_units; got {hvc_units}, {hvc_active}")
+        n_in = self.input_dims.size if hvc_units == 0 else hvc_units
         box = action_space
         assert isinstance(box, spaces.Box)
         self._mid = ((box.low + box.high) / 2).astype(np.float32).ravel()
@@ -87,9 +114,41 @@ class NodePerturbationAgent(Agent):
         self.weights = self.rng.uniform(-init_scale, init_scale, size=(n_in, self.num_actions)).astype(np.float32)
         self.baseline = np.zeros(n_in, dtype=np.float32)
         self.age = np.zeros(1, dtype=np.int64)
+        self.bout_baseline = np.zeros(1, dtype=np.float32)
+        if delayed_reward:
+            self.learned_arrays = (*type(self).learned_arrays, "bout_baseline")
+        self.eligibility = np.zeros_like(self.weights)  # summed since the last delayed reward (not saved)
+        self.hvc: np.ndarray | None = None
+        if hvc_units > 0:
+            # Each clock line drives a random few units; lines (syllables) share units by chance.
+            code = np.zeros((self.input_dims.size, hvc_units), dtype=np.float32)
+            for line in range(self.input_dims.size):
+                code[line, self.rng.choice(hvc_units, size=hvc_active, replace=False)] = 1.0 / np.sqrt(hvc_active)
+            self.hvc = code
+            self.fixed_arrays = ("hvc",)  # this agent's own: saved with it, never learned
 
     def _x(self, obs: Any) -> np.ndarray:
-        return self.features(obs, keys=self.inputs)[:, self.input_dims]
+        lines = self.features(obs, keys=self.inputs)[:, self.input_dims]
+        return lines if self.hvc is None else lines @ self.hvc
+
+    def _perturbation(self, x: np.ndarray, actions: np.ndarray) -> np.ndarray:
+        """LMAN's perturbation: what was sung minus what RA commanded (clipping included), in [-1, 1] units."""
+        b = x.shape[0]
+        actions = self._check_batch("actions", actions, b, self.action_space.shape)
+        unit = (actions.reshape(b, -1).astype(np.float32) - self._mid) / self._half
+        return unit - np.clip(x @ self.weights, -1.0, 1.0)
+
+    def _valid(self, valid: np.ndarray | None, b: int) -> np.ndarray:
+        return np.ones(b, bool) if valid is None else self._check_batch("valid", valid, b).astype(bool)
+
+    @staticmethod
+    def _usage(x: np.ndarray, valid: np.ndarray) -> np.ndarray:
+        """(units, 1): each input unit's summed activity over the valid rows, at least 1.
+
+        Each unit takes the mean change over the bodies in which it was active
+        (for a one-hot clock: the renditions of that syllable in this batch).
+        """
+        return np.maximum((np.abs(x) * valid[:, None]).sum(axis=0), 1.0)[:, None]
 
     def command(self, obs: Any) -> np.ndarray:
         """(B, action dims) the unperturbed motor command in [-1, 1] (RA's output)."""
@@ -126,23 +185,50 @@ class NodePerturbationAgent(Agent):
         infos: Mapping[str, Any] | None = None,
         valid: np.ndarray | None = None,
     ) -> dict[str, float]:
+        self._need_delayed(False, "learn")
         x = self._x(obs)
         b = x.shape[0]
-        actions = self._check_batch("actions", actions, b, self.action_space.shape)
+        xi = self._perturbation(x, actions)
         r = self._check_batch("rewards", rewards, b).astype(np.float32)
-        valid = np.ones(b, bool) if valid is None else self._check_batch("valid", valid, b).astype(bool)
-        # The perturbation is what was sung minus what RA commanded (clipping included).
-        unit = (actions.reshape(b, -1).astype(np.float32) - self._mid) / self._half
-        xi = unit - np.clip(x @ self.weights, -1.0, 1.0)
-        error = (r - x @ self.baseline) * valid  # reward minus the context's running expectation
-        # Each input line takes the mean change over the bodies in which it was active
-        # (for a one-hot clock: the renditions of that syllable in this batch).
-        usage = np.maximum((np.abs(x) * valid[:, None]).sum(axis=0), 1.0)[:, None]
+        valid = self._valid(valid, b)
+        # The teaching signal: the reward minus the context's running expectation, or the
+        # steering's own performance error as it comes.
+        error = (r if self.config["reward_is_error"] else r - x @ self.baseline) * valid
+        usage = self._usage(x, valid)
         self.weights += self.plasticity()[1] * (x.T @ (error[:, None] * xi)) / usage
         self.age += 1
-        # The baseline tracks the mean reward of each context.
-        self.baseline += self.config["baseline_lr"] * (x.T @ error) / usage[:, 0]
+        if not self.config["reward_is_error"]:  # the baseline tracks the mean reward of each context
+            self.baseline += self.config["baseline_lr"] * (x.T @ error) / usage[:, 0]
         return {"performance_error": float(error[valid].mean()) if valid.any() else 0.0}
+
+    def _need_delayed(self, delayed: bool, method: str) -> None:
+        if self.config["delayed_reward"] != delayed:
+            raise RuntimeError(f"{method}() is for an agent with delayed_reward={delayed}; this one has "
+                               f"delayed_reward={self.config['delayed_reward']}")
+
+    def accumulate(self, obs: Any, actions: np.ndarray, valid: np.ndarray | None = None) -> None:
+        """Add this batch's eligibility ``xi x`` to the trace a delayed reward will act on (no update yet)."""
+        self._need_delayed(True, "accumulate")
+        x = self._x(obs)
+        valid = self._valid(valid, x.shape[0])
+        xi = self._perturbation(x, actions) * valid[:, None]
+        self.eligibility += (x.T @ xi) / self._usage(x, valid)
+
+    def reinforce(self, reward: float) -> float:
+        """A delayed scalar ``reward`` for everything sung since the last one: one weight step, trace cleared.
+
+        Returns the teaching signal used: ``reward - Rbar_bout`` (or ``reward`` with ``reward_is_error``).
+        """
+        self._need_delayed(True, "reinforce")
+        if not np.isfinite(reward):
+            raise ValueError(f"reward must be a finite number, got {reward!r}")
+        error = float(reward) if self.config["reward_is_error"] else float(reward) - float(self.bout_baseline[0])
+        self.weights += self.plasticity()[1] * error * self.eligibility
+        self.eligibility[:] = 0.0
+        self.age += 1
+        if not self.config["reward_is_error"]:
+            self.bout_baseline += self.config["baseline_lr"] * error
+        return error
 
 
 __all__ = ["NodePerturbationAgent"]
