@@ -291,7 +291,7 @@ class RatBody(Body[None, RatEvents]):
             "finished": bool(self.finished[i]),
             "sodium": float(self.sodium[i]),
             "phases": phases,
-            "salt_appetite": float(self.steering.parameters["salt_appetite"][i, 0]),
+            "salt_sensitization": float(self.steering.parameters["salt_sensitization"][i, 0]),
         }
 
     # --- rendering (pygame, only when asked) ------------------------------------------
@@ -343,7 +343,7 @@ class RatBody(Body[None, RatEvents]):
         trial = f"  trial {int(s['trial'][i]) + 1}/{int(self.phase_trials[ph])}  {PERIOD_NAMES[period]}" if period >= 0 else ""
         canvas.text(f"phase {ph + 1}/{self.num_phases}: {name}{trial}", (20, h - 66), px=20)
         canvas.text(f"sodium {self.sodium[i]:.2f}   intake {self.intake[i, ph]:.2f}", (20, h - 42), px=18)
-        canvas.text(f"salt appetite {self.steering.parameters['salt_appetite'][i, 0]:.2f}", (240, h - 42), px=18)
+        canvas.text(f"sensitization {self.steering.parameters['salt_sensitization'][i, 0]:.2f}", (240, h - 42), px=18)
 
 
 class SaltRatEnv(BodyEnv):

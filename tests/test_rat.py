@@ -27,7 +27,7 @@ def no_reflex(n: int) -> ReflexTakeover:
 
 def live_through(steering: RatSteering, sodium_levels) -> None:
     """Drive steering through a sodium trajectory with nothing tasted (a depletion, a repletion...)."""
-    n = steering.parameters["salt_appetite"].shape[0]
+    n = steering.parameters["salt_sensitization"].shape[0]
     zero = np.zeros(n)
     for na in sodium_levels:
         intero = np.full((n, 1), na, dtype=np.float32)
@@ -39,7 +39,7 @@ def depletion(depth: float = 0.3):
 
 
 def value(steering: RatSteering, sodium: float, sweet: float = 0.0, salt: float = 0.0) -> float:
-    n = steering.parameters["salt_appetite"].shape[0]
+    n = steering.parameters["salt_sensitization"].shape[0]
     pred = {"sweet": np.full(n, sweet), "salt": np.full(n, salt)}
     return float(steering.evaluate_prediction(pred, np.full((n, 1), sodium, dtype=np.float32))[0])
 
@@ -97,10 +97,10 @@ def test_evaluation_in_the_env_matches_the_taste_that_arrives():
 # --- steering: sensitization --------------------------------------------------------------
 def appetites(strain: str, depletions: int = 4) -> list[float]:
     s = fresh(strain=strain)
-    out = [float(s.parameters["salt_appetite"][0, 0])]
+    out = [float(s.parameters["salt_sensitization"][0, 0])]
     for _ in range(depletions):
         live_through(s, depletion())
-        out.append(float(s.parameters["salt_appetite"][0, 0]))
+        out.append(float(s.parameters["salt_sensitization"][0, 0]))
     assert s.depletions[0] == depletions  # each depletion counts once, however long
     return out
 
@@ -109,16 +109,61 @@ def test_sensitization_rises_across_depletions_to_a_plateau_and_strain_sets_the_
     inc = appetites("incremental")
     steps = np.diff(inc)
     assert np.all(steps > 0) and np.all(np.diff(steps) < 0)  # rises, by ever smaller steps
-    assert inc[-1] <= 2.0 and steps[-1] < 0.25 * steps[0]  # towards the plateau
+    plateau = RatSteering().max_sensitization
+    assert inc[-1] <= plateau and steps[-1] < 0.25 * steps[0]  # towards the plateau
     full = appetites("full")
-    assert full[1] == full[2] == full[3] == 2.0 > full[0]  # all at the first depletion
+    assert full[1] == full[2] == full[3] == plateau > full[0] == 0.0  # all after the first depletion
     assert fresh().num_adjustable_parameters == 1
 
 
 def test_mild_sodium_dips_do_not_sensitize():
     s = fresh()
     live_through(s, [1.0, 0.8, 0.6, 0.8, 1.0])
-    assert s.parameters["salt_appetite"][0, 0] == 0.5 and s.depletions[0] == 0
+    assert s.parameters["salt_sensitization"][0, 0] == 0.0 and s.depletions[0] == 0
+
+
+def test_a_naive_rat_wants_salt_at_its_first_depletion_with_no_sensitization():
+    # The innate appetite alone: depletion-naive, never tasted salt while depleted.
+    s = fresh()
+    assert value(s, 1.0, salt=1.0) < 0 and value(s, 1.0, salt=0.25) < 0
+    live_through(s, depletion()[:15])  # the first depletion of its life, still depleted
+    assert s.parameters["salt_sensitization"][0, 0] == 0.0 and s.depletions[0] == 1
+    assert value(s, 0.3, salt=1.0) > 0 and value(s, 0.3, salt=0.25) > 0
+    # With sensitization lesioned the same holds: the flip needs only the innate appetite.
+    lesioned = fresh(max_sensitization=0.0)
+    live_through(lesioned, depletion()[:15])
+    assert value(lesioned, 0.3, salt=1.0) == value(s, 0.3, salt=1.0) > 0
+
+
+def test_sensitization_is_applied_after_the_episode_and_only_to_wanting():
+    s = fresh()
+    live_through(s, depletion()[:15])
+    during = float(s.parameters["salt_sensitization"][0, 0])
+    live_through(s, np.linspace(0.3, 1.0, 10))  # recovered: the episode is over
+    after = float(s.parameters["salt_sensitization"][0, 0])
+    assert during == 0.0 < after
+    naive = fresh()
+    for na in np.random.default_rng(1).uniform(0.1, 1.4, 20):
+        intero = np.full((1, 1), na)
+        for salt in (0.25, 1.0):
+            amount = np.full(1, salt)
+            wanted = s.evaluate_prediction({"salt": amount}, intero)[0]
+            # The reward of an arriving taste (evaluate's) is its liking: unchanged by sensitization.
+            liked = s.taste_valence(np.zeros(1), amount, intero)[1][0]
+            assert liked == naive.taste_valence(np.zeros(1), amount, intero)[1][0]
+            assert wanted == pytest.approx(liked + after * salt)  # wanting = liking + the incentive
+    # Sucrose is wanted exactly as it is liked.
+    assert value(s, 0.3, sweet=1.0) == value(fresh(), 0.3, sweet=1.0)
+
+
+def test_a_depleted_naive_rat_values_licks_until_the_deficit_is_nearly_repaired():
+    s = fresh()
+    live_through(s, depletion()[:15])
+    lick = RatSteering().sodium_per_unit * 0.25
+    na = 0.3
+    while value(s, na, salt=0.25) > 0:
+        na += lick
+    assert na > 0.9  # not stopping half-way (0.6-0.7 under a quadratic drive)
 
 
 # --- the protocol --------------------------------------------------------------------------
