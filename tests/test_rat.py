@@ -11,7 +11,8 @@ from brainlike.steering import RatEvents, RatSteering, ReflexTakeover
 
 ID = "brainlike/SaltRat-v0"
 DEAD_SEA_LENGTHS = [30 * 11, 30, 6 * 11, 30, 6 * 11]  # documented in SaltRatEnv's docstring
-SENSITIZATION_LENGTHS = [30, 60, 40] * 3
+SENSITIZATION_LENGTHS = [40] + [30, 10, 60, 40, 40] * 3
+SALT_WORK_LENGTHS = [30, 100, 40] * 3
 
 
 def fresh(num_bodies: int = 1, **kw) -> RatSteering:
@@ -190,7 +191,8 @@ def run_lengths(xs):
     return out
 
 
-@pytest.mark.parametrize("preset, lengths", [("dead_sea_salt", DEAD_SEA_LENGTHS), ("sensitization", SENSITIZATION_LENGTHS)])
+@pytest.mark.parametrize("preset, lengths", [("dead_sea_salt", DEAD_SEA_LENGTHS), ("sensitization", SENSITIZATION_LENGTHS),
+                                              ("salt_work", SALT_WORK_LENGTHS)])
 def test_presets_run_their_phases_in_order_with_documented_lengths(preset, lengths):
     env, infos, _, terminated = run(preset)
     assert terminated, "the session ends with the protocol"
@@ -370,3 +372,50 @@ def test_sensitization_raises_intake_to_a_plateau_and_shortens_latency():
     print("full intake", full, "latency", full_latency)
     assert np.ptp(full) <= 0.1 * full[0]  # full intake from the first depletion
     assert full[0] > intake[0]
+
+
+# --- the readouts of wanting and liking ---------------------------------------------------
+def test_progressive_ratio_rewards_follow_the_schedule_and_the_breakpoint_is_the_last_ratio_completed():
+    from brainlike.envs.rat_protocol import PR_SCHEDULE
+
+    protocol = [{"name": "work", "kind": "progressive_ratio", "steps": 40}]
+    env, infos, obs, _ = run(protocol, always_nibble, initial_sodium=0.3)
+    assert all(o["exteroception"][LAYOUT.index("salt_lever")] == 1 for o in obs[:-1])  # the lever stays in
+    rewarded = [i for i, info in enumerate(infos) if info["innate_signals"]["salt"] > 0]
+    presses = [i - 2 for i in rewarded]  # two approaches, then one press per step
+    assert list(np.diff([-1] + presses)) == list(PR_SCHEDULE[: len(presses)])
+    rec = env.unwrapped.summary()["phases"]["work"]
+    assert rec["rewards_earned"] == len(rewarded) >= 4 and rec["breakpoint"] == PR_SCHEDULE[len(rewarded) - 1]
+    lazy = run(protocol, initial_sodium=0.3)[0].unwrapped.summary()["phases"]["work"]
+    assert lazy["rewards_earned"] == 0 and lazy["breakpoint"] == 0
+
+
+def test_taste_reactivity_probes_arrive_whatever_the_rat_does_and_read_out_liking():
+    from brainlike.envs.rat_protocol import PROBE_INTERVAL
+
+    protocol = [{"name": "taste", "kind": "taste_reactivity", "steps": 12}]
+    for policy in (lambda obs: STAY, always_nibble):
+        env, infos, _, _ = run(protocol, policy, initial_sodium=0.3)
+        probes = [i for i, info in enumerate(infos) if info["taste_probe"]]
+        assert probes == list(range(0, 12, PROBE_INTERVAL))
+        liking = [info["steering"]["components"]["salt"] / info["innate_signals"]["salt"] for info in infos if info["taste_probe"]]
+        assert env.unwrapped.summary()["phases"]["taste"]["taste_reactivity"] == pytest.approx(np.mean(liking))
+        assert np.mean(liking) > 0  # depleted: the intense salt is liked
+
+
+def test_the_graded_response_draws_actions_from_a_softmax_of_their_values():
+    from brainlike.agents.registry import make_agent
+
+    env = gym.make_vec(ID, num_envs=1, vectorization_mode="vector_entry_point")
+    obs, _ = env.reset(seed=0)
+    agent = make_agent("thought-assessor", env, seed=3)
+    assert agent.config["temperature"] > 0
+    q = np.array([[0.0, 0.5, 0.25, -0.5]])
+    agent.action_values = lambda o, steering=None: np.repeat(q, len(o["interoception"]), axis=0)
+    big = {k: np.repeat(v, 20000, axis=0) for k, v in obs.items()}
+    counts = np.bincount(agent.act(big, explore=True), minlength=4) / 20000
+    want = np.exp(q[0] / agent.config["temperature"])
+    np.testing.assert_allclose(counts, want / want.sum(), atol=0.015)
+    assert np.all(agent.act(big, explore=False) == 1)  # not exploring: the argmax
+    with pytest.raises(ValueError, match="temperature"):
+        make_agent("thought-assessor", env, seed=0, temperature=-1.0)
