@@ -119,7 +119,7 @@ class RatSteering(Steering[None, RatEvents]):
         sodium_set_point: float = 1.0,
         sodium_per_unit: float = 0.05,
         innate_appetite: float = 1.0,
-        max_sensitization: float = 1.5,
+        max_sensitization: float = 0.8,
         incremental_rate: float = 0.5,
         danger_level: float = 0.5,
         rearm_level: float = 0.97,
