@@ -50,6 +50,11 @@ PR_SCHEDULE = np.round(5 * np.exp(0.2 * np.arange(1, 41)) - 5).astype(np.int64)
 PROBE_INTERVAL = 5
 
 
+def _at_each_depletion(*phases: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """``phases`` repeated for depletions 1, 2, 3, each name suffixed with ``_k``."""
+    return tuple({**phase, "name": f"{phase['name']}_{k}"} for k in (1, 2, 3) for phase in phases)
+
+
 PRESETS: dict[str, tuple[dict[str, Any], ...]] = {
     # Robinson & Berridge 2013: Pavlovian lever cues at homeostasis, then the first
     # depletion of the rat's life, a cue-only test, re-repletion, a cue-only test.
@@ -75,27 +80,19 @@ PRESETS: dict[str, tuple[dict[str, Any], ...]] = {
     # depleted, repletion, and need-free access again.
     "sensitization": (
         {"name": "need_free_0", "kind": "free_access", "steps": 40, "sodium": "normal"},
-        *(
-            phase
-            for k in (1, 2, 3)
-            for phase in (
-                {"name": f"deplete_{k}", "kind": "deplete", "steps": 30},
-                {"name": f"taste_{k}", "kind": "taste_reactivity", "steps": 10},
-                {"name": f"salt_access_{k}", "kind": "free_access", "steps": 60},
-                {"name": f"replete_{k}", "kind": "replete", "steps": 40},
-                {"name": f"need_free_{k}", "kind": "free_access", "steps": 40, "sodium": "normal"},
-            )
+        *_at_each_depletion(
+            {"name": "deplete", "kind": "deplete", "steps": 30},
+            {"name": "taste", "kind": "taste_reactivity", "steps": 10},
+            {"name": "salt_access", "kind": "free_access", "steps": 60},
+            {"name": "replete", "kind": "replete", "steps": 40},
+            {"name": "need_free", "kind": "free_access", "steps": 40, "sodium": "normal"},
         ),
     ),
     # Clark & Bernstein 2006: work for salt (a progressive ratio) at three spaced depletions.
-    "salt_work": tuple(
-        phase
-        for k in (1, 2, 3)
-        for phase in (
-            {"name": f"deplete_{k}", "kind": "deplete", "steps": 30},
-            {"name": f"work_{k}", "kind": "progressive_ratio", "steps": 100},
-            {"name": f"replete_{k}", "kind": "replete", "steps": 40},
-        )
+    "salt_work": _at_each_depletion(
+        {"name": "deplete", "kind": "deplete", "steps": 30},
+        {"name": "work", "kind": "progressive_ratio", "steps": 100},
+        {"name": "replete", "kind": "replete", "steps": 40},
     ),
 }
 
