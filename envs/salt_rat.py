@@ -564,14 +564,12 @@ PROFILE = BodyProfile(
     env_id="brainlike/SaltRat-v0",
     learner_defaults={
         "pattern-separation": {"population_code": {"exteroception": 4, "interoception": 6}, "num_units": 1000},
-        # stay 0, approach +1, nibble +1, withdraw -1: the innate Pavlovian response, graded
-        # (a softmax at temperature 0.5 value units: half a sucrose infusion is one e-fold in odds).
+        # stay 0, approach +1, nibble +1, withdraw -1: the innate Pavlovian response.
         "thought-assessor": {"signals": ["sweet", "salt"], "population_code": {"exteroception": 4},
-                             "pavlovian_signs": [0, 1, 1, -1], "temperature": 0.5, "epsilon": 0.0},
+                             "pavlovian_signs": [0, 1, 1, -1]},
         # The model-free contrast of the Dead Sea salt experiment: the thought assessor's
-        # architecture, rates and graded response, predicting the cached reward instead.
-        "cached-value-td": {"population_code": {"exteroception": 4}, "pavlovian_signs": [0, 1, 1, -1],
-                            "temperature": 0.5, "epsilon": 0.0},
+        # architecture and rates, predicting the cached reward instead.
+        "cached-value-td": {"population_code": {"exteroception": 4}, "pavlovian_signs": [0, 1, 1, -1]},
     },
     sb3_algorithms=("ppo", "a2c", "dqn"),
     benchmark_steps=40_000,

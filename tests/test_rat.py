@@ -415,8 +415,11 @@ def test_the_graded_response_draws_actions_from_a_softmax_of_their_values():
 
     env = gym.make_vec(ID, num_envs=1, vectorization_mode="vector_entry_point")
     obs, _ = env.reset(seed=0)
-    agent = make_agent("thought-assessor", env, seed=3)
+    from brainlike.agents.experiments.rat import GRADED_RESPONSE
+
+    agent = make_agent("thought-assessor", env, seed=3, **GRADED_RESPONSE)
     assert agent.config["temperature"] > 0
+    assert make_agent("thought-assessor", env, seed=3).config["temperature"] == 0  # the registry's default: argmax
     q = np.array([[0.0, 0.5, 0.25, -0.5]])
     agent.action_values = lambda o, steering=None: np.repeat(q, len(o["interoception"]), axis=0)
     big = {k: np.repeat(v, 20000, axis=0) for k, v in obs.items()}
