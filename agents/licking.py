@@ -1,4 +1,10 @@
-"""The steering-driven licking policy of the salt-sensitization experiment, as an agent."""
+"""A scripted, steering-driven licking policy: a unit test of the rat's steering, not an experiment.
+
+No experiment's verdict rests on it (verdicts come from agents that learn;
+the sensitization experiment judges newborn thought assessors). It stays as a
+labelled probe of the steering: it reads ``evaluate_prediction`` directly, so what
+it drinks is what the steering's wanting channel says, with nothing learned.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,12 @@ from brainlike.envs.salt_rat import ACTION_NAMES, APPROACH, LAYOUT, NIBBLE, STAY
 
 
 class LickingAgent(Agent):
-    """The steering-driven licking policy: an innate consummatory program, no learning.
+    """The steering-driven licking policy (scripted; a unit test of the steering, no learning).
 
     When the salt spout is available, the policy asks the steering what one lick
     (``lick_amount`` units of salt) is worth in the current sodium state
-    (``evaluate_prediction``). If it is worth more than 0 the rat goes to the
+    (``evaluate_prediction``: the wanting channel, liking plus the sensitized
+    incentive). If it is worth more than 0 the rat goes to the
     spout and licks; leaving for the spout happens on a step with probability
     ``1 - exp(-value)`` (vigour grows with the value at stake: Niv et al. 2007,
     https://doi.org/10.1007/s00213-006-0502-4), and at the wall it licks. If the

@@ -44,7 +44,14 @@ class ThoughtAssessorAgent(Agent):
       Pavlovian protocol (the outcome comes whatever the rat does) this is
       what moves the rat towards or away from a cue; in an instrumental one
       the action-conditional predictions do the work.
-    - Greedy choice breaks exact ties at random; exploring adds
+    - The response is graded when ``temperature > 0``: exploring, the agent
+      draws its action from a softmax of the action values (probability
+      proportional to exp(Q / temperature)), so the probability and vigour of
+      approaching a cue grow smoothly with the value the steering gives its
+      prediction, and two cues' approach scores keep the order of their values
+      instead of both saturating (an argmax approaches anything worth > 0 at
+      full vigour). ``temperature=0`` is the argmax. Greedy choice
+      (``explore=False``) breaks exact ties at random; exploring also adds
       ``epsilon``-random actions. At birth every prediction is zero, so every
       action is worth the same and the policy is uniform random.
 
@@ -59,6 +66,8 @@ class ThoughtAssessorAgent(Agent):
         horizon_gamma: discount of "soon" (0.8: about five steps).
         lr: delta-rule step size, in units of the prediction.
         epsilon: exploration rate. pavlovian_signs, pavlovian_weight: see above.
+        temperature: the graded response's softmax temperature, in units of value
+            (0: argmax).
     """
 
     learned_arrays = ("predictors",)
@@ -83,6 +92,7 @@ class ThoughtAssessorAgent(Agent):
         epsilon: float = 0.1,
         pavlovian_signs: Sequence[float] | None = None,
         pavlovian_weight: float = 1.0,
+        temperature: float = 0.0,
     ) -> None:
         super().__init__(
             observation_space, action_space, seed,
@@ -91,7 +101,7 @@ class ThoughtAssessorAgent(Agent):
             population_code=None if population_code is None else dict(population_code),
             population_gain=population_gain, horizon_gamma=horizon_gamma, lr=lr, epsilon=epsilon,
             pavlovian_signs=None if pavlovian_signs is None else [float(v) for v in pavlovian_signs],
-            pavlovian_weight=pavlovian_weight,
+            pavlovian_weight=pavlovian_weight, temperature=float(temperature),
         )
         if not self.discrete:
             raise TypeError(f"ThoughtAssessorAgent chooses among discrete actions; got {action_space}")
@@ -101,6 +111,8 @@ class ThoughtAssessorAgent(Agent):
             raise ValueError("signals must name at least one innate signal")
         if not 0.0 <= horizon_gamma < 1.0 or not 0.0 <= epsilon <= 1.0 or lr <= 0:
             raise ValueError(f"need horizon_gamma in [0, 1), epsilon in [0, 1], lr > 0; got {horizon_gamma}, {epsilon}, {lr}")
+        if not (np.isfinite(temperature) and temperature >= 0):
+            raise ValueError(f"temperature={temperature!r} is invalid: expected a number >= 0 (0: argmax)")
         if pavlovian_signs is not None and len(pavlovian_signs) != self.num_actions:
             raise ValueError(f"pavlovian_signs needs one sign per action ({self.num_actions}), got {list(pavlovian_signs)}")
         self.signals = tuple(signals)
@@ -178,8 +190,15 @@ class ThoughtAssessorAgent(Agent):
         greedy = np.argmax(ties * self.rng.random(q.shape), axis=1)
         if not explore:
             return greedy.astype(np.int64)
+        chosen = greedy
+        temperature = self.config.get("temperature", 0.0)  # absent from agents saved before it existed
+        if temperature > 0:
+            # The graded response: a softmax draw (inverse CDF on one uniform per body).
+            p = np.exp((q - q.max(axis=1, keepdims=True)) / temperature)
+            cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
+            chosen = np.minimum((cdf < self.rng.random((b, 1))).sum(axis=1), self.num_actions - 1)
         random = self.rng.integers(0, self.num_actions, size=b)
-        return np.where(self.rng.random(b) < self.config["epsilon"], random, greedy).astype(np.int64)
+        return np.where(self.rng.random(b) < self.config["epsilon"], random, chosen).astype(np.int64)
 
     # --- supervised learning on what arrived ---------------------------------------------
     def learn(

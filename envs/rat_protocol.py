@@ -1,8 +1,17 @@
 """SaltRat's protocols: the phases of a rat's session, as presets or lists of phase dicts.
 
 A phase is lever trials (``pavlovian``, ``train``, ``extinction``: how the outcome
-arrives) or timed steps (``free_access``, ``deplete``, ``replete``, ``home``: what
-the rat can do), under a sodium regime. ``parse_protocol`` checks and completes one.
+arrives) or timed steps (``free_access``, ``progressive_ratio``, ``taste_reactivity``,
+``deplete``, ``replete``, ``home``: what the rat can do or is given), under a sodium
+regime. ``parse_protocol`` checks and completes one.
+
+The three readouts of salt appetite: ``free_access`` (a salt spout: intake and latency;
+at homeostasis, under the ``normal`` regime, it is need-free intake, Sakai et al. 1989),
+``progressive_ratio`` (the salt lever stays in and the n-th salt reward costs
+``PR_SCHEDULE[n]`` presses, Richardson & Roberts 1996: the breakpoint measures work for
+salt, "wanting") and ``taste_reactivity`` (a small intraoral salt infusion every
+``PROBE_INTERVAL`` steps, whatever the rat does: the hedonic reaction to it measures
+"liking", Clark & Bernstein 2006).
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import numpy as np
 
 # Phase kinds: lever trials (how the outcome arrives) or timed steps (what the rat can do).
 TRIAL_KINDS = ("pavlovian", "train", "extinction")
-STEP_KINDS = ("free_access", "deplete", "replete", "home")
+STEP_KINDS = ("free_access", "progressive_ratio", "taste_reactivity", "deplete", "replete", "home")
 KINDS = TRIAL_KINDS + STEP_KINDS
 # Sodium regimes: intact kidneys and a sodium diet pull sodium to the set point;
 # furosemide + DOCA + a sodium-free diet pull it down; "hold" keeps it (DOCA, no
@@ -26,12 +35,24 @@ DEFAULT_REGIME = {
     "train": "normal",
     "extinction": "hold",
     "free_access": "hold",
+    "progressive_ratio": "hold",
+    "taste_reactivity": "hold",
     "deplete": "deplete",
     "replete": "normal",
     "home": "normal",
 }
 DELIVERY = {"pavlovian": 2, "train": 1}  # 0 none (cue only), 1 on a press, 2 always
 PHASE_KEYS = ("name", "kind", "trials", "steps", "sodium")
+#: Presses needed for the n-th reward of a progressive ratio: round(5 exp(0.2 n) - 5), n = 1, 2, ...
+#: (Richardson & Roberts 1996): 1, 2, 4, 6, 9, 12, 15, 20, 25, 32, ...
+PR_SCHEDULE = np.round(5 * np.exp(0.2 * np.arange(1, 41)) - 5).astype(np.int64)
+#: Steps between the intraoral probes of a taste-reactivity phase (the first at its first step).
+PROBE_INTERVAL = 5
+
+
+def _at_each_depletion(*phases: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """``phases`` repeated for depletions 1, 2, 3, each name suffixed with ``_k``."""
+    return tuple({**phase, "name": f"{phase['name']}_{k}"} for k in (1, 2, 3) for phase in phases)
 
 
 PRESETS: dict[str, tuple[dict[str, Any], ...]] = {
@@ -53,15 +74,25 @@ PRESETS: dict[str, tuple[dict[str, Any], ...]] = {
         {"name": "replete", "kind": "replete", "steps": 30},
         {"name": "train_replete_again", "kind": "train", "trials": 12},
     ),
-    # Sakai et al. 1987: three spaced depletions, each followed by free access to salt.
-    "sensitization": tuple(
-        phase
-        for k in (1, 2, 3)
-        for phase in (
-            {"name": f"deplete_{k}", "kind": "deplete", "steps": 30},
-            {"name": f"salt_access_{k}", "kind": "free_access", "steps": 60},
-            {"name": f"replete_{k}", "kind": "replete", "steps": 40},
-        )
+    # Sakai et al. 1987 and 1989, Clark & Bernstein 2006: need-free access to a salt spout
+    # at homeostasis (the baseline, and the rat's first taste of the spout), then three
+    # spaced depletions, each with a taste-reactivity probe, free access to salt while
+    # depleted, repletion, and need-free access again.
+    "sensitization": (
+        {"name": "need_free_0", "kind": "free_access", "steps": 40, "sodium": "normal"},
+        *_at_each_depletion(
+            {"name": "deplete", "kind": "deplete", "steps": 30},
+            {"name": "taste", "kind": "taste_reactivity", "steps": 10},
+            {"name": "salt_access", "kind": "free_access", "steps": 60},
+            {"name": "replete", "kind": "replete", "steps": 40},
+            {"name": "need_free", "kind": "free_access", "steps": 40, "sodium": "normal"},
+        ),
+    ),
+    # Clark & Bernstein 2006: work for salt (a progressive ratio) at three spaced depletions.
+    "salt_work": _at_each_depletion(
+        {"name": "deplete", "kind": "deplete", "steps": 30},
+        {"name": "work", "kind": "progressive_ratio", "steps": 100},
+        {"name": "replete", "kind": "replete", "steps": 40},
     ),
 }
 
@@ -104,4 +135,4 @@ def parse_protocol(protocol: str | Sequence[Mapping[str, Any]]) -> tuple[dict[st
     return tuple(phases)
 
 
-__all__ = ["DEFAULT_REGIME", "DELIVERY", "DEPLETE", "HOLD", "KINDS", "NORMAL", "PHASE_KEYS", "PRESETS", "REGIMES", "STEP_KINDS", "TRIAL_KINDS", "parse_protocol"]
+__all__ = ["DEFAULT_REGIME", "DELIVERY", "DEPLETE", "HOLD", "KINDS", "NORMAL", "PHASE_KEYS", "PRESETS", "PROBE_INTERVAL", "PR_SCHEDULE", "REGIMES", "STEP_KINDS", "TRIAL_KINDS", "parse_protocol"]

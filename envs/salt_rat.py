@@ -10,8 +10,9 @@ from gymnasium import spaces
 
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
-from brainlike.envs.rat_protocol import DELIVERY, DEPLETE, HOLD, KINDS, PRESETS, REGIMES, TRIAL_KINDS, parse_protocol
-from brainlike.steering.base import ReflexTakeover, Steering
+from brainlike.envs.rat_protocol import (DELIVERY, DEPLETE, HOLD, KINDS, PR_SCHEDULE, PRESETS, PROBE_INTERVAL, REGIMES,
+                                         TRIAL_KINDS, parse_protocol)
+from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
 from brainlike.steering.motor import RatAction, names
 from brainlike.steering.rat import RatEvents, RatSteering
 
@@ -98,6 +99,8 @@ class RatBody(Body[None, RatEvents]):
         self.phase_delivery = np.array([DELIVERY.get(p["kind"], 0) for p in phases])
         self.phase_regime = np.array([REGIMES.index(p["sodium"]) for p in phases])
         self.phase_spout = np.array([p["kind"] == "free_access" for p in phases])
+        self.phase_pr = np.array([p["kind"] == "progressive_ratio" for p in phases])
+        self.phase_probe = np.array([p["kind"] == "taste_reactivity" for p in phases])
         self.phase_target = np.where(self.phase_regime == DEPLETE, self.depletion_level, 1.0)
         self.phase_pull = np.where(self.phase_regime == HOLD, 0.0, self.sodium_rate)
         self.num_phases = len(phases)
@@ -139,6 +142,13 @@ class RatBody(Body[None, RatEvents]):
             "delivered": StateVar((p, 2), np.int64),
             "intake": StateVar((p,)),
             "latency": StateVar((p,), np.float64, np.nan),
+            "sodium_end": StateVar((p,), np.float64, np.nan),  # sodium after the phase's last step
+            # Progressive ratio: presses towards the current ratio, and rewards earned per phase.
+            "pr_presses": StateVar((), np.int64),
+            "earned": StateVar((p,), np.int64),
+            # Taste reactivity: the summed liking of the probes, and the units probed, per phase.
+            "reactivity": StateVar((p,)),
+            "probed": StateVar((p,)),
         }
 
     def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
@@ -168,6 +178,7 @@ class RatBody(Body[None, RatEvents]):
             "period": period,
             "cue": cue,
             "spout": self.phase_spout[ph] & live,
+            "salt_lever_in": self.phase_pr[ph] & live,  # the progressive ratio's salt lever
         }
 
     def _interoception(self) -> np.ndarray:
@@ -178,7 +189,7 @@ class RatBody(Body[None, RatEvents]):
         lever = s["period"] == CUE
         extero = np.empty((self.num_bodies, 7), dtype=np.float32)
         extero[:, _SUCROSE_LEVER] = lever & (s["cue"] == SUCROSE)
-        extero[:, _SALT_LEVER] = lever & (s["cue"] == SALT)
+        extero[:, _SALT_LEVER] = (lever & (s["cue"] == SALT)) | s["salt_lever_in"]
         extero[:, _SPOUT] = s["spout"]
         extero[:, _DISTANCE] = self.pos * (1.0 / BACK)
         extero[:, _CUE_PROGRESS] = np.where(lever, (s["within"] - self.iti + 1) / self.cue_steps, 0.0)
@@ -206,8 +217,18 @@ class RatBody(Body[None, RatEvents]):
         cue_end = lever & (within == self.iti + self.cue_steps - 1)
         mode = self.phase_delivery[ph]
         deliver = cue_end & ((mode == 2) | ((mode == 1) & self.pressed))
+        # Progressive ratio: a press at the wall counts; completing the ratio earns a small salt reward.
+        press = at_wall & s["salt_lever_in"]
+        self.pr_presses += press
+        earned = self.earned[self._rows, ph]
+        completed = press & (self.pr_presses >= PR_SCHEDULE[np.minimum(earned, len(PR_SCHEDULE) - 1)])
+        self.earned[self._rows, ph] = earned + completed
+        self.pr_presses = np.where(completed, 0, self.pr_presses)
+        # Taste reactivity: an intraoral salt probe every PROBE_INTERVAL steps, whatever the rat does.
+        probe = self.phase_probe[ph] & live & (self.t % PROBE_INTERVAL == 0)
         sweet = np.where(deliver & (cue == SUCROSE), self.infusion, 0.0)
-        salt = np.where(deliver & (cue == SALT), self.infusion, 0.0) + np.where(lick, self.lick_amount, 0.0)
+        salt = (np.where(deliver & (cue == SALT), self.infusion, 0.0)
+                + np.where(lick | completed | probe, self.lick_amount, 0.0))
 
         # Physiology: the phase's regime moves sodium; then the tasted salt is absorbed.
         pull = np.where(live, self.phase_pull[ph], 0.0)
@@ -216,6 +237,7 @@ class RatBody(Body[None, RatEvents]):
         sodium_after = np.minimum(self.sodium + self.sodium_per_unit * salt, self.max_sodium)
         events = RatEvents(sweet=sweet, salt=salt, interoception=intero, sodium_after=sodium_after)
         self.sodium = sodium_after
+        self.sodium_end[self._rows, ph] = np.where(live, sodium_after, self.sodium_end[self._rows, ph])
         self.taste[:, 0] = sweet
         self.taste[:, 1] = salt
         self.last_action[:] = executed
@@ -245,6 +267,7 @@ class RatBody(Body[None, RatEvents]):
         phase_over = live & (self.t >= self.phase_length[ph])
         self.phase += phase_over
         self.t = np.where(phase_over, 0, self.t)
+        self.pr_presses = np.where(phase_over, 0, self.pr_presses)
         self.finished |= phase_over & (self.phase >= self.num_phases)
         # A session that is over stays over: every later step is terminated too.
         terminated = self.finished.copy()
@@ -260,7 +283,8 @@ class RatBody(Body[None, RatEvents]):
             "trial": s["trial"],
             "period": period,
             "cue": cue,
-            "delivered": deliver | lick,
+            "delivered": deliver | lick | completed | probe,
+            "taste_probe": probe,
             "innate_signals": {"sweet": sweet, "salt": salt},
             "sodium": self.sodium.copy(),
             "trial_ended": cue_end,
@@ -268,6 +292,14 @@ class RatBody(Body[None, RatEvents]):
             "salt_intake": self.intake[self._rows, ph].copy(),
         }
         return events, terminated, info
+
+    def _after_evaluation(self, out: SteeringOutput, events: RatEvents, info: dict[str, Any]) -> None:
+        # The taste-reactivity readout: the liking (the taste reward) of each probe.
+        rows = np.flatnonzero(info["taste_probe"])
+        if rows.size:
+            p = info["phase"][rows]
+            self.reactivity[rows, p] += out.components["salt"][rows]
+            self.probed[rows, p] += events.salt[rows]
 
     def summary(self, i: int) -> dict[str, Any]:
         """Per-phase records of rat i: cue scores (in presentation order, trial 1 first),
@@ -285,13 +317,20 @@ class RatBody(Body[None, RatEvents]):
                 lat = self.latency[i, p]
                 rec["salt_intake"] = float(self.intake[i, p])
                 rec["latency"] = None if np.isnan(lat) else int(lat)
+            if spec["kind"] == "progressive_ratio":
+                n = int(self.earned[i, p])
+                rec["rewards_earned"] = n
+                rec["breakpoint"] = int(PR_SCHEDULE[n - 1]) if n else 0  # the last ratio completed
+            if spec["kind"] == "taste_reactivity":
+                rec["taste_reactivity"] = float(self.reactivity[i, p] / self.probed[i, p]) if self.probed[i, p] else None
+            rec["sodium_end"] = None if np.isnan(self.sodium_end[i, p]) else float(self.sodium_end[i, p])
             phases[spec["name"]] = rec
         return {
             "phase": self.phase_names[min(int(self.phase[i]), self.num_phases - 1)],
             "finished": bool(self.finished[i]),
             "sodium": float(self.sodium[i]),
             "phases": phases,
-            "salt_appetite": float(self.steering.parameters["salt_appetite"][i, 0]),
+            "salt_sensitization": float(self.steering.parameters["salt_sensitization"][i, 0]),
         }
 
     # --- rendering (pygame, only when asked) ------------------------------------------
@@ -343,7 +382,7 @@ class RatBody(Body[None, RatEvents]):
         trial = f"  trial {int(s['trial'][i]) + 1}/{int(self.phase_trials[ph])}  {PERIOD_NAMES[period]}" if period >= 0 else ""
         canvas.text(f"phase {ph + 1}/{self.num_phases}: {name}{trial}", (20, h - 66), px=20)
         canvas.text(f"sodium {self.sodium[i]:.2f}   intake {self.intake[i, ph]:.2f}", (20, h - 42), px=18)
-        canvas.text(f"salt appetite {self.steering.parameters['salt_appetite'][i, 0]:.2f}", (240, h - 42), px=18)
+        canvas.text(f"sensitization {self.steering.parameters['salt_sensitization'][i, 0]:.2f}", (240, h - 42), px=18)
 
 
 class SaltRatEnv(BodyEnv):
@@ -360,7 +399,16 @@ class SaltRatEnv(BodyEnv):
     phases, only if the rat nibbled/pressed the lever during the cue in
     ``"train"`` phases, never in ``"extinction"`` (cue-only) phases. In
     ``"free_access"`` phases a salt spout is available; each lick at it puts
-    ``lick_amount`` units of salt in the mouth. ``"deplete"`` phases are the
+    ``lick_amount`` units of salt in the mouth; under the ``normal`` regime
+    (sodium at its set point) that is need-free intake. In
+    ``"progressive_ratio"`` phases the salt lever stays inserted and the n-th
+    salt reward (``lick_amount`` units) costs ``PR_SCHEDULE[n]`` presses (1, 2,
+    4, 6, 9, 12, ...): the last ratio completed is the breakpoint, the work a
+    rat does for salt ("wanting"). In ``"taste_reactivity"`` phases a small
+    intraoral salt probe (``lick_amount`` units) arrives every
+    ``PROBE_INTERVAL`` steps whatever the rat does, and the body records the
+    hedonic reaction to it: the liking the steering gives it, per unit (the
+    taste-reactivity readout of "liking"). ``"deplete"`` phases are the
     furosemide + DOCA treatment (sodium falls towards ``depletion_level``),
     ``"replete"`` phases restore sodium to its set point 1.0; ``"home"`` is
     time in the home cage. Sodium follows the phase's regime (``normal``: kidneys
@@ -380,14 +428,18 @@ class SaltRatEnv(BodyEnv):
       (pressing delivers, 20 trials) -> ``deplete`` (30 steps) ->
       ``train_depleted`` (12 trials, sodium held) -> ``replete`` (30 steps) ->
       ``train_replete_again`` (12 trials): 544 steps.
-    - ``"sensitization"``: three times ``deplete_k`` (30 steps) ->
-      ``salt_access_k`` (free access, 60 steps) -> ``replete_k`` (40 steps):
-      390 steps.
+    - ``"sensitization"``: ``need_free_0`` (free access at homeostasis, 40
+      steps), then three times ``deplete_k`` (30 steps) -> ``taste_k`` (taste
+      reactivity, 10 steps) -> ``salt_access_k`` (free access, 60 steps) ->
+      ``replete_k`` (40 steps) -> ``need_free_k`` (40 steps): 580 steps.
+    - ``"salt_work"``: three times ``deplete_k`` (30 steps) -> ``work_k``
+      (progressive ratio, 100 steps) -> ``replete_k`` (40 steps): 510 steps.
 
     ## Observation Space
     ``Dict`` with
     - ``exteroception``: ``Box(0, 1, (7,), float32)``: ``sucrose_lever``
-      (inserted), ``salt_lever`` (inserted), ``spout`` (salt spout
+      (inserted), ``salt_lever`` (inserted: a salt cue, or the progressive
+      ratio's lever), ``spout`` (salt spout
       available), ``distance`` from the front wall (0 at the wall, 1 at the
       back), ``cue_progress`` (k / cue_steps on the k-th cue step, 0 outside
       the cue), ``sweet_taste`` and ``salt_taste`` in the mouth (units
@@ -407,32 +459,36 @@ class SaltRatEnv(BodyEnv):
     appetitive, withdraw aversive, stay neutral.
 
     ## Steering
-    Rewards (``info["steering"]["components"]``): ``sweet`` (``sweet_value`` per
-    unit of sucrose, in every sodium state) and ``salt``, the salt's innate
-    repulsiveness (-``salt_aversion`` per unit) re-evaluated by Zhang et al.'s
-    kappa: log kappa = salt appetite x the sodium drive the salt would remove
-    (Keramati & Gutkin 2014). Additive by default, so the same salt is
-    repulsive when replete and attractive when depleted. Drive: ``sodium``.
+    Rewards (``info["steering"]["components"]``), the "liking" of what
+    arrives: ``sweet`` (``sweet_value`` per unit of sucrose, in every sodium
+    state) and ``salt``, the salt's innate repulsiveness (-``salt_aversion``
+    per unit) re-evaluated by Zhang et al.'s kappa: log kappa = the innate
+    salt appetite x the sodium drive the salt would remove (Keramati & Gutkin
+    2014). Additive by default, so the same salt is repulsive when replete and
+    attractive when depleted, from the first depletion on. Drive: ``sodium``.
     ``steering.evaluate_prediction({"sweet": ..., "salt": ...}, interoception)``
-    values *predicted* tastes exactly as the same tastes delivered in that
-    state; ``info["innate_signals"]`` holds the tastes that actually arrived.
+    values *predicted* tastes on the "wanting" channel: their liking in that
+    state plus the incentive that past depletions added to salt (the
+    sensitization), so after a depletion salt is wanted more than it is liked;
+    ``info["innate_signals"]`` holds the tastes that actually arrived.
     No reflexes: ``info["executed_action"]`` is the proposed action and
     ``info["reflex_overrode"]`` is always False.
-    Innate adjustable parameters: 1 (the baseline salt appetite, raised by each
+    Innate adjustable parameters: 1 (``salt_sensitization``, raised after each
     dangerous depletion by a fixed rule with a plateau; ``RatSteering(strain=
     "incremental" | "full")``).
 
     ## Termination and Truncation
     Terminated when the protocol's last phase ends (the session is over).
-    Truncated after 600 steps (``max_episode_steps``), which covers both presets.
+    Truncated after 600 steps (``max_episode_steps``), which covers every preset.
 
     ## Arguments
     ``steering`` (a ``Steering``; default ``RatSteering()``; e.g.
     ``RatSteering(kappa_form="multiplicative")``, ``RatSteering(strain="full")``),
     ``reflexes`` (no effect: the rat has none), ``observation_mode``
-    ("dict" | "flat"), ``protocol`` ("dead_sea_salt" | "instrumental" | "sensitization" | a list
-    of phase dicts ``{"name": str, "kind": one of pavlovian, train, extinction,
-    free_access, deplete, replete, home, "trials": n (lever kinds) or "steps":
+    ("dict" | "flat"), ``protocol`` ("dead_sea_salt" | "instrumental" | "sensitization" |
+    "salt_work" | a list of phase dicts ``{"name": str, "kind": one of pavlovian, train,
+    extinction, free_access, progressive_ratio, taste_reactivity, deplete, replete,
+    home, "trials": n (lever kinds) or "steps":
     n (the others), "sodium": normal | deplete | hold (optional)}``),
     ``iti_steps`` (3), ``cue_steps`` (6), ``outcome_steps`` (2), ``infusion``
     (1.0), ``lick_amount`` (0.25), ``sodium_per_unit`` (0.05), ``depletion_level``
@@ -443,9 +499,12 @@ class SaltRatEnv(BodyEnv):
     -1 outside trials), ``cue`` (0 sucrose, 1 salt, -1 none), ``delivered``
     (a solution reached the mouth), ``innate_signals`` ({"sweet", "salt"}),
     ``sodium``, ``trial_ended`` (this step ended a cue) and ``trial_score``
-    (that cue's approach score; 0 on other steps), ``salt_intake`` (this phase so far). ``summary()``
-    gives, per phase, each cue's scores in presentation order (``first_trial``
-    is "trial 1"), deliveries, salt intake and latency to the first lick.
+    (that cue's approach score; 0 on other steps), ``salt_intake`` (this phase so far),
+    ``taste_probe`` (a taste-reactivity probe arrived). ``summary()`` gives, per
+    phase, each cue's scores in presentation order (``first_trial`` is "trial
+    1"), deliveries, salt intake and latency to the first lick, rewards earned
+    and the breakpoint of a progressive ratio, the taste reactivity (liking per
+    unit probed), and the sodium after the phase's last step.
 
     ## Experiments and papers
     - dead_sea_salt: Robinson & Berridge 2013, Curr Biol 23:282: on the first
@@ -454,12 +513,15 @@ class SaltRatEnv(BodyEnv):
       can do it, a cached-value learner cannot.
     - kappa: Zhang, Berridge, Tindell, Smith & Aldridge 2009, PLoS Comput Biol
       5:e1000437 (additive vs multiplicative kappa).
-    - sensitization: Sakai et al. 1987, Behav Neurosci 101:724; Leshem et al.
-      2004: salt intake and latency to drink across three depletions.
+    - sensitization: Sakai et al. 1987, Behav Neurosci 101:724; Sakai et al.
+      1989 (need-free intake); Leshem et al. 2004; Clark & Bernstein 2006
+      (work for salt rises, taste reactivity does not): intake, latency,
+      breakpoint and taste reactivity across three depletions.
     - homeostatic reward: Keramati & Gutkin 2014, eLife 3:e04811.
 
     ## Version History
-    - v0: initial release.
+    - v0: initial release; liking and wanting channels, the progressive
+      ratio, taste-reactivity and need-free phases added within v0.
     """
 
     body_class = RatBody

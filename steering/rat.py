@@ -1,11 +1,12 @@
-"""The rat's Steering Subsystem: a sodium homeostat, state-dependent taste valence, salt-appetite sensitization.
+"""The rat's Steering Subsystem: a sodium homeostat, an innate salt appetite, liking and wanting, sensitization.
 
 Papers: Robinson & Berridge 2013 (a cue for intense salt, learned as repulsive,
 becomes attractive on the first cue-only trial after the first-ever sodium
 depletion); Zhang, Berridge, Tindell, Smith & Aldridge 2009 (incentive value =
 learned prediction re-evaluated by the physiological factor kappa); Keramati &
 Gutkin 2014 (drive-reduction reward); Sakai et al. 1987 and Leshem et al. 2004
-(salt appetite sensitizes across depletions, incrementally or all at once).
+(salt appetite sensitizes across depletions, incrementally or all at once); Clark &
+Bernstein 2006 (sensitization raises wanting, not liking).
 """
 
 from __future__ import annotations
@@ -34,23 +35,42 @@ class RatEvents:
 
 
 class RatSteering(Steering[None, RatEvents]):
-    """Sweet and intense-salt taste, valued under the body's sodium state.
+    """Sweet and intense-salt taste, valued under the body's sodium state, on two channels.
 
     Innate signals (``signal_names``): ``sweet`` and ``salt``, the amounts of
     sucrose and of NaCl that reach the tongue, in units of one oral infusion.
 
+    Two channels (Berridge's "liking" and "wanting"; Clark & Bernstein 2006):
+
+    - **Liking** (``evaluate``, the reward of a taste that actually arrives,
+      and the body's taste-reactivity readout): the hedonic value of the taste
+      in the current sodium state. Sensitization never touches it.
+    - **Wanting** (``evaluate_prediction``, the value the thought assessors'
+      *predicted* tastes get, which sets approach, work and vigour): the liking
+      of the predicted taste plus the incentive added by salt-appetite
+      sensitization. In a depletion-naive rat the two are equal; after a
+      depletion episode predicted salt is wanted more than it is liked, so a
+      rat can want (work for, approach) salt more without liking it more.
+
     Taste valence. Each taste has an innate, state-free value ``r``: sucrose
     ``sweet_value`` per unit (appetitive), intense (Dead Sea) salt
     ``-salt_aversion`` per unit (repulsive). The sodium state enters through
-    Zhang et al.'s physiological factor kappa, with
+    Zhang et al.'s physiological factor kappa. On the liking channel
 
-        log kappa = salt_appetite x need_gain x (D(Na) - D(Na + sodium_per_unit x salt)),
+        log kappa = innate_appetite x need_gain x (D(Na) - D(Na + sodium_per_unit x salt)),
 
     the drive reduction (Keramati & Gutkin 2014) the tasted sodium would bring
-    under a sodium ``Homeostat`` (set point ``sodium_set_point``, n=2, m=1),
-    scaled by the innate adjustable ``salt_appetite``. When replete, salt only
-    overshoots the set point, so log kappa <= 0; when depleted it is large and
-    positive. Sucrose has kappa = 1 in every sodium state.
+    under a sodium ``Homeostat`` (set point ``sodium_set_point``, n =
+    ``drive_exponent``, m = 1), scaled by the innate sodium appetite
+    ``innate_appetite``: a fixed gain, present from birth, so depletion makes
+    salt valuable from the first depletion of a life, with no prior experience
+    (Robinson & Berridge 2013's rats were depletion-naive). When replete, salt
+    only overshoots the set point, so log kappa <= 0; when depleted it is large
+    and positive. With n = 1.5 the marginal relief of a lick still outweighs
+    its aversion close to the set point, so a depleted rat drinks until the
+    deficit is nearly repaired instead of stopping half-way. On the wanting
+    channel, ``log kappa + salt_sensitization x salt``. Sucrose has kappa = 1
+    in every state, on both channels.
 
     ``kappa_form="additive"``: r~ = r + log kappa. ``"multiplicative"``:
     r~ = kappa x r. Why only the additive form can flip a learned negative
@@ -61,28 +81,29 @@ class RatSteering(Steering[None, RatEvents]):
     enough sodium need carries a negative r above zero: the instant
     transformation of Robinson & Berridge 2013 needs the additive form.
 
-    Actual deliveries (``evaluate``) and predicted ones (``evaluate_prediction``)
-    go through the same function, ``taste_valence``, so a prediction of salt is
-    worth exactly what that salt would be worth if it arrived in the same state.
-
     Innate adjustable parameter (1 number per rat):
-        ``salt_appetite``: starts at ``innate_appetite``. Each dangerous sodium
-        depletion (sodium falling below ``danger_level``; re-armed once sodium
-        is back above ``rearm_level``) raises it by the fixed rule
-        ``appetite += rate x (max_appetite - appetite)``: geometric steps that
-        plateau at ``max_appetite``. ``strain="incremental"`` uses
-        ``rate=incremental_rate`` (intake rises over 2-3 depletions, Sakai et
-        al. 1987; Leshem et al. 2004); ``strain="full"`` uses rate 1 (full
-        appetite at the first depletion, the other strains of Leshem et al.).
-        The raise is triggered by the depletion itself, so it already applies
-        during the depletion that caused it.
+        ``salt_sensitization``: the incentive (value per unit of predicted
+        salt, on the wanting channel only) added by past depletions; 0 at
+        birth. A dangerous sodium depletion (sodium falling below
+        ``danger_level``) opens an episode; when sodium is back above
+        ``rearm_level`` the episode is over and the parameter rises by the
+        fixed rule ``s += rate x (max_sensitization - s)``: geometric steps
+        that plateau at ``max_sensitization``. Applied *after* the episode, it
+        changes later depletions, not the one that caused it (Sakai et al.
+        1987). ``strain="incremental"`` uses ``rate=incremental_rate``
+        (intake rises over 2-3 depletions; Leshem et al. 2004);
+        ``strain="full"`` uses rate 1 (the whole rise after the first
+        depletion, the other strains of Leshem et al.). Because the incentive
+        is per unit of salt and not per unit of need, it also raises need-free
+        wanting (Sakai et al. 1989); ``max_sensitization=0`` is the lesion.
 
-    Reward components: ``sweet`` and ``salt`` (their valences). Drives:
+    Reward components: ``sweet`` and ``salt`` (their liking). Drives:
     ``sodium`` (D(Na) after the step). No reflexes.
 
     Reads from the body a ``RatEvents``: the tastes, ``interoception`` (whose
     column 0 is the sodium level, the same vector the body puts in its
-    observation) and ``sodium_after`` (after ingestion).
+    observation) and ``sodium_after`` (after ingestion). Everything is plain
+    (bodies,) array arithmetic, with no per-body Python.
     """
 
     signal_names = ("sweet", "salt")
@@ -93,14 +114,15 @@ class RatSteering(Steering[None, RatEvents]):
         strain: str = "incremental",
         sweet_value: float = 1.0,
         salt_aversion: float = 1.0,
-        need_gain: float = 20.0,
+        need_gain: float = 50.0,
+        drive_exponent: float = 1.5,
         sodium_set_point: float = 1.0,
         sodium_per_unit: float = 0.05,
-        innate_appetite: float = 0.5,
-        max_appetite: float = 2.0,
+        innate_appetite: float = 1.0,
+        max_sensitization: float = 0.8,
         incremental_rate: float = 0.5,
         danger_level: float = 0.5,
-        rearm_level: float = 0.9,
+        rearm_level: float = 0.97,
     ) -> None:
         super().__init__()
         if kappa_form not in KAPPA_FORMS:
@@ -111,9 +133,11 @@ class RatSteering(Steering[None, RatEvents]):
             "sweet_value": (sweet_value, sweet_value >= 0, ">= 0"),
             "salt_aversion": (salt_aversion, salt_aversion >= 0, ">= 0"),
             "need_gain": (need_gain, need_gain >= 0, ">= 0"),
+            "drive_exponent": (drive_exponent, drive_exponent > 1, "> 1 (the homeostat's n > m = 1)"),
             "sodium_set_point": (sodium_set_point, sodium_set_point > 0, "> 0"),
             "sodium_per_unit": (sodium_per_unit, sodium_per_unit >= 0, ">= 0"),
-            "innate_appetite": (innate_appetite, 0 <= innate_appetite <= max_appetite, f"in [0, max_appetite={max_appetite}]"),
+            "innate_appetite": (innate_appetite, innate_appetite >= 0, ">= 0"),
+            "max_sensitization": (max_sensitization, max_sensitization >= 0, ">= 0 (0 lesions sensitization)"),
             "incremental_rate": (incremental_rate, 0 < incremental_rate <= 1, "in (0, 1]"),
             "danger_level": (danger_level, 0 < danger_level < rearm_level, f"in (0, rearm_level={rearm_level})"),
         }
@@ -126,12 +150,13 @@ class RatSteering(Steering[None, RatEvents]):
         self.salt_aversion = float(salt_aversion)
         self.need_gain = float(need_gain)
         self.sodium_per_unit = float(sodium_per_unit)
-        self.max_appetite = float(max_appetite)
+        self.innate_appetite = float(innate_appetite)
+        self.max_sensitization = float(max_sensitization)
         self.rate = 1.0 if strain == "full" else float(incremental_rate)
         self.danger_level = float(danger_level)
         self.rearm_level = float(rearm_level)
-        self.homeostat = Homeostat(("sodium",), (sodium_set_point,), n=2.0, m=1.0)
-        self.parameters = InnateParameters({"salt_appetite": innate_appetite})
+        self.homeostat = Homeostat(("sodium",), (sodium_set_point,), n=float(drive_exponent), m=1.0)
+        self.parameters = InnateParameters({"salt_sensitization": 0.0})
         self._armed = np.ones(1, dtype=bool)
         self.depletions = np.zeros(1, dtype=np.int64)
 
@@ -146,20 +171,25 @@ class RatSteering(Steering[None, RatEvents]):
         self._armed[sel] = True
         self.depletions[sel] = 0
 
-    # --- the one valuation shared by actual and predicted tastes ---------------------
-    def log_kappa(self, salt: np.ndarray, sodium: np.ndarray) -> np.ndarray:
-        """(bodies,) log kappa of ``salt`` units tasted at ``sodium``, under the current appetite."""
-        appetite = self.parameters["salt_appetite"][:, 0]
+    # --- the valuation of tastes, on the liking or the wanting channel --------------
+    def log_kappa(self, salt: np.ndarray, sodium: np.ndarray, wanting: bool = False) -> np.ndarray:
+        """(bodies,) log kappa of ``salt`` units tasted at ``sodium``: the innate appetite's
+        drive reduction (liking), plus the sensitized incentive when ``wanting``."""
         relief = self.homeostat.reward(sodium[:, None], (self.sodium_per_unit * salt)[:, None])
-        return appetite * self.need_gain * relief
+        out = self.innate_appetite * self.need_gain * relief
+        if wanting:
+            out = out + self.parameters["salt_sensitization"][:, 0] * salt
+        return out
 
-    def taste_valence(self, sweet: np.ndarray, salt: np.ndarray, interoception: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(sweet valence, salt valence), each (bodies,), of tastes in the state ``interoception``."""
+    def taste_valence(self, sweet: np.ndarray, salt: np.ndarray, interoception: np.ndarray,
+                      wanting: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(sweet valence, salt valence), each (bodies,), of tastes in the state ``interoception``:
+        their liking, or their wanting (liking plus the sensitized incentive) when ``wanting``."""
         sweet = np.asarray(sweet, dtype=np.float64)
         salt = np.asarray(salt, dtype=np.float64)
         sodium = np.asarray(interoception, dtype=np.float64)[:, 0]
         r_salt = -self.salt_aversion * salt
-        log_kappa = self.log_kappa(salt, sodium)
+        log_kappa = self.log_kappa(salt, sodium, wanting)
         if self.kappa_form == "additive":
             salt_value = r_salt + log_kappa
         else:
@@ -168,9 +198,8 @@ class RatSteering(Steering[None, RatEvents]):
 
     # --- the body's step --------------------------------------------------------------
     def evaluate(self, events: RatEvents, reflex: ReflexTakeover) -> SteeringOutput:
+        # The reward of a taste that arrives is its liking.
         sweet, salt = self.taste_valence(events.sweet, events.salt, events.interoception)
-        # Value first, then sensitize: a delivery on the onset step is worth what the
-        # agent's prediction, made before the step, said it would be.
         self._sensitize(np.asarray(events.interoception, dtype=np.float64)[:, 0])
         return SteeringOutput(
             reward=sweet + salt,
@@ -181,27 +210,30 @@ class RatSteering(Steering[None, RatEvents]):
         )
 
     def _sensitize(self, sodium: np.ndarray) -> None:
+        # An episode opens when sodium falls below the danger level (counted once,
+        # however long it lasts) and closes when sodium is back near the set point;
+        # the sensitization is applied when it closes, so it changes later depletions.
         onset = self._armed & (sodium < self.danger_level)
-        if onset.any():
-            appetite = self.parameters["salt_appetite"]
-            appetite[onset] += self.rate * (self.max_appetite - appetite[onset])
-            self.depletions += onset
-        # Hysteresis: one depletion counts once, however long it lasts.
-        self._armed = np.where(onset, False, self._armed | (sodium > self.rearm_level))
+        recovered = ~self._armed & (sodium > self.rearm_level)
+        s = self.parameters["salt_sensitization"]
+        s[:, 0] += np.where(recovered, self.rate * (self.max_sensitization - s[:, 0]), 0.0)
+        self.depletions += onset
+        self._armed = (self._armed & ~onset) | recovered
 
     # --- thought assessors' channel ---------------------------------------------------
     def evaluate_prediction(self, predicted: Mapping[str, np.ndarray], interoception: np.ndarray) -> np.ndarray:
-        """Valence of *predicted* sweet and salt taste (units, (bodies,) each; a missing
-        name counts as 0) in the body state ``interoception`` (bodies, d): exactly what
-        an actual delivery of those amounts in that state would earn. Reads only its
-        arguments and this module's own innate parameters; changes nothing."""
+        """Wanting of *predicted* sweet and salt taste (units, (bodies,) each; a missing
+        name counts as 0) in the body state ``interoception`` (bodies, d): their liking in
+        that state plus the sensitized incentive for salt, so in a depletion-naive rat
+        exactly what an actual delivery would earn. Reads only its arguments and this
+        module's own innate parameters; changes nothing."""
         check_names("predicted signal", list(predicted), self.signal_names)
         intero = np.asarray(interoception, dtype=np.float64)
         if intero.ndim != 2 or intero.shape[1] < 1:
             raise ValueError(f"interoception must have shape (bodies, d >= 1), got {intero.shape}")
         n = intero.shape[0]
-        if n != self.parameters["salt_appetite"].shape[0]:
-            raise ValueError(f"interoception holds {n} bodies but this steering module runs {self.parameters['salt_appetite'].shape[0]}")
+        if n != self.parameters["salt_sensitization"].shape[0]:
+            raise ValueError(f"interoception holds {n} bodies but this steering module runs {self.parameters['salt_sensitization'].shape[0]}")
         zeros = np.zeros(n)
         sig = {}
         for name in self.signal_names:
@@ -210,7 +242,7 @@ class RatSteering(Steering[None, RatEvents]):
             if v.shape != (n,):
                 raise ValueError(f"predicted {name!r} must have shape ({n},), got {v.shape}")
             sig[name] = v
-        sweet, salt = self.taste_valence(sig["sweet"], sig["salt"], intero)
+        sweet, salt = self.taste_valence(sig["sweet"], sig["salt"], intero, wanting=True)
         return sweet + salt
 
 

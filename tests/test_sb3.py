@@ -110,7 +110,7 @@ def test_baseline_uses_the_adapter_the_logger_eval_callback_and_user_callbacks(t
                           sb3_callbacks=[Count()])
     assert Count.calls * agent.model.n_envs >= 300, "the user's callback runs every vector step"
     assert [h["env_steps"] for h in history][0] == 0 and history[-1]["env_steps"] >= 300
-    assert "eval_salt_appetite" in history[-1], "history rows carry the body's metrics, as for numpy agents"
+    assert "eval_salt_sensitization" in history[-1], "history rows carry the body's metrics, as for numpy agents"
     header = (tmp_path / "progress.csv").read_text().splitlines()[0]
     assert "brainlike/mean_return" in header and "eval/mean_reward" in header
     evaluations = np.load(tmp_path / "evaluations.npz")

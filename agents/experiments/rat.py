@@ -1,28 +1,29 @@
 """Salt-deprived rat experiments on SaltRat-v0 (Robinson & Berridge 2013; Zhang et al. 2009;
-Sakai et al. 1987; Leshem et al. 2004).
+Sakai et al. 1987, 1989; Leshem et al. 2004; Clark & Bernstein 2006).
 
-``dead-sea-salt``: a population of rats, each a ``ThoughtAssessorAgent`` that
-learns *what is coming* from scratch within its one life (Pavlovian lever cues
-for sucrose and for intense salt, at homeostasis) and asks the Steering
-Subsystem what that is worth *now*. On the first cue-only trial after the
-first sodium depletion of its life the salt cue turns from repulsive to
-attractive without salt ever having been tasted while depleted; after
-re-repletion it is avoided again. A model-free learner with cached values (the
-same expansion, learning rule and Pavlovian response, but predicting the
-*reward* as it was when it arrived, TD(0)) stays avoidant on that trial and
-flips only after tasting salt while depleted (a Pavlovian re-exposure).
-SB3 PPO, trained on the same Pavlovian protocol across many lives, is measured
-too (in ``data``): in a Pavlovian protocol the outcome does not depend on the
-action, so a policy gradient has nothing to learn and PPO never learns to avoid
-the salt cue at all.
+Every verdict is judged on rats that *learn*: each rat is a newborn learner
+(``ThoughtAssessorAgent``, the registry's SaltRat defaults: a fixed random
+expansion of what the rat sees and learned predictions of sweet and salt taste,
+valued by the steering's wanting channel, with the graded Pavlovian response)
+living one life through the protocol. A cohort of rats runs in one batched body,
+each rat with its own synapses (``individuals``). Every mechanism has a removal
+arm whose criterion is that the effect breaks without it.
 
-``sensitization``: over three spaced depletions the innate adjustable salt
-appetite of the steering subsystem rises by its fixed rule; salt intake and the
-latency to drink follow, for the "incremental" and the "full" strain. The
-agent whose intake is judged is the steering-driven licking policy (an innate
-consummatory program: lick when the steering values a lick positively, with a
-vigour that grows with that value); the thought assessor learning from scratch
-is measured as well, in ``data``.
+``dead-sea-salt``: a salt cue learned as repulsive at homeostasis is approached
+on the first cue-only trial after the first depletion of the rat's life, by a
+learner whose predictions the steering re-evaluates, with the innate appetite
+alone (sensitization lesioned), and not with multiplicative kappa; the salt
+cue's score relative to the sucrose cue's follows the steering's value ratio
+(deep and shallow depletion); a cached-value learner (the same machinery, TD(0)
+on the reward) stays away until it has tasted salt while depleted. SB3 PPO and
+DQN (model-free, trained across many lives) are measured too, in ``data``.
+
+``sensitization``: over three spaced depletions, salt intake, latency, work for
+salt (a progressive ratio's breakpoint) and need-free intake follow the one
+innate adjustable parameter (``salt_sensitization``, on the wanting channel),
+while taste reactivity (liking) does not change; the sensitization-lesioned rat
+still drinks at its first depletion and its intake does not rise like the
+intact rat's; the strains (incremental, full) set the pattern.
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ import gymnasium as gym
 import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
-from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult
-from brainlike.agents.reporting import save_figure
+from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, steering_with
 from brainlike.agents.registry import make_agent
+from brainlike.agents.reporting import save_figure
 from brainlike.agents.rollout import learn_from, policy, rollout
+from brainlike.agents.stats import TestOutcome, equivalent, greater, not_greater
 from brainlike.envs.salt_rat import PRESETS, STAY
 from brainlike.steering.rat import RatSteering
 
@@ -50,6 +52,18 @@ BEFORE_TRIALS = 5
 #: Expected approach score of a uniformly random rat: approach and nibble count +1,
 #: withdraw -1, stay 0, so (1 + 1 - 1 + 0) / 4.
 CHANCE_SCORE = 0.25
+#: The key constants of RatSteering whose +-band the verdicts are checked over.
+SENSITIVITY = ("need_gain", "innate_appetite", "salt_aversion", "max_sensitization")
+#: "Unchanged" margins, stated: a cue score may move by 10% of its range [-1, 1]; a
+#: liking or an intake by 10% of its value.
+SCORE_MARGIN = 0.2
+RELATIVE_MARGIN = 0.1
+#: The graded Pavlovian response the rats' learners use (both the thought assessor and the
+#: cached-value learner): a softmax at 0.5 value units (half a sucrose infusion is one e-fold
+#: in odds), with no extra epsilon-random actions. The registry's defaults stay the argmax.
+GRADED_RESPONSE: dict[str, float] = {"temperature": 0.5, "epsilon": 0.0}
+#: The body's depletion level of the shallow-depletion arm, where salt is worth less than sucrose.
+SHALLOW_DEPLETION = 0.8
 
 # Robinson & Berridge's protocol up to the first cue-only test, then a Pavlovian
 # re-exposure *while still depleted* (furosemide keeps pulling sodium down, so the
@@ -64,50 +78,79 @@ REEXPOSURE_PROTOCOL: tuple[dict[str, Any], ...] = (
     *PRESETS["dead_sea_salt"][3:],
 )
 
+Protocol = str | Sequence[Mapping[str, Any]]
+
 
 # --- running lives ---------------------------------------------------------------------
-def _rat_env(num: int, protocol: str | Sequence[Mapping[str, Any]], steering: RatSteering | None = None) -> gym.vector.VectorEnv:
-    kwargs: dict[str, Any] = {"protocol": protocol, "max_episode_steps": 2000}  # longer than any protocol here
+def _rat_env(num: int, protocol: Protocol, steering: RatSteering | None = None, **body: Any) -> gym.vector.VectorEnv:
+    kwargs: dict[str, Any] = {"protocol": protocol, "max_episode_steps": 2000, **body}  # longer than any protocol here
     if steering is not None:
         kwargs["steering"] = steering
     return gym.make_vec(RAT, num_envs=num, vectorization_mode="vector_entry_point", **kwargs)
 
 
-AgentFactory = Callable[[gym.vector.VectorEnv, int], Any]
+class _Individuals:
+    """One Kenyon expansion seen by ``n`` rats, each writing to its own block of synapses.
 
-
-def _thought_assessor(env: gym.vector.VectorEnv, seed: int) -> Any:
-    return make_agent("thought-assessor", env, seed=seed)
-
-
-def _cached_td(env: gym.vector.VectorEnv, seed: int) -> Any:
-    return make_agent("cached-value-td", env, seed=seed)  # the thought assessor's architecture and rates
-
-
-def live_lives(factory: AgentFactory, num_rats: int, seed: int, protocol: str | Sequence[Mapping[str, Any]],
-               steering: Callable[[], RatSteering] | None = None) -> list[dict[str, Any]]:
-    """One life per rat, each with its own newborn agent learning online from what arrives.
-
-    Each rat is a separate one-body env (the steering values one body's state) and
-    a separate agent: learning within one life, never across rats. Rat ``i`` uses
-    seed ``seed * 1000 + i`` for both its body and its agent. Returns the bodies'
-    end-of-life ``summary()``.
+    Row i of a batch is rat i; its active units are offset into block i, so the
+    read-out weights (the learned synapses) of different rats never mix: ``n``
+    independent learners with one innate architecture (an isogenic cohort), run
+    in one batched call instead of ``n`` Python loops.
     """
-    out = []
-    for i in range(num_rats):
-        s = seed * 1000 + i
-        env = _rat_env(1, protocol, None if steering is None else steering())
-        agent = factory(env, s)
-        # The rat behaves as it learns, in every phase.
-        for t in rollout(env, policy(agent, env, explore=True), seed=s):
-            learn_from(agent, t)
-            if t.ended[0]:
-                break
-        out.append(env.unwrapped.summary(0))
-        env.close()
+
+    def __init__(self, expansion: Any, n: int) -> None:
+        self.base, self.n = expansion, int(n)
+        self.num_units, self.k = self.n * expansion.num_units, expansion.k
+
+    def encode(self, x: np.ndarray) -> np.ndarray:
+        if x.shape[0] != self.n:
+            raise ValueError(f"a cohort of {self.n} rats needs batches of {self.n} rows, got {x.shape[0]}")
+        return self.base.encode(x) + (np.arange(self.n) * self.base.num_units)[:, None]
+
+
+def individuals(agent: Any, n: int) -> Any:
+    """``agent`` (a newborn thought assessor or cached-value learner) as ``n`` independent rats."""
+    agent.expansion = _Individuals(agent.expansion, n)
+    agent.predictors = np.zeros((agent.expansion.num_units, agent.predictors.shape[1]), dtype=agent.predictors.dtype)
+    return agent
+
+
+def live_lives(learner: str, num_rats: int, seed: int, protocol: Protocol, steering: RatSteering | None = None,
+               **body: Any) -> list[dict[str, Any]]:
+    """One life per rat, each rat a newborn ``learner`` ("thought-assessor" or "cached-value-td",
+    with the graded response) with its own synapses, learning online from what arrives in every phase.
+
+    The cohort is one batched body (rat i is body i, seeded ``seed * 1000 + i``; the
+    steering holds each rat's own innate parameter). Returns each rat's end-of-life
+    ``summary()``.
+    """
+    env = _rat_env(num_rats, protocol, steering, **body)
+    agent = individuals(make_agent(learner, env, seed=seed, **GRADED_RESPONSE), num_rats)
+    for t in rollout(env, policy(agent, env, explore=True), seed=seed * 1000):
+        learn_from(agent, t)
+        if np.all(t.ended):
+            break
+    out = [env.unwrapped.summary(i) for i in range(num_rats)]
+    env.close()
     return out
 
 
+def _row(name: str, outcome: TestOutcome, target: str, note: str = "") -> Criterion:
+    """A criterion row from a test, with the context ``note`` before the test's bound and p-value."""
+    row = Criterion.from_test(name, outcome, target)
+    row.note = f"{note}; {row.note}" if note else row.note
+    return row
+
+
+def _means(scores: Mapping[str, np.ndarray]) -> dict[str, float]:
+    return {k: float(np.mean(v)) for k, v in scores.items()}
+
+
+def _sem(x: np.ndarray) -> float:
+    return float(np.std(x, ddof=1) / np.sqrt(len(x))) if len(x) > 1 else 0.0
+
+
+# --- dead-sea-salt -----------------------------------------------------------------------
 def cue_scores(summaries: Sequence[Mapping[str, Any]], tests: Sequence[str]) -> dict[str, np.ndarray]:
     """Per rat: ``<cue>_before`` (mean of the last BEFORE_TRIALS training trials of that
     cue) and ``<cue>_<test>`` (the first cue-only trial of that cue in phase ``test``)."""
@@ -119,24 +162,11 @@ def cue_scores(summaries: Sequence[Mapping[str, Any]], tests: Sequence[str]) -> 
     return out
 
 
-def _criterion(name: str, measured: float, target: str, passed: Any, note: str = "") -> Criterion:
-    """A criterion row with plain Python numbers (numpy bools are not JSON-serialisable)."""
-    return Criterion(name, float(measured), target, bool(passed), note)
-
-
-def _means(scores: Mapping[str, np.ndarray]) -> dict[str, float]:
-    return {k: float(np.mean(v)) for k, v in scores.items()}
-
-
-def _sem(x: np.ndarray) -> float:
-    return float(np.std(x, ddof=1) / np.sqrt(len(x))) if len(x) > 1 else 0.0
-
-
-def infusion_values(seed: int, steering: Callable[[], RatSteering] | None = None) -> dict[str, dict[str, float]]:
-    """What one infusion of each solution is worth, per the steering, at the first trial of
-    each test phase of the "dead_sea_salt" preset (a body that only stays: the values do
+def infusion_values(seed: int, steering: RatSteering, **body: Any) -> dict[str, dict[str, float]]:
+    """What one infusion of each solution is wanted at, per the steering, at the first trial
+    of each test phase of the "dead_sea_salt" preset (a body that only stays: the values do
     not depend on behaviour, salt is never tasted outside the Pavlovian training)."""
-    env = _rat_env(1, "dead_sea_salt", None if steering is None else steering())
+    env = _rat_env(1, "dead_sea_salt", steering, **body)
     names = env.unwrapped.phase_names
     out: dict[str, dict[str, float]] = {}
 
@@ -145,8 +175,8 @@ def infusion_values(seed: int, steering: Callable[[], RatSteering] | None = None
         name = names[int(env.unwrapped.body.phase[0])]
         if name.startswith("test") and name not in out:
             value = env.unwrapped.steering.evaluate_prediction
-            salt = float(value({"sweet": np.zeros(1), "salt": np.ones(1)}, obs["interoception"])[0])
-            sweet = float(value({"sweet": np.ones(1), "salt": np.zeros(1)}, obs["interoception"])[0])
+            salt = float(value({"salt": np.ones(1)}, obs["interoception"])[0])
+            sweet = float(value({"sweet": np.ones(1)}, obs["interoception"])[0])
             out[name] = {"salt": salt, "sucrose": sweet, "salt_over_sucrose": salt / sweet}
         return np.full(1, STAY)
 
@@ -157,13 +187,13 @@ def infusion_values(seed: int, steering: Callable[[], RatSteering] | None = None
     return out
 
 
-def _ppo_lives(steps: int, seed: int, num_rats: int) -> list[dict[str, Any]]:
-    """SB3 PPO trained on the dead_sea_salt protocol over many lives, then tested in fresh lives."""
+def _sb3_lives(algo: str, steps: int, seed: int, num_rats: int) -> list[dict[str, Any]]:
+    """SB3 ``algo`` trained on the dead_sea_salt protocol over many lives, then tested in fresh lives."""
     from brainlike.agents.baselines import SB3Agent
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SB3/torch deprecation chatter: the experiment prints nothing
-        agent = SB3Agent("ppo", RAT, seed=seed, env_kwargs={"protocol": "dead_sea_salt"})
+        agent = SB3Agent(algo, RAT, seed=seed, env_kwargs={"protocol": "dead_sea_salt"})
         agent.train(steps, eval_episodes=1, progress=False)
         env = _rat_env(num_rats, "dead_sea_salt")
         for t in rollout(env, policy(agent, env, explore=True), seed=seed + 500_000):
@@ -174,57 +204,78 @@ def _ppo_lives(steps: int, seed: int, num_rats: int) -> list[dict[str, Any]]:
     return out
 
 
-# --- dead-sea-salt -----------------------------------------------------------------------
-def dead_sea_salt(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+def _follows_values(name: str, scores: Mapping[str, np.ndarray], values: Mapping[str, float]) -> Criterion:
+    """The trial-1 score difference between the cues has the sign of their value difference."""
+    diff = scores["salt_test_depleted"] - scores["sucrose_test_depleted"]
+    salt_first = values["salt"] > values["sucrose"]
+    ratio = np.mean(scores["salt_test_depleted"]) / np.mean(scores["sucrose_test_depleted"])
+    return _row(name, greater(diff if salt_first else -diff), "> 0",
+                f"value ratio salt/sucrose {values['salt_over_sucrose']:.2f}, score ratio {ratio:.2f}; "
+                f"measured: ({'salt - sucrose' if salt_first else 'sucrose - salt'}) score")
+
+
+def dead_sea_salt(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
     """Robinson & Berridge 2013 (https://doi.org/10.1016/j.cub.2012.12.016); Zhang et al. 2009.
 
     Protocol (preset "dead_sea_salt"): 30 Pavlovian trials at homeostasis (each
     lever cue followed by its infusion whatever the rat does), the first
     depletion of the rat's life, 6 cue-only trials while depleted, re-repletion,
-    6 cue-only trials. Every rat's agent is newborn and learns online through
-    the whole life. Scores are approach scores in [-1, 1]; "before" is the mean
-    of the last 5 training trials of a cue, "trial 1" is the first cue-only
-    trial of that cue in a test phase; everything is averaged over rats.
+    6 cue-only trials. Every rat is a newborn learner living one life. Scores
+    are approach scores in [-1, 1]; "before" is the mean of the last 5 training
+    trials of a cue, "trial 1" the first cue-only trial of that cue in a test
+    phase. Each criterion is a one-sided test over the cohort's rats (see
+    docs/science.md). Arms: intact (additive kappa, incremental strain);
+    sensitization lesioned (``max_sensitization=0``); multiplicative kappa; a
+    shallow depletion (salt worth less than sucrose); the cached-value TD
+    learner, and the same after a Pavlovian re-exposure while depleted.
     """
-    n = 8 if budget == "small" else 40
-    ppo_seeds, ppo_steps, ppo_rats = ((1, 2048, 4) if budget == "small" else (2, 20_000, 16))
+    n = 8 if budget == "small" else 20
+    # Data only (no criterion), kept short: the Pavlovian protocol gives them no action to credit.
+    sb3_steps, sb3_rats = (1024, 4) if budget == "small" else (2048, 8)
     tests = ("test_depleted", "test_replete")
 
-    ta = cue_scores(live_lives(_thought_assessor, n, seed, "dead_sea_salt"), tests)
-    cached = cue_scores(live_lives(_cached_td, n, seed, "dead_sea_salt"), tests)
-    reexposed = cue_scores(live_lives(_cached_td, n, seed, REEXPOSURE_PROTOCOL),
-                           ("test_depleted", "reexpose_depleted", "test_after_tasting", "test_replete"))
-    # Zhang et al.'s other form: kappa x r keeps r's sign, so no instant flip is possible.
-    mult = cue_scores(live_lives(_thought_assessor, max(n // 2, 2), seed, "dead_sea_salt",
-                                 steering=lambda: RatSteering(kappa_form="multiplicative")), tests)
-    values = infusion_values(seed)
-    ppo = cue_scores([s for k in range(ppo_seeds) for s in _ppo_lives(ppo_steps, seed * 100 + k, ppo_rats)], tests)
+    def steering(**kw: Any) -> RatSteering:
+        return steering_with(RatSteering, scales, **kw)
 
-    m, c, r = _means(ta), _means(cached), _means(reexposed)
-    sucrose_change = abs(m["sucrose_test_depleted"] - m["sucrose_before"])
+    ta = cue_scores(live_lives("thought-assessor", n, seed, "dead_sea_salt", steering()), tests)
+    lesioned = cue_scores(live_lives("thought-assessor", n, seed, "dead_sea_salt", steering(max_sensitization=0.0)), tests)
+    mult = cue_scores(live_lives("thought-assessor", n, seed, "dead_sea_salt", steering(kappa_form="multiplicative")), tests)
+    shallow = cue_scores(live_lives("thought-assessor", n, seed, "dead_sea_salt", steering(),
+                                    depletion_level=SHALLOW_DEPLETION), tests)
+    cached = cue_scores(live_lives("cached-value-td", n, seed, "dead_sea_salt", steering()), tests)
+    reexposed = cue_scores(live_lives("cached-value-td", n, seed, REEXPOSURE_PROTOCOL, steering()),
+                           (*tests, "reexpose_depleted", "test_after_tasting"))
+    ppo = cue_scores(_sb3_lives("ppo", sb3_steps, seed, sb3_rats), tests)
+    dqn = cue_scores(_sb3_lives("dqn", sb3_steps, seed, sb3_rats), tests)
+    values = infusion_values(seed, steering())
+    shallow_values = infusion_values(seed, steering(), depletion_level=SHALLOW_DEPLETION)
+
+    d = ta["salt_test_depleted"]
     criteria = [
-        _criterion("thought assessor: salt cue score before depletion (training)", m["salt_before"], "< 0",
-                  m["salt_before"] < 0, f"{n} rats, last {BEFORE_TRIALS} training trials"),
-        _criterion("thought assessor: salt cue score, cue-only trial 1 after the first depletion",
-                  m["salt_test_depleted"], "> 0", m["salt_test_depleted"] > 0, "never tasted salt while depleted"),
-        _criterion("thought assessor: salt / sucrose score on that trial",
-                  m["salt_test_depleted"] / m["sucrose_test_depleted"] if m["sucrose_test_depleted"] else float("nan"),
-                  ">= 0.8", m["salt_test_depleted"] >= 0.8 * m["sucrose_test_depleted"],
-                  f"sucrose {m['sucrose_test_depleted']:.3f}"),
-        _criterion("thought assessor: |sucrose change| / |sucrose before|",
-                  sucrose_change / abs(m["sucrose_before"]) if m["sucrose_before"] else float("nan"),
-                  "<= 0.10", sucrose_change <= 0.1 * abs(m["sucrose_before"]),
-                  f"before {m['sucrose_before']:.3f}, trial 1 depleted {m['sucrose_test_depleted']:.3f}"),
-        _criterion("thought assessor: salt cue score, cue-only trial 1 after re-repletion", m["salt_test_replete"],
-                  "< 0", m["salt_test_replete"] < 0),
-        _criterion("cached-value TD learner: salt cue score before depletion (training)", c["salt_before"], "< 0",
-                  c["salt_before"] < 0, "it learned the avoidance"),
-        _criterion("cached-value TD learner: salt cue score, cue-only trial 1 after the first depletion",
-                  c["salt_test_depleted"], "<= 0", c["salt_test_depleted"] <= 0, f"{n} rats"),
-        _criterion("cached-value TD learner: salt cue score, cue-only trial 1 after tasting salt while depleted",
-                  r["salt_test_after_tasting"], "> 0", r["salt_test_after_tasting"] > 0,
-                  f"{REEXPOSURE_TRIALS} Pavlovian re-exposure trials while depleted; trial 1 of the re-exposure "
-                  f"{r['salt_reexpose_depleted']:.3f}"),
+        _row("thought assessor: salt cue learned as repulsive (training, last 5 trials)", not_greater(ta["salt_before"]),
+             "mean < 0", f"{n} rats"),
+        _row("thought assessor: salt cue approached on cue-only trial 1 after the first depletion", greater(d), "mean > 0",
+             f"{n} rats, never tasted salt while depleted"),
+        _row("thought assessor: sucrose cue unchanged, trial 1 depleted - training", 
+             equivalent(ta["sucrose_test_depleted"] - ta["sucrose_before"], margin=SCORE_MARGIN),
+             f"|mean| < {SCORE_MARGIN}", "10% of the score range"),
+        _follows_values("graded response, deep depletion: the cues' trial-1 scores are ordered as their values",
+                        ta, values["test_depleted"]),
+        _follows_values("graded response, shallow depletion: the cues' trial-1 scores are ordered as their values",
+                        shallow, shallow_values["test_depleted"]),
+        _row("thought assessor: salt cue avoided again on trial 1 after re-repletion", not_greater(ta["salt_test_replete"]),
+             "mean < 0"),
+        _row("removal, sensitization lesioned: salt cue still approached on trial 1 after the first depletion",
+             greater(lesioned["salt_test_depleted"]), "mean > 0", "the flip needs only the innate appetite"),
+        _row("removal, multiplicative kappa: salt cue not approached on trial 1 after the first depletion",
+             not_greater(mult["salt_test_depleted"]), "mean < 0", "kappa x r keeps the sign of r"),
+        _row("cached-value TD learner: salt cue learned as repulsive (training)", not_greater(cached["salt_before"]),
+             "mean < 0"),
+        _row("cached-value TD learner: salt cue not approached on trial 1 after the first depletion",
+             not_greater(cached["salt_test_depleted"]), "mean < 0"),
+        _row("cached-value TD learner: salt cue approached on trial 1 after tasting salt while depleted",
+             greater(reexposed["salt_test_after_tasting"]), "mean > 0",
+             f"{REEXPOSURE_TRIALS} Pavlovian re-exposure trials while depleted"),
     ]
 
     import matplotlib.pyplot as plt
@@ -244,179 +295,188 @@ def dead_sea_salt(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
         ax.axhline(0, color="k", lw=0.8)
     axes[0].set_ylabel("cue approach score (mean over rats)")
     axes[0].legend(fontsize=8, loc="upper center", ncol=2, bbox_to_anchor=(0.5, -0.2))
-    ctrl = [("cached TD: depleted, trial 1", reexposed["salt_test_depleted"]),
-            ("cached TD: after tasting salt while depleted", reexposed["salt_test_after_tasting"]),
-            ("cached TD: then re-repleted, trial 1", reexposed["salt_test_replete"]),
-            ("thought assessor, multiplicative kappa: depleted, trial 1", mult["salt_test_depleted"]),
-            ("PPO: depleted, trial 1", ppo["salt_test_depleted"]),
-            ("PPO: training (last 5)", ppo["salt_before"])]
+    ctrl = [("sensitization lesioned", lesioned["salt_test_depleted"]),
+            ("multiplicative kappa", mult["salt_test_depleted"]),
+            ("shallow depletion", shallow["salt_test_depleted"]),
+            ("cached TD after tasting salt depleted", reexposed["salt_test_after_tasting"]),
+            ("PPO", ppo["salt_test_depleted"]), ("DQN", dqn["salt_test_depleted"])]
     axes[2].bar(np.arange(len(ctrl)), [v.mean() for _, v in ctrl], yerr=[_sem(v) for _, v in ctrl],
-                color=["#3c6ec8"] * 3 + ["#7f7f7f", "#c0504d", "#e6a0a0"])
+                color=["#3c6ec8", "#7f7f7f", "#8fb0e0", "#3c6ec8", "#c0504d", "#e6a0a0"])
     axes[2].set_xticks(np.arange(len(ctrl)), [k for k, _ in ctrl], fontsize=7, rotation=35, ha="right")
     axes[2].axhline(0, color="k", lw=0.8)
     axes[2].axhline(CHANCE_SCORE, color="k", lw=0.8, ls=":")
-    axes[2].set_title("salt cue: controls (dotted: chance)", fontsize=10)
+    axes[2].set_title("salt cue, depleted trial 1: arms (dotted: chance)", fontsize=10)
     axes[0].set_ylim(-1.1, 1.1)
     fig.suptitle("Dead Sea salt: the first cue-only trial after the first depletion")
     figure = save_figure(fig, out_dir, "dead-sea-salt")
 
     data = {
-        "num_rats": n,
-        "agent": "thought-assessor (ThoughtAssessorAgent, registry defaults for SaltRat-v0), newborn per rat, "
-                 "learning online within its one life; additive kappa",
-        "model_free_contrast": "CachedValueTDAgent (agents.cached_value): the thought assessor's architecture predicting the cached "
-                               "reward (TD(0)), same life and protocol. SB3 PPO is reported below but is not the "
-                               "criterion's learner: it cannot learn the Pavlovian training phase (see ppo.note).",
+        "num_rats_per_arm": n,
+        "scales": dict(scales),
+        "agent": f"thought-assessor (registry defaults for SaltRat-v0 with the graded Pavlovian response "
+                 f"{GRADED_RESPONSE}), newborn per rat, learning online within its one life",
         "before": f"mean of the last {BEFORE_TRIALS} training trials per cue",
-        "infusion_values": {**values, "note": "steering's value of one infusion at trial 1 of each test. The "
-                            "thought assessor chooses by argmax (the sign of the evaluated Pavlovian pull decides "
-                            "approach vs withdraw), so its approach score is all-or-nothing: the salt/sucrose score "
-                            "ratio is not the value ratio."},
-        "thought_assessor": {"means": m, "per_rat": ta},
-        "cached_td": {"means": c, "per_rat": cached},
-        "cached_td_reexposure": {"protocol": list(REEXPOSURE_PROTOCOL), "means": r, "per_rat": reexposed},
-        "thought_assessor_multiplicative_kappa": {
-            "num_rats": len(mult["salt_before"]), "means": _means(mult),
-            "note": "kappa x r keeps the sign of r: the salt cue should stay avoided when depleted"},
-        "ppo": {"seeds": ppo_seeds, "train_steps_per_seed": ppo_steps, "test_rats_per_seed": ppo_rats,
-                "means": _means(ppo), "chance_score": CHANCE_SCORE,
-                "note": "trained across many lives (each a whole dead_sea_salt protocol) and tested in fresh "
-                        "lives; in a Pavlovian protocol the infusion comes whatever the rat does, so the policy "
-                        "gradient has no signal and PPO does not learn to avoid the salt cue (its training salt "
-                        "score stays near chance, not below 0); it never tastes salt while depleted either."},
+        "infusion_values": {"deep": values, "shallow": shallow_values,
+                            "note": "the steering's wanting of one infusion at trial 1 of each test"},
+        "thought_assessor": {"means": _means(ta), "per_rat": ta},
+        "sensitization_lesioned": {"means": _means(lesioned), "per_rat": lesioned},
+        "multiplicative_kappa": {"means": _means(mult), "per_rat": mult},
+        "shallow_depletion": {"depletion_level": SHALLOW_DEPLETION, "means": _means(shallow), "per_rat": shallow},
+        "cached_td": {"means": _means(cached), "per_rat": cached},
+        "cached_td_reexposure": {"protocol": list(REEXPOSURE_PROTOCOL), "means": _means(reexposed), "per_rat": reexposed},
+        "model_free_sb3": {
+            "train_steps": sb3_steps, "test_rats": sb3_rats, "ppo": _means(ppo), "dqn": _means(dqn),
+            "chance_score": CHANCE_SCORE,
+            "note": "trained across many lives (each a whole dead_sea_salt protocol) and tested in fresh lives; "
+                    "in a Pavlovian protocol the infusion comes whatever the rat does, so reward-driven policy "
+                    "learning has no action to credit; neither ever tastes salt while depleted before trial 1."},
     }
     return ExperimentResult("dead-sea-salt", budget, seed, criteria, data, figure)
 
 
 # --- sensitization -----------------------------------------------------------------------
-def intake_latency(summaries: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
-    """(rats, 3) salt intake and latency to the first lick per depletion; a rat that never
-    drank gets the phase length as its latency (censored, not dropped: dropping it would
-    make a reluctant population look quick)."""
+DEPLETIONS = (1, 2, 3)
+
+
+def salt_appetite_records(summaries: Sequence[Mapping[str, Any]]) -> dict[str, np.ndarray]:
+    """Per rat, from the "sensitization" preset: (rats, 3) ``intake``, ``latency`` (a rat
+    that never drank gets the phase length: censored, not dropped, which would make a
+    reluctant population look quick), ``reactivity`` (taste reactivity) and
+    ``sodium_end`` (after free access) per depletion; (rats, 4) ``need_free`` intake at
+    homeostasis, before the first depletion (column 0) and after each."""
     phases = [s["phases"] for s in summaries]
-    access = PRESETS["sensitization"][1]["steps"]
-    intake = np.array([[p[f"salt_access_{k}"]["salt_intake"] for k in (1, 2, 3)] for p in phases])
-    latency = np.array([[access if p[f"salt_access_{k}"]["latency"] is None else p[f"salt_access_{k}"]["latency"]
-                         for k in (1, 2, 3)] for p in phases], dtype=float)
-    return intake, latency
+    steps = {p["name"]: p["steps"] for p in PRESETS["sensitization"]}
+
+    def per_depletion(key: str, name: str, censor: float | None = None) -> np.ndarray:
+        return np.array([[censor if p[f"{name}_{k}"][key] is None else p[f"{name}_{k}"][key] for k in DEPLETIONS]
+                         for p in phases], dtype=float)
+
+    return {
+        "intake": per_depletion("salt_intake", "salt_access"),
+        "latency": per_depletion("latency", "salt_access", censor=steps["salt_access_1"]),
+        "reactivity": per_depletion("taste_reactivity", "taste"),
+        "sodium_end": per_depletion("sodium_end", "salt_access"),
+        "need_free": np.array([[p[f"need_free_{k}"]["salt_intake"] for k in (0, *DEPLETIONS)] for p in phases]),
+    }
 
 
-def licking_cohort(num_rats: int, seed: int, steering: RatSteering) -> dict[str, np.ndarray]:
-    """Run ``num_rats`` rats (one batched env) through the "sensitization" preset with the
-    licking policy; also record each rat's salt appetite during each salt-access phase."""
-    env = _rat_env(num_rats, "sensitization", steering)
-    licking = policy(make_agent("licking", env, seed=seed), env, explore=True)
-    names = env.unwrapped.phase_names
-    access = [names.index(f"salt_access_{k}") for k in (1, 2, 3)]
-    appetite = np.full((num_rats, 3), np.nan)
-    phase = np.zeros(num_rats, dtype=np.int64)
-
-    def lick_and_record(obs: Mapping[str, np.ndarray]) -> np.ndarray:
-        for j, p in enumerate(access):  # the appetite valuing this depletion's intake
-            here = (phase == p) & np.isnan(appetite[:, j])
-            appetite[here, j] = env.unwrapped.steering.parameters["salt_appetite"][here, 0]
-        return licking(obs)
-
-    for t in rollout(env, lick_and_record, seed=seed):
-        phase[:] = env.unwrapped.body.phase
-        if np.all(t.ended):
-            break
-    intake, latency = intake_latency([env.unwrapped.summary(i) for i in range(num_rats)])
-    env.close()
-    return {"intake": intake, "latency": latency, "appetite": appetite}
+def breakpoints(summaries: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    """(rats, 3) the progressive ratio's breakpoint per depletion, from the "salt_work" preset."""
+    return np.array([[s["phases"][f"work_{k}"]["breakpoint"] for k in DEPLETIONS] for s in summaries], dtype=float)
 
 
-def sensitization(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
-    """Sakai et al. 1987 (https://doi.org/10.1037/0735-7044.101.5.724); Leshem et al. 2004.
+def cohort(n: int, seed: int, steering: Callable[[], RatSteering]) -> dict[str, np.ndarray]:
+    """``n`` newborn thought assessors through "sensitization" and ``n`` others through "salt_work"."""
+    out = salt_appetite_records(live_lives("thought-assessor", n, seed, "sensitization", steering()))
+    out["breakpoint"] = breakpoints(live_lives("thought-assessor", n, seed, "salt_work", steering()))
+    return out
 
-    Protocol (preset "sensitization"): three times [depletion (30 steps), free
-    access to a salt spout (60 steps), repletion (40 steps)]. Judged agent: the
-    steering-driven licking policy (``agents.licking.LickingAgent``); the change across
-    depletions lives only in the steering's one innate adjustable parameter
-    (``salt_appetite``), raised at each dangerous depletion by a fixed rule with
-    a plateau. Criteria, on means over rats: intake(2) and intake(3) >= 1.2 x
-    intake(1); plateau, defined as intake(3) / intake(2) <= 1.1 (the third
-    depletion adds at most 10% over the second), and, as a second row, the
-    increment shrinking (intake(3) - intake(2) < intake(2) - intake(1)); latency falls, defined as
-    latency(2) and latency(3) both < latency(1); the "full" strain is at full
-    intake from the first depletion, intake(2) / intake(1) < 1.1.
-    Controls in ``data``: the appetite clamped at its innate value (no
-    sensitization possible), and the thought assessor learning from scratch.
+
+def sensitization(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
+    """Sakai et al. 1987 (https://doi.org/10.1037/0735-7044.101.5.724), 1989; Leshem et al. 2004;
+    Clark & Bernstein 2006.
+
+    Protocols (presets "sensitization" and "salt_work", each rat a newborn thought
+    assessor living one life): need-free access to a salt spout at homeostasis,
+    then three times [depletion, a taste-reactivity probe, free access to salt,
+    repletion, need-free access]; and, for other rats, three times [depletion, a
+    progressive ratio for salt, repletion]. The change across depletions lives
+    in the steering's one innate adjustable parameter (``salt_sensitization``),
+    raised after each depletion episode on the wanting channel only. Arms: the
+    incremental strain, the full strain, and sensitization lesioned
+    (``max_sensitization=0``), whose rats learn exactly as much but whose
+    steering never sensitizes: rises seen in it are learning, not sensitization.
+    Criteria: one-sided tests over rats (paired within a rat; see docs/science.md).
     """
-    n = 64 if budget == "small" else 400
-    n_learner = 3 if budget == "small" else 12
-    incremental = licking_cohort(n, seed, RatSteering(strain="incremental"))
-    full = licking_cohort(n, seed, RatSteering(strain="full"))
-    # A lesion of the adjustable parameter: max_appetite = innate_appetite freezes it.
-    clamped = licking_cohort(n, seed, RatSteering(strain="incremental", max_appetite=0.5))
+    n = 6 if budget == "small" else 20
 
-    learner: dict[str, Any] = {}
-    for strain in ("incremental", "full"):
-        li, ll = intake_latency(live_lives(_thought_assessor, n_learner, seed, "sensitization",
-                                           steering=lambda strain=strain: RatSteering(strain=strain)))
-        learner[strain] = {"intake": li.mean(axis=0), "latency": ll.mean(axis=0), "per_rat_intake": li}
+    def steering(**kw: Any) -> Callable[[], RatSteering]:
+        return lambda: steering_with(RatSteering, scales, **kw)
 
-    inc, lat = incremental["intake"].mean(axis=0), incremental["latency"].mean(axis=0)
-    full_inc = full["intake"].mean(axis=0)
+    inc = cohort(n, seed, steering(strain="incremental"))
+    full = cohort(n, seed, steering(strain="full"))
+    lesion = cohort(n, seed, steering(strain="incremental", max_sensitization=0.0))
+    i, f, z = inc["intake"], full["intake"], lesion["intake"]
+    bp, bpz = inc["breakpoint"], lesion["breakpoint"]
+    nf, nfz = inc["need_free"], lesion["need_free"]
+    react = inc["reactivity"]
+    lat = inc["latency"]
     params = RatSteering().parameters
+
+    def trio(x: np.ndarray, digits: int = 2) -> str:
+        return ", ".join(f"{v:.{digits}f}" for v in x.mean(axis=0))
+
     criteria = [
-        _criterion("incremental strain: intake(2) / intake(1)", inc[1] / inc[0], ">= 1.2", inc[1] >= 1.2 * inc[0],
-                  f"{n} rats; intake {inc[0]:.2f}, {inc[1]:.2f}, {inc[2]:.2f} units"),
-        _criterion("incremental strain: intake(3) / intake(1)", inc[2] / inc[0], ">= 1.2", inc[2] >= 1.2 * inc[0]),
-        _criterion("incremental strain: plateau, intake(3) / intake(2)", inc[2] / inc[1], "<= 1.1",
-                  inc[2] <= 1.1 * inc[1]),
-        _criterion("incremental strain: increment shrinks, (intake(3) - intake(2)) - (intake(2) - intake(1))",
-                  (inc[2] - inc[1]) - (inc[1] - inc[0]), "< 0", inc[2] - inc[1] < inc[1] - inc[0],
-                  f"increments {inc[1] - inc[0]:.2f} then {inc[2] - inc[1]:.2f}"),
-        _criterion("incremental strain: latency to drink, max(latency(2), latency(3)) - latency(1) (steps)",
-                  max(lat[1], lat[2]) - lat[0], "< 0", max(lat[1], lat[2]) < lat[0],
-                  f"latency {lat[0]:.2f}, {lat[1]:.2f}, {lat[2]:.2f}"),
-        _criterion("full strain: intake(2) / intake(1)", full_inc[1] / full_inc[0], "< 1.1",
-                  full_inc[1] < 1.1 * full_inc[0], f"intake {full_inc[0]:.2f}, {full_inc[1]:.2f}, {full_inc[2]:.2f}"),
-        _criterion("innate adjustable parameters in the rat's steering", float(params.count), "== 1",
-                  params.count == 1, f"{', '.join(params)}: the only number that changes across depletions"),
+        _row("incremental strain: intake(2) - 1.2 x intake(1)", greater(i[:, 1] - 1.2 * i[:, 0]), "mean > 0",
+             f"{n} rats, paired; intake {trio(i)} units"),
+        _row("incremental strain: intake(3) - 1.2 x intake(1)", greater(i[:, 2] - 1.2 * i[:, 0]), "mean > 0"),
+        _row("incremental strain: plateau, the increment shrinks, (i2 - i1) - (i3 - i2)",
+             greater((i[:, 1] - i[:, 0]) - (i[:, 2] - i[:, 1])), "mean > 0"),
+        _row("incremental strain: latency to drink falls, latency(1) - latency(3) (steps)", greater(lat[:, 0] - lat[:, 2]),
+             "mean > 0", f"latency {trio(lat, 1)}"),
+        _row("full strain: the whole rise after the first depletion, intake(2) - 1.2 x intake(1)",
+             greater(f[:, 1] - 1.2 * f[:, 0]), "mean > 0", f"intake {trio(f)}"),
+        _row("full strain: at plateau from the second depletion, intake(3) - intake(2)",
+             equivalent(f[:, 2] - f[:, 1], margin=RELATIVE_MARGIN * float(f[:, 1].mean())),
+             f"|mean| < {RELATIVE_MARGIN:g} x intake(2)"),
+        _row("wanting: breakpoint of the progressive ratio rises, breakpoint(3) - breakpoint(1)",
+             greater(bp[:, 2] - bp[:, 0]), "mean > 0", f"breakpoints {trio(bp, 1)}"),
+        _row("removal: the breakpoint's rise exceeds the sensitization-lesioned rats' (learning alone)",
+             greater(bp[:, 2] - bp[:, 0], bpz[:, 2] - bpz[:, 0]), "mean difference > 0",
+             f"lesioned breakpoints {trio(bpz, 1)}"),
+        _row("liking unchanged: taste reactivity(3) - taste reactivity(1)",
+             equivalent(react[:, 2] - react[:, 0], margin=RELATIVE_MARGIN * abs(float(react[:, 0].mean()))),
+             f"|mean| < {RELATIVE_MARGIN:g} x reactivity(1)", f"liking per unit {trio(react, 3)}"),
+        _row("need-free intake rises (Sakai 1989), after the third depletion - before the first",
+             greater(nf[:, 3] - nf[:, 0]), "mean > 0", f"need-free intake {trio(nf)} (before, after 1, 2, 3)"),
+        _row("removal: the need-free rise exceeds the sensitization-lesioned rats'",
+             greater(nf[:, 3] - nf[:, 0], nfz[:, 3] - nfz[:, 0]), "mean difference > 0",
+             f"lesioned need-free intake {trio(nfz)}"),
+        _row("removal, sensitization lesioned: still drinks at the first depletion, intake(1) - need-free intake before",
+             greater(z[:, 0] - nfz[:, 0]), "mean > 0", f"lesioned intake {trio(z)}"),
+        _row("removal, sensitization lesioned: no 1.2x rise, intake(3) - 1.2 x intake(1)",
+             not_greater(z[:, 2] - 1.2 * z[:, 0]), "mean < 0"),
+        _row("the deficit is repaired: sodium after free access at the first depletion",
+             greater(inc["sodium_end"][:, 0], margin=0.9), "mean > 0.9",
+             f"sodium after access {trio(inc['sodium_end'])} (set point 1, depleted 0.3)"),
+        Criterion("innate adjustable parameters in the rat's steering", float(params.count), "== 1", params.count == 1,
+                  f"{', '.join(params)}: the only number that changes across depletions"),
     ]
 
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
-    k = np.array([1, 2, 3])
-    cohorts = (("incremental strain", incremental, "#3c6ec8"), ("full strain", full, "#c0504d"),
-               ("appetite clamped", clamped, "#7f7f7f"))
-    for label, res, color in cohorts:
-        for ax, key in zip(axes, ("intake", "latency", "appetite")):
-            if res is clamped and key == "latency":
-                continue  # it never drinks: every latency is censored at the phase length
+    fig, axes = plt.subplots(1, 4, figsize=(15, 3.6))
+    k = np.array(DEPLETIONS)
+    arms = (("incremental strain", inc, "#3c6ec8"), ("full strain", full, "#c0504d"),
+            ("sensitization lesioned", lesion, "#7f7f7f"))
+    for label, res, color in arms:
+        for ax, key in zip(axes, ("intake", "latency", "breakpoint", "reactivity")):
             v = res[key]
-            ax.errorbar(k, v.mean(axis=0), yerr=[_sem(v[:, j]) for j in range(3)], marker="o", color=color, label=label, capsize=3)
-    for strain, ls in (("incremental", "--"), ("full", ":")):
-        axes[0].plot(k, learner[strain]["intake"], ls, color="#3c6ec8" if strain == "incremental" else "#c0504d",
-                     label=f"thought assessor, {strain} (learns from scratch)")
-    for ax, ylabel in zip(axes, ("salt intake (units)", "latency to the first lick (steps)", "salt appetite (steering)")):
+            ax.errorbar(k, v.mean(axis=0), yerr=[_sem(v[:, j]) for j in range(3)], marker="o", color=color,
+                        label=label, capsize=3)
+    for ax, ylabel in zip(axes, ("salt intake, depleted (units)", "latency to the first lick (steps)",
+                                 "progressive-ratio breakpoint (wanting)", "taste reactivity (liking per unit)")):
         ax.set_xticks(k, [f"depletion {j}" for j in k])
         ax.set_ylabel(ylabel)
-    axes[0].legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.12), ncol=2)
-    fig.suptitle("Salt appetite sensitization: licking policy (solid) over three depletions")
+    axes[0].legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.12), ncol=3)
+    fig.suptitle("Salt appetite sensitization: newborn learners over three depletions")
     figure = save_figure(fig, out_dir, "sensitization")
 
     def summary(res: Mapping[str, np.ndarray]) -> dict[str, Any]:
-        return {key: res[key].mean(axis=0) for key in ("intake", "latency", "appetite")}
+        return {key: v.mean(axis=0) for key, v in res.items()} | {"per_rat": dict(res)}
 
     data = {
-        "num_rats": n,
-        "agent": "LickingAgent: the steering-driven licking policy (innate consummatory program, no learned "
-                 "parameters; lick when steering.evaluate_prediction of one lick > 0, vigour 1 - exp(-value))",
-        "definitions": {"plateau": "intake(3) / intake(2) <= 1.1, and the increment shrinks",
-                        "latency falls": "latency(2) < latency(1) and latency(3) < latency(1)",
-                        "latency of a rat that never drank": "the phase length (censored)"},
-        "incremental": summary(incremental),
+        "num_rats_per_arm_and_protocol": n,
+        "scales": dict(scales),
+        "agent": f"thought-assessor (registry defaults for SaltRat-v0 with the graded Pavlovian response "
+                 f"{GRADED_RESPONSE}), newborn per rat, learning online within its one life; wanting is what it "
+                 "evaluates its predictions with",
+        "definitions": {"latency of a rat that never drank": "the phase length (censored)",
+                        "taste reactivity": "the liking (taste reward) per unit of the intraoral probes",
+                        "breakpoint": "the last progressive ratio completed in 100 steps"},
+        "incremental": summary(inc),
         "full": summary(full),
-        "appetite_clamped": {**summary(clamped), "note": "RatSteering(max_appetite=innate_appetite): no sensitization"},
-        "thought_assessor": {
-            "num_rats_per_strain": n_learner, **learner,
-            "note": "newborn learners: their first-depletion intake is limited by first having to discover the "
-                    "spout, so their rise across depletions mixes learning with sensitization (see the full "
-                    "strain's intake(2)/intake(1)); not used for the criteria"},
+        "sensitization_lesioned": {**summary(lesion), "note": "RatSteering(max_sensitization=0)"},
         "innate_parameters": list(params),
     }
     return ExperimentResult("sensitization", budget, seed, criteria, data, figure)
@@ -426,11 +486,13 @@ EXPERIMENTS = [
     Experiment("dead-sea-salt", RAT, "Robinson & Berridge 2013; Zhang, Berridge, Tindell, Smith & Aldridge 2009",
                "https://doi.org/10.1016/j.cub.2012.12.016", ("learned", "steering", "kappa", "salt", "rat"),
                "A salt cue learned as repulsive is approached on the first cue-only trial after the first depletion "
-               "by a learner whose predictions the steering re-evaluates; a cached-value learner stays away.",
-               dead_sea_salt),
-    Experiment("sensitization", RAT, "Sakai et al. 1987; Leshem et al. 2004",
+               "by learners whose predictions the steering re-evaluates, with the innate appetite alone; not with "
+               "multiplicative kappa, nor by a cached-value learner.",
+               dead_sea_salt, SENSITIVITY),
+    Experiment("sensitization", RAT, "Sakai et al. 1987, 1989; Leshem et al. 2004; Clark & Bernstein 2006",
                "https://doi.org/10.1037/0735-7044.101.5.724", ("innate", "adjustable parameter", "salt", "rat"),
-               "Salt intake rises over three depletions to a plateau and latency falls, through one innate "
-               "adjustable parameter; a 'full' strain is at full intake from the first depletion.",
-               sensitization),
+               "Learners' salt intake, work for salt and need-free intake rise over three depletions to a plateau "
+               "and latency falls, through one innate adjustable parameter on the wanting channel; liking does not "
+               "change; a lesioned rat still drinks at its first depletion.",
+               sensitization, SENSITIVITY),
 ]
