@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
-from brainlike.agents.cerebellar import CerebellarAgent
+from brainlike.agents.cerebellar import NUCLEUS_PLASTICITY, CerebellarAgent
 from brainlike.agents.experiments import get_experiment
 from brainlike.agents.experiments.eyeblink import CR_THRESHOLD, run_cohort
 from brainlike.envs.eyeblink import CS_MINUS, PAIRED, PUFF, TONE, TONE_ALONE
@@ -208,7 +208,7 @@ def tone_steps(agent: CerebellarAgent, env: gym.vector.VectorEnv, steps: int, le
 
 
 def test_nucleus_synapses_grow_in_purkinje_pauses_and_drive_short_latency_blinks_without_the_cortex():
-    env, agent = make_agent(num_cells=300)
+    env, agent = make_agent(num_cells=300, nucleus_plasticity=NUCLEUS_PLASTICITY)
     # A Purkinje cell that pauses whenever the tone's granule cells fire (weights below the balance point).
     agent.pf_weights[:] = 0.0
     tone_steps(agent, env, 100, learn=True)
