@@ -29,9 +29,11 @@ from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS
 #: cells no longer reach the nucleus, which keeps its own mossy-fibre synapses).
 CORTEX_STATES = ("intact", "no-plasticity", "no-granule-basis", "removed")
 #: The parallel-fibre weight's range: 1 is the balance point (spontaneous Purkinje
-#: firing); above it the granule cell drives the Purkinje cell above its spontaneous
-#: rate, which inhibits the nucleus more than at rest.
-PF_RANGE = (0.0, 2.0)
+#: firing), 0 a full pause. Weights above 1 (a Purkinje cell driven above its
+#: spontaneous rate, masking the nucleus) would let extinction push every synapse
+#: there, after which reacquisition fails (measured with a range up to 2: 0% CRs in
+#: the 2 reacquisition sessions after 5 of extinction), so the range stays [0, 1].
+PF_RANGE = (0.0, 1.0)
 #: The nucleus plasticity rate of the full circuit (the eyeblink experiments run it). The
 #: agent's default is 0 (no nucleus plasticity): with it on, the nucleus's untimed drive
 #: makes intact conditioned blinks start about 20 ms after the tone, which nothing in
@@ -160,10 +162,7 @@ class CerebellarAgent(Agent):
       inhibited by the Purkinje cell; its output
       ``nucleus_gain x (v . x + sum((1 - w) g) / typical granule activity)``
       reaches the eyelid ``output_delay_ms`` later (red nucleus, facial motor
-      nucleus); the lid command is that output clipped to [0, 1]. Purkinje
-      weights above 1 (up to ``PF_RANGE[1]``) inhibit the nucleus more than at
-      rest: that is how the cortex masks the nucleus's untimed drive early in
-      the tone.
+      nucleus); the lid command is that output clipped to [0, 1].
     - Nucleus plasticity (Medina & Mauk 1999, 2000; Ohyama et al. 2006):
       ``v += nucleus_plasticity x x(t) x (max(pause(t), 0) - nucleus_threshold)``:
       a mossy-fibre synapse on the nucleus strengthens when its fibre fires
