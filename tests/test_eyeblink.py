@@ -278,3 +278,13 @@ def test_eyeblink_experiments_are_registered():
     for name in ("eyeblink-acquisition", "eyeblink-timing", "eyeblink-isi", "eyeblink-extinction", "eyeblink-lesions"):
         exp = get_experiment(name)
         assert exp.body == EYEBLINK and exp.paper and exp.link.startswith("https://")
+
+
+def test_eyeblink_experiments_scale_only_constants_the_steering_takes():
+    from brainlike.agents.experiments.base import steering_with
+    from brainlike.agents.experiments.eyeblink import EXPERIMENTS
+
+    for exp in EXPERIMENTS:
+        assert exp.sensitivity, exp.name
+        scaled = steering_with(EyelidSteering, {name: 0.8 for name in exp.sensitivity})
+        assert scaled.puff_cost == pytest.approx(0.8 * EyelidSteering().puff_cost)

@@ -260,3 +260,14 @@ def test_owl_experiment_runs_at_small_budget(tmp_path: Path) -> None:
     assert result.criteria and all(isinstance(c.passed, bool) for c in result.criteria)
     json.dumps(result.to_json())
     assert result.figure is not None and Path(result.figure).stat().st_size > 0
+
+
+def test_owl_experiments_scale_only_constants_the_steering_takes():
+    from brainlike.agents.experiments.base import steering_with
+    from brainlike.agents.experiments.owl import EXPERIMENTS
+
+    for exp in EXPERIMENTS:
+        assert exp.sensitivity, exp.name
+        scaled = steering_with(OwlSteering, {name: 1.2 for name in exp.sensitivity})
+        assert scaled.rule["adult_reach_deg"] == pytest.approx(1.2 * OwlSteering().rule["adult_reach_deg"])
+        assert scaled.shift_cap_deg == pytest.approx(1.2 * OwlSteering().shift_cap_deg)
