@@ -168,10 +168,11 @@ class CerebellarAgent(Agent):
       a mossy-fibre synapse on the nucleus strengthens when its fibre fires
       while the Purkinje cell pauses, and weakens slowly when it fires without
       a pause; ``v >= 0``. The cortex teaches the nucleus: the
-      nucleus learns the tone's mean drive, the cortex times it. What the
-      nucleus has learned stays after a cortex lesion (short-latency, untimed
-      CRs: Perrett, Ruiz & Mauk 1993) and survives extinction, which the
-      cortex does mostly by masking (savings: Medina, Garcia & Mauk 2001).
+      nucleus learns an untimed drive from the tone. What it has learned stays
+      after a cortex lesion (short-latency, untimed CRs: Perrett, Ruiz & Mauk
+      1993). In Medina, Garcia & Mauk 2001 it also survives extinction, which
+      the cortex does by masking, and gives savings; here nothing masks it, so
+      it decays during extinction instead (docs/science.md).
 
     The plasticity delay matches the output delay plus the lid's own lag
     (Suvrathan, Payne & Raymond 2016): depression lands on the granule cells
@@ -321,8 +322,7 @@ class CerebellarAgent(Agent):
 
     def purkinje_pause(self, g: np.ndarray) -> np.ndarray:
         """(B,) how far the Purkinje cell falls below its spontaneous inhibition of the nucleus,
-        sum((1 - w) g) in units of typical granule activity: > 0 a pause, < 0 firing above rest;
-        0 once the cortex is removed."""
+        sum((1 - w) g) in units of typical granule activity (>= 0, as w <= 1); 0 once the cortex is removed."""
         if self.config["cortex"] == "removed":
             return np.zeros(g.shape[0], dtype=np.float32)
         return np.einsum("bg,bg->b", 1.0 - self._per_body(self.pf_weights, g.shape[0]), g) / self.activity_scale
