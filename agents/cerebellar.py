@@ -24,8 +24,21 @@ from brainlike.agents.base import Agent
 from brainlike.envs.contract import check_arguments
 from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS
 
-#: Lesion switches of the cerebellar cortex.
-CORTEX_STATES = ("intact", "no-plasticity", "no-granule-basis")
+#: Lesion switches of the cerebellar cortex: intact; its parallel-fibre synapses frozen;
+#: built without the granule basis (at birth); removed (after training: the Purkinje
+#: cells no longer reach the nucleus, which keeps its own mossy-fibre synapses).
+CORTEX_STATES = ("intact", "no-plasticity", "no-granule-basis", "removed")
+#: The parallel-fibre weight's range: 1 is the balance point (spontaneous Purkinje
+#: firing), 0 a full pause. Weights above 1 (a Purkinje cell driven above its
+#: spontaneous rate, masking the nucleus) would let extinction push every synapse
+#: there, after which reacquisition fails (measured with a range up to 2: 0% CRs in
+#: the 2 reacquisition sessions after 5 of extinction), so the range stays [0, 1].
+PF_RANGE = (0.0, 1.0)
+#: The nucleus plasticity rate of the full circuit (the eyeblink experiments run it). The
+#: agent's default is 0 (no nucleus plasticity): with it on, the nucleus's untimed drive
+#: makes intact conditioned blinks start about 20 ms after the tone, which nothing in
+#: the granule basis masks so early (see docs/science.md).
+NUCLEUS_PLASTICITY = 0.002
 #: Stages of each granule cell's low-pass cascade: its response to a step in its
 #: mossy input is the difference of the last two stages, a bump whose width is a
 #: fixed fraction of its delay (a cell tuned to 500 ms is broader than one tuned to 100 ms).
@@ -144,10 +157,22 @@ class CerebellarAgent(Agent):
       the open cornea) and ``g(t - delay)`` the granule activity
       ``plasticity_delay_ms`` earlier (the eligibility trace), and
       ``w += ltp x g(t)`` every step (slight potentiation otherwise); ``w`` in [0, 1].
-    - Interpositus nucleus: disinhibited by the Purkinje pause, its output
-      ``nucleus_gain x sum((1 - w) g) / typical granule activity`` reaches the
-      eyelid ``output_delay_ms`` later (red nucleus, facial motor nucleus);
-      the lid command is that output clipped to [0, 1].
+    - Interpositus nucleus: excited by the mossy fibres through its own
+      synapses ``v`` (one per mossy line, per animal, starting at 0) and
+      inhibited by the Purkinje cell; its output
+      ``nucleus_gain x (v . x + sum((1 - w) g) / typical granule activity)``
+      reaches the eyelid ``output_delay_ms`` later (red nucleus, facial motor
+      nucleus); the lid command is that output clipped to [0, 1].
+    - Nucleus plasticity (Medina & Mauk 1999, 2000; Ohyama et al. 2006):
+      ``v += nucleus_plasticity x x(t) x (max(pause(t), 0) - nucleus_threshold)``:
+      a mossy-fibre synapse on the nucleus strengthens when its fibre fires
+      while the Purkinje cell pauses, and weakens slowly when it fires without
+      a pause; ``v >= 0``. The cortex teaches the nucleus: the
+      nucleus learns an untimed drive from the tone. What it has learned stays
+      after a cortex lesion (short-latency, untimed CRs: Perrett, Ruiz & Mauk
+      1993). In Medina, Garcia & Mauk 2001 it also survives extinction, which
+      the cortex does by masking, and gives savings; here nothing masks it, so
+      it decays during extinction instead (docs/science.md).
 
     The plasticity delay matches the output delay plus the lid's own lag
     (Suvrathan, Payne & Raymond 2016): depression lands on the granule cells
@@ -158,6 +183,10 @@ class CerebellarAgent(Agent):
 
     Lesions (``cortex``, ``nucleus``; also ``lesion()`` after birth):
     ``cortex="no-plasticity"`` freezes the parallel-fibre synapses;
+    ``cortex="removed"`` (usually after training) takes the Purkinje cells out
+    of the circuit: the nucleus runs on its mossy-fibre synapses alone;
+    ``nucleus_plasticity=0`` (the default; ``NUCLEUS_PLASTICITY`` turns it on)
+    keeps the nucleus's synapses at 0 (the removal arm of the nucleus memory);
     ``cortex="no-granule-basis"`` (at birth only) removes the expansion and its
     temporal variety: Purkinje cells read the mossy fibres directly;
     ``nucleus=False`` cuts the output (the lid command is always 0).
@@ -170,7 +199,7 @@ class CerebellarAgent(Agent):
     ``act`` advances the circuit one 5 ms step: call it once per env step.
     """
 
-    learned_arrays = ("pf_weights",)
+    learned_arrays = ("pf_weights", "mf_weights")
     fixed_arrays = ("gc_weights", "gc_rate", "gc_threshold", "gc_gain")
 
     def __init__(
@@ -188,6 +217,8 @@ class CerebellarAgent(Agent):
         plasticity_delay_ms: float = 30.0,
         output_delay_ms: float = 20.0,
         nucleus_gain: float = 3.0,
+        nucleus_plasticity: float = 0.0,
+        nucleus_threshold: float = 0.002,
         animals: int = 1,
         cortex: str = "intact",
         nucleus: bool = True,
@@ -199,7 +230,9 @@ class CerebellarAgent(Agent):
             num_cells=num_cells, fan_in=fan_in, peak_ms=list(peak_ms), threshold=list(threshold),
             inputs=None if inputs is None else list(inputs), ltd=ltd, ltp=ltp,
             plasticity_delay_ms=plasticity_delay_ms, output_delay_ms=output_delay_ms,
-            nucleus_gain=nucleus_gain, animals=animals, cortex=cortex, nucleus=nucleus,
+            nucleus_gain=nucleus_gain, nucleus_plasticity=nucleus_plasticity,
+            nucleus_threshold=nucleus_threshold, animals=animals, cortex=cortex,
+            nucleus=nucleus,
         )
         if self.num_actions != (2 if self.discrete else 1):
             raise ValueError(f"the cerebellar agent drives one eyelid: a Box of 1 or Discrete(2) action, got {action_space}")
@@ -208,6 +241,8 @@ class CerebellarAgent(Agent):
             "plasticity_delay_ms": (plasticity_delay_ms, plasticity_delay_ms >= 0, ">= 0"),
             "output_delay_ms": (output_delay_ms, output_delay_ms >= 0, ">= 0"),
             "nucleus_gain": (nucleus_gain, nucleus_gain > 0, "> 0"),
+            "nucleus_plasticity": (nucleus_plasticity, nucleus_plasticity >= 0, ">= 0"),
+            "nucleus_threshold": (nucleus_threshold, nucleus_threshold >= 0, ">= 0"),
             "animals": (animals, isinstance(animals, (int, np.integer)) and animals >= 1, "an integer >= 1"),
             "cortex": (cortex, cortex in CORTEX_STATES, f"one of {CORTEX_STATES}"),
         })
@@ -216,6 +251,7 @@ class CerebellarAgent(Agent):
         self.basis = GranuleBasis(lines, num_cells, fan_in, (float(peak_ms[0]), float(peak_ms[1])),
                                   (float(threshold[0]), float(threshold[1])), self.rng, relay=cortex == "no-granule-basis")
         self.pf_weights = np.ones((int(animals), self.basis.num_cells), dtype=np.float32)
+        self.mf_weights = np.zeros((int(animals), lines), dtype=np.float32)
         self.plasticity_delay = int(round(plasticity_delay_ms / STEP_MS))
         self.output_delay = int(round(output_delay_ms / STEP_MS))
         self._after_load()
@@ -271,23 +307,38 @@ class CerebellarAgent(Agent):
 
     def granule_activity(self, obs: Any) -> np.ndarray:
         """(B, cells) granule activity for this step's observation, advancing the basis."""
+        return self._mossy_and_granule(obs)[1]
+
+    def _mossy_and_granule(self, obs: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(B, lines) mossy-fibre input and (B, cells) granule activity, advancing the basis."""
         x = self.features(obs, keys=self.inputs)
         self._ensure_state(x.shape[0])
         assert self._state is not None
-        return self.basis.step(self._state, x)
+        return x, self.basis.step(self._state, x)
 
-    def nucleus_output(self, g: np.ndarray) -> np.ndarray:
-        """(B,) interpositus output: the Purkinje pause, sum((1 - w) g), in units of typical activity."""
-        pause = np.einsum("bg,bg->b", np.broadcast_to(1.0 - self.pf_weights, g.shape), g) if self.pf_weights.shape[0] > 1 \
-            else g @ (1.0 - self.pf_weights[0])
-        return self.config["nucleus_gain"] * pause / self.activity_scale
+    def _per_body(self, weights: np.ndarray, b: int) -> np.ndarray:
+        """(B, n) weights: one animal's row for every body, or each body's own."""
+        return np.broadcast_to(weights, (b, weights.shape[1]))
+
+    def purkinje_pause(self, g: np.ndarray) -> np.ndarray:
+        """(B,) how far the Purkinje cell falls below its spontaneous inhibition of the nucleus,
+        sum((1 - w) g) in units of typical granule activity (>= 0, as w <= 1); 0 once the cortex is removed."""
+        if self.config["cortex"] == "removed":
+            return np.zeros(g.shape[0], dtype=np.float32)
+        return np.einsum("bg,bg->b", 1.0 - self._per_body(self.pf_weights, g.shape[0]), g) / self.activity_scale
+
+    def nucleus_output(self, x: np.ndarray, pause: np.ndarray) -> np.ndarray:
+        """(B,) interpositus output: its mossy-fibre drive v . x plus the Purkinje pause, times the gain."""
+        drive = np.einsum("bl,bl->b", self._per_body(self.mf_weights, x.shape[0]), x)
+        return self.config["nucleus_gain"] * (drive + pause)
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
-        g = self.granule_activity(obs)
+        x, g = self._mossy_and_granule(obs)
         assert self._granule_history is not None and self._output_history is not None
         slot = self._t % self._granule_history.shape[0]
         self._granule_history[slot] = g
-        out = self.nucleus_output(g) if self.config["nucleus"] else np.zeros(g.shape[0], dtype=np.float32)
+        self._mossy, self._pause = x, self.purkinje_pause(g)
+        out = self.nucleus_output(x, self._pause) if self.config["nucleus"] else np.zeros(g.shape[0], dtype=np.float32)
         self._output_history[self._t % self._output_history.shape[0]] = out
         self._t += 1
         # The command that reaches the lid now left the nucleus output_delay steps ago.
@@ -327,13 +378,17 @@ class CerebellarAgent(Agent):
                 change -= self.config["ltd"] * cf[:, None] * eligible
             if not valid.all():
                 change[~valid] = 0.0
-            if self.pf_weights.shape[0] == 1:
-                self.pf_weights[0] += change.mean(axis=0)
-            else:
-                self.pf_weights += change
-            np.minimum(self.pf_weights, 1.0, out=self.pf_weights)
-            if error:
-                np.maximum(self.pf_weights, 0.0, out=self.pf_weights)
+            self._apply(self.pf_weights, change)
+            np.clip(self.pf_weights, *PF_RANGE, out=self.pf_weights)
+        rate = self.config["nucleus_plasticity"]
+        if rate > 0 and self.config["nucleus"]:
+            # Mossy-fibre -> nucleus synapses follow the Purkinje cell: up while it pauses by more than
+            # the threshold, slowly down while the fibre fires without such a pause.
+            change = rate * self._mossy * (np.maximum(self._pause, 0.0) - self.config["nucleus_threshold"])[:, None]
+            if not valid.all():
+                change[~valid] = 0.0
+            self._apply(self.mf_weights, change)
+            np.maximum(self.mf_weights, 0.0, out=self.mf_weights)
         ended = terminated | truncated | ~valid
         if ended.any():
             # A new life starts from silence: no granule state, no eligibility, no output in flight.
@@ -341,7 +396,16 @@ class CerebellarAgent(Agent):
             self._state[:, ended] = 0.0
             self._granule_history[:, ended] = 0.0
             self._output_history[:, ended] = 0.0
-        return {"climbing_fibre": float(cf.mean()), "mean_weight": float(self.pf_weights.mean())}
+        return {"climbing_fibre": float(cf.mean()), "mean_weight": float(self.pf_weights.mean()),
+                "nucleus_weight": float(self.mf_weights.mean())}
+
+    @staticmethod
+    def _apply(weights: np.ndarray, change: np.ndarray) -> None:
+        """Add a (B, n) change: the mean over bodies to one shared animal, or each body's to its own."""
+        if weights.shape[0] == 1:
+            weights[0] += change.mean(axis=0)
+        else:
+            weights += change
 
 
-__all__ = ["CORTEX_STATES", "CerebellarAgent", "GranuleBasis"]
+__all__ = ["CORTEX_STATES", "NUCLEUS_PLASTICITY", "PF_RANGE", "CerebellarAgent", "GranuleBasis"]

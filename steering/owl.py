@@ -152,10 +152,11 @@ def maturity(age_days: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(np.asarray(age_days, dtype=np.float64) - SENSITIVE_PERIOD_END_DAYS) / SENSITIVE_PERIOD_WIDTH_DAYS))
 
 
-def plasticity(age_days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def plasticity(age_days: np.ndarray, juvenile_rate: float = JUVENILE_RATE, adult_rate: float = ADULT_RATE,
+               juvenile_reach_deg: float = JUVENILE_REACH_DEG, adult_reach_deg: float = ADULT_REACH_DEG) -> tuple[np.ndarray, np.ndarray]:
     """(rate, reach in degrees) of the map adjustment at an age: both fall after the sensitive period."""
     m = maturity(age_days)
-    return JUVENILE_RATE + (ADULT_RATE - JUVENILE_RATE) * m, JUVENILE_REACH_DEG + (ADULT_REACH_DEG - JUVENILE_REACH_DEG) * m
+    return juvenile_rate + (adult_rate - juvenile_rate) * m, juvenile_reach_deg + (adult_reach_deg - juvenile_reach_deg) * m
 
 
 def instruction(error_deg: np.ndarray, reach_deg: np.ndarray) -> np.ndarray:
@@ -241,13 +242,18 @@ class OwlSteering(Steering[OwlSenses, OwlEvents]):
             for a tectal location: ``gain x location + offset``.
         Innate values: offsets 0, gains 1 (the maps are born in register).
 
+    The rule's constants are arguments (defaults: the module's design values), so an
+    experiment can scale them for a sensitivity band: ``juvenile_rate``, ``adult_rate``
+    (fraction of the error per paired trial), ``juvenile_reach_deg``,
+    ``adult_reach_deg``, ``shift_cap_deg``.
+
     The fixed rule (``plastic=False`` freezes it: a lesion of the update rule):
         after an orienting saccade to a target both seen and heard, the
         instructive error is the visual error left after the saccade minus the
         error the auditory map predicted for it (which equals visual location
         minus auditory location, whoever moved the head). The auditory offset
         moves by ``rate(age) x instruction(error, reach(age)) x error``, capped
-        at +-``SHIFT_CAP_DEG``; its gain by a tenth of that per unit of
+        at +-``shift_cap_deg`` (``SHIFT_CAP_DEG``); its gain by a tenth of that per unit of
         normalised azimuth. After a saccade the reflex steered by sight alone,
         the visual error left over calibrates the saccade map the same way.
 
@@ -258,8 +264,19 @@ class OwlSteering(Steering[OwlSenses, OwlEvents]):
             after the orienting saccade gets a corrective saccade.
     """
 
-    def __init__(self, plastic: bool = True, topographic_bins: int = 1, lesioned_bins: tuple[int, ...] = ()) -> None:
+    def __init__(self, plastic: bool = True, topographic_bins: int = 1, lesioned_bins: tuple[int, ...] = (),
+                 juvenile_rate: float = JUVENILE_RATE, adult_rate: float = ADULT_RATE,
+                 juvenile_reach_deg: float = JUVENILE_REACH_DEG, adult_reach_deg: float = ADULT_REACH_DEG,
+                 shift_cap_deg: float = SHIFT_CAP_DEG) -> None:
         super().__init__()
+        rule = {"juvenile_rate": juvenile_rate, "adult_rate": adult_rate, "juvenile_reach_deg": juvenile_reach_deg,
+                "adult_reach_deg": adult_reach_deg, "shift_cap_deg": shift_cap_deg}
+        for name, value in rule.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{name}={value!r} is invalid: expected a number > 0")
+        #: The rule's constants (the sensitive period's rate and reach, the cap), for a sensitivity band.
+        self.rule = {k: float(v) for k, v in rule.items() if k != "shift_cap_deg"}
+        self.shift_cap_deg = float(shift_cap_deg)
         if not isinstance(topographic_bins, (int, np.integer)) or isinstance(topographic_bins, bool) or topographic_bins < 1:
             raise ValueError(f"topographic_bins={topographic_bins!r} is invalid: expected an integer >= 1 (1: one offset for the whole map)")
         bad = [b for b in lesioned_bins if not (isinstance(b, (int, np.integer)) and 0 <= b < topographic_bins)]
@@ -311,7 +328,8 @@ class OwlSteering(Steering[OwlSenses, OwlEvents]):
         if not self.plastic:
             return
         p = self.parameters
-        rate, reach = plasticity(events.age_days)
+        rate, reach = plasticity(events.age_days, **self.rule)
+        cap = self.shift_cap_deg
         paired = events.saccade & ~np.isnan(events.itd_us) & ~np.isnan(events.retinal_after_deg)
         if paired.any():
             i = np.flatnonzero(paired)
@@ -319,7 +337,7 @@ class OwlSteering(Steering[OwlSenses, OwlEvents]):
             raw = azimuth_of_itd(events.itd_us[i])
             step = rate[i] * instruction(error, reach[i]) * error
             spread = self._topographic_spread(raw) * self.instructed
-            p["auditory_offset"][i] = np.clip(p["auditory_offset"][i] + step[:, None] * spread, -SHIFT_CAP_DEG, SHIFT_CAP_DEG)
+            p["auditory_offset"][i] = np.clip(p["auditory_offset"][i] + step[:, None] * spread, -cap, cap)
             gain_step = GAIN_RATE_FRACTION * step * raw / GAIN_REFERENCE_DEG * spread.max(axis=1)
             p["auditory_gain"][i, 0] = np.clip(p["auditory_gain"][i, 0] + gain_step, *GAIN_RANGE)
         visual = events.saccade & events.visual_reflex & ~np.isnan(events.retinal_after_deg)
@@ -327,7 +345,7 @@ class OwlSteering(Steering[OwlSenses, OwlEvents]):
             i = np.flatnonzero(visual)
             error = events.retinal_after_deg[i]
             step = rate[i] * instruction(error, reach[i]) * error
-            p["saccade_offset"][i, 0] = np.clip(p["saccade_offset"][i, 0] + step, -SHIFT_CAP_DEG, SHIFT_CAP_DEG)
+            p["saccade_offset"][i, 0] = np.clip(p["saccade_offset"][i, 0] + step, -cap, cap)
             gain_step = GAIN_RATE_FRACTION * step * events.retinal_before_deg[i] / GAIN_REFERENCE_DEG
             p["saccade_gain"][i, 0] = np.clip(p["saccade_gain"][i, 0] + gain_step, *GAIN_RANGE)
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
-from brainlike.agents.cerebellar import CerebellarAgent
+from brainlike.agents.cerebellar import NUCLEUS_PLASTICITY, CerebellarAgent
 from brainlike.agents.experiments import get_experiment
 from brainlike.agents.experiments.eyeblink import CR_THRESHOLD, run_cohort
 from brainlike.envs.eyeblink import CS_MINUS, PAIRED, PUFF, TONE, TONE_ALONE
@@ -193,6 +193,48 @@ def test_lesions_nucleus_cuts_the_output_cortex_switches_plasticity_and_basis(tr
     assert relay.pf_weights.shape[1] == 3  # Purkinje cells read the three exteroceptive mossy fibres
 
 
+def tone_steps(agent: CerebellarAgent, env: gym.vector.VectorEnv, steps: int, learn: bool = False) -> np.ndarray:
+    """(steps, bodies) lid commands while tone A sounds from step 0 (no puff: the climbing fibre is silent)."""
+    obs = {"exteroception": np.array([[1.0, 0.0, 0.0]] * env.num_envs, np.float32),
+           "interoception": np.zeros((env.num_envs, 1), np.float32)}
+    quiet = {CLIMBING_FIBRE: np.zeros(env.num_envs)}
+    out = []
+    for _ in range(steps):
+        a = agent.act(obs)
+        if learn:
+            agent.learn(obs, a, np.zeros(env.num_envs), obs, np.zeros(env.num_envs, bool), np.zeros(env.num_envs, bool), quiet)
+        out.append(a[:, 0].copy())
+    return np.array(out)
+
+
+def test_nucleus_synapses_grow_in_purkinje_pauses_and_drive_short_latency_blinks_without_the_cortex():
+    env, agent = make_agent(num_cells=300, nucleus_plasticity=NUCLEUS_PLASTICITY)
+    # A Purkinje cell that pauses whenever the tone's granule cells fire (weights below the balance point).
+    agent.pf_weights[:] = 0.0
+    tone_steps(agent, env, 100, learn=True)
+    tone_line = agent.mf_weights[0, 0]
+    assert tone_line > 0, "a mossy fibre active during a Purkinje pause strengthens its synapse on the nucleus"
+    assert agent.mf_weights[0, 1] == 0.0, "a silent fibre (tone B) does not"
+    # Without a pause, the synapse weakens slowly; it never goes below 0.
+    agent.pf_weights[:] = 1.0
+    agent.reset_state()
+    tone_steps(agent, env, 100, learn=True)
+    assert 0.0 <= agent.mf_weights[0, 0] < tone_line
+    # With the cortex removed only the nucleus's synapses drive the lid: from the first steps of the tone, flat.
+    agent.mf_weights[:] = [[0.2, 0.0, 0.0]]
+    agent.lesion(cortex="removed")
+    agent.reset_state()
+    commands = tone_steps(agent, env, 60)
+    delay = agent.output_delay
+    assert commands[:delay].max() == 0.0 and (commands[delay + 1] > CR_THRESHOLD).all(), "short latency: the output delay only"
+    np.testing.assert_allclose(commands[delay + 1:], np.broadcast_to(commands[delay + 1], commands[delay + 1:].shape), rtol=1e-5)  # untimed: no peak at any interval
+    # Frozen nucleus synapses (the removal arm) stay at 0 whatever the Purkinje cell does.
+    env, frozen = make_agent(num_cells=300, nucleus_plasticity=0.0)
+    frozen.pf_weights[:] = 0.0
+    tone_steps(frozen, env, 100, learn=True)
+    assert not frozen.mf_weights.any()
+
+
 def test_learning_needs_the_climbing_fibre_and_animals_match_the_batch(tmp_path):
     env, agent = make_agent(animals=2)
     obs, _ = env.reset(seed=0)
@@ -215,9 +257,11 @@ def test_save_load_continues_identically(tmp_path):
         agent.learn(obs, a, r, obs2, te, tr, info)
         obs = obs2
     agent.pf_weights[:] = np.linspace(0.2, 1.0, agent.pf_weights.size).reshape(agent.pf_weights.shape)
+    agent.mf_weights[:] = np.linspace(0.0, 0.1, agent.mf_weights.size).reshape(agent.mf_weights.shape)
     agent.save(tmp_path / "cb")
     loaded = CerebellarAgent.load(tmp_path / "cb")
-    assert loaded.num_parameters == agent.num_parameters == 2 * 200
+    # Per animal: one parallel-fibre synapse per granule cell, one mossy-fibre synapse per input line on the nucleus.
+    assert loaded.num_parameters == agent.num_parameters == 2 * (200 + 3)
     agent.reset_state()
     e1 = gym.make_vec(EYEBLINK, num_envs=2, vectorization_mode="vector_entry_point")
     e2 = gym.make_vec(EYEBLINK, num_envs=2, vectorization_mode="vector_entry_point")
@@ -234,3 +278,13 @@ def test_eyeblink_experiments_are_registered():
     for name in ("eyeblink-acquisition", "eyeblink-timing", "eyeblink-isi", "eyeblink-extinction", "eyeblink-lesions"):
         exp = get_experiment(name)
         assert exp.body == EYEBLINK and exp.paper and exp.link.startswith("https://")
+
+
+def test_eyeblink_experiments_scale_only_constants_the_steering_takes():
+    from brainlike.agents.experiments.base import steering_with
+    from brainlike.agents.experiments.eyeblink import EXPERIMENTS
+
+    for exp in EXPERIMENTS:
+        assert exp.sensitivity, exp.name
+        scaled = steering_with(EyelidSteering, {name: 0.8 for name in exp.sensitivity})
+        assert scaled.puff_cost == pytest.approx(0.8 * EyelidSteering().puff_cost)

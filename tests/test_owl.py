@@ -79,6 +79,20 @@ def test_rule_is_slower_and_narrower_in_adults():
     assert adult.parameters["auditory_offset"][0, 0] < 0.05 * juvenile.parameters["auditory_offset"][0, 0]
 
 
+def test_rule_constants_are_arguments_scaled_for_a_band_and_checked():
+    narrow, wide = make_steering(1, adult_reach_deg=5.0), make_steering(1, adult_reach_deg=12.0)
+    for _ in range(300):
+        paired_saccades(narrow, np.array([0.0]), prism=15.0, age=400.0)
+        paired_saccades(wide, np.array([0.0]), prism=15.0, age=400.0)
+    assert wide.parameters["auditory_offset"][0, 0] > 3 * narrow.parameters["auditory_offset"][0, 0] > 0
+    capped = make_steering(1, shift_cap_deg=5.0)
+    for _ in range(2000):
+        paired_saccades(capped, np.array([0.0]), prism=23.0, age=60.0)
+    assert capped.parameters["auditory_offset"][0, 0] == pytest.approx(5.0)
+    with pytest.raises(ValueError, match="adult_rate"):
+        OwlSteering(adult_rate=0.0)
+
+
 def test_frozen_rule_never_moves():
     s = make_steering(1, plastic=False)
     for _ in range(100):
@@ -246,3 +260,14 @@ def test_owl_experiment_runs_at_small_budget(tmp_path: Path) -> None:
     assert result.criteria and all(isinstance(c.passed, bool) for c in result.criteria)
     json.dumps(result.to_json())
     assert result.figure is not None and Path(result.figure).stat().st_size > 0
+
+
+def test_owl_experiments_scale_only_constants_the_steering_takes():
+    from brainlike.agents.experiments.base import steering_with
+    from brainlike.agents.experiments.owl import EXPERIMENTS
+
+    for exp in EXPERIMENTS:
+        assert exp.sensitivity, exp.name
+        scaled = steering_with(OwlSteering, {name: 1.2 for name in exp.sensitivity})
+        assert scaled.rule["adult_reach_deg"] == pytest.approx(1.2 * OwlSteering().rule["adult_reach_deg"])
+        assert scaled.shift_cap_deg == pytest.approx(1.2 * OwlSteering().shift_cap_deg)
