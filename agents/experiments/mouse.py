@@ -230,9 +230,9 @@ def first_loom(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) 
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
-    arms = {"loom\n(acclimated)": (intact, acc), "loom\n(never in nest)": (intact, ~acc),
-            "sweep\n(acclimated)": (sweep, sweep.acclimated), "loom,\nreflex removed": (lesioned, None),
-            "empty sky,\nreflex removed": (lesioned, None)}
+    arms = {"loom\nacclimated": (intact, acc), "loom\nnest unknown": (intact, ~acc),
+            "sweep\nacclimated": (sweep, sweep.acclimated), "loom\nno reflex": (lesioned, None),
+            "empty sky\nno reflex": (lesioned, None)}
     flee, freeze = [], []
     for i, (label, (r, among)) in enumerate(arms.items()):
         resp = r.before if i == 4 else r.response
