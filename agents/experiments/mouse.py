@@ -28,10 +28,11 @@ import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, steering_with
+from brainlike.agents.registry import make_agent
 from brainlike.agents.reporting import save_figure
 from brainlike.agents.rollout import Transition, learn_from, policy, rollout
 from brainlike.agents.simple import RandomAgent
-from brainlike.agents.stats import greater, not_greater, proportion_greater, spearman
+from brainlike.agents.stats import TestOutcome, greater, not_greater, proportion_greater, spearman
 from brainlike.envs.foraging_mouse import LOOM, NO_STIMULUS
 from brainlike.steering.mouse import MouseSteering
 
@@ -139,8 +140,6 @@ def first_disc(num_mice: int, seed: int, disc: str = "loom", reflexes: bool = Tr
                        acclimation_steps=ACCLIMATION, loom_contrast=contrast,
                        max_episode_steps=ACCLIMATION + WINDOW + 2, **stimulus, **LAB_ARENA)
     body = env.unwrapped.body
-    from brainlike.agents.registry import make_agent
-
     agent = make_agent(LEARNER, env, seed=seed)
     act = policy(agent, env, explore=True)
     positions = []
@@ -171,7 +170,8 @@ def _rate_test(name: str, k: int, n: int, target: float, note: str = "") -> Crit
     return c
 
 
-def _comparison(name: str, outcome: Any, target: str, note: str) -> Criterion:
+def _comparison(name: str, outcome: TestOutcome, target: str, note: str) -> Criterion:
+    """A test's row, with what was compared in front of its bound and p-value."""
     c = Criterion.from_test(name, outcome, target)
     c.note = f"{note}; {c.note}"
     return c
@@ -285,8 +285,6 @@ def loom_survival(num_mice: int, seed: int, lethal: bool, learner: bool = True, 
     body = env.unwrapped.body
     alive = np.ones(num_mice, dtype=bool)
     if learner:
-        from brainlike.agents.registry import make_agent
-
         brains = [make_agent(LEARNER, env, seed=seed * 10_007 + i) for i in range(num_mice)]
 
         def act(obs: Any) -> np.ndarray:
