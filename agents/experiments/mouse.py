@@ -2,16 +2,17 @@
 
 ``first-loom`` (Yilmaz & Meister 2013; De Franceschi et al. 2016; Evans et al.
 2018): newborn learners explore an arena with a nest (the acclimation), then
-meet their first ever loom. Mice with the innate reflex answer it by flight or
-freezing, mostly flight when they have visited the nest; a small slow sweep is
-answered mostly by freezing; escape probability rises and reaction time falls
-with contrast. With the reflexes removed, the same learners answer the loom no
-more often than they "answer" an empty sky just before it.
+meet their first ever loom. The criteria: mice with the innate reflex answer
+it by flight or freezing, mostly flight when they have visited the nest; a
+small slow sweep is answered mostly by freezing; escape probability rises and
+reaction time falls with contrast; with the reflexes removed, the same
+learners answer the loom no more often than an empty sky just before it.
 
 ``one-life``: one learner per mouse, several looms per life, reflexes
-removed. When capture is survivable (pain), the learner's survival improves
-over its successive looms; when capture is lethal it cannot: it survives no
-more looms than a random mouse, far fewer than a mouse with the reflex.
+removed. The criteria: when capture is survivable (pain), the learner's
+survival improves over its successive looms; when capture is lethal it
+cannot: it survives no more looms than a random mouse, far fewer than a mouse
+with the reflex.
 
 Every verdict reads behaviour: where the mouse is and whether it moves
 (``classify``), never whether the reflex code fired.
