@@ -80,6 +80,7 @@ class MouseBody(Body[MouseSenses, MouseEvents]):
         contrast_noise: float = 0.3,
         freeze_protection: float = 0.7,
         lethal_capture: bool = False,
+        acclimation_steps: int = 0,
     ) -> None:
         lo, hi = (loom_contrast, loom_contrast) if np.isscalar(loom_contrast) else tuple(loom_contrast)  # type: ignore[arg-type]
         check_arguments({
@@ -99,6 +100,7 @@ class MouseBody(Body[MouseSenses, MouseEvents]):
             "contrast_noise": (contrast_noise, real(contrast_noise) and 0 <= contrast_noise <= 1, "in [0, 1]"),
             "freeze_protection": (freeze_protection, real(freeze_protection) and 0 <= freeze_protection <= 1, "a probability in [0, 1]"),
             "lethal_capture": (lethal_capture, isinstance(lethal_capture, (bool, np.bool_)), "True or False"),
+            "acclimation_steps": (acclimation_steps, integer(acclimation_steps) and acclimation_steps >= 0, "an integer >= 0 (steps)"),
         })
         if nest is not None:
             nx, ny = nest
@@ -122,6 +124,7 @@ class MouseBody(Body[MouseSenses, MouseEvents]):
         self.contrast_noise = float(contrast_noise)
         self.freeze_protection = float(freeze_protection)
         self.lethal_capture = bool(lethal_capture)
+        self.acclimation_steps = int(acclimation_steps)
         # The loom's angle at each step: exponential expansion from 2 to 20 degrees.
         self.loom_angles = LOOM_START_ANGLE * (LOOM_FULL_ANGLE / LOOM_START_ANGLE) ** (
             np.arange(self.loom_steps) / (self.loom_steps - 1)
@@ -278,8 +281,11 @@ class MouseBody(Body[MouseSenses, MouseEvents]):
         moment most of the sky is empty, and the rest keep angle 0.
         """
         idle = self.stimulus == NO_STIMULUS
-        onset_loom = idle & (u[:, 0] < self.predator_rate)
-        onset_sweep = idle & (u[:, 0] >= self.predator_rate) & (u[:, 0] < self.predator_rate + self.sweep_rate)
+        # No disc before the acclimation ends (the mouse explores its arena and nest first);
+        # the uniforms are drawn all the same, so the random streams do not depend on it.
+        sky_open = idle & (self.elapsed >= self.acclimation_steps)
+        onset_loom = sky_open & (u[:, 0] < self.predator_rate)
+        onset_sweep = sky_open & (u[:, 0] >= self.predator_rate) & (u[:, 0] < self.predator_rate + self.sweep_rate)
         active = ~idle | onset_loom | onset_sweep
         captured = np.zeros(self.num_bodies, dtype=bool)
         if not active.any():
@@ -427,7 +433,9 @@ class ForagingMouseEnv(BodyEnv):
     ``loom_steps`` (10), ``sweep_steps`` (8), ``loom_contrast`` (1.0, or a
     (low, high) range drawn per loom), ``contrast_noise`` (0.3: relative
     trial-to-trial noise of the perceived contrast), ``freeze_protection``
-    (0.7), ``lethal_capture`` (False).
+    (0.7), ``lethal_capture`` (False), ``acclimation_steps`` (0: no loom or
+    sweep before this step of a life, so the mouse can explore its arena and
+    find its nest first, as in Yilmaz & Meister 2013 and Vale et al. 2017).
 
     ## Experiments and papers
     - first-loom: Yilmaz & Meister 2013, Curr Biol 23:2011: naive mice flee or

@@ -1,214 +1,407 @@
-"""Looming escape experiments on ForagingMouse-v0 (Yilmaz & Meister 2013; De Franceschi
-et al. 2016; Evans et al. 2018).
+"""Looming escape experiments on ForagingMouse-v0, judged on learning mice by what they do.
 
-``first-loom``: newborn mice with the innate looming reflex answer their first
-ever loom by flight or freezing (>= 80%), starting within a few steps; escape
-probability rises with contrast; reflex-lesioned mice answer at chance.
-``one-life``: when capture is lethal, a reflex-lesioned learner cannot learn
-escape within its one life: it survives its first loom no more often than
-chance, far less often than a newborn with the reflex.
+``first-loom`` (Yilmaz & Meister 2013; De Franceschi et al. 2016; Evans et al.
+2018): newborn learners explore an arena with a nest (the acclimation), then
+meet their first ever loom. The criteria: mice with the innate reflex answer
+it by flight or freezing, mostly flight when they have visited the nest; a
+small slow sweep is answered mostly by freezing; escape probability rises and
+reaction time falls with contrast; with the reflexes removed, the same
+learners answer the loom no more often than an empty sky just before it.
+
+``one-life``: one learner per mouse, several looms per life, reflexes
+removed. The criteria: when capture is survivable (pain), the learner's
+survival improves over its successive looms; when capture is lethal it
+cannot: it survives no more looms than a random mouse, far fewer than a mouse
+with the reflex.
+
+Every verdict reads behaviour: where the mouse is and whether it moves
+(``classify``), never whether the reflex code fired.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import gymnasium as gym
-
-from brainlike import envs  # noqa: F401  (registers the bodies)
 import numpy as np
 
-from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult
+from brainlike import envs  # noqa: F401  (registers the bodies)
+from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, steering_with
+from brainlike.agents.registry import make_agent
 from brainlike.agents.reporting import save_figure
-from brainlike.agents.stats import proportion_ci, spearman
 from brainlike.agents.rollout import Transition, learn_from, policy, rollout
 from brainlike.agents.simple import RandomAgent
-from brainlike.steering.mouse import STAY
+from brainlike.agents.stats import TestOutcome, greater, not_greater, proportion_greater, spearman
+from brainlike.envs.foraging_mouse import LOOM, NO_STIMULUS
+from brainlike.steering.mouse import MouseSteering
 
 MOUSE = "brainlike/ForagingMouse-v0"
-Policy = Callable[[Any], np.ndarray]
+LEARNER = "pattern-separation"
+
+#: The time step: the 10-step loom is Yilmaz & Meister's 2 -> 20 degree expansion in 250 ms.
+MS_PER_STEP = 25.0
+#: Steps of exploring the arena before the first disc (no loom or sweep before it).
+ACCLIMATION = 150
+#: Steps after a disc appears (and before it, for the empty-sky baseline) in which behaviour is scored.
+WINDOW = 20
+#: Freezing: not moving for at least this many consecutive steps (100 ms).
+FREEZE_STEPS = 4
+#: A fed mouse in a laboratory arena: starvation is not what these protocols are about, so
+#: metabolism is slow enough that a newborn explores for its acclimation and lives without eating.
+LAB_ARENA: dict[str, Any] = {"metabolic_rate": 0.002, "move_cost": 0.001, "initial_energy": 1.0}
+#: The key constants of the mouse's steering, scaled by a sensitivity band.
+CONSTANTS = ("escape_threshold", "pain_weight")
 
 
+# --- behaviour, scored from positions only ------------------------------------------------
 @dataclass
-class FirstLooms:
-    """Per mouse: what happened around its first loom (NaN/False where it never saw one)."""
+class Responses:
+    """Per mouse, what it did in one window: fled, froze (and did not flee), and when it started."""
 
-    seen: np.ndarray  # saw a loom before dying or the step limit
-    reflex: np.ndarray  # the reflex's answer: "flee", "freeze" or ""
-    latency: np.ndarray  # steps from loom onset to the reflex's first action
-    answered: np.ndarray  # behaviour: froze (>= 2 still steps) or reached the nest during the loom
-    survived: np.ndarray  # not captured by the strike
-    baseline_answered: np.ndarray  # the same measure in a window before any loom (use lives with no looms)
+    fled: np.ndarray
+    froze: np.ndarray
+    latency: np.ndarray  # steps after the window opened to the response's first step (NaN: none)
 
-    def rate(self, x: np.ndarray) -> float:
-        return float(x[self.seen].mean()) if self.seen.any() else float("nan")
+    @property
+    def answered(self) -> np.ndarray:
+        return self.fled | self.froze
 
 
-def run_first_looms(num_mice: int, seed: int, policy_for: Callable[[gym.vector.VectorEnv], Policy],
-                    learn: Callable[[Transition], Any] | None = None, max_steps: int = 400,
-                    **env_kwargs: Any) -> FirstLooms:
-    """Run ``num_mice`` newborn mice until each meets its first loom; record the response.
+def _run_lengths(flags: np.ndarray) -> np.ndarray:
+    """(steps, mice): how many steps in a row ``flags`` has held, up to and including each step."""
+    runs = np.zeros(flags.shape, dtype=int)
+    run = np.zeros(flags.shape[1], dtype=int)
+    for j, f in enumerate(flags):
+        run = runs[j] = np.where(f, run + 1, 0)
+    return runs
 
-    ``learn`` (optional) receives each batched ``Transition``, so a learner can
-    learn online during its life, as it would in the wild.
+
+def _first_start(runs: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """(mice,) the first step of the first run that is ``done`` (steps, mice); -1 where none is."""
+    j = np.argmax(done, axis=0)
+    i = np.arange(runs.shape[1])
+    return np.where(done.any(axis=0), j - runs[j, i] + 1, -1)
+
+
+def classify(positions: np.ndarray, nest: np.ndarray) -> Responses:
+    """Score flight and freezing from ``positions`` (steps + 1, mice, 2) and each mouse's ``nest`` (mice, 2).
+
+    Flight: a run to the nest, every step of it bringing the mouse one cell
+    closer, ending in the nest (De Franceschi et al. 2016 score a return to the
+    refuge). Freezing (only if it did not flee): at least ``FREEZE_STEPS``
+    steps in a row without moving. Latency: the index of the run's first step
+    (0 = the first step of the window).
+    """
+    distance = np.abs(positions - nest[None]).sum(axis=2)
+    toward = distance[1:] < distance[:-1]
+    still = (positions[1:] == positions[:-1]).all(axis=2)
+    toward_runs, still_runs = _run_lengths(toward), _run_lengths(still)
+    flight = _first_start(toward_runs, (toward_runs > 0) & (distance[1:] == 0))
+    freeze = _first_start(still_runs, still_runs >= FREEZE_STEPS)
+    fled = flight >= 0
+    froze = ~fled & (freeze >= 0)
+    latency = np.where(fled, flight, np.where(froze, freeze, np.nan)).astype(float)
+    return Responses(fled, froze, latency)
+
+
+# --- first-loom: a population of newborn learners, each meeting one disc --------------------
+@dataclass
+class FirstDisc:
+    """Newborn learners meeting their first disc at the end of the acclimation."""
+
+    response: Responses  # in the WINDOW steps after the disc appeared
+    before: Responses  # in the WINDOW steps of empty sky just before it (the same mice)
+    acclimated: np.ndarray  # visited the nest during the acclimation (from positions)
+    scored: np.ndarray  # alive through both windows and outside the nest when the disc appeared
+
+    def rate(self, x: np.ndarray, among: np.ndarray | None = None) -> tuple[int, int]:
+        """(count, number) of scored mice (within ``among``) where ``x`` holds."""
+        m = self.scored if among is None else self.scored & among
+        return int((x & m).sum()), int(m.sum())
+
+
+def first_disc(num_mice: int, seed: int, disc: str = "loom", reflexes: bool = True, contrast: float = 1.0,
+               scales: Scales = NOMINAL) -> FirstDisc:
+    """``num_mice`` newborn learners explore for ``ACCLIMATION`` steps, learning as they go; then each
+    meets its first disc (a ``"loom"`` or a small slow ``"sweep"``), at the same step for all.
+
+    The mice share one learner (one brain for the batch, as in training) and it
+    learns only before any disc has appeared, so at every mouse's first disc
+    the brain has never met one. The same ``seed`` gives the same arenas, brain
+    and acclimation whatever ``reflexes`` is: the reflex-lesioned mice are the
+    intact ones up to the disc.
+    """
+    if disc not in ("loom", "sweep"):
+        raise ValueError(f"disc must be 'loom' or 'sweep', got {disc!r}")
+    stimulus = {"predator_rate": 1.0, "sweep_rate": 0.0} if disc == "loom" else {"predator_rate": 0.0, "sweep_rate": 1.0}
+    env = gym.make_vec(MOUSE, num_envs=num_mice, vectorization_mode="vector_entry_point",
+                       steering=steering_with(MouseSteering, scales), reflexes=reflexes,
+                       acclimation_steps=ACCLIMATION, loom_contrast=contrast,
+                       max_episode_steps=ACCLIMATION + WINDOW + 2, **stimulus, **LAB_ARENA)
+    body = env.unwrapped.body
+    agent = make_agent(LEARNER, env, seed=seed)
+    act = policy(agent, env, explore=True)
+    positions = []
+    alive = np.ones(num_mice, dtype=bool)
+    # The disc appears during step ACCLIMATION; the mouse sees it from the next step on.
+    for t, step in zip(range(ACCLIMATION + WINDOW + 1), rollout(env, act, seed=seed)):
+        if t < ACCLIMATION:
+            learn_from(agent, step)
+        alive &= ~step.ended
+        positions.append(body.pos.copy())
+    env.close()
+    pos = np.array(positions)  # pos[t]: after step t
+    nest = body.nest.copy()
+    in_nest = (pos == nest[None]).all(axis=2)
+    onset = ACCLIMATION  # pos[onset]: where the mouse was when the disc appeared
+    scored = alive & ~in_nest[onset] & ~in_nest[onset - WINDOW]
+    return FirstDisc(classify(pos[onset:], nest), classify(pos[onset - WINDOW : onset + 1], nest),
+                     in_nest[:onset].any(axis=0), scored)
+
+
+def _rate_test(name: str, k: int, n: int, target: float, note: str = "") -> Criterion:
+    """``k`` of ``n`` mice: their rate exceeds ``target`` (one-sided t test on the per-mouse 0/1 values)."""
+    if n < 2:
+        return Criterion(name, float("nan"), f"> {target:g}", False, f"only {n} mice scored")
+    values = np.r_[np.ones(k), np.zeros(n - k)]
+    c = Criterion.from_test(name, greater(values, margin=target), f"> {target:g} (one-sided, 95%)")
+    c.note = f"{k}/{n} mice; {c.note}" + (f"; {note}" if note else "")
+    return c
+
+
+def _comparison(name: str, outcome: TestOutcome, target: str, note: str) -> Criterion:
+    """A test's row, with what was compared in front of its bound and p-value."""
+    c = Criterion.from_test(name, outcome, target)
+    c.note = f"{note}; {c.note}"
+    return c
+
+
+CONTRASTS = (0.1, 0.2, 0.3, 1.0)
+
+
+def first_loom(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
+    n = 60 if budget == "small" else 200
+    intact = first_disc(n, seed, "loom", True, scales=scales)
+    lesioned = first_disc(n, seed, "loom", False, scales=scales)
+    sweep = first_disc(n, seed + 1, "sweep", True, scales=scales)
+    by_contrast = [first_disc(n // 2, seed + 2, "loom", True, contrast=c, scales=scales) for c in CONTRASTS[:-1]] + [intact]
+
+    acc = intact.acclimated
+    k_answer, m = intact.rate(intact.response.answered, acc)
+    k_flee, _ = intact.rate(intact.response.fled, acc)
+    k_freeze, _ = intact.rate(intact.response.froze, acc)
+    k_naive_flee, m_naive = intact.rate(intact.response.fled, ~acc)
+    ks_freeze, ms = sweep.rate(sweep.response.froze, sweep.acclimated)
+    ks_flee, _ = sweep.rate(sweep.response.fled, sweep.acclimated)
+    flight_by_contrast = [r.rate(r.response.fled, r.acclimated) for r in by_contrast]
+    p_flight = np.array([k / max(m_, 1) for k, m_ in flight_by_contrast])
+    latency_ms = [MS_PER_STEP * (1 + r.response.latency[r.scored & r.acclimated & r.response.fled]) for r in by_contrast]
+    median_ms = np.array([float(np.median(x)) if len(x) else float("nan") for x in latency_ms])
+    full = latency_ms[-1]
+    low = latency_ms[CONTRASTS.index(0.3)]
+
+    k_les, m_les = lesioned.rate(lesioned.response.answered)
+    k_pre, m_pre = lesioned.rate(lesioned.before.answered)
+    # The same mouse under the loom and under the empty sky just before it: a paired comparison.
+    gain = (lesioned.response.answered.astype(float) - lesioned.before.answered)[lesioned.scored]
+    (k_lo, m_lo), (k_hi, m_hi) = flight_by_contrast[0], flight_by_contrast[-1]
+    criteria = [
+        _rate_test("first looms answered by flight or freezing (acclimated mice)", k_answer, m, 0.8),
+        _rate_test("first looms answered by flight (acclimated mice)", k_flee, m, 0.5,
+                   f"freezing {k_freeze}/{m}; mice that never found the nest fled {k_naive_flee}/{m_naive}"),
+        _rate_test("first small slow sweeps answered by freezing (acclimated mice)", ks_freeze, ms, 0.5,
+                   f"flight {ks_flee}/{ms}"),
+        (_comparison("flight latency at full contrast (ms)", not_greater(full, margin=100.0), "< 100 ms (4 steps)",
+                     f"median {np.median(full):.0f} ms, {MS_PER_STEP:g} ms per step")
+         if len(full) >= 2 else Criterion("flight latency at full contrast (ms)", float("nan"), "< 100 ms", False, "fewer than 2 flights")),
+        _comparison("flight probability, contrast 1.0 minus 0.1",
+                    proportion_greater(k_hi, max(m_hi, 1), k_lo, max(m_lo, 1), margin=0.5), "> 0.5",
+                    f"{k_hi}/{m_hi} vs {k_lo}/{m_lo}; by contrast {np.round(p_flight, 2).tolist()}"),
+        (_comparison("flight latency, contrast 0.3 minus 1.0 (ms)", greater(low, full), "> 0 ms",
+                     f"medians by contrast {np.round(median_ms).tolist()} ms")
+         if len(low) >= 2 and len(full) >= 2 else
+         Criterion("flight latency, contrast 0.3 minus 1.0 (ms)", float("nan"), "> 0 ms", False,
+                   f"only {len(low)} flights at contrast 0.3")),
+        _comparison("reflex removed: loom answered minus empty sky answered, per mouse (lesioned learners)",
+                    not_greater(gain, margin=0.1), "< 0.1 (paired in each mouse)",
+                    f"loom {k_les}/{m_les}, the window before it {k_pre}/{m_pre}"),
+    ]
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+    arms = {"loom\nacclimated": (intact, acc), "loom\nnest unknown": (intact, ~acc),
+            "sweep\nacclimated": (sweep, sweep.acclimated), "loom\nno reflex": (lesioned, None),
+            "empty sky\nno reflex": (lesioned, None)}
+    flee, freeze = [], []
+    for i, (label, (r, among)) in enumerate(arms.items()):
+        resp = r.before if i == 4 else r.response
+        kf, mm = r.rate(resp.fled, among)
+        kz, _ = r.rate(resp.froze, among)
+        flee.append(kf / max(mm, 1))
+        freeze.append(kz / max(mm, 1))
+    x = np.arange(len(arms))
+    axes[0].bar(x, flee, color="#c0504d", label="flight")
+    axes[0].bar(x, freeze, bottom=flee, color="#4f81bd", label="freezing")
+    axes[0].set_xticks(x, list(arms), fontsize=7)
+    axes[0].set_ylim(0, 1)
+    axes[0].set_ylabel("first discs answered")
+    axes[0].legend(fontsize=7)
+    axes[1].plot(CONTRASTS, p_flight, "o-", color="#c0504d")
+    axes[1].set_xscale("log")
+    axes[1].set_xlabel("loom contrast")
+    axes[1].set_ylabel("P(flight), acclimated")
+    axes[1].set_ylim(-0.02, 1.02)
+    axes[2].plot(CONTRASTS, median_ms, "o-", color="#7f7f7f")
+    axes[2].set_xscale("log")
+    axes[2].set_xlabel("loom contrast")
+    axes[2].set_ylabel(f"median flight latency (ms; {MS_PER_STEP:g} ms/step)")
+    fig.suptitle("First-ever disc after acclimation: newborn learners, scored from their movement")
+    fig.tight_layout()
+    figure = save_figure(fig, out_dir, "first-loom")
+    data = {"num_mice_per_arm": n, "acclimated_fraction": float(acc.mean()), "ms_per_step": MS_PER_STEP,
+            "loom": {"flight": k_flee, "freezing": k_freeze, "scored": m},
+            "sweep": {"flight": ks_flee, "freezing": ks_freeze, "scored": ms},
+            "never_in_nest_flight": [k_naive_flee, m_naive],
+            "contrasts": CONTRASTS, "flight_by_contrast": p_flight, "flight_by_contrast_spearman": spearman(CONTRASTS, p_flight),
+            "median_latency_ms_by_contrast": median_ms,
+            "lesioned": {"loom_answered": [k_les, m_les], "empty_sky_answered": [k_pre, m_pre]}}
+    return ExperimentResult("first-loom", budget, seed, criteria, data, figure)
+
+
+# --- one-life: one learner per mouse, several looms per life -------------------------------
+def loom_survival(num_mice: int, seed: int, lethal: bool, learner: bool = True, reflexes: bool = False,
+                  life_steps: int = 600, predator_rate: float = 0.04, scales: Scales = NOMINAL) -> np.ndarray:
+    """(mice, looms) 1.0 where a mouse survived its k-th loom, 0.0 where it was caught, NaN after its life.
+
+    Each mouse has its own brain (``learner``: a pattern-separation learner
+    learning online from its own life only; else a random agent) and lives one
+    life of at most ``life_steps`` steps after an ``ACCLIMATION`` without discs.
     """
     env = gym.make_vec(MOUSE, num_envs=num_mice, vectorization_mode="vector_entry_point",
-                       max_episode_steps=max_steps + 1, **env_kwargs)
+                       steering=steering_with(MouseSteering, scales), reflexes=reflexes, lethal_capture=lethal,
+                       acclimation_steps=ACCLIMATION, predator_rate=predator_rate,
+                       max_episode_steps=life_steps, **LAB_ARENA)
     body = env.unwrapped.body
-    behave = policy_for(env)
-    n = num_mice
-    onset = np.full(n, -1)
-    over = np.zeros(n, dtype=bool)  # this mouse's first loom (or life) is over
-    reflex = np.full(n, "", dtype=object)
-    latency = np.full(n, np.nan)
-    entered_nest = np.zeros(n, dtype=bool)
-    still_run = np.zeros(n, dtype=int)
-    froze = np.zeros(n, dtype=bool)
-    survived = np.ones(n, dtype=bool)
-    base_still = np.zeros(n, dtype=int)
-    base_answered = np.zeros(n, dtype=bool)
-    base_start = 20  # a loom-free window of the same length, early in life
-    loom_steps = body.loom_steps
-    alive = np.ones(n, dtype=bool)
-    looms_before = np.zeros_like(body.stats["looms"])
+    alive = np.ones(num_mice, dtype=bool)
+    if learner:
+        brains = [make_agent(LEARNER, env, seed=seed * 10_007 + i) for i in range(num_mice)]
 
-    def act(obs: Any) -> np.ndarray:
-        looms_before[:] = body.stats["looms"]  # before the step: a loom that starts on it is new
-        return behave(obs)
-
-    for t, step in zip(range(max_steps), rollout(env, act, seed=seed)):
-        if learn is not None:
-            learn(step)
-        term, trunc, info = step.terminated, step.truncated, step.infos
-        executed = info["executed_action"]
-        new = alive & ~over & (onset < 0) & (body.stats["looms"] > looms_before)
-        onset[new] = t
-        active = alive & ~over & (onset >= 0)
-        fired = active & (info["steering"]["reflex"] != None) & np.isnan(latency)  # noqa: E711
-        reflex[fired] = info["steering"]["reflex"][fired]
-        latency[fired] = t - onset[fired]
-        # Stillness counted inside the window only, as in the loom-free baseline.
-        still_run = np.where(active & (executed == STAY), still_run + 1, 0)
-        froze |= active & (still_run >= 2)
-        entered_nest |= active & body.in_nest()
-        captured = info["events"]["captured"]
-        survived &= ~(active & captured)
-        in_base = alive & (onset < 0) & (t >= base_start) & (t <= base_start + loom_steps)
-        base_still = np.where(in_base & (executed == STAY), base_still + 1, np.where(in_base, 0, base_still))
-        base_answered |= in_base & ((base_still >= 2) | body.in_nest())
-        over |= active & (t - onset >= loom_steps)
-        alive &= ~(term | trunc)
-        if not (alive & ~over).any():
+        def act(obs: Any) -> np.ndarray:
+            actions = np.zeros(num_mice, dtype=np.int64)  # the dead no longer act
+            for i in np.flatnonzero(alive):
+                actions[i] = brains[i].act(_row(obs, i), explore=True)[0]
+            return actions
+    else:
+        brains = []
+        act = policy(RandomAgent(env.single_observation_space, env.single_action_space, seed=seed), env, explore=True)
+    outcomes = np.full((num_mice, life_steps // body.loom_steps + 1), np.nan)
+    stimulus = np.full(num_mice, NO_STIMULUS)  # what was overhead before this step
+    for t, step in zip(range(life_steps), rollout(env, act, seed=seed)):
+        for i in np.flatnonzero(alive) if brains else ():
+            learn_from(brains[i], _row_transition(step, i))
+        # A loom ends with its strike: the mouse was caught then, or it survived.
+        struck = np.flatnonzero(alive & (stimulus == LOOM) & (body.stimulus == NO_STIMULUS))
+        outcomes[struck, body.stats["looms"][struck] - 1] = ~step.infos["events"]["captured"][struck]
+        stimulus = body.stimulus.copy()
+        alive &= ~step.ended
+        if not alive.any():
             break
     env.close()
-    seen = onset >= 0
-    return FirstLooms(seen, reflex, latency, froze | entered_nest, survived, base_answered)
+    return outcomes
 
 
-def _random_policy(seed: int) -> Callable[[gym.vector.VectorEnv], Policy]:
-    def make(env: gym.vector.VectorEnv) -> Policy:
-        agent = RandomAgent(env.single_observation_space, env.single_action_space, seed=seed)
-        return lambda obs: agent.act(obs)
-    return make
+def _row_transition(step: Transition, i: int) -> Transition:
+    """Mouse ``i``'s own transition, for its own brain."""
+    s = slice(i, i + 1)
+    return Transition(_row(step.obs, i), step.actions[s], step.rewards[s], _row(step.next_obs, i),
+                      step.terminated[s], step.truncated[s], {}, step.valid[s])
 
 
-def first_loom(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
-    n = 200 if budget == "small" else 1000
-    innate = run_first_looms(n, seed, _random_policy(seed), predator_rate=0.03)
-    lesioned = run_first_looms(n, seed, _random_policy(seed), predator_rate=0.03, reflexes=False)
-    # The same behaviour measured in the same window of lives without any loom: chance.
-    loom_free = run_first_looms(n, seed, _random_policy(seed), predator_rate=0.0, reflexes=False)
-    contrasts = np.array([0.05, 0.1, 0.125, 0.15, 0.2, 0.3, 0.5, 1.0])
-    per_contrast = [run_first_looms(n // 2, seed + 1, _random_policy(seed), predator_rate=0.03, loom_contrast=float(c))
-                    for c in contrasts]
-    answer_by_contrast = np.array([r.rate(r.reflex != "") for r in per_contrast])
+def _row(obs: Any, i: int) -> Any:
+    return {k: v[i : i + 1] for k, v in obs.items()} if isinstance(obs, dict) else obs[i : i + 1]
 
-    fired = innate.seen & (innate.reflex != "")
-    answered_rate = innate.rate(innate.reflex != "")
-    median_latency = float(np.median(innate.latency[fired])) if fired.any() else float("nan")
-    les_rate, les_base = lesioned.rate(lesioned.answered), float(loom_free.baseline_answered.mean())
-    k, m = int(lesioned.answered[lesioned.seen].sum()), int(lesioned.seen.sum())
-    lo, hi = proportion_ci(k, m)
-    rho = spearman(contrasts, answer_by_contrast)
+
+def _first_loom_survived(outcomes: np.ndarray) -> tuple[int, int]:
+    first = outcomes[:, 0]
+    seen = ~np.isnan(first)
+    return int(first[seen].sum()), int(seen.sum())
+
+
+def _improvement(outcomes: np.ndarray, min_looms: int = 4) -> np.ndarray:
+    """Per mouse with at least ``min_looms`` looms: survival over the later half of its looms minus the earlier half."""
+    out = []
+    for row in outcomes:
+        seen = row[~np.isnan(row)]
+        if len(seen) >= min_looms:
+            half = len(seen) // 2
+            out.append(seen[-half:].mean() - seen[:half].mean())
+    return np.array(out)
+
+
+def one_life(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
+    n, life = (8, 350) if budget == "small" else (24, 700)
+    survivable = loom_survival(n, seed, lethal=False, life_steps=life, scales=scales)
+    lethal = loom_survival(n, seed, lethal=True, life_steps=life, scales=scales)
+    chance = loom_survival(10 * n, seed, lethal=True, learner=False, life_steps=life, scales=scales)
+    innate = loom_survival(n, seed, lethal=True, reflexes=True, life_steps=ACCLIMATION + 120, scales=scales)
+
+    gains = _improvement(survivable)
+    looms_survived = np.nansum(lethal, axis=1)
+    chance_survived = np.nansum(chance, axis=1)
+    k_innate, m_innate = _first_loom_survived(innate)
+    k_lethal, m_lethal = _first_loom_survived(lethal)
+    counts = (~np.isnan(survivable)).sum(axis=0)
+    per_loom = np.nansum(survivable, axis=0) / np.maximum(counts, 1)
     criteria = [
-        Criterion("first looms answered by the innate reflex", answered_rate, ">= 0.80", answered_rate >= 0.8,
-                  f"{int(fired.sum())}/{int(innate.seen.sum())} newborns"),
-        Criterion("median latency to the reflex (steps)", median_latency, "<= 3", median_latency <= 3),
-        Criterion("escape probability vs contrast (Spearman rho)", rho, ">= 0.9", rho >= 0.9),
-        Criterion("reflex-lesioned answer rate minus loom-free rate", les_rate - les_base,
-                  "loom-free rate inside the lesioned 95% CI", lo <= les_base <= hi,
-                  f"lesioned {les_rate:.2f} [{lo:.2f}, {hi:.2f}], loom-free {les_base:.2f}"),
+        (_comparison("survivable capture: survival gain over successive looms, per mouse", greater(gains), "> 0",
+                     f"{int((gains > 0).sum())}/{len(gains)} mice improved, {int((gains < 0).sum())} got worse")
+         if len(gains) >= 2 else Criterion("survivable capture: survival gain over successive looms, per mouse",
+                                           float("nan"), "> 0", False, f"only {len(gains)} mice saw 4 looms")),
+        _comparison("lethal capture: looms survived per life, learner minus random mouse",
+                    not_greater(looms_survived, chance_survived, margin=0.1), "< 0.1 looms",
+                    f"learner {looms_survived.mean():.2f}, random {chance_survived.mean():.2f} looms per life"),
+        _comparison("first loom survived, reflex minus lesioned learner (lethal)",
+                    proportion_greater(k_innate, max(m_innate, 1), k_lethal, max(m_lethal, 1), margin=0.3), "> 0.3",
+                    f"reflex {k_innate}/{m_innate}, lesioned learner {k_lethal}/{m_lethal}"),
     ]
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
-    axes[0].bar(["innate\n(reflex)", "lesioned\n(loom)", "lesioned\n(no loom)"],
-                [innate.rate(innate.answered), les_rate, les_base], color=["#c0504d", "#7f7f7f", "#bfbfbf"])
-    axes[0].set_ylabel("first looms answered (flee or freeze)")
+    k = np.arange(1, len(per_loom) + 1)
+    shown = counts >= max(2, n // 4)
+    axes[0].plot(k[shown], per_loom[shown], "o-", color="#4f81bd", label="survivable capture")
+    axes[0].plot([1], [k_lethal / max(m_lethal, 1)], "s", color="#c0504d", label="lethal capture (first loom)")
+    k_chance, m_chance = _first_loom_survived(chance)
+    axes[0].axhline(k_chance / max(m_chance, 1), color="#7f7f7f", ls="--", label="random mouse, first loom")
+    axes[0].set_xlabel("loom number in the mouse's life")
+    axes[0].set_ylabel("survived (lesioned learners)")
     axes[0].set_ylim(0, 1)
-    axes[1].plot(contrasts, answer_by_contrast, "o-", color="#c0504d")
-    axes[1].set_xscale("log")
-    axes[1].set_xlabel("loom contrast")
-    axes[1].set_ylabel("P(escape response)")
-    axes[1].set_ylim(-0.02, 1.02)
-    fig.suptitle("First-ever loom: the innate reflex needs no learning")
-    figure = save_figure(fig, out_dir, "first-loom")
-    data = {"num_mice": n, "innate_answer_rate": answered_rate, "innate_kinds": {
-                "flee": int((innate.reflex[innate.seen] == "flee").sum()), "freeze": int((innate.reflex[innate.seen] == "freeze").sum())},
-            "median_latency": median_latency, "contrasts": contrasts, "answer_by_contrast": answer_by_contrast,
-            "lesioned_answer_rate": les_rate, "lesioned_loom_free_rate": les_base}
-    return ExperimentResult("first-loom", budget, seed, criteria, data, figure)
-
-
-def one_life(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
-    from brainlike.agents.registry import make_agent
-
-    n = 200 if budget == "small" else 800
-    kwargs = dict(predator_rate=0.03, lethal_capture=True)
-    innate = run_first_looms(n, seed, _random_policy(seed), **kwargs)
-    chance = run_first_looms(n, seed, _random_policy(seed), reflexes=False, **kwargs)
-
-    holder: dict[str, Any] = {}
-
-    def learner_policy(env: gym.vector.VectorEnv) -> Policy:
-        holder["agent"] = agent = make_agent("pattern-separation", env, seed=seed)
-        return policy(agent, env, explore=True)
-
-    def learn(t: Transition) -> None:
-        learn_from(holder["agent"], t)
-
-    learner = run_first_looms(n, seed, learner_policy, learn=learn, reflexes=False, **kwargs)
-    s_innate, s_chance, s_learner = (r.rate(r.survived) for r in (innate, chance, learner))
-    k, m = int(learner.survived[learner.seen].sum()), int(learner.seen.sum())
-    lo, hi = proportion_ci(k, m)
-    criteria = [
-        Criterion("newborns with the reflex surviving their first loom", s_innate, ">= 0.6", s_innate >= 0.6),
-        Criterion("lesioned learner surviving its first loom", s_learner, "chance rate inside its 95% CI",
-                  lo <= s_chance <= hi, f"learner {s_learner:.2f} [{lo:.2f}, {hi:.2f}], chance {s_chance:.2f}"),
-        Criterion("innate minus lesioned-learner survival", s_innate - s_learner, ">= 0.3", s_innate - s_learner >= 0.3),
-    ]
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 3.4))
-    ax.bar(["innate reflex", "lesioned\nrandom", "lesioned\nlearner"], [s_innate, s_chance, s_learner],
-           color=["#c0504d", "#bfbfbf", "#4f81bd"])
-    ax.set_ylabel("survived the first (lethal) loom")
-    ax.set_ylim(0, 1)
-    ax.set_title("One life: escape cannot be learned from a lethal outcome")
+    axes[0].legend(fontsize=7)
+    axes[1].bar(["reflex", "lesioned\nlearner", "random"],
+                [k_innate / max(m_innate, 1), k_lethal / max(m_lethal, 1), k_chance / max(m_chance, 1)],
+                color=["#c0504d", "#4f81bd", "#bfbfbf"])
+    axes[1].set_ylabel("survived the first (lethal) loom")
+    axes[1].set_ylim(0, 1)
+    fig.suptitle("One life: escape is learned from survivable captures, not from lethal ones")
+    fig.tight_layout()
     figure = save_figure(fig, out_dir, "one-life")
-    data = {"num_mice": n, "survival": {"innate": s_innate, "lesioned_random": s_chance, "lesioned_learner": s_learner}}
+    data = {"num_mice": n, "life_steps": life, "survivable_per_loom": per_loom, "survivable_mice_per_loom": counts,
+            "gains": gains, "lethal_looms_survived": looms_survived, "random_looms_survived_mean": float(chance_survived.mean()),
+            "first_loom_survival": {"reflex": [k_innate, m_innate], "lesioned_learner": [k_lethal, m_lethal]}}
     return ExperimentResult("one-life", budget, seed, criteria, data, figure)
 
 
 EXPERIMENTS = [
     Experiment("first-loom", MOUSE, "Yilmaz & Meister 2013; De Franceschi et al. 2016; Evans et al. 2018",
                "https://doi.org/10.1016/j.cub.2013.08.015", ("innate", "reflex", "escape", "mouse"),
-               "Naive mice flee or freeze on their first loom; escape rises with contrast; lesioned mice answer at chance.",
-               first_loom),
+               "After acclimation, newborn learners flee their first loom and freeze under a slow sweep; "
+               "without the reflex they answer the loom no more than an empty sky.",
+               first_loom, sensitivity=("escape_threshold",)),
     Experiment("one-life", MOUSE, "Yilmaz & Meister 2013 (innate escape); the one-life argument of docs/science.md",
                "https://doi.org/10.1016/j.cub.2013.08.015", ("innate", "learning", "lethal", "mouse"),
-               "With lethal capture a reflex-lesioned learner cannot learn escape within one life.",
-               one_life),
+               "A reflex-lesioned learner improves over survivable captures but, when capture is lethal, "
+               "survives no more looms than a random mouse.",
+               one_life, sensitivity=CONSTANTS),
 ]
