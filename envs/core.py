@@ -116,6 +116,10 @@ class Body(Generic[SensesT, EventsT]):
             )
         self.single_action_space = action
         self._state = self.state_table()
+        self._allocate_state()
+
+    def _allocate_state(self) -> None:
+        """One array per declared name (a ``CompiledBody`` packs them into one record array instead)."""
         for name, var in self._state.items():
             if isinstance(var, Mapping):  # a named group, e.g. a life's statistics
                 setattr(self, name, {k: self._allocate(v) for k, v in var.items()})
