@@ -9,7 +9,7 @@ from gymnasium import spaces
 
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
 from brainlike.envs.core import BodyEnv, BodyVectorEnv
-from brainlike.envs.kernel import CompiledBody, end_step
+from brainlike.envs.kernel import CompiledBody, constants, end_step
 from brainlike.envs.rng import uniform_row
 from brainlike.steering.base import NO_REFLEX, Steering
 from brainlike.steering.compiled import jit
@@ -120,7 +120,7 @@ def mouse_step(state, streams, elapsed, c, sc, params, remaining, mode, memory, 
                                           s.perceived, x, y, in_nest, actions[b])
         # Movement: walls stop the mouse where it is.
         tx, ty = x + MOVES[executed, 0], y + MOVES[executed, 1]
-        moved = executed != STAY and 0 <= tx < c.size and 0 <= ty < c.size
+        moved = executed != STAY and 0 <= tx < c.arena_size and 0 <= ty < c.arena_size
         if moved:
             x, y = tx, ty
             s.pos[0], s.pos[1] = x, y
@@ -286,19 +286,19 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
         self.canvas_size = (n * self.cell_px, n * self.cell_px + 60)
         self._steering = self.steering.unwrapped
         # The constants as the kernels read them, one record each; the steering's are read once, here.
-        self._constants = np.array([(
+        self._constants = constants((
             self.size, self.padded, self.food_regrowth, self.food_energy, self.max_energy, self.metabolic_rate,
             self.move_cost, self.predator_rate, self.sweep_rate, self.loom_steps, self.sweep_steps, lo, hi,
             self.contrast_noise, self.freeze_protection, self.lethal_capture, self.max_steps,
             1.0 / max(self.size - 1, 1), self.loom_angles,
-        )], dtype=np.dtype([
-            ("size", np.int64), ("padded", np.int64), ("food_regrowth", np.int64), ("food_energy", np.float64),
+        ), [
+            ("arena_size", np.int64), ("padded", np.int64), ("food_regrowth", np.int64), ("food_energy", np.float64),
             ("max_energy", np.float64), ("metabolic_rate", np.float64), ("move_cost", np.float64),
             ("predator_rate", np.float64), ("sweep_rate", np.float64), ("loom_steps", np.int64),
             ("sweep_steps", np.int64), ("contrast_low", np.float64), ("contrast_high", np.float64),
             ("contrast_noise", np.float64), ("freeze_protection", np.float64), ("lethal_capture", np.bool_),
             ("max_steps", np.int64), ("position_scale", np.float64), ("loom_angles", np.float64, (self.loom_steps,)),
-        ]))
+        ])
         self._steering_constants = self._steering.constants
 
     # --- state, declared once: the core allocates it and returns it to birth values ---
@@ -359,12 +359,12 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
         extero = np.empty((self.num_bodies, VIEW_CELLS * 3 + 5), dtype=np.float32)
         intero = np.empty((self.num_bodies, 2), dtype=np.float32)
-        mouse_observe(self.state, self._constants[0], extero, intero)
+        mouse_observe(self.state, self._constants, extero, intero)
         return extero, intero
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         st = self._steering
-        mouse_step(self.state, self._rng.streams, self.elapsed, self._constants[0], self._steering_constants[0],
+        mouse_step(self.state, self._rng.streams, self.elapsed, self._constants, self._steering_constants,
                    st.parameters.values, st.looming.remaining, st.looming.mode, st.memory, st.reflexes_enabled,
                    actions, out)
 

@@ -14,7 +14,9 @@ info dicts, rendering. Each compiled call costs about 0.2 us per array
 argument, so state travels packed:
 
 - the body's state table becomes one record array ``state`` (a numpy
-  structured array, one record per body); every declared name (and every name
+  structured array viewed as a ``np.recarray``, so that the kernel's
+  ``state[b].energy`` reads the same compiled and uncompiled, one record per
+  body); every declared name (and every name
   of a group such as ``stats``) stays an attribute, a view of its field, so
   experiments, ``summary`` and rendering read it as before;
 - one step's results are one record per body (``step_record``): the reward,
@@ -34,7 +36,7 @@ from gymnasium import spaces
 
 from brainlike.envs.core import Body
 from brainlike.steering.base import EventsT, ReflexTakeover, SensesT, SteeringOutput
-from brainlike.steering.compiled import jit
+from brainlike.steering.compiled import jit, record_dtype
 
 
 @jit
@@ -43,6 +45,11 @@ def end_step(elapsed: np.ndarray, b: int, max_episode_steps: int) -> bool:
     elapsed[b] += 1
     # As Gymnasium's TimeLimit: the limit truncates even on a step that also terminates.
     return max_episode_steps > 0 and elapsed[b] >= max_episode_steps
+
+
+def constants(values: tuple[Any, ...], fields: list[tuple[Any, ...]]) -> np.record:
+    """One record of named constants, as a kernel reads them (``c.food_energy``), compiled or not."""
+    return np.array([values], dtype=record_dtype(fields)).view(np.recarray)[0]
 
 
 class CompiledBody(Body[SensesT, EventsT]):
@@ -73,14 +80,15 @@ class CompiledBody(Body[SensesT, EventsT]):
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise AssertionError(f"{type(self).__name__}'s state table repeats {repeated}: a compiled body's names (and its groups' names) must be unique")
-        self.state = np.zeros(self.num_bodies, dtype=np.dtype(fields))
+        # A recarray, so the kernel's ``state[b].energy`` also runs uncompiled (NUMBA_DISABLE_JIT=1).
+        self.state = np.zeros(self.num_bodies, dtype=record_dtype(fields)).view(np.recarray)
         self._bind_views()
         for name, var in self._state.items():
             for k, v in (var.items() if isinstance(var, Mapping) else ((name, var),)):
                 self.state[k] = v.birth
         action = self.single_action_space
         executed = ("executed", np.int64) if isinstance(action, spaces.Discrete) else ("executed", np.float64, action.shape)
-        self.step_record = np.dtype([
+        self.step_record = record_dtype([
             ("reward", np.float64),
             *((c, np.float64) for c in self.components),
             *((f"drive_{d}", np.float64) for d in self.drives),
@@ -111,7 +119,7 @@ class CompiledBody(Body[SensesT, EventsT]):
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
         """As ``Body.step``, in one compiled call; ``info``'s arrays are views of this step's fresh record."""
-        out = np.empty(self.num_bodies, dtype=self.step_record)
+        out = np.empty(self.num_bodies, dtype=self.step_record).view(np.recarray)
         self._run_kernel(actions, out)
         steering = self.steering.reaching_learner(SteeringOutput(
             reward=out["reward"],
@@ -132,4 +140,4 @@ class CompiledBody(Body[SensesT, EventsT]):
         raise NotImplementedError
 
 
-__all__ = ["CompiledBody", "end_step"]
+__all__ = ["CompiledBody", "constants", "end_step"]

@@ -14,7 +14,7 @@ from enum import IntEnum
 import numpy as np
 
 from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.compiled import jit
+from brainlike.steering.compiled import jit, record_dtype
 from brainlike.steering.homeostat import Homeostat, drive_of_one
 from brainlike.steering.motor import MOUSE_MOVES, MouseAction, names
 from brainlike.steering.parameters import InnateParameters
@@ -68,7 +68,7 @@ NEST_X, NEST_Y, ESCAPE_THRESHOLD = 0, 1, 2
 SHADOW_OVERHEAD, HARMED = 0, 1
 
 #: The steering's constants as its compiled functions read them (``MouseSteering.constants``).
-MOUSE_CONSTANTS = np.dtype([
+MOUSE_CONSTANTS = record_dtype([
     ("set_point", np.float64), ("weight", np.float64), ("exponent", np.float64),
     ("pain_weight", np.float64), ("habituation", np.float64), ("max_threshold", np.float64),
     ("duration", np.int64),
@@ -248,10 +248,10 @@ class MouseSteering(Steering[MouseSenses, MouseEvents]):
         self.memory = np.zeros((1, 2), dtype=bool)
 
     @property
-    def constants(self) -> np.ndarray:
-        """The steering's constants as one record (an array of one), as its compiled functions read them."""
-        return np.array([(*self.homeostat.one_variable(), self.pain_weight, self.habituation, self.max_threshold,
-                          self.looming.duration)], dtype=MOUSE_CONSTANTS)
+    def constants(self) -> np.record:
+        """The steering's constants as one record, as its compiled functions read them (``c.pain_weight``)."""
+        values = (*self.homeostat.one_variable(), self.pain_weight, self.habituation, self.max_threshold, self.looming.duration)
+        return np.array([values], dtype=MOUSE_CONSTANTS).view(np.recarray)[0]
 
     def resize(self, num_bodies: int) -> None:
         super().resize(num_bodies)
@@ -263,7 +263,7 @@ class MouseSteering(Steering[MouseSenses, MouseEvents]):
 
     def evaluate(self, events: MouseEvents, reflex: ReflexTakeover) -> SteeringOutput:
         out = np.empty((events.energy.shape[0], 4))
-        _evaluate_batch(self.constants[0], self.parameters.values, self.memory, events.energy_start, events.energy,
+        _evaluate_batch(self.constants, self.parameters.values, self.memory, events.energy_start, events.energy,
                         events.energy_after, events.captured, events.in_nest, events.position, events.disc_angle,
                         events.exposed, out)
         food, hunger, pain, after = out.T
