@@ -20,6 +20,7 @@ import pytest
 
 from brainlike.steering import MouseSteering, RewardLesion
 from brainlike.steering.mouse import ESCAPE_THRESHOLD, NEST_X, NEST_Y
+from tests.test_contract import _trajectory
 
 REPO = Path(__file__).resolve().parents[1]
 MOUSE = "brainlike/ForagingMouse-v0"
@@ -50,16 +51,8 @@ def trajectory(env_id: str, kwargs: dict[str, Any], steps: int = 250) -> dict[st
         "parameters": body.steering.parameters.values.copy(),
         "streams": body._rng.streams.copy(),
     }
-    single = gym.make(env_id, **kwargs)
-    single.action_space.seed(3)
-    single.reset(seed=9)
-    rewards = []
-    for _ in range(steps):
-        _, r, term, trunc, _ = single.step(single.action_space.sample())
-        rewards.append(r)
-        if term or trunc:
-            single.reset()
-    return {**{k: np.stack(v) for k, v in rec.items()}, **final, "single_rewards": np.array(rewards)}
+    single_rewards = np.array(_trajectory(gym.make(env_id, **kwargs), steps))
+    return {**{k: np.stack(v) for k, v in rec.items()}, **final, "single_rewards": single_rewards}
 
 
 def _uncompiled(name: str, out: Path) -> None:
