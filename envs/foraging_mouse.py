@@ -63,44 +63,44 @@ _RANDOMS_PER_STEP = 4  # predator onset, its kind/contrast, the perceived contra
 @jit
 def _predators(s, c, u, in_nest):  # type: ignore[no-untyped-def]
     """Advance body record ``s``'s overhead stimulus with its uniforms ``u``; whether a strike caught the mouse."""
-    idle = s.stimulus == NO_STIMULUS
-    onset_loom = idle and u[0] < c.predator_rate
-    onset_sweep = idle and u[0] >= c.predator_rate and u[0] < c.predator_rate + c.sweep_rate
+    idle = s["stimulus"] == NO_STIMULUS
+    onset_loom = idle and u[0] < c["predator_rate"]
+    onset_sweep = idle and u[0] >= c["predator_rate"] and u[0] < c["predator_rate"] + c["sweep_rate"]
     if idle and not (onset_loom or onset_sweep):
         return False  # most of the sky is empty most of the time: nothing changes
     if onset_loom or onset_sweep:
-        contrast = c.contrast_low + (c.contrast_high - c.contrast_low) * u[1]
+        contrast = c["contrast_low"] + (c["contrast_high"] - c["contrast_low"]) * u[1]
         # Trial-to-trial variability of the retina's report (Evans et al. 2018).
-        perceived = min(max(contrast * (1.0 + c.contrast_noise * (2.0 * u[2] - 1.0)), 0.0), 1.0)
-        s.contrast = contrast
+        perceived = min(max(contrast * (1.0 + c["contrast_noise"] * (2.0 * u[2] - 1.0)), 0.0), 1.0)
+        s["contrast"] = contrast
         stimulus = LOOM if onset_loom else SWEEP
         t = 0
     else:
-        perceived = s.perceived
-        stimulus = s.stimulus
-        t = s.stimulus_t + 1
-    s.looms += onset_loom
-    s.sweeps += onset_sweep
+        perceived = s["perceived"]
+        stimulus = s["stimulus"]
+        t = s["stimulus_t"] + 1
+    s["looms"] += onset_loom
+    s["sweeps"] += onset_sweep
     looming = stimulus == LOOM
-    strike = looming and t >= c.loom_steps
+    strike = looming and t >= c["loom_steps"]
     exposed = not in_nest
-    p_capture = 1.0 - c.freeze_protection if s.still >= 2 else 1.0
+    p_capture = 1.0 - c["freeze_protection"] if s["still"] >= 2 else 1.0
     captured = strike and exposed and u[3] < p_capture
-    s.escapes += strike and not exposed
-    ended = strike or (stimulus == SWEEP and t >= c.sweep_steps)
+    s["escapes"] += strike and not exposed
+    ended = strike or (stimulus == SWEEP and t >= c["sweep_steps"])
     if ended:
         stimulus = NO_STIMULUS
     if stimulus == NO_STIMULUS:
         angle = 0.0
     elif looming:
-        angle = c.loom_angles[min(t, c.loom_steps - 1)]
+        angle = c["loom_angles"][min(t, c["loom_steps"] - 1)]
     else:
         angle = SWEEP_ANGLE
-    s.expansion = max(angle - s.angle, 0.0) if (looming and not ended) else 0.0
-    s.angle = angle
-    s.perceived = 0.0 if stimulus == NO_STIMULUS else perceived
-    s.stimulus = stimulus
-    s.stimulus_t = t
+    s["expansion"] = max(angle - s["angle"], 0.0) if (looming and not ended) else 0.0
+    s["angle"] = angle
+    s["perceived"] = 0.0 if stimulus == NO_STIMULUS else perceived
+    s["stimulus"] = stimulus
+    s["stimulus_t"] = t
     return captured
 
 
@@ -114,57 +114,57 @@ def mouse_step(state, streams, elapsed, c, sc, params, remaining, mode, memory, 
     for b in range(state.shape[0]):
         uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
         s, o = state[b], out[b]
-        x, y = s.pos[0], s.pos[1]
-        in_nest = x == s.nest[0] and y == s.nest[1]
-        executed, reason = looming_reflex(sc.duration, params, remaining, mode, b, reflexes, s.angle, s.expansion,
-                                          s.perceived, x, y, in_nest, actions[b])
+        x, y = s["pos"][0], s["pos"][1]
+        in_nest = x == s["nest"][0] and y == s["nest"][1]
+        executed, reason = looming_reflex(sc["duration"], params, remaining, mode, b, reflexes, s["angle"], s["expansion"],
+                                          s["perceived"], x, y, in_nest, actions[b])
         # Movement: walls stop the mouse where it is.
         tx, ty = x + MOVES[executed, 0], y + MOVES[executed, 1]
-        moved = executed != STAY and 0 <= tx < c.arena_size and 0 <= ty < c.arena_size
+        moved = executed != STAY and 0 <= tx < c["arena_size"] and 0 <= ty < c["arena_size"]
         if moved:
             x, y = tx, ty
-            s.pos[0], s.pos[1] = x, y
-            s.still = 0
+            s["pos"][0], s["pos"][1] = x, y
+            s["still"] = 0
         else:
-            s.still += 1
+            s["still"] += 1
         # Eating: the pellet under the mouse is eaten; its patch regrows later.
-        g, p = s.grid, c.padded
+        g, p = s["grid"], c["padded"]
         ate = (g[y + r, x + r] & FOOD) > 0
-        food = c.food_energy if ate else 0.0
+        food = c["food_energy"] if ate else 0.0
         if ate:
             g[y + r, x + r] &= NOT_FOOD
             here = (y + r) * p + x + r
-            for j in range(s.food_cell.shape[0]):
-                if s.food_cell[j] == here:
-                    s.food_timer[j] = c.food_regrowth
-        for j in range(s.food_timer.shape[0]):
-            if s.food_timer[j] > 0:
-                s.food_timer[j] -= 1
-                if s.food_timer[j] == 0:
-                    g[s.food_cell[j] // p, s.food_cell[j] % p] |= FOOD
-        energy_start = s.energy
-        energy_before = max(s.energy - c.metabolic_rate - c.move_cost * (1.0 if moved else 0.0), 0.0)
-        s.energy = min(energy_before + food, c.max_energy)
+            for j in range(s["food_cell"].shape[0]):
+                if s["food_cell"][j] == here:
+                    s["food_timer"][j] = c["food_regrowth"]
+        for j in range(s["food_timer"].shape[0]):
+            if s["food_timer"][j] > 0:
+                s["food_timer"][j] -= 1
+                if s["food_timer"][j] == 0:
+                    g[s["food_cell"][j] // p, s["food_cell"][j] % p] |= FOOD
+        energy_start = s["energy"]
+        energy_before = max(s["energy"] - c["metabolic_rate"] - c["move_cost"] * (1.0 if moved else 0.0), 0.0)
+        s["energy"] = min(energy_before + food, c["max_energy"])
 
-        in_nest = x == s.nest[0] and y == s.nest[1]
+        in_nest = x == s["nest"][0] and y == s["nest"][1]
         captured = _predators(s, c, u, in_nest)
-        s.pain = 1.0 if captured else s.pain * 0.5
-        s.food_eaten += ate
-        s.captures += captured
+        s["pain"] = 1.0 if captured else s["pain"] * 0.5
+        s["food_eaten"] += ate
+        s["captures"] += captured
         overrode = reason != NO_REFLEX
-        if overrode and s.last_reflex < 0:  # a reflex episode starts
-            s.flights += reason == FLEE
-            s.freezes += reason == FREEZE
-        s.last_executed = executed
-        s.last_reflex = reason
+        if overrode and s["last_reflex"] < 0:  # a reflex episode starts
+            s["flights"] += reason == FLEE
+            s["freezes"] += reason == FREEZE
+        s["last_executed"] = executed
+        s["last_reflex"] = reason
 
-        o.food, o.hunger, o.pain, o.drive_energy = mouse_evaluate(
-            sc, params, memory, b, energy_start, energy_before, s.energy, captured, in_nest, x, y, s.angle, not in_nest)
-        o.reward = o.food + o.hunger + o.pain
-        o.executed, o.overrode, o.reason = executed, overrode, reason
-        o.terminated = s.energy <= 0.0 or (captured and c.lethal_capture)
-        o.truncated = end_step(elapsed, b, c.max_steps)
-        o.event_food, o.event_captured = food, captured
+        o["food"], o["hunger"], o["pain"], o["drive_energy"] = mouse_evaluate(
+            sc, params, memory, b, energy_start, energy_before, s["energy"], captured, in_nest, x, y, s["angle"], not in_nest)
+        o["reward"] = o["food"] + o["hunger"] + o["pain"]
+        o["executed"], o["overrode"], o["reason"] = executed, overrode, reason
+        o["terminated"] = s["energy"] <= 0.0 or (captured and c["lethal_capture"])
+        o["truncated"] = end_step(elapsed, b, c["max_steps"])
+        o["event_food"], o["event_captured"] = food, captured
 
 
 @jit
@@ -173,23 +173,23 @@ def mouse_observe(state, c, extero, intero):  # type: ignore[no-untyped-def]
     r = VIEW_RADIUS
     for b in range(state.shape[0]):
         s = state[b]
-        x, y = s.pos[0], s.pos[1]
+        x, y = s["pos"][0], s["pos"][1]
         k = 0
         for dy in range(-r, r + 1):  # the 5x5 view row by row from the north-west
             for dx in range(-r, r + 1):
-                code = s.grid[y + r + dy, x + r + dx]
+                code = s["grid"][y + r + dy, x + r + dx]
                 # One plane per channel; shifting the bit flags is the cheapest one-hot.
                 extero[b, _WALL_PLANE + k] = code & 1
                 extero[b, _FOOD_PLANE + k] = (code >> 1) & 1
                 extero[b, _NEST_PLANE + k] = (code >> 2) & 1
                 k += 1
-        extero[b, _DISC_ANGLE] = s.angle * (1.0 / LOOM_FULL_ANGLE)
-        extero[b, _DISC_EXPANSION] = min(s.expansion * (1.0 / MAX_EXPANSION), 1.0)
-        extero[b, _DISC_CONTRAST] = s.perceived
-        extero[b, _POSITION] = x * c.position_scale
-        extero[b, _POSITION + 1] = y * c.position_scale
-        intero[b, _ENERGY] = s.energy
-        intero[b, _PAIN] = s.pain
+        extero[b, _DISC_ANGLE] = s["angle"] * (1.0 / LOOM_FULL_ANGLE)
+        extero[b, _DISC_EXPANSION] = min(s["expansion"] * (1.0 / MAX_EXPANSION), 1.0)
+        extero[b, _DISC_CONTRAST] = s["perceived"]
+        extero[b, _POSITION] = x * c["position_scale"]
+        extero[b, _POSITION + 1] = y * c["position_scale"]
+        intero[b, _ENERGY] = s["energy"]
+        intero[b, _PAIN] = s["pain"]
 
 
 class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
@@ -359,12 +359,12 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
         extero = np.empty((self.num_bodies, VIEW_CELLS * 3 + 5), dtype=np.float32)
         intero = np.empty((self.num_bodies, 2), dtype=np.float32)
-        mouse_observe(self.state, self._constants, extero, intero)
+        self._call(mouse_observe, self.state, self._constants, extero, intero)
         return extero, intero
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         st = self._steering
-        mouse_step(self.state, self._rng.streams, self.elapsed, self._constants, self._steering_constants,
+        self._call(mouse_step, self.state, self._rng.streams, self.elapsed, self._constants, self._steering_constants,
                    st.parameters.values, st.looming.remaining, st.looming.mode, st.memory, st.reflexes_enabled,
                    actions, out)
 

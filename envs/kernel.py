@@ -14,9 +14,9 @@ info dicts, rendering. Each compiled call costs about 0.2 us per array
 argument, so state travels packed:
 
 - the body's state table becomes one record array ``state`` (a numpy
-  structured array viewed as a ``np.recarray``, so that the kernel's
-  ``state[b].energy`` reads the same compiled and uncompiled, one record per
-  body); every declared name (and every name
+  structured array, one record per body; a kernel reads ``state[b]["energy"]``,
+  which numba compiles to a load at a fixed offset, and which plain Python
+  runs too); every declared name (and every name
   of a group such as ``stats``) stays an attribute, a view of its field, so
   experiments, ``summary`` and rendering read it as before;
 - one step's results are one record per body (``step_record``): the reward,
@@ -28,15 +28,32 @@ argument, so state travels packed:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 from gymnasium import spaces
+from numba import typeof
+from numba.core.dispatcher import Dispatcher
+from numba.core.typing.typeof import Purpose
 
 from brainlike.envs.core import Body
 from brainlike.steering.base import EventsT, ReflexTakeover, SensesT, SteeringOutput
-from brainlike.steering.compiled import jit, record_dtype
+from brainlike.steering.compiled import jit
+
+
+def entry_point(kernel: Callable[..., Any], args: tuple[Any, ...]) -> Callable[..., Any]:
+    """``kernel``'s compiled entry point for the types of ``args`` (compiled, or loaded from the cache, now).
+
+    Calling it skips numba's dispatch, which types record arrays in Python
+    (about 4-9 us per call, more than the mouse's whole step); the entry point
+    unboxes them in 0.1 us. Only valid while every argument keeps its type,
+    dtype and layout, as a body's own arrays do. Uncompiled
+    (``NUMBA_DISABLE_JIT=1``), the kernel is plain Python and is returned as is.
+    """
+    if not isinstance(kernel, Dispatcher):
+        return kernel
+    return kernel.compile(tuple(typeof(a, Purpose.argument) for a in args))  # type: ignore[no-any-return]
 
 
 @jit
@@ -47,9 +64,9 @@ def end_step(elapsed: np.ndarray, b: int, max_episode_steps: int) -> bool:
     return max_episode_steps > 0 and elapsed[b] >= max_episode_steps
 
 
-def constants(values: tuple[Any, ...], fields: list[tuple[Any, ...]]) -> np.record:
-    """One record of named constants, as a kernel reads them (``c.food_energy``), compiled or not."""
-    return np.array([values], dtype=record_dtype(fields)).view(np.recarray)[0]
+def constants(values: tuple[Any, ...], fields: list[tuple[Any, ...]]) -> np.void:
+    """One record of named constants, as a kernel reads them (``c["food_energy"]``)."""
+    return np.array([values], dtype=np.dtype(fields))[0]
 
 
 class CompiledBody(Body[SensesT, EventsT]):
@@ -59,8 +76,8 @@ class CompiledBody(Body[SensesT, EventsT]):
 
     - ``components``, ``drives``: the names of its steering's reward
       components and drives; ``events``: (name, dtype) of its own ``info["events"]``;
-    - ``_run_kernel(actions, out)``: call its kernel with the packed state,
-      filling ``out`` (one ``step_record`` per body).
+    - ``_run_kernel(actions, out)``: call its kernel with the packed state
+      through ``self._call(kernel, ...)``, filling ``out`` (one ``step_record`` per body).
 
     ``senses`` and ``_physics`` are not used: the kernel does their work.
     """
@@ -80,15 +97,14 @@ class CompiledBody(Body[SensesT, EventsT]):
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise AssertionError(f"{type(self).__name__}'s state table repeats {repeated}: a compiled body's names (and its groups' names) must be unique")
-        # A recarray, so the kernel's ``state[b].energy`` also runs uncompiled (NUMBA_DISABLE_JIT=1).
-        self.state = np.zeros(self.num_bodies, dtype=record_dtype(fields)).view(np.recarray)
+        self.state = np.zeros(self.num_bodies, dtype=np.dtype(fields))
         self._bind_views()
         for name, var in self._state.items():
             for k, v in (var.items() if isinstance(var, Mapping) else ((name, var),)):
                 self.state[k] = v.birth
         action = self.single_action_space
         executed = ("executed", np.int64) if isinstance(action, spaces.Discrete) else ("executed", np.float64, action.shape)
-        self.step_record = record_dtype([
+        self.step_record = np.dtype([
             ("reward", np.float64),
             *((c, np.float64) for c in self.components),
             *((f"drive_{d}", np.float64) for d in self.drives),
@@ -100,13 +116,22 @@ class CompiledBody(Body[SensesT, EventsT]):
             *((f"event_{e}", t) for e, t in self.events),
         ])
 
+    def _call(self, kernel: Callable[..., Any], *args: Any) -> None:
+        """``kernel(*args)`` through its entry point, looked up at this body's first call (see ``entry_point``)."""
+        entry = self._entries.get(kernel)
+        if entry is None:
+            entry = self._entries[kernel] = entry_point(kernel, args)
+        entry(*args)
+
     def _bind_views(self) -> None:
+        self._entries: dict[Callable[..., Any], Callable[..., Any]] = {}
         for name, var in self._state.items():
             setattr(self, name, {k: self.state[k] for k in var} if isinstance(var, Mapping) else self.state[name])
 
     def __getstate__(self) -> dict[str, Any]:
-        # The named views are rebound on load: pickling or deep-copying them would cut them from ``state``.
-        return {k: v for k, v in self.__dict__.items() if k not in self._state}
+        # The named views are rebound on load: pickling or deep-copying them would cut them from
+        # ``state``. Entry points do not pickle; they are looked up again at the first call.
+        return {k: v for k, v in self.__dict__.items() if k not in self._state and k != "_entries"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -119,7 +144,7 @@ class CompiledBody(Body[SensesT, EventsT]):
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
         """As ``Body.step``, in one compiled call; ``info``'s arrays are views of this step's fresh record."""
-        out = np.empty(self.num_bodies, dtype=self.step_record).view(np.recarray)
+        out = np.empty(self.num_bodies, dtype=self.step_record)
         self._run_kernel(actions, out)
         steering = self.steering.reaching_learner(SteeringOutput(
             reward=out["reward"],
@@ -140,4 +165,4 @@ class CompiledBody(Body[SensesT, EventsT]):
         raise NotImplementedError
 
 
-__all__ = ["CompiledBody", "constants", "end_step"]
+__all__ = ["CompiledBody", "constants", "end_step", "entry_point"]

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numba
-import numpy as np
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,16 +46,4 @@ def jit(fn: F) -> F:
         return numba.njit(cache=False, fastmath=False)(fn)  # type: ignore[no-any-return]
 
 
-def record_dtype(fields: list[tuple[Any, ...]]) -> np.dtype:
-    """A record's dtype; refuses a field a numpy record already names (``size``, ``shape``...).
-
-    Uncompiled, ``record.size`` would be numpy's attribute, not the field: the
-    kernel would silently read another number than the compiled one does.
-    """
-    shadowed = [f[0] for f in fields if hasattr(np.record, f[0])]
-    if shadowed:
-        raise AssertionError(f"record fields {shadowed} are numpy record attributes: rename them")
-    return np.dtype(fields)
-
-
-__all__ = ["jit", "record_dtype"]
+__all__ = ["jit"]

@@ -14,7 +14,7 @@ from enum import IntEnum
 import numpy as np
 
 from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.compiled import jit, record_dtype
+from brainlike.steering.compiled import jit
 from brainlike.steering.homeostat import Homeostat, drive_of_one
 from brainlike.steering.motor import MOUSE_MOVES, MouseAction, names
 from brainlike.steering.parameters import InnateParameters
@@ -68,7 +68,7 @@ NEST_X, NEST_Y, ESCAPE_THRESHOLD = 0, 1, 2
 SHADOW_OVERHEAD, HARMED = 0, 1
 
 #: The steering's constants as its compiled functions read them (``MouseSteering.constants``).
-MOUSE_CONSTANTS = record_dtype([
+MOUSE_CONSTANTS = np.dtype([
     ("set_point", np.float64), ("weight", np.float64), ("exponent", np.float64),
     ("pain_weight", np.float64), ("habituation", np.float64), ("max_threshold", np.float64),
     ("duration", np.int64),
@@ -113,13 +113,13 @@ def looming_reflex(duration, params, remaining, mode, b, enabled, angle, expansi
 @jit
 def mouse_evaluate(c, params, memory, b, energy_start, energy, energy_after, captured, in_nest, x, y, disc_angle, exposed):  # type: ignore[no-untyped-def]
     """Body ``b``'s reward components (food, hunger, pain) and energy drive; updates its innate parameters."""
-    start = drive_of_one(energy_start, c.set_point, c.weight, c.exponent)
-    before_meal = drive_of_one(energy, c.set_point, c.weight, c.exponent)
-    after = drive_of_one(energy_after, c.set_point, c.weight, c.exponent)
+    start = drive_of_one(energy_start, c["set_point"], c["weight"], c["exponent"])
+    before_meal = drive_of_one(energy, c["set_point"], c["weight"], c["exponent"])
+    after = drive_of_one(energy_after, c["set_point"], c["weight"], c["exponent"])
     hunger = start - before_meal
     # The meal's drive reduction, measured where it was eaten (after this step's burning).
     food = before_meal - after
-    pain = -c.pain_weight if captured else 0.0
+    pain = -c["pain_weight"] if captured else 0.0
     # One visit to the nest sets the escape target; pain halves the threshold.
     if in_nest:
         params[b, NEST_X] = x
@@ -130,8 +130,8 @@ def mouse_evaluate(c, params, memory, b, energy_start, energy, energy_after, cap
     harmed = memory[b, HARMED] or captured
     # A shadow that came and went while the mouse was exposed, with no harm: habituate.
     passed = memory[b, SHADOW_OVERHEAD] and not overhead and not harmed and exposed
-    if c.habituation > 0 and passed:
-        params[b, ESCAPE_THRESHOLD] += c.habituation * (c.max_threshold - params[b, ESCAPE_THRESHOLD])
+    if c["habituation"] > 0 and passed:
+        params[b, ESCAPE_THRESHOLD] += c["habituation"] * (c["max_threshold"] - params[b, ESCAPE_THRESHOLD])
     memory[b, HARMED] = harmed and overhead
     memory[b, SHADOW_OVERHEAD] = overhead
     return food, hunger, pain, after
@@ -248,10 +248,10 @@ class MouseSteering(Steering[MouseSenses, MouseEvents]):
         self.memory = np.zeros((1, 2), dtype=bool)
 
     @property
-    def constants(self) -> np.record:
-        """The steering's constants as one record, as its compiled functions read them (``c.pain_weight``)."""
+    def constants(self) -> np.void:
+        """The steering's constants as one record, as its compiled functions read them (``c["pain_weight"]``)."""
         values = (*self.homeostat.one_variable(), self.pain_weight, self.habituation, self.max_threshold, self.looming.duration)
-        return np.array([values], dtype=MOUSE_CONSTANTS).view(np.recarray)[0]
+        return np.array([values], dtype=MOUSE_CONSTANTS)[0]
 
     def resize(self, num_bodies: int) -> None:
         super().resize(num_bodies)
