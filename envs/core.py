@@ -192,6 +192,10 @@ class Body(Generic[SensesT, EventsT]):
     def validate_actions(self, actions: Any, batched: bool) -> np.ndarray:
         """Return ``actions`` as a new (bodies, ...) array, or raise naming the bad value."""
         space = self.single_action_space
+        if not batched and isinstance(space, spaces.Discrete) and integer(actions) and 0 <= actions < space.n:
+            # The single env's common case, one valid integer: a compiled step costs less than
+            # the general checks below, so they would dominate it.
+            return np.full(1, actions, dtype=np.int64)
         shape = (self.num_bodies,) + (space.shape or ())
         arr = np.asarray(actions)
         if arr.dtype.kind not in "biuf":

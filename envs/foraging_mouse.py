@@ -105,10 +105,11 @@ def _predators(s, c, u, in_nest):  # type: ignore[no-untyped-def]
 
 
 @jit
-def mouse_step(state, streams, elapsed, c, sc, params, remaining, mode, memory, reflexes, actions, out):  # type: ignore[no-untyped-def]
-    """One step of every mouse: ``state`` (records), the counter RNG's ``streams``, ``c`` the body's
-    constants, ``sc`` and ``params, remaining, mode, memory`` its steering's constants and state;
+def mouse_step(state, streams, elapsed, constants, steering_constants, params, remaining, mode, memory, reflexes, actions, out):  # type: ignore[no-untyped-def]
+    """One step of every mouse: ``state`` (records), the counter RNG's ``streams``, the body's
+    ``constants``, the steering's constants and state (``params, remaining, mode, memory``);
     the results go to ``out`` (one ``step_record`` per body)."""
+    c, sc = constants[0], steering_constants[0]
     u = np.empty(_RANDOMS_PER_STEP)
     r = VIEW_RADIUS
     for b in range(state.shape[0]):
@@ -168,8 +169,9 @@ def mouse_step(state, streams, elapsed, c, sc, params, remaining, mode, memory, 
 
 
 @jit
-def mouse_observe(state, c, extero, intero):  # type: ignore[no-untyped-def]
+def mouse_observe(state, constants, extero, intero):  # type: ignore[no-untyped-def]
     """Every mouse's observation into ``extero`` and ``intero`` (float32)."""
+    c = constants[0]
     r = VIEW_RADIUS
     for b in range(state.shape[0]):
         s = state[b]

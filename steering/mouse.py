@@ -146,10 +146,10 @@ def _looming_batch(duration, params, remaining, mode, enabled, angle, expansion,
 
 
 @jit
-def _evaluate_batch(c, params, memory, energy_start, energy, energy_after, captured, in_nest, position, disc_angle, exposed, out):  # type: ignore[no-untyped-def]
+def _evaluate_batch(constants, params, memory, energy_start, energy, energy_after, captured, in_nest, position, disc_angle, exposed, out):  # type: ignore[no-untyped-def]
     for b in range(energy.shape[0]):
         out[b, 0], out[b, 1], out[b, 2], out[b, 3] = mouse_evaluate(
-            c, params, memory, b, energy_start[b], energy[b], energy_after[b], captured[b], in_nest[b],
+            constants[0], params, memory, b, energy_start[b], energy[b], energy_after[b], captured[b], in_nest[b],
             position[b, 0], position[b, 1], disc_angle[b], exposed[b])
 
 
@@ -248,10 +248,10 @@ class MouseSteering(Steering[MouseSenses, MouseEvents]):
         self.memory = np.zeros((1, 2), dtype=bool)
 
     @property
-    def constants(self) -> np.void:
-        """The steering's constants as one record, as its compiled functions read them (``c["pain_weight"]``)."""
+    def constants(self) -> np.ndarray:
+        """The steering's constants as an array of one record; its compiled functions read ``constants[0]["pain_weight"]``."""
         values = (*self.homeostat.one_variable(), self.pain_weight, self.habituation, self.max_threshold, self.looming.duration)
-        return np.array([values], dtype=MOUSE_CONSTANTS)[0]
+        return np.array([values], dtype=MOUSE_CONSTANTS)
 
     def resize(self, num_bodies: int) -> None:
         super().resize(num_bodies)
