@@ -116,6 +116,10 @@ class Body(Generic[SensesT, EventsT]):
             )
         self.single_action_space = action
         self._state = self.state_table()
+        self._allocate_state()
+
+    def _allocate_state(self) -> None:
+        """One array per declared name (a ``CompiledBody`` packs them into one record array instead)."""
         for name, var in self._state.items():
             if isinstance(var, Mapping):  # a named group, e.g. a life's statistics
                 setattr(self, name, {k: self._allocate(v) for k, v in var.items()})
@@ -188,6 +192,10 @@ class Body(Generic[SensesT, EventsT]):
     def validate_actions(self, actions: Any, batched: bool) -> np.ndarray:
         """Return ``actions`` as a new (bodies, ...) array, or raise naming the bad value."""
         space = self.single_action_space
+        if not batched and isinstance(space, spaces.Discrete) and integer(actions) and 0 <= actions < space.n:
+            # The single env's common case, one valid integer: a compiled step costs less than
+            # the general checks below, so they would dominate it.
+            return np.full(1, actions, dtype=np.int64)
         shape = (self.num_bodies,) + (space.shape or ())
         arr = np.asarray(actions)
         if arr.dtype.kind not in "biuf":

@@ -8,10 +8,15 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
-from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
-from brainlike.steering.base import ReflexTakeover, Steering
+from brainlike.envs.core import BodyEnv, BodyVectorEnv
+from brainlike.envs.kernel import CompiledBody, constants, end_step
+from brainlike.envs.rng import uniform_row
+from brainlike.steering.base import NO_REFLEX, Steering
+from brainlike.steering.compiled import jit
 from brainlike.steering.mouse import (
     ACTION_NAMES,
+    FLEE,
+    FREEZE,
     LOOM_FULL_ANGLE,
     MOVES,
     STAY,
@@ -19,10 +24,13 @@ from brainlike.steering.mouse import (
     MouseEvents,
     MouseSenses,
     MouseSteering,
+    looming_reflex,
+    mouse_evaluate,
 )
 
 # Cell codes of the arena grid, as bit flags so a cell can be food *and* nest.
 WALL, FOOD, NEST = 1, 2, 4
+NOT_FOOD = np.uint8(0xFF ^ FOOD)
 VIEW_RADIUS = 2
 VIEW_CELLS = (2 * VIEW_RADIUS + 1) ** 2
 # The view's channels, in order (wall, food, nest), as bit positions in a cell code.
@@ -43,17 +51,166 @@ LAYOUT = Layout(
     interoception=Layout.groups("energy", "pain"),
     actions=ACTION_NAMES,
 )
-_PLANES = tuple(LAYOUT.slice(name) for name in ("view_wall", "view_food", "view_nest"))
+_PLANES = tuple(LAYOUT.slice(name).start for name in ("view_wall", "view_food", "view_nest"))
+_WALL_PLANE, _FOOD_PLANE, _NEST_PLANE = _PLANES
 _DISC_ANGLE, _DISC_EXPANSION, _DISC_CONTRAST = (LAYOUT.index(n) for n in ("disc_angle", "disc_expansion", "disc_contrast"))
-_POSITION = LAYOUT.slice("position")
+_POSITION = LAYOUT.slice("position").start
 _ENERGY, _PAIN = LAYOUT.index("energy"), LAYOUT.index("pain")
+_RANDOMS_PER_STEP = 4  # predator onset, its kind/contrast, the perceived contrast, the capture
 
 
-class MouseBody(Body[MouseSenses, MouseEvents]):
-    """The batched world of ForagingMouse-v0 (see ``ForagingMouseEnv`` for the documentation)."""
+# --- the step, compiled: one loop over the bodies (see envs.kernel) -----------------------
+@jit
+def _predators(s, c, u, in_nest, age):  # type: ignore[no-untyped-def]
+    """Advance body record ``s``'s overhead stimulus with its uniforms ``u``; whether a strike caught the mouse.
+
+    ``age``: steps of this life so far. No disc appears before the acclimation ends (the mouse
+    explores its arena and nest first); the uniforms are drawn all the same, so the random
+    streams do not depend on it.
+    """
+    idle = s["stimulus"] == NO_STIMULUS
+    sky_open = idle and age >= c["acclimation_steps"]
+    onset_loom = sky_open and u[0] < c["predator_rate"]
+    onset_sweep = sky_open and u[0] >= c["predator_rate"] and u[0] < c["predator_rate"] + c["sweep_rate"]
+    if idle and not (onset_loom or onset_sweep):
+        return False  # most of the sky is empty most of the time: nothing changes
+    if onset_loom or onset_sweep:
+        contrast = c["contrast_low"] + (c["contrast_high"] - c["contrast_low"]) * u[1]
+        # Trial-to-trial variability of the retina's report (Evans et al. 2018).
+        perceived = min(max(contrast * (1.0 + c["contrast_noise"] * (2.0 * u[2] - 1.0)), 0.0), 1.0)
+        s["contrast"] = contrast
+        stimulus = LOOM if onset_loom else SWEEP
+        t = 0
+    else:
+        perceived = s["perceived"]
+        stimulus = s["stimulus"]
+        t = s["stimulus_t"] + 1
+    s["looms"] += onset_loom
+    s["sweeps"] += onset_sweep
+    looming = stimulus == LOOM
+    strike = looming and t >= c["loom_steps"]
+    exposed = not in_nest
+    p_capture = 1.0 - c["freeze_protection"] if s["still"] >= 2 else 1.0
+    captured = strike and exposed and u[3] < p_capture
+    s["escapes"] += strike and not exposed
+    ended = strike or (stimulus == SWEEP and t >= c["sweep_steps"])
+    if ended:
+        stimulus = NO_STIMULUS
+    if stimulus == NO_STIMULUS:
+        angle = 0.0
+    elif looming:
+        angle = c["loom_angles"][min(t, c["loom_steps"] - 1)]
+    else:
+        angle = SWEEP_ANGLE
+    s["expansion"] = max(angle - s["angle"], 0.0) if (looming and not ended) else 0.0
+    s["angle"] = angle
+    s["perceived"] = 0.0 if stimulus == NO_STIMULUS else perceived
+    s["stimulus"] = stimulus
+    s["stimulus_t"] = t
+    return captured
+
+
+@jit
+def mouse_step(state, streams, elapsed, constants, steering_constants, params, remaining, mode, memory, reflexes, actions, out):  # type: ignore[no-untyped-def]
+    """One step of every mouse: ``state`` (records), the counter RNG's ``streams``, the body's
+    ``constants``, the steering's constants and state (``params, remaining, mode, memory``);
+    the results go to ``out`` (one ``step_record`` per body)."""
+    c, sc = constants[0], steering_constants[0]
+    u = np.empty(_RANDOMS_PER_STEP)
+    r = VIEW_RADIUS
+    for b in range(state.shape[0]):
+        uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
+        s, o = state[b], out[b]
+        x, y = s["pos"][0], s["pos"][1]
+        in_nest = x == s["nest"][0] and y == s["nest"][1]
+        executed, reason = looming_reflex(sc["duration"], params, remaining, mode, b, reflexes, s["angle"], s["expansion"],
+                                          s["perceived"], x, y, in_nest, actions[b])
+        # Movement: walls stop the mouse where it is.
+        tx, ty = x + MOVES[executed, 0], y + MOVES[executed, 1]
+        moved = executed != STAY and 0 <= tx < c["arena_size"] and 0 <= ty < c["arena_size"]
+        if moved:
+            x, y = tx, ty
+            s["pos"][0], s["pos"][1] = x, y
+            s["still"] = 0
+        else:
+            s["still"] += 1
+        # Eating: the pellet under the mouse is eaten; its patch regrows later.
+        g, p = s["grid"], c["padded"]
+        ate = (g[y + r, x + r] & FOOD) > 0
+        food = c["food_energy"] if ate else 0.0
+        if ate:
+            g[y + r, x + r] &= NOT_FOOD
+            here = (y + r) * p + x + r
+            for j in range(s["food_cell"].shape[0]):
+                if s["food_cell"][j] == here:
+                    s["food_timer"][j] = c["food_regrowth"]
+        for j in range(s["food_timer"].shape[0]):
+            if s["food_timer"][j] > 0:
+                s["food_timer"][j] -= 1
+                if s["food_timer"][j] == 0:
+                    g[s["food_cell"][j] // p, s["food_cell"][j] % p] |= FOOD
+        energy_start = s["energy"]
+        energy_before = max(s["energy"] - c["metabolic_rate"] - c["move_cost"] * (1.0 if moved else 0.0), 0.0)
+        s["energy"] = min(energy_before + food, c["max_energy"])
+
+        in_nest = x == s["nest"][0] and y == s["nest"][1]
+        captured = _predators(s, c, u, in_nest, elapsed[b])
+        s["pain"] = 1.0 if captured else s["pain"] * 0.5
+        s["food_eaten"] += ate
+        s["captures"] += captured
+        overrode = reason != NO_REFLEX
+        if overrode and s["last_reflex"] < 0:  # a reflex episode starts
+            s["flights"] += reason == FLEE
+            s["freezes"] += reason == FREEZE
+        s["last_executed"] = executed
+        s["last_reflex"] = reason
+
+        o["food"], o["hunger"], o["pain"], o["drive_energy"] = mouse_evaluate(
+            sc, params, memory, b, energy_start, energy_before, s["energy"], captured, in_nest, x, y, s["angle"], not in_nest)
+        o["reward"] = o["food"] + o["hunger"] + o["pain"]
+        o["executed"], o["overrode"], o["reason"] = executed, overrode, reason
+        o["terminated"] = s["energy"] <= 0.0 or (captured and c["lethal_capture"])
+        o["truncated"] = end_step(elapsed, b, c["max_steps"])
+        o["event_food"], o["event_captured"] = food, captured
+
+
+@jit
+def mouse_observe(state, constants, extero, intero):  # type: ignore[no-untyped-def]
+    """Every mouse's observation into ``extero`` and ``intero`` (float32)."""
+    c = constants[0]
+    r = VIEW_RADIUS
+    for b in range(state.shape[0]):
+        s = state[b]
+        x, y = s["pos"][0], s["pos"][1]
+        k = 0
+        for dy in range(-r, r + 1):  # the 5x5 view row by row from the north-west
+            for dx in range(-r, r + 1):
+                code = s["grid"][y + r + dy, x + r + dx]
+                # One plane per channel; shifting the bit flags is the cheapest one-hot.
+                extero[b, _WALL_PLANE + k] = code & 1
+                extero[b, _FOOD_PLANE + k] = (code >> 1) & 1
+                extero[b, _NEST_PLANE + k] = (code >> 2) & 1
+                k += 1
+        extero[b, _DISC_ANGLE] = s["angle"] * (1.0 / LOOM_FULL_ANGLE)
+        extero[b, _DISC_EXPANSION] = min(s["expansion"] * (1.0 / MAX_EXPANSION), 1.0)
+        extero[b, _DISC_CONTRAST] = s["perceived"]
+        extero[b, _POSITION] = x * c["position_scale"]
+        extero[b, _POSITION + 1] = y * c["position_scale"]
+        intero[b, _ENERGY] = s["energy"]
+        intero[b, _PAIN] = s["pain"]
+
+
+class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
+    """The batched world of ForagingMouse-v0 (see ``ForagingMouseEnv`` for the documentation).
+
+    Its step is the compiled ``mouse_step``; its observation ``mouse_observe``.
+    """
 
     default_steering = MouseSteering
-    randoms_per_step = 4  # predator onset, its kind/contrast, the perceived contrast, the capture
+    randoms_per_step = _RANDOMS_PER_STEP
+    components = ("food", "hunger", "pain")
+    drives = ("energy",)
+    events = (("food", np.float64), ("captured", np.bool_))
     cell_px = 40
 
     def __init__(
@@ -129,13 +286,8 @@ class MouseBody(Body[MouseSenses, MouseEvents]):
         self.loom_angles = LOOM_START_ANGLE * (LOOM_FULL_ANGLE / LOOM_START_ANGLE) ** (
             np.arange(self.loom_steps) / (self.loom_steps - 1)
         )
-        n, p = self.size, self.size + 2 * VIEW_RADIUS
-        self.padded = p
-        # Offsets of the view cells in a body's flattened padded grid.
-        r = np.arange(-VIEW_RADIUS, VIEW_RADIUS + 1)
-        self._view_offsets = (r[:, None] * p + r[None, :]).ravel()
-        self._body_offsets = np.arange(self.num_bodies, dtype=np.int64)[:, None] * p * p
-        self._view_cells = self._body_offsets + self._view_offsets  # (bodies, 25), before adding the position
+        n = self.size
+        self.padded = self.size + 2 * VIEW_RADIUS
         self._build(
             LAYOUT,
             spaces.Box(0.0, 1.0, (VIEW_CELLS * 3 + 5,), np.float32),
@@ -143,6 +295,23 @@ class MouseBody(Body[MouseSenses, MouseEvents]):
             spaces.Discrete(len(ACTION_NAMES)),
         )
         self.canvas_size = (n * self.cell_px, n * self.cell_px + 60)
+        self._steering = self.steering.unwrapped
+        # The constants as the kernels read them, one record each; the steering's are read once, here.
+        self._constants = constants((
+            self.size, self.padded, self.food_regrowth, self.food_energy, self.max_energy, self.metabolic_rate,
+            self.move_cost, self.predator_rate, self.sweep_rate, self.loom_steps, self.sweep_steps, lo, hi,
+            self.contrast_noise, self.freeze_protection, self.lethal_capture, self.max_steps,
+            1.0 / max(self.size - 1, 1), self.loom_angles, self.acclimation_steps,
+        ), [
+            ("arena_size", np.int64), ("padded", np.int64), ("food_regrowth", np.int64), ("food_energy", np.float64),
+            ("max_energy", np.float64), ("metabolic_rate", np.float64), ("move_cost", np.float64),
+            ("predator_rate", np.float64), ("sweep_rate", np.float64), ("loom_steps", np.int64),
+            ("sweep_steps", np.int64), ("contrast_low", np.float64), ("contrast_high", np.float64),
+            ("contrast_noise", np.float64), ("freeze_protection", np.float64), ("lethal_capture", np.bool_),
+            ("max_steps", np.int64), ("position_scale", np.float64), ("loom_angles", np.float64, (self.loom_steps,)),
+            ("acclimation_steps", np.int64),
+        ])
+        self._steering_constants = self._steering.constants
 
     # --- state, declared once: the core allocates it and returns it to birth values ---
     def state_table(self) -> dict[str, Any]:
@@ -195,133 +364,21 @@ class MouseBody(Body[MouseSenses, MouseEvents]):
         self.grid[idx] = grid
         self.food_cell[idx] = padded_food
 
-    # --- senses and observation ----------------------------------------------
-    def _cell_index(self) -> np.ndarray:
-        return (self.pos[:, 1] + VIEW_RADIUS) * self.padded + self.pos[:, 0] + VIEW_RADIUS
-
+    # --- senses, observation and step: the compiled kernels ------------------------
     def in_nest(self) -> np.ndarray:
         return (self.pos[:, 0] == self.nest[:, 0]) & (self.pos[:, 1] == self.nest[:, 1])
 
-    def senses(self) -> MouseSenses:
-        """Raw senses the steering subsystem reads (the reflexes' inputs)."""
-        return MouseSenses(self.angle, self.expansion, self.perceived, self.pos, self.in_nest())
-
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
-        b = self.num_bodies
-        codes = np.take(self.grid.reshape(-1), self._view_cells + self._cell_index()[:, None])
-        extero = np.empty((b, VIEW_CELLS * 3 + 5), dtype=np.float32)
-        # One plane of 25 cells per channel; shifting the bit flags is the cheapest one-hot.
-        for plane, bit in zip(_PLANES, _CELL_SHIFTS):
-            extero[:, plane] = (codes >> bit) & 1
-        extero[:, _DISC_ANGLE] = self.angle * (1.0 / LOOM_FULL_ANGLE)
-        extero[:, _DISC_EXPANSION] = np.minimum(self.expansion * (1.0 / MAX_EXPANSION), 1.0)
-        extero[:, _DISC_CONTRAST] = self.perceived
-        extero[:, _POSITION] = self.pos * (1.0 / max(self.size - 1, 1))
-        intero = np.empty((b, 2), dtype=np.float32)
-        intero[:, _ENERGY] = self.energy
-        intero[:, _PAIN] = self.pain
+        extero = np.empty((self.num_bodies, VIEW_CELLS * 3 + 5), dtype=np.float32)
+        intero = np.empty((self.num_bodies, 2), dtype=np.float32)
+        self._call(mouse_observe, self.state, self._constants, extero, intero)
         return extero, intero
 
-    # --- physics --------------------------------------------------------------
-    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[MouseEvents, np.ndarray, dict[str, Any]]:
-        executed = takeover.executed
-        # Movement: walls stop the mouse where it is.
-        target = self.pos + MOVES[executed]
-        inside = (target >= 0).all(axis=1) & (target < self.size).all(axis=1)
-        moved = inside & (executed != STAY)
-        self.pos = np.where(moved[:, None], target, self.pos)
-        self.still = np.where(moved, 0, self.still + 1)
-
-        # Eating: the pellet under the mouse is eaten; its patch regrows later.
-        flat = self.grid.reshape(-1)
-        here = self._body_offsets[:, 0] + self._cell_index()
-        ate = (flat[here] & FOOD) > 0
-        food = np.where(ate, self.food_energy, 0.0)
-        if ate.any():
-            flat[here[ate]] &= ~np.uint8(FOOD)
-            eaten_patch = ate[:, None] & (self.food_cell == (here - self._body_offsets[:, 0])[:, None])
-            self.food_timer[eaten_patch] = self.food_regrowth
-        regrowing = self.food_timer > 0
-        if regrowing.any():
-            self.food_timer -= regrowing
-            regrown = regrowing & (self.food_timer == 0)
-            if regrown.any():
-                rows = np.nonzero(regrown)[0]
-                flat[self._body_offsets[rows, 0] + self.food_cell[regrown]] |= FOOD
-
-        energy_start = self.energy
-        energy_before = np.maximum(self.energy - self.metabolic_rate - self.move_cost * moved, 0.0)
-        self.energy = np.minimum(energy_before + food, self.max_energy)
-
-        in_nest = self.in_nest()
-        captured = self._predators(u, in_nest)
-        self.pain = np.where(captured, 1.0, self.pain * 0.5)
-
-        st = self.stats
-        st["food_eaten"] += ate
-        st["captures"] += captured
-        reason = takeover.reason
-        if takeover.mask.any():
-            started = takeover.mask & (self.last_reflex < 0)
-            st["flights"] += started & (reason == LoomingReason.FLEE)
-            st["freezes"] += started & (reason == LoomingReason.FREEZE)
-        self.last_executed[:] = executed
-        self.last_reflex[:] = reason
-        terminated = (self.energy <= 0.0) | (captured & self.lethal_capture)
-        events = MouseEvents(
-            food=food, captured=captured, energy_start=energy_start, energy=energy_before, energy_after=self.energy,
-            position=self.pos, in_nest=in_nest, disc_angle=self.angle, exposed=~in_nest,
-        )
-        return events, terminated, {"events": {"food": food, "captured": captured}}
-
-    def _predators(self, u: np.ndarray, in_nest: np.ndarray) -> np.ndarray:
-        """Advance overhead stimuli; return where a strike caught the mouse.
-
-        Only bodies with a disc overhead (or appearing now) are computed: at any
-        moment most of the sky is empty, and the rest keep angle 0.
-        """
-        idle = self.stimulus == NO_STIMULUS
-        # No disc before the acclimation ends (the mouse explores its arena and nest first);
-        # the uniforms are drawn all the same, so the random streams do not depend on it.
-        sky_open = idle & (self.elapsed >= self.acclimation_steps)
-        onset_loom = sky_open & (u[:, 0] < self.predator_rate)
-        onset_sweep = sky_open & (u[:, 0] >= self.predator_rate) & (u[:, 0] < self.predator_rate + self.sweep_rate)
-        active = ~idle | onset_loom | onset_sweep
-        captured = np.zeros(self.num_bodies, dtype=bool)
-        if not active.any():
-            return captured
-        i = np.flatnonzero(active)
-        u = u[i]
-        new_loom, new_sweep = onset_loom[i], onset_sweep[i]
-        onset = new_loom | new_sweep
-        lo, hi = self.contrast_range
-        contrast = lo + (hi - lo) * u[:, 1]
-        # Trial-to-trial variability of the retina's report (Evans et al. 2018).
-        perceived = np.clip(contrast * (1.0 + self.contrast_noise * (2.0 * u[:, 2] - 1.0)), 0.0, 1.0)
-        perceived = np.where(onset, perceived, self.perceived[i])
-        self.contrast[i] = np.where(onset, contrast, self.contrast[i])
-        stimulus = np.where(new_loom, LOOM, np.where(new_sweep, SWEEP, self.stimulus[i]))
-        t = np.where(onset, 0, self.stimulus_t[i] + 1)
-        self.stats["looms"][i] += new_loom
-        self.stats["sweeps"][i] += new_sweep
-
-        looming = stimulus == LOOM
-        strike = looming & (t >= self.loom_steps)
-        exposed = ~in_nest[i]
-        p_capture = np.where(self.still[i] >= 2, 1.0 - self.freeze_protection, 1.0)
-        captured[i] = strike & exposed & (u[:, 3] < p_capture)
-        self.stats["escapes"][i] += strike & ~exposed
-        ended = strike | ((stimulus == SWEEP) & (t >= self.sweep_steps))
-        stimulus = np.where(ended, NO_STIMULUS, stimulus)
-        angle = np.where(looming, self.loom_angles[np.minimum(t, self.loom_steps - 1)],
-                         np.where(stimulus == SWEEP, SWEEP_ANGLE, 0.0))
-        angle = np.where(stimulus == NO_STIMULUS, 0.0, angle)
-        self.expansion[i] = np.where(looming & ~ended, np.maximum(angle - self.angle[i], 0.0), 0.0)
-        self.angle[i] = angle
-        self.perceived[i] = np.where(stimulus == NO_STIMULUS, 0.0, perceived)
-        self.stimulus[i] = stimulus
-        self.stimulus_t[i] = t
-        return captured
+    def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
+        st = self._steering
+        self._call(mouse_step, self.state, self._rng.streams, self.elapsed, self._constants, self._steering_constants,
+                   st.parameters.values, st.looming.remaining, st.looming.mode, st.memory, st.reflexes_enabled,
+                   actions, out)
 
     def summary(self, i: int) -> dict[str, Any]:
         s = {k: int(v[i]) for k, v in self.stats.items()}

@@ -1,25 +1,57 @@
-"""Per-body random streams drawn for a whole batch in one numpy call.
+"""Per-body random streams: a counter hash, compiled once, drawn by the core for every body.
 
 A body's random numbers are a hash of a 64-bit key (drawn from the env's
 ``np_random`` at reset) and a per-body call counter, so body i's stream does not
 depend on how many other bodies share the batch: body i of a vector env seeded
 ``s`` draws exactly what a single env seeded ``s + i`` draws.
+
+The hash is written once, as compiled scalar functions (``uniform_row``,
+``splitmix``): a compiled step kernel calls them for its body, and
+``CounterRNG`` calls them over a batch.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from brainlike.steering.compiled import jit
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
+_NEXT_LIFE = np.uint64(0xD1B54A32D192ED03)
 _KEY_HIGH = 2**63
+#: The columns of ``CounterRNG.streams``: a body's key and its call counter.
+KEY, COUNTER = 0, 1
 
 
-def _splitmix(x: np.ndarray) -> np.ndarray:
+@jit
+def splitmix(x: np.uint64) -> np.uint64:
+    """SplitMix64's finaliser: a 64-bit hash, wrapping arithmetic."""
     x = (x ^ (x >> np.uint64(30))) * _MIX1
     x = (x ^ (x >> np.uint64(27))) * _MIX2
     return x ^ (x >> np.uint64(31))
+
+
+@jit
+def uniform_row(streams: np.ndarray, b: int, out: np.ndarray) -> None:
+    """Body ``b``'s next ``len(out)`` uniforms in [0, 1) into ``out``; its counter advances by one."""
+    base = streams[b, KEY] + (streams[b, COUNTER] << np.uint64(6)) * _GOLDEN
+    for j in range(out.shape[0]):
+        out[j] = np.float64(splitmix(base + np.uint64(j + 1) * _GOLDEN) >> np.uint64(11)) * (1.0 / 2**53)
+    streams[b, COUNTER] += np.uint64(1)
+
+
+@jit
+def _uniform_rows(streams: np.ndarray, rows: np.ndarray, out: np.ndarray) -> None:
+    for i in range(rows.shape[0]):
+        uniform_row(streams, rows[i], out[i])
+
+
+@jit
+def _next_keys(keys: np.ndarray, out: np.ndarray) -> None:
+    for i in range(keys.shape[0]):
+        out[i] = splitmix(keys[i] ^ _NEXT_LIFE)
 
 
 class CounterRNG:
@@ -30,36 +62,33 @@ class CounterRNG:
     That is why only ``Body``'s core draws, unconditionally, at each step and
     each birth, and hands the numbers to the body: a body that drew "only if
     some body needs it" would make one body's stream depend on the others.
+
+    ``streams`` is one (bodies, 2) uint64 array, key then counter, so a
+    compiled kernel receives a body's whole stream as one argument.
     """
 
     def __init__(self, num_bodies: int) -> None:
-        self.key = np.zeros(num_bodies, dtype=np.uint64)
-        self.counter = np.zeros(num_bodies, dtype=np.uint64)
+        self.streams = np.zeros((num_bodies, 2), dtype=np.uint64)
+        self._all = np.arange(num_bodies, dtype=np.int64)
+
+    @property
+    def key(self) -> np.ndarray:
+        return self.streams[:, KEY]
+
+    @property
+    def counter(self) -> np.ndarray:
+        return self.streams[:, COUNTER]
 
     def seed(self, mask: np.ndarray, keys: np.ndarray) -> None:
-        self.key[mask] = keys
-        self.counter[mask] = 0
+        self.streams[mask, KEY] = keys
+        self.streams[mask, COUNTER] = 0
 
     def uniform(self, k: int, rows: np.ndarray | None = None) -> np.ndarray:
         """(bodies, k) floats in [0, 1); with ``rows`` (indices), only those bodies draw."""
-        key, counter = (self.key, self.counter) if rows is None else (self.key[rows], self.counter[rows])
-        base = key + (counter << np.uint64(6)) * _GOLDEN
-        x = base[:, None] + self._steps(k)
-        if rows is None:
-            self.counter += np.uint64(1)
-        else:
-            self.counter[rows] += np.uint64(1)
-        return (_splitmix(x) >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
-
-    @staticmethod
-    def _steps(k: int) -> np.ndarray:
-        steps = _STEPS.get(k)
-        if steps is None:
-            steps = _STEPS[k] = np.arange(1, k + 1, dtype=np.uint64) * _GOLDEN
-        return steps
-
-
-_STEPS: dict[int, np.ndarray] = {}
+        rows = self._all if rows is None else np.asarray(rows, dtype=np.int64)
+        out = np.empty((rows.shape[0], k), dtype=np.float64)
+        _uniform_rows(self.streams, rows, out)
+        return out
 
 
 def draw_keys(rng: np.random.Generator, n: int = 1) -> np.ndarray:
@@ -70,10 +99,10 @@ def draw_keys(rng: np.random.Generator, n: int = 1) -> np.ndarray:
 def next_keys(keys: np.ndarray) -> np.ndarray:
     """The key of each body's next life, derived from its current one.
 
-    Resets without a seed continue the stream this way, in one numpy call for
-    any number of bodies; a single env does the same, so the two stay equal.
+    Resets without a seed continue the stream this way, for any number of
+    bodies; a single env does the same, so the two stay equal.
     """
-    return _splitmix(keys ^ _NEXT_LIFE)
-
-
-_NEXT_LIFE = np.uint64(0xD1B54A32D192ED03)
+    keys = np.ascontiguousarray(keys, dtype=np.uint64)
+    out = np.empty_like(keys)
+    _next_keys(keys, out)
+    return out

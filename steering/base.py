@@ -284,6 +284,14 @@ class Steering(Generic[SensesT, EventsT]):
         """The reward, its components and the drives, from what happened this step."""
         raise NotImplementedError
 
+    def reaching_learner(self, out: SteeringOutput) -> SteeringOutput:
+        """What of ``out`` reaches the learner: all of it, unless a lesion cuts the reward pathway.
+
+        A body whose step is compiled computes the output inside its kernel and
+        passes it through here, as ``evaluate`` does for the others.
+        """
+        return out
+
     # --- thought assessors' channel -------------------------------------------
     #: Names of the innate signals whose *predictions* this module can evaluate
     #: (e.g. ``("sweet", "salt")``); empty if it offers no such entry point.
@@ -378,7 +386,9 @@ class RewardLesion(Steering[SensesT, EventsT]):
         return self.intact.evaluate_prediction(predicted, interoception)
 
     def evaluate(self, events: EventsT, reflex: ReflexTakeover) -> SteeringOutput:
-        out = self.intact.evaluate(events, reflex)
+        return self.reaching_learner(self.intact.evaluate(events, reflex))
+
+    def reaching_learner(self, out: SteeringOutput) -> SteeringOutput:
         zero = np.zeros_like(out.reward)
         out.components = {k: zero for k in out.components}
         out.reward = zero

@@ -21,6 +21,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from brainlike.steering.compiled import jit
+
+
+@jit
+def drive_of_one(h: float, set_point: float, weight: float, exponent: float) -> float:
+    """D(h) of a one-variable homeostat, (|h* - h| w) ^ (n/m), for a compiled step.
+
+    The same formula as ``Homeostat.drive``'s one-variable case; a scalar power
+    may differ from numpy's vectorised one in the last bit (1 ULP) on some inputs.
+    """
+    return (abs(set_point - h) * weight) ** exponent
+
 
 class Homeostat:
     """Named internal variables with set points, the drive and its reduction.
@@ -75,6 +87,12 @@ class Homeostat:
         if dev.shape[-1] == 1:  # one variable: skip the sum and one power
             return dev[..., 0] ** (self.n / self.m)
         return np.sum(dev**self.n, axis=-1) ** (1.0 / self.m)
+
+    def one_variable(self) -> tuple[float, float, float]:
+        """(set point, weight, exponent n/m) of a one-variable homeostat, as ``drive_of_one`` takes them."""
+        if len(self.names) != 1:
+            raise ValueError(f"{self!r} has {len(self.names)} variables; drive_of_one computes one")
+        return float(self.set_points[0]), float(self.weights[0]), self.n / self.m
 
     def reward(self, h: np.ndarray, outcome: np.ndarray) -> np.ndarray:
         """Drive reduction D(H) - D(H + K) of outcome K taken in state H."""

@@ -14,7 +14,8 @@ from enum import IntEnum
 import numpy as np
 
 from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.homeostat import Homeostat
+from brainlike.steering.compiled import jit
+from brainlike.steering.homeostat import Homeostat, drive_of_one
 from brainlike.steering.motor import MOUSE_MOVES, MouseAction, names
 from brainlike.steering.parameters import InnateParameters
 
@@ -60,6 +61,98 @@ class LoomingReason(IntEnum):
     FREEZE = 1
 
 
+FLEE, FREEZE = int(LoomingReason.FLEE), int(LoomingReason.FREEZE)
+#: The columns of ``MouseSteering.parameters.values`` (declared in that order; a test checks it).
+NEST_X, NEST_Y, ESCAPE_THRESHOLD = 0, 1, 2
+#: The columns of ``MouseSteering.memory``: a shadow was overhead last step; it harmed the mouse.
+SHADOW_OVERHEAD, HARMED = 0, 1
+
+#: The steering's constants as its compiled functions read them (``MouseSteering.constants``).
+MOUSE_CONSTANTS = np.dtype([
+    ("set_point", np.float64), ("weight", np.float64), ("exponent", np.float64),
+    ("pain_weight", np.float64), ("habituation", np.float64), ("max_threshold", np.float64),
+    ("duration", np.int64),
+])
+
+
+# --- compiled: one body at a time, called from ForagingMouse's step kernel ---------------
+@jit
+def looming_reflex(duration, params, remaining, mode, b, enabled, angle, expansion, contrast, x, y, in_nest, proposed):  # type: ignore[no-untyped-def]
+    """Body ``b``'s looming reflex this step: (executed action, reason or NO_REFLEX).
+
+    ``remaining`` and ``mode`` are the reflex's state, ``params`` the innate
+    parameters' values (see ``LoomingReflex``), ``duration`` its longest run.
+    """
+    if not enabled:  # inhibited: a lesion, or the experimenter's switch
+        remaining[b] = 0
+        return proposed, NO_REFLEX
+    threat = angle / LOOM_FULL_ANGLE * contrast - params[b, ESCAPE_THRESHOLD]
+    nest_known = not np.isnan(params[b, NEST_X])
+    if threat > 0 and remaining[b] <= 0:
+        mode[b] = FLEE if (expansion > 0 and nest_known) else FREEZE
+        remaining[b] = duration
+    # Flight runs until the nest is reached; freezing while the disc is overhead.
+    running = remaining[b] > 0 and ((mode[b] == FLEE and not in_nest) or (mode[b] == FREEZE and angle > 0))
+    if not running:
+        remaining[b] = 0
+        return proposed, NO_REFLEX
+    remaining[b] -= 1
+    if mode[b] == FREEZE:
+        return STAY, FREEZE
+    # An unknown nest (NaN) gives dx = dy = 0: such mice stay, they never flee.
+    dx = params[b, NEST_X] - x if nest_known else 0.0
+    dy = params[b, NEST_Y] - y if nest_known else 0.0
+    if dx == 0 and dy == 0:
+        return STAY, FLEE
+    # Close the larger gap first: the shortest path in an open arena.
+    if abs(dx) >= abs(dy):
+        return (EAST if dx > 0 else WEST), FLEE
+    return (SOUTH if dy > 0 else NORTH), FLEE
+
+
+@jit
+def mouse_evaluate(c, params, memory, b, energy_start, energy, energy_after, captured, in_nest, x, y, disc_angle, exposed):  # type: ignore[no-untyped-def]
+    """Body ``b``'s reward components (food, hunger, pain) and energy drive; updates its innate parameters."""
+    start = drive_of_one(energy_start, c["set_point"], c["weight"], c["exponent"])
+    before_meal = drive_of_one(energy, c["set_point"], c["weight"], c["exponent"])
+    after = drive_of_one(energy_after, c["set_point"], c["weight"], c["exponent"])
+    hunger = start - before_meal
+    # The meal's drive reduction, measured where it was eaten (after this step's burning).
+    food = before_meal - after
+    pain = -c["pain_weight"] if captured else 0.0
+    # One visit to the nest sets the escape target; pain halves the threshold.
+    if in_nest:
+        params[b, NEST_X] = x
+        params[b, NEST_Y] = y
+    if captured:
+        params[b, ESCAPE_THRESHOLD] *= 0.5
+    overhead = disc_angle > 0
+    harmed = memory[b, HARMED] or captured
+    # A shadow that came and went while the mouse was exposed, with no harm: habituate.
+    passed = memory[b, SHADOW_OVERHEAD] and not overhead and not harmed and exposed
+    if c["habituation"] > 0 and passed:
+        params[b, ESCAPE_THRESHOLD] += c["habituation"] * (c["max_threshold"] - params[b, ESCAPE_THRESHOLD])
+    memory[b, HARMED] = harmed and overhead
+    memory[b, SHADOW_OVERHEAD] = overhead
+    return food, hunger, pain, after
+
+
+# --- the same functions over a batch, for the Steering API (records in, arrays out) -------
+@jit
+def _looming_batch(duration, params, remaining, mode, enabled, angle, expansion, contrast, position, in_nest, proposed, executed, reason):  # type: ignore[no-untyped-def]
+    for b in range(angle.shape[0]):
+        executed[b], reason[b] = looming_reflex(duration, params, remaining, mode, b, enabled, angle[b], expansion[b],
+                                                contrast[b], position[b, 0], position[b, 1], in_nest[b], proposed[b])
+
+
+@jit
+def _evaluate_batch(constants, params, memory, energy_start, energy, energy_after, captured, in_nest, position, disc_angle, exposed, out):  # type: ignore[no-untyped-def]
+    for b in range(energy.shape[0]):
+        out[b, 0], out[b, 1], out[b, 2], out[b, 3] = mouse_evaluate(
+            constants[0], params, memory, b, energy_start[b], energy[b], energy_after[b], captured[b], in_nest[b],
+            position[b, 0], position[b, 1], disc_angle[b], exposed[b])
+
+
 class LoomingReflex(Reflex[MouseSenses]):
     """Overhead dark disc -> escape, wired from the senses with no learning.
 
@@ -70,13 +163,16 @@ class LoomingReflex(Reflex[MouseSenses]):
     slow sweep) gives freezing (De Franceschi et al. 2016). Flight runs until
     the nest is reached; freezing runs while the disc is overhead.
 
+    Written once, as the compiled ``looming_reflex`` (one body), which the
+    mouse's step kernel calls; ``step`` runs it over a batch.
+
     Senses read: ``MouseSenses``.
     Parameters read: ``nest`` (x, y; NaN while unknown), ``escape_threshold``.
     """
 
     name = "looming"
     reasons = LoomingReason
-    FLEE, FREEZE = int(LoomingReason.FLEE), int(LoomingReason.FREEZE)
+    FLEE, FREEZE = FLEE, FREEZE
 
     def __init__(self, duration: int = 30) -> None:
         super().__init__(duration)
@@ -86,38 +182,14 @@ class LoomingReflex(Reflex[MouseSenses]):
         super().resize(num_bodies)
         self.mode = np.zeros(num_bodies, dtype=np.int64)
 
-    def threat(self, senses: MouseSenses, params: InnateParameters) -> np.ndarray:
-        level = senses.disc_angle / LOOM_FULL_ANGLE * senses.disc_contrast
-        return level - params["escape_threshold"][:, 0]
-
-    def trigger(self, senses: MouseSenses, params: InnateParameters) -> np.ndarray:
-        fired = self.threat(senses, params) > 0
-        idle = self.remaining <= 0
-        if (fired & idle).any():
-            looming = senses.disc_expansion > 0
-            nest_known = ~np.isnan(params["nest"][:, 0])
-            new = fired & idle
-            self.mode[new] = np.where(looming & nest_known, self.FLEE, self.FREEZE)[new]
-        return fired
-
-    def still_running(self, senses: MouseSenses, params: InnateParameters) -> np.ndarray:
-        fleeing = (self.mode == self.FLEE) & ~senses.in_nest
-        freezing = (self.mode == self.FREEZE) & (senses.disc_angle > 0)
-        return (self.remaining > 0) & (fleeing | freezing)
-
-    def motor_program(self, senses: MouseSenses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
-        pos = senses.position
-        nest = params["nest"]
-        # An unknown nest (NaN) gives dx = dy = 0: such mice freeze, they never flee.
-        known = ~np.isnan(nest[:, 0])
-        dx = np.where(known, nest[:, 0] - pos[:, 0], 0.0)
-        dy = np.where(known, nest[:, 1] - pos[:, 1], 0.0)
-        # Close the larger gap first: the shortest path in an open arena.
-        horizontal = np.abs(dx) >= np.abs(dy)
-        toward = np.where(horizontal, np.where(dx > 0, EAST, WEST), np.where(dy > 0, SOUTH, NORTH))
-        toward = np.where((dx == 0) & (dy == 0), STAY, toward)
-        actions = np.where(self.mode == self.FLEE, toward, STAY)
-        return actions, self.mode
+    def step(self, senses: MouseSenses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """The batch: (running mask, actions, reasons)."""
+        n = self.remaining.shape[0]
+        proposed = np.full(n, STAY, dtype=np.int64)
+        executed, reason = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+        _looming_batch(self.duration, params.values, self.remaining, self.mode, not self.inhibited, senses.disc_angle,
+                       senses.disc_expansion, senses.disc_contrast, senses.position, senses.in_nest, proposed, executed, reason)
+        return reason != NO_REFLEX, executed, reason
 
 
 class MouseSteering(Steering[MouseSenses, MouseEvents]):
@@ -141,6 +213,10 @@ class MouseSteering(Steering[MouseSenses, MouseEvents]):
             ``habituation`` x (``max_threshold`` - threshold); pain halves it.
 
     Reflexes: ``LoomingReflex`` (flee to the remembered nest, or freeze).
+
+    The rules are compiled functions (``looming_reflex``, ``mouse_evaluate``)
+    called from ForagingMouse's step kernel; ``reflex`` (through
+    ``LoomingReflex.step``) and ``evaluate`` run them over a batch of records.
     """
 
     def __init__(
@@ -169,31 +245,28 @@ class MouseSteering(Steering[MouseSenses, MouseEvents]):
         self.parameters = InnateParameters(
             {"nest": (np.nan, np.nan), "escape_threshold": escape_threshold}
         )
-        self._shadow_overhead = np.zeros(1, dtype=bool)
-        self._harmed = np.zeros(1, dtype=bool)
+        self.memory = np.zeros((1, 2), dtype=bool)
+
+    @property
+    def constants(self) -> np.ndarray:
+        """The steering's constants as an array of one record; its compiled functions read ``constants[0]["pain_weight"]``."""
+        values = (*self.homeostat.one_variable(), self.pain_weight, self.habituation, self.max_threshold, self.looming.duration)
+        return np.array([values], dtype=MOUSE_CONSTANTS)
 
     def resize(self, num_bodies: int) -> None:
         super().resize(num_bodies)
-        self._shadow_overhead = np.zeros(num_bodies, dtype=bool)
-        self._harmed = np.zeros(num_bodies, dtype=bool)
+        self.memory = np.zeros((num_bodies, 2), dtype=bool)
 
     def reset(self, mask: np.ndarray | None = None) -> None:
         super().reset(mask)
-        sel = slice(None) if mask is None else mask
-        self._shadow_overhead[sel] = False
-        self._harmed[sel] = False
+        self.memory[slice(None) if mask is None else mask] = False
 
     def evaluate(self, events: MouseEvents, reflex: ReflexTakeover) -> SteeringOutput:
-        h = self.homeostat
-        start = h.drive(events.energy_start[:, None])
-        before_meal = h.drive(events.energy[:, None])
-        after = h.drive(events.energy_after[:, None])
-        hunger = start - before_meal
-        # The meal's drive reduction, measured where it was eaten (after this step's burning).
-        food = before_meal - after
-        captured = events.captured
-        pain = np.where(captured, -self.pain_weight, 0.0)
-        self._update_parameters(events)
+        out = np.empty((events.energy.shape[0], 4))
+        _evaluate_batch(self.constants, self.parameters.values, self.memory, events.energy_start, events.energy,
+                        events.energy_after, events.captured, events.in_nest, events.position, events.disc_angle,
+                        events.exposed, out)
+        food, hunger, pain, after = out.T
         return SteeringOutput(
             reward=food + hunger + pain,
             components={"food": food, "hunger": hunger, "pain": pain},
@@ -202,21 +275,5 @@ class MouseSteering(Steering[MouseSenses, MouseEvents]):
             reason_names=self.reason_names,
         )
 
-    def _update_parameters(self, events: MouseEvents) -> None:
-        in_nest, captured = events.in_nest, events.captured
-        if in_nest.any():
-            self.parameters["nest"][in_nest] = events.position[in_nest]
-        threshold = self.parameters["escape_threshold"]
-        if captured.any():
-            threshold[captured] *= 0.5
-        overhead = events.disc_angle > 0
-        self._harmed |= captured
-        # A shadow that came and went while the mouse was exposed, with no harm.
-        passed = self._shadow_overhead & ~overhead & ~self._harmed & events.exposed
-        if self.habituation > 0 and passed.any():
-            threshold[passed] += self.habituation * (self.max_threshold - threshold[passed])
-        self._harmed &= overhead
-        self._shadow_overhead = overhead
 
-
-__all__ = ["ACTION_NAMES", "MOVES", "LoomingReason", "LoomingReflex", "MouseEvents", "MouseSenses", "MouseSteering", "NO_REFLEX"]
+__all__ = ["ACTION_NAMES", "MOVES", "LoomingReason", "LoomingReflex", "MouseEvents", "MouseSenses", "MouseSteering", "NO_REFLEX", "looming_reflex", "mouse_evaluate"]

@@ -27,6 +27,13 @@ class InnateParameters:
         if not initial:
             raise ValueError("an InnateParameters set needs at least one parameter")
         self._initial = {k: np.atleast_1d(np.asarray(v, dtype=np.float64)) for k, v in initial.items()}
+        self._innate_row = np.concatenate(list(self._initial.values()))
+        self._columns: dict[str, slice] = {}
+        start = 0
+        for k, v in self._initial.items():
+            self._columns[k] = slice(start, start + v.size)
+            start += v.size
+        self.values = np.empty((1, 0))
         self._values: dict[str, np.ndarray] = {}
         self.resize(1)
 
@@ -34,15 +41,30 @@ class InnateParameters:
         """Allocate values for ``num_bodies`` bodies, all at their innate values."""
         if num_bodies < 1:
             raise ValueError(f"num_bodies must be >= 1, got {num_bodies}")
-        self._values = {k: np.tile(v, (num_bodies, 1)) for k, v in self._initial.items()}
+        # One (bodies, count) array, each name a view of its columns: a compiled
+        # kernel receives every parameter of every body as one argument.
+        self.values = np.tile(self._innate_row, (num_bodies, 1))
+        self._values = {k: self.values[:, c] for k, c in self._columns.items()}
 
     def reset(self, mask: np.ndarray | None = None) -> None:
         """Return the bodies selected by ``mask`` (all if None) to the innate values."""
-        for k, v in self._values.items():
-            if mask is None:
-                v[:] = self._initial[k]
-            else:
-                v[mask] = self._initial[k]
+        if mask is None:
+            self.values[:] = self._innate_row
+        else:
+            self.values[mask] = self._innate_row
+
+    def __getstate__(self) -> dict[str, object]:
+        # The named views are rebuilt on load: pickling or deep-copying them would cut them from ``values``.
+        return {k: v for k, v in self.__dict__.items() if k != "_values"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._values = {k: self.values[:, c] for k, c in self._columns.items()}
+
+    def columns(self, name: str) -> slice:
+        """Where parameter ``name`` lies in ``values``' columns."""
+        self[name]  # a clear error for an unknown name
+        return self._columns[name]
 
     def __getitem__(self, name: str) -> np.ndarray:
         """The (bodies, size) array of a parameter; writes go to the live state."""

@@ -7,3 +7,24 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from brainlike import envs  # noqa: E402,F401  (registers every body)
+
+
+import gymnasium as gym  # noqa: E402
+import pytest  # noqa: E402
+
+from brainlike.envs.kernel import CompiledBody  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _warm_compiled_kernels():
+    """Compile (or load from numba's disk cache) every compiled body's kernels once per test session.
+
+    Later tests then measure behaviour, not compilation; a worker of ``pytest -n``
+    pays this once. Bodies built with other sizes compile their own types on first use.
+    """
+    for name in envs.BODIES:
+        env = gym.make(f"brainlike/{name}-v0")
+        if isinstance(env.unwrapped.body, CompiledBody):
+            env.reset(seed=0)
+            env.step(env.action_space.sample())
+        env.close()

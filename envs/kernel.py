@@ -1,0 +1,172 @@
+"""Bodies whose whole step is one compiled kernel (opt-in).
+
+A body may stay in plain numpy (a ``Body``: the toy body in the tests and any
+third-party body do). A body that opts in subclasses ``CompiledBody`` and
+writes its step once, as a numba kernel (``steering.compiled.jit``) that loops
+over the batch, the single env being a batch of one. The kernel follows the
+core's template for each body: draw this step's uniforms (``rng.uniform_row``),
+let the reflexes take over, move, have steering evaluate, count the step
+(``end_step``). Its steering is compiled functions beside the steering classes
+(``steering/<species>.py``), called from the kernel.
+
+Python keeps what is Python's: spaces, action validation, the observation and
+info dicts, rendering. Each compiled call costs about 0.2 us per array
+argument, so state travels packed:
+
+- the body's state table becomes one record array ``state`` (a numpy
+  structured array, one record per body; a kernel reads ``state[b]["energy"]``,
+  which numba compiles to a load at a fixed offset, and which plain Python
+  runs too); every declared name (and every name
+  of a group such as ``stats``) stays an attribute, a view of its field, so
+  experiments, ``summary`` and rendering read it as before;
+- one step's results are one record per body (``step_record``): the reward,
+  each reward component, each drive (``drive_<name>``), the executed action,
+  whether a reflex took over and why, terminated and truncated, and the body's
+  own events (``event_<name>``). ``info`` is built from views of its fields,
+  with no loop over bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+import numpy as np
+from gymnasium import spaces
+from numba import typeof
+from numba.core.dispatcher import Dispatcher
+from numba.core.typing.typeof import Purpose
+
+from brainlike.envs.core import Body
+from brainlike.steering.base import EventsT, ReflexTakeover, SensesT, SteeringOutput
+from brainlike.steering.compiled import jit
+
+
+def entry_point(kernel: Callable[..., Any], args: tuple[Any, ...]) -> Callable[..., Any]:
+    """``kernel``'s compiled entry point for the types of ``args`` (compiled, or loaded from the cache, now).
+
+    Calling it skips numba's dispatch, which types record arrays in Python
+    (about 4-9 us per call, more than the mouse's whole step); the entry point
+    unboxes them in 0.1 us. Only valid while every argument keeps its type,
+    dtype and layout, as a body's own arrays do. Uncompiled
+    (``NUMBA_DISABLE_JIT=1``), the kernel is plain Python and is returned as is.
+    """
+    if not isinstance(kernel, Dispatcher):
+        return kernel
+    return kernel.compile(tuple(typeof(a, Purpose.argument) for a in args))  # type: ignore[no-any-return]
+
+
+@jit
+def end_step(elapsed: np.ndarray, b: int, max_episode_steps: int) -> bool:
+    """Count body ``b``'s step; whether it is truncated (``max_episode_steps`` <= 0: never)."""
+    elapsed[b] += 1
+    # As Gymnasium's TimeLimit: the limit truncates even on a step that also terminates.
+    return max_episode_steps > 0 and elapsed[b] >= max_episode_steps
+
+
+def constants(values: tuple[Any, ...], fields: list[tuple[Any, ...]]) -> np.ndarray:
+    """An array of one record of named constants: a kernel reads ``c = constants[0]``, then ``c["food_energy"]``.
+
+    An array, not the record itself: numba unboxes an array argument in 0.2 us, a record scalar in 5.
+    """
+    return np.array([values], dtype=np.dtype(fields))
+
+
+class CompiledBody(Body[SensesT, EventsT]):
+    """A body whose step is one compiled kernel over the batch.
+
+    A subclass declares, besides what every ``Body`` declares:
+
+    - ``components``, ``drives``: the names of its steering's reward
+      components and drives; ``events``: (name, dtype) of its own ``info["events"]``;
+    - ``_run_kernel(actions, out)``: call its kernel with the packed state
+      through ``self._call(kernel, ...)``, filling ``out`` (one ``step_record`` per body).
+
+    ``senses`` and ``_physics`` are not used: the kernel does their work.
+    """
+
+    components: ClassVar[tuple[str, ...]] = ()
+    drives: ClassVar[tuple[str, ...]] = ()
+    events: ClassVar[tuple[tuple[str, Any], ...]] = ()
+    state: np.ndarray
+    step_record: np.dtype
+
+    def _allocate_state(self) -> None:
+        fields: list[tuple[str, Any, tuple[int, ...]]] = []
+        for name, var in self._state.items():
+            for k, v in (var.items() if isinstance(var, Mapping) else ((name, var),)):
+                fields.append((k, v.dtype, v.shape))
+        names = [f[0] for f in fields]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise AssertionError(f"{type(self).__name__}'s state table repeats {repeated}: a compiled body's names (and its groups' names) must be unique")
+        self.state = np.zeros(self.num_bodies, dtype=np.dtype(fields))
+        self._bind_views()
+        for name, var in self._state.items():
+            for k, v in (var.items() if isinstance(var, Mapping) else ((name, var),)):
+                self.state[k] = v.birth
+        action = self.single_action_space
+        executed = ("executed", np.int64) if isinstance(action, spaces.Discrete) else ("executed", np.float64, action.shape)
+        self.step_record = np.dtype([
+            ("reward", np.float64),
+            *((c, np.float64) for c in self.components),
+            *((f"drive_{d}", np.float64) for d in self.drives),
+            executed,
+            ("overrode", np.bool_),
+            ("reason", np.int64),
+            ("terminated", np.bool_),
+            ("truncated", np.bool_),
+            *((f"event_{e}", t) for e, t in self.events),
+        ])
+
+    def _call(self, kernel: Callable[..., Any], *args: Any) -> None:
+        """``kernel(*args)`` through its entry point, looked up at this body's first call (see ``entry_point``)."""
+        entry = self._entries.get(kernel)
+        if entry is None:
+            entry = self._entries[kernel] = entry_point(kernel, args)
+        entry(*args)
+
+    def _bind_views(self) -> None:
+        self._entries: dict[Callable[..., Any], Callable[..., Any]] = {}
+        self._reason_names = self.steering.reason_names  # the reflexes are fixed for the body's life
+        for name, var in self._state.items():
+            setattr(self, name, {k: self.state[k] for k in var} if isinstance(var, Mapping) else self.state[name])
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The named views are rebound on load: pickling or deep-copying them would cut them from
+        # ``state``. Entry points do not pickle; they are looked up again at the first call.
+        return {k: v for k, v in self.__dict__.items() if k not in self._state and k != "_entries"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._bind_views()
+
+    @property
+    def max_steps(self) -> int:
+        """``max_episode_steps`` as the kernel reads it: 0 for no limit."""
+        return 0 if self.max_episode_steps is None else self.max_episode_steps
+
+    def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        """As ``Body.step``, in one compiled call; ``info``'s arrays are views of this step's fresh record."""
+        out = np.empty(self.num_bodies, dtype=self.step_record)
+        self._run_kernel(actions, out)
+        steering = self.steering.reaching_learner(SteeringOutput(
+            reward=out["reward"],
+            components={c: out[c] for c in self.components},
+            drives={d: out[f"drive_{d}"] for d in self.drives},
+            reflex=ReflexTakeover(out["overrode"], out["executed"], out["reason"]),
+            reason_names=self._reason_names,
+        ))
+        info = {
+            "steering": steering,
+            "executed_action": out["executed"],
+            "reflex_overrode": out["overrode"],
+            "events": {e: out[f"event_{e}"] for e, _ in self.events},
+        }
+        return steering.reward, out["terminated"], out["truncated"], info
+
+    def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
+        raise NotImplementedError
+
+
+__all__ = ["CompiledBody", "constants", "end_step", "entry_point"]

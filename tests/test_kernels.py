@@ -1,0 +1,176 @@
+"""The compiled steps: the same source uncompiled gives the same numbers; caching may fail safely.
+
+A compiled body's kernel run with ``NUMBA_DISABLE_JIT=1`` is plain Python over
+the same records: it is the reference the compiled code must equal, bit for bit.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+from brainlike.steering import MouseSteering, RewardLesion
+from brainlike.steering.mouse import ESCAPE_THRESHOLD, NEST_X, NEST_Y
+from tests.test_contract import _trajectory
+
+REPO = Path(__file__).resolve().parents[1]
+MOUSE = "brainlike/ForagingMouse-v0"
+#: (name, env id, kwargs): every compiled body in a setting where its events happen often.
+COMPILED = (
+    ("mouse", MOUSE, {"predator_rate": 0.05, "sweep_rate": 0.05, "lethal_capture": True, "loom_contrast": (0.3, 1.0)}),
+    ("mouse-habituating", MOUSE, {"predator_rate": 0.1, "steering": MouseSteering(habituation=0.3), "initial_energy": 0.2}),
+)
+
+
+def trajectory(env_id: str, kwargs: dict[str, Any], steps: int = 250) -> dict[str, np.ndarray]:
+    """A vector env of 3 bodies through autoresets, then a single env: everything they report, and their final state."""
+    vec = gym.make_vec(env_id, num_envs=3, vectorization_mode="vector_entry_point", **kwargs)
+    vec.action_space.seed(2)
+    obs, _ = vec.reset(seed=5)
+    rec: dict[str, list[np.ndarray]] = {"obs": [], "reward": [], "flags": [], "executed": [], "components": [], "drives": []}
+    for _ in range(steps):
+        obs, r, term, trunc, info = vec.step(vec.action_space.sample())
+        rec["obs"].append(np.concatenate([obs["exteroception"], obs["interoception"]], axis=1))
+        rec["reward"].append(r)
+        rec["flags"].append(np.stack([term, trunc, info["reflex_overrode"]]))
+        rec["executed"].append(np.asarray(info["executed_action"], dtype=np.float64))
+        rec["components"].append(np.stack([info["steering"]["components"][k] for k in sorted(info["steering"]["components"])]))
+        rec["drives"].append(np.stack([info["steering"]["drives"][k] for k in sorted(info["steering"]["drives"])]))
+    body = vec.unwrapped.body
+    final = {
+        "state": body.state.view(np.uint8).copy(),  # every byte of every body's record
+        "parameters": body.steering.parameters.values.copy(),
+        "streams": body._rng.streams.copy(),
+    }
+    single_rewards = np.array(_trajectory(gym.make(env_id, **kwargs), steps))
+    return {**{k: np.stack(v) for k, v in rec.items()}, **final, "single_rewards": single_rewards}
+
+
+def _uncompiled(name: str, out: Path) -> None:
+    """Run ``trajectory`` for case ``name`` in a fresh process with the JIT disabled; save it to ``out``."""
+    code = (
+        "import sys, warnings, numpy as np\n"
+        "warnings.simplefilter('ignore')  # uint64 hashing wraps on purpose; numpy scalars warn about it\n"
+        "import brainlike.envs\n"
+        "from tests.test_kernels import COMPILED, trajectory\n"
+        f"case = dict((c[0], c) for c in COMPILED)[{name!r}]\n"
+        f"np.savez(sys.argv[1], **trajectory(case[1], case[2]))\n"
+    )
+    env = {**os.environ, "NUMBA_DISABLE_JIT": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.mark.parametrize("name, env_id, kwargs", COMPILED, ids=[c[0] for c in COMPILED])
+def test_the_uncompiled_kernel_gives_identical_numbers(name, env_id, kwargs, tmp_path):
+    _uncompiled(name, tmp_path / "uncompiled.npz")
+    reference = np.load(tmp_path / "uncompiled.npz")
+    compiled = trajectory(env_id, copy.deepcopy(kwargs))
+    assert set(reference.files) == set(compiled)
+    for key in reference.files:
+        np.testing.assert_array_equal(compiled[key], reference[key], err_msg=f"{name}: {key} differs between compiled and uncompiled")
+    assert reference["flags"][:, 0].any(), "the comparison must run through terminations"
+
+
+def test_without_a_writable_cache_the_kernels_compile_in_memory_with_one_notice():
+    # As when neither the package directory nor a user cache directory is writable:
+    # numba then finds no cache locator, and ``cache=True`` would make the import fail.
+    # Root ignores file permissions, so the test takes numba's locators away instead.
+    # Importing the bodies decorates every kernel (what would fail); drawing from the
+    # RNG runs a compiled function (a whole body's cold compile would cost the suite ~30 s).
+    code = (
+        "import numba.core.caching as caching\n"
+        "caching.CacheImpl._locator_classes = []\n"
+        "import brainlike.envs\n"
+        "from brainlike.envs.rng import CounterRNG\n"
+        "rng = CounterRNG(2)\n"
+        "rng.seed(rng.streams[:, 0] == 0, rng.streams[:, 0] + 7)\n"
+        "print(rng.uniform(3)[1, 2])\n"
+    )
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert 0.0 <= float(done.stdout.strip()) < 1.0  # the compiled draw ran
+    notices = [line for line in done.stderr.splitlines() if "cannot cache compiled kernels" in line]
+    assert len(notices) == 1, done.stderr
+
+
+def test_the_kernel_reads_the_innate_parameters_where_they_are_declared():
+    params = MouseSteering().parameters
+    assert params.columns("nest") == slice(NEST_X, NEST_Y + 1)
+    assert params.columns("escape_threshold") == slice(ESCAPE_THRESHOLD, ESCAPE_THRESHOLD + 1)
+
+
+@pytest.mark.parametrize("clone", [pickle.loads, copy.deepcopy], ids=["pickle", "deepcopy"])
+def test_a_copied_body_still_steps_its_own_packed_state(clone):
+    env = gym.make(MOUSE, predator_rate=0.2)
+    env.reset(seed=4)
+    for _ in range(30):
+        env.step(env.action_space.sample())
+    twin = clone(pickle.dumps(env)) if clone is pickle.loads else clone(env)
+    body = twin.unwrapped.body
+    # The named arrays are views of the one record array the kernel writes, not stale copies.
+    for name in ("energy", "pos", "grid"):
+        assert np.shares_memory(getattr(body, name), body.state), name
+    assert np.shares_memory(body.stats["looms"], body.state)
+    assert np.shares_memory(body.steering.parameters["nest"], body.steering.parameters.values)
+    env.action_space.seed(1)
+    for _ in range(60):
+        a = env.action_space.sample()
+        (o1, r1, *_), (o2, r2, *_) = env.step(a), twin.step(a)
+        np.testing.assert_array_equal(o1["exteroception"], o2["exteroception"])
+        assert r1 == r2
+    np.testing.assert_array_equal(twin.unwrapped.body.energy, env.unwrapped.body.energy)
+
+
+def test_a_reward_lesion_cuts_the_compiled_reward_and_keeps_the_drives():
+    vec = gym.make_vec(MOUSE, num_envs=4, vectorization_mode="vector_entry_point",
+                       steering=RewardLesion(MouseSteering()), initial_energy=0.3)
+    vec.reset(seed=0)
+    drives = []
+    for _ in range(40):
+        _, r, _, _, info = vec.step(vec.action_space.sample())
+        assert not r.any() and not any(c.any() for c in info["steering"]["components"].values())
+        drives.append(info["steering"]["drives"]["energy"])
+    assert np.all(np.stack(drives) > 0), "the drives are not part of the reward pathway"
+
+
+def test_the_steering_api_runs_the_same_compiled_rules_over_a_batch():
+    """``MouseSteering.evaluate`` on a batch of records equals what the kernel computed inside the step."""
+    from brainlike.steering.mouse import MouseEvents
+    from brainlike.steering.base import ReflexTakeover
+
+    vec = gym.make_vec(MOUSE, num_envs=5, vectorization_mode="vector_entry_point", predator_rate=0.3)
+    vec.reset(seed=1)
+    body = vec.unwrapped.body
+    checked = 0
+    for _ in range(80):
+        twin = copy.deepcopy(body.steering)
+        energy_start = body.energy.copy()
+        _, _, term, trunc, info = vec.step(vec.action_space.sample())
+        restarted = term | trunc
+        if restarted.any():
+            break
+        ev = info["events"]
+        in_nest = body.in_nest()
+        energy = np.maximum(body.energy - ev["food"], 0.0)
+        # Rebuild only steps where the meal did not overflow max_energy, so energy-before-meal is exact.
+        events = MouseEvents(food=ev["food"], captured=ev["captured"], energy_start=energy_start,
+                             energy=energy, energy_after=body.energy.copy(), position=body.pos.copy(),
+                             in_nest=in_nest, disc_angle=body.angle.copy(), exposed=~in_nest)
+        out = twin.evaluate(events, ReflexTakeover.none(np.zeros(5, dtype=np.int64)))
+        ok = ev["food"] == 0  # no meal: energy before the meal is the energy now
+        np.testing.assert_array_equal(out.reward[ok], info["steering"]["reward"][ok])
+        np.testing.assert_array_equal(twin.parameters.values, body.steering.parameters.values)
+        checked += int(ok.sum())
+    assert checked > 100
+
