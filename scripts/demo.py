@@ -54,6 +54,7 @@ class Recording:
     body: str
     who: str  # "at_birth" or "after_learning"
     seed: int
+    steps: int
     model: str | None = None
 
     @property
@@ -70,6 +71,7 @@ class Plan:
     bodies: list[str]
     seed: int
     full: bool
+    episode_steps: int = 200
     estimates: dict[str, float] = field(default_factory=dict)  # task key -> expected seconds (a recorded run's)
 
 
@@ -87,7 +89,7 @@ def task_key(task: Any) -> str:
 
 
 def plan_main_job(agents: Sequence[str] | None, experiments: Sequence[str], seeds: Sequence[int], seed: int,
-                  scale: float, full: bool, small: bool) -> Plan:
+                  scale: float = 1.0, full: bool = False, small: bool = False, episode_steps: int = 200) -> Plan:
     """The main job's tasks. ``agents`` None: every learner that fits, and the baseline(s) of ``full`` or not."""
     from brainlike.agents.baselines import is_baseline
     from brainlike.agents.benchmark import make_jobs
@@ -114,7 +116,7 @@ def plan_main_job(agents: Sequence[str] | None, experiments: Sequence[str], seed
             raise ValueError(f"the demo_experiment_budget of {EXPERIMENTS[name].body} must be one of {BUDGETS}, "
                              f"got {budget!r}")
         tasks.append(SeedTask(name, "small" if small else "full" if full else budget, seed))
-    return Plan(jobs, tasks, bodies, seed, full)
+    return Plan(jobs, tasks, bodies, seed, full, episode_steps)
 
 
 def run_task(task: Any) -> dict[str, Any]:
@@ -138,7 +140,7 @@ def record(rec: Recording) -> dict[str, Any]:
     else:
         agent = load_agent(rec.model)
     with tempfile.TemporaryDirectory() as tmp:
-        r = record_episode(agent, rec.body, Path(tmp) / f"{rec.key}.gif", seed=rec.seed, max_steps=200,
+        r = record_episode(agent, rec.body, Path(tmp) / f"{rec.key}.gif", seed=rec.seed, max_steps=rec.steps,
                            explore=rec.model is None, env_kwargs=kwargs)
         files = {k: (Path(r[k]).name, Path(r[k]).read_bytes()) for k in ("video", "tutor_wav", "bird_wav") if k in r}
     return {"files": files, "return": r["return"], "frames": r["frames"]}
@@ -149,10 +151,10 @@ def record(rec: Recording) -> dict[str, Any]:
 TIMING_FILE = Path(__file__).resolve().parents[1] / "docs" / "main-job-timing.json"
 
 
-def expected_seconds(path: Path = TIMING_FILE) -> dict[str, float]:
-    """Per task key, the CPU seconds it took in the recorded run (empty if there is none)."""
+def expected_seconds(mode: str, path: Path = TIMING_FILE) -> dict[str, float]:
+    """Per task key, the CPU seconds it took in the recorded run of ``mode`` (``demo`` or ``full``; empty if none)."""
     try:
-        tasks = json.loads(path.read_text())["demo"]["tasks"]
+        tasks = json.loads(path.read_text())[mode]["tasks"]
         return {k: float(v["cpu_seconds"]) for k, v in tasks.items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
@@ -170,21 +172,22 @@ class MainJobRunner:
         from brainlike.agents.reporting import progress_bar
 
         keys = [task_key(t) for t in [*plan.jobs, *plan.experiments]]
-        keys += [task_key(Recording(b, w, plan.seed)) for b in plan.bodies for w in ("at_birth", "after_learning")]
+        keys += [task_key(Recording(b, w, plan.seed, plan.episode_steps)) for b in plan.bodies for w in ("at_birth", "after_learning")]
         default = sum(expected.values()) / len(expected) if expected else 1.0
         self.weight = {k: max(expected.get(k, default), 0.1) for k in keys}
         self.workers = workers
         self.tasks: dict[str, dict[str, float]] = {}
         self.stages: dict[str, float] = {}
         self.failed: dict[str, str] = {}
-        self.bar = progress_bar(round(sum(self.weight.values()), 1), progress, unit="s", desc="main job",
+        self.bar = progress_bar(round(sum(self.weight.values()), 1), progress, unit="s" if expected else "task",
+                                desc="main job",
                                 bar_format="{l_bar}{bar}| {percentage:3.0f}% [{elapsed}<{remaining}{postfix}]")
 
     def run(self, tasks: Sequence[Any]) -> list[tuple[Any, dict[str, Any]]]:
         """Run ``tasks`` on the pool, the longest expected first; returns each finished one with its value."""
         from brainlike.agents.backends import run_tasks
 
-        order = sorted(tasks, key=lambda t: -self.weight[task_key(t)])
+        order = self.longest_first(tasks)
         done = []
         for o in run_tasks(run_task, order, workers=self.workers):
             key = task_key(order[o.index])
@@ -198,6 +201,10 @@ class MainJobRunner:
             self.bar.set_postfix_str(key)
         return done
 
+    def longest_first(self, tasks: Sequence[Any]) -> list[Any]:
+        """Longest expected first: two workers then end together instead of one waiting on a late long task."""
+        return sorted(tasks, key=lambda t: -self.weight[task_key(t)])
+
     def skip(self, tasks: Sequence[Any]) -> None:
         """Count ``tasks`` as done (finished now, or by an earlier run in this folder)."""
         self.bar.update(round(sum(self.weight[task_key(t)] for t in tasks), 1))
@@ -210,7 +217,7 @@ def run_main_job(plan: Plan, out: Path, workers: int, progress: bool = True) -> 
     from brainlike.agents.reporting import write_atomic
 
     bench, exps = out / "benchmark", out / "experiments"
-    runner = MainJobRunner(plan, workers, progress, expected_seconds())
+    runner = MainJobRunner(plan, workers, progress, expected_seconds("full" if plan.full else "demo"))
     with out_lock(bench):
         t = time.perf_counter()
         todo_jobs = [j for j in plan.jobs if finished_record(bench, j) is None]
@@ -227,9 +234,9 @@ def run_main_job(plan: Plan, out: Path, workers: int, progress: bool = True) -> 
         t = time.perf_counter()
         recordings, unfilmed = [], []
         for body in plan.bodies:
-            recordings.append(Recording(body, "at_birth", plan.seed))
+            recordings.append(Recording(body, "at_birth", plan.seed, plan.episode_steps))
             model = bench / "models" / f"{profile_for(body).showcase_agent}__{body.split('/')[-1]}__0"
-            after = Recording(body, "after_learning", plan.seed, str(model))
+            after = Recording(body, "after_learning", plan.seed, plan.episode_steps, str(model))
             # No trained showcase learner (not benchmarked, or its job failed): nothing learned to film.
             (recordings if model.with_suffix(".json").exists() else unfilmed).append(after)
         runner.skip(unfilmed)
@@ -326,6 +333,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     names = list(main_job_experiments())
     parser.add_argument("--experiments", nargs="+", default=names,
                         help=f"experiments to run (default: every body's headline ones, {' '.join(names)})")
+    parser.add_argument("--episode-steps", type=positive_int, default=200, help="steps per filmed life (default 200)")
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
 
 
@@ -342,7 +350,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     require_extra("report", "the demo's plots, GIFs and report")
     out = check_output_dir(parser, args.out)
     t0, load0 = time.perf_counter(), os.getloadavg()
-    plan = plan_main_job(args.agents, args.experiments, args.seeds, args.seed, args.scale, args.full, args.small)
+    plan = plan_main_job(args.agents, args.experiments, args.seeds, args.seed, args.scale, args.full, args.small,
+                         args.episode_steps)
     for agent in sorted({j.agent for j in plan.jobs}):
         require_agent_extra(agent)
     print(f"main job: {len(plan.jobs)} benchmark jobs and {len(plan.experiments)} experiments on {len(plan.bodies)} "
