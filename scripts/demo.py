@@ -198,7 +198,7 @@ class MainJobRunner:
                 self.failed[key] = o.failure
                 print(f"\n{key} failed: {o.failure.strip().splitlines()[-1]}", file=sys.stderr, flush=True)
             self.skip([order[o.index]])
-            self.bar.set_postfix_str(key)
+            self.bar.set_postfix(last=key)
         return done
 
     def longest_first(self, tasks: Sequence[Any]) -> list[Any]:
