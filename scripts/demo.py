@@ -304,6 +304,9 @@ def write_report(out: Path, plan: Plan, run: dict[str, Any], timing: dict[str, A
     for e in run["experiments"]:
         md = f"experiments/{e['name']}/{e['budget']}/seed-{e['seed']}/{e['name']}.md"
         lines.append(f"| {e['name']} | {e['budget']} | {'PASS' if e['passed'] else 'FAIL'} | [{md}]({md}) |")
+    if any(e["budget"] == "small" for e in run["experiments"]):
+        lines += ["", "At the `small` budget an experiment is a smoke run of its protocol (fewer animals, trials or "
+                  "days): it shows the protocol and its figure, but too little of it for the verdict to count."]
     lines += [f"| {k.removeprefix('experiment:')} | | failed to run | |" for k in run["failed"] if k.startswith("experiment:")]
     lines += ["", "## Episodes", ""]
     for ep in run["episodes"]:
