@@ -37,7 +37,7 @@ from typing import Any
 
 from brainlike.envs.profile import BodyProfile, body_ids, profile_for
 from brainlike.scripts.common import (
-    Command, add_seeds, check_output_dir, non_negative_int, positive_float, positive_int, require_agent_extra,
+    Command, UserError, add_seeds, check_output_dir, non_negative_int, positive_float, positive_int, require_agent_extra,
     require_extra,
 )
 
@@ -220,7 +220,10 @@ def run_main_job(plan: Plan, out: Path, workers: int, progress: bool = True) -> 
     runner = MainJobRunner(plan, workers, progress, expected_seconds("full" if plan.full else "demo"))
     with out_lock(bench):
         t = time.perf_counter()
-        todo_jobs = [j for j in plan.jobs if finished_record(bench, j) is None]
+        try:
+            todo_jobs = [j for j in plan.jobs if finished_record(bench, j) is None]
+        except ValueError as e:  # the folder holds a run with other settings (e.g. before --full)
+            raise UserError(str(e)) from None
         results = {task.name: r for task in plan.experiments if (r := _load(exps, task)) is not None}
         todo = todo_jobs + [task for task in plan.experiments if task.name not in results]
         runner.skip([j for j in plan.jobs if j not in todo_jobs] + [task for task in plan.experiments if task.name in results])
