@@ -172,7 +172,8 @@ class MainJobRunner:
         from brainlike.agents.reporting import progress_bar
 
         keys = [task_key(t) for t in [*plan.jobs, *plan.experiments]]
-        keys += [task_key(Recording(b, w, plan.seed, plan.episode_steps)) for b in plan.bodies for w in ("at_birth", "after_learning")]
+        keys += [task_key(Recording(b, w, plan.seed, plan.episode_steps))
+                 for b in plan.bodies for w in ("at_birth", "after_learning")]
         default = sum(expected.values()) / len(expected) if expected else 1.0
         self.weight = {k: max(expected.get(k, default), 0.1) for k in keys}
         self.workers = workers
@@ -226,7 +227,7 @@ def run_main_job(plan: Plan, out: Path, workers: int, progress: bool = True) -> 
             raise UserError(str(e)) from None
         results = {task.name: r for task in plan.experiments if (r := _load(exps, task)) is not None}
         todo = todo_jobs + [task for task in plan.experiments if task.name not in results]
-        runner.skip([j for j in plan.jobs if j not in todo_jobs] + [task for task in plan.experiments if task.name in results])
+        runner.skip([j for j in plan.jobs if j not in todo_jobs] + [x for x in plan.experiments if x.name in results])
         for task, value in runner.run(todo):
             if is_experiment(task):
                 results[task.name] = _store(exps, task, value)
@@ -251,7 +252,8 @@ def run_main_job(plan: Plan, out: Path, workers: int, progress: bool = True) -> 
         runner.stages["recordings"] = round(time.perf_counter() - t, 1)
 
         t = time.perf_counter()
-        summary = finish(bench, plan.jobs, {k: v for k, v in runner.failed.items() if not k.startswith(("experiment:", "record:"))})
+        job_keys = {j.key for j in plan.jobs}
+        summary = finish(bench, plan.jobs, {k: v for k, v in runner.failed.items() if k in job_keys})
         runner.stages["benchmark tables and figures"] = round(time.perf_counter() - t, 1)
     runner.bar.close()
     episodes.sort(key=lambda e: (e["body"], e["who"] != "at birth"))
