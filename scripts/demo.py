@@ -355,6 +355,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if unknown:
         parser.error(f"unknown agents or experiments {unknown}; agents: {agent_names()}, "
                      f"headline experiments: {list(known)} (any of {list(EXPERIMENTS)})")
+    for agent in args.agents or []:  # before any work; the default agents are checked once planned
+        require_agent_extra(agent)
     require_extra("report", "the demo's plots, GIFs and report")
     out = check_output_dir(parser, args.out)
     t0, load0 = time.perf_counter(), os.getloadavg()
