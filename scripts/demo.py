@@ -366,7 +366,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         require_agent_extra(agent)
     print(f"main job: {len(plan.jobs)} benchmark jobs and {len(plan.experiments)} experiments on {len(plan.bodies)} "
           f"bodies, then {2 * len(plan.bodies)} recordings, {args.workers} at a time, into {out}", flush=True)
+    planned = time.perf_counter() - t0
     result = run_main_job(plan, out, args.workers, args.progress)
+    result["stages"] = {"planning (which agents fit which body)": round(planned, 1), **result["stages"]}
     minutes = (time.perf_counter() - t0) / 60
     timing = {"mode": "full" if args.full else "demo", "minutes": round(minutes, 2), "cores": os.cpu_count(),
               "workers": args.workers, "load_average_start": [round(x, 2) for x in load0],

@@ -120,7 +120,8 @@ def test_main_job_smoke_run_writes_report_gifs_and_wavs(tmp_path):
     names = [b.split("/")[-1].removesuffix("-v0") for b in body_ids()]
     assert {r["body"].split("/")[-1].removesuffix("-v0") for r in rows} == set(names)  # every registered body
     timing = json.loads((tmp_path / "timing.json").read_text())
-    assert set(timing["stages"]) == {"benchmark and experiments", "recordings", "benchmark tables and figures"}
+    assert set(timing["stages"]) == {"planning (which agents fit which body)", "benchmark and experiments",
+                                     "recordings", "benchmark tables and figures"}
     assert {"experiment:first-loom", "experiment:performance-error"} <= set(timing["tasks"])
     assert all(t["wall_seconds"] > 0 for t in timing["tasks"].values()) and timing["cores"] >= 1
     episodes = tmp_path / "episodes"
