@@ -127,10 +127,12 @@ class SeedsAction(argparse.Action):
         setattr(namespace, self.dest, seeds)
 
 
-def add_seeds(parser: argparse.ArgumentParser, default: Sequence[int], what: str) -> None:
-    parser.add_argument("--seeds", nargs="+", type=seed_range, action=SeedsAction, default=list(default),
-                        metavar="SEED", help=f"seeds as a list or range, e.g. 0 1 2 or 0-9: {what} "
-                                             f"(default {' '.join(map(str, default))})")
+def add_seeds(parser: argparse.ArgumentParser, default: Sequence[int] | None, what: str) -> None:
+    """``--seeds``; a ``default`` of None leaves ``args.seeds`` None for the command to choose (``what`` says how)."""
+    shown = "" if default is None else f" (default {' '.join(map(str, default))})"
+    parser.add_argument("--seeds", nargs="+", type=seed_range, action=SeedsAction,
+                        default=None if default is None else list(default),
+                        metavar="SEED", help=f"seeds as a list or range, e.g. 0 1 2 or 0-9: {what}{shown}")
 
 
 def parse_key_values(items: Sequence[str]) -> dict[str, Any]:

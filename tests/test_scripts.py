@@ -193,6 +193,7 @@ def test_benchmark_resumes_after_a_kill_without_redoing_or_duplicating(tmp_path)
         ("benchmark", ["--bodies", "Unicorn"], "unknown bodies"),
         ("benchmark", ["--steps", "0"], "--steps must be a positive"),
         ("experiment", ["no-such-experiment"], "unknown experiment"),
+        ("experiment", ["first-loom", "--sensitivity", "1.5"], "must be a fraction in (0, 1)"),
         ("record", ["--agent", "random", "--body", "ForagingMouse", "--out", "x.avi"], ".gif or .mp4"),
         ("evaluate", ["--model", "/nonexistent/model"], "no saved model"),
         ("record", ["--model", "/nonexistent/model", "--out", "x.gif"], "no saved model"),

@@ -5,19 +5,56 @@ Each experiment carries NeuroGym-style metadata (paper, link, tags), runs at a
 the science's verdict), and returns an ``ExperimentResult``: a table of
 measured metrics against the criteria of ``docs/science.md``, the raw
 numbers, and a figure.
+
+Judging (see ``agents.stats``): claims are one-sided tests with stated margins
+(``Criterion.from_test``); every mechanism has a removal arm whose criterion is
+that the effect breaks without it; and an experiment names the key constants
+of its steering (``Experiment.sensitivity``) so that ``run`` can be repeated
+with each scaled (``scales``), showing whether the verdict holds across a band
+or sits on a knife-edge.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 from brainlike.agents.reporting import save_figure, to_plain, write_atomic  # noqa: F401  (save_figure: scripts import it from here)
+from brainlike.agents.stats import TestOutcome
 
 BUDGETS = ("small", "full")
+
+#: Factors by which an experiment's key steering constants are scaled, by constant name.
+Scales = Mapping[str, float]
+#: Every constant at its innate value.
+NOMINAL: Scales = MappingProxyType({})
+
+S = TypeVar("S")
+
+
+def steering_with(steering: Callable[..., S], scales: Scales = NOMINAL, **kwargs: Any) -> S:
+    """``steering(**kwargs)`` with each constant named in ``scales`` multiplied by its factor.
+
+    A constant's base value is the one given in ``kwargs``, else the default of
+    the steering's constructor argument of that name. An unknown name, or one
+    whose value is not a number, is an error naming it.
+    """
+    params = inspect.signature(steering).parameters
+    scaled = dict(kwargs)
+    for name, factor in scales.items():
+        if name not in params:
+            raise ValueError(f"{getattr(steering, '__name__', steering)} has no constant {name!r}; "
+                             f"expected one of {sorted(p for p in params if p != 'self')}")
+        base = kwargs.get(name, params[name].default)
+        if isinstance(base, bool) or not isinstance(base, (int, float)):
+            raise ValueError(f"{name}={base!r} of {getattr(steering, '__name__', steering)} is not a number to scale")
+        scaled[name] = type(base)(base * factor) if isinstance(base, float) else base * factor
+    return steering(**scaled)
 
 
 @dataclass
@@ -29,6 +66,12 @@ class Criterion:
     target: str
     passed: bool
     note: str = ""
+
+    @classmethod
+    def from_test(cls, name: str, outcome: TestOutcome, target: str) -> Criterion:
+        """A row whose measured value is the tested difference, with its bound and p-value as the note."""
+        return cls(name, outcome.estimate, target, outcome.passed,
+                   f"95% bound {outcome.bound:.3g}, p={outcome.p_value:.2g}")
 
 
 @dataclass
@@ -60,7 +103,12 @@ class ExperimentResult:
 
 @dataclass(frozen=True)
 class Experiment:
-    """A named protocol: metadata, and ``run(budget, seed, out_dir) -> ExperimentResult``."""
+    """A named protocol: metadata, and ``run(budget, seed, out_dir, scales) -> ExperimentResult``.
+
+    ``sensitivity`` names the key constants of the body's steering (arguments
+    of its constructor) that ``run`` scales by ``scales`` (``steering_with``).
+    Call ``execute``, which checks the budget and the scales first.
+    """
 
     name: str
     body: str
@@ -68,7 +116,22 @@ class Experiment:
     link: str
     tags: tuple[str, ...]
     summary: str
-    run: Callable[[str, int, Path], ExperimentResult]
+    run: Callable[..., ExperimentResult]
+    sensitivity: tuple[str, ...] = ()
+
+    def execute(self, budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
+        if budget not in BUDGETS:
+            raise ValueError(f"budget must be one of {BUDGETS}, got {budget!r}")
+        unknown = sorted(set(scales) - set(self.sensitivity))
+        if unknown:
+            raise ValueError(f"experiment {self.name!r} cannot scale {unknown}; its sensitivity constants are "
+                             f"{list(self.sensitivity) or 'none'}")
+        bad = {k: v for k, v in scales.items() if not (isinstance(v, (int, float)) and v > 0)}
+        if bad:
+            raise ValueError(f"scale factors must be numbers > 0, got {bad}")
+        if scales:
+            return self.run(budget, seed, out_dir, scales)
+        return self.run(budget, seed, out_dir)
 
 
 def write_result(result: ExperimentResult, out_dir: Path) -> tuple[Path, Path]:
@@ -78,4 +141,4 @@ def write_result(result: ExperimentResult, out_dir: Path) -> tuple[Path, Path]:
     return js, md
 
 
-__all__ = ["BUDGETS", "Criterion", "Experiment", "ExperimentResult", "write_result"]
+__all__ = ["BUDGETS", "NOMINAL", "Criterion", "Experiment", "ExperimentResult", "Scales", "steering_with", "write_result"]

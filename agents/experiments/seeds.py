@@ -36,16 +36,23 @@ class SeedTask:
     name: str
     budget: str
     seed: int
+    scales: tuple[tuple[str, float], ...] = ()  # (constant, factor) pairs; () is every constant at its innate value
+
+    @property
+    def point(self) -> str:
+        """The folder name of this task's steering: ``nominal`` or e.g. ``threshold-x0.8``."""
+        return "_".join(f"{k}-x{v:g}" for k, v in self.scales) or "nominal"
 
 
 def seed_dir(out: Path, task: SeedTask) -> Path:
-    return out / task.name / task.budget / f"seed-{task.seed}"
+    base = out / task.name / task.budget
+    return (base if not task.scales else base / task.point) / f"seed-{task.seed}"
 
 
 def run_seed(task: SeedTask) -> dict[str, Any]:
     """Run one experiment at one seed (in a worker): its result and its files as bytes."""
     with tempfile.TemporaryDirectory() as tmp:
-        result = get_experiment(task.name).run(task.budget, task.seed, Path(tmp))
+        result = get_experiment(task.name).execute(task.budget, task.seed, Path(tmp), dict(task.scales))
         files = {p.name: p.read_bytes() for p in Path(tmp).iterdir() if p.is_file()}
     return {"result": result, "files": files}
 
@@ -187,26 +194,41 @@ def plot_across_seeds(s: AcrossSeeds, out: Path) -> str | None:
     return save_figure(fig, out, f"{s.name}-seeds")
 
 
+def _run_tasks(tasks: list[SeedTask], out: Path, progress: bool, **backend: Any
+               ) -> tuple[dict[SeedTask, ExperimentResult], dict[SeedTask, str]]:
+    """Every task's result (finished ones loaded from ``out``, the rest run) and the tracebacks of failures."""
+    results: dict[SeedTask, ExperimentResult] = {}
+    for t in tasks:
+        if (done := _load(out, t)) is not None:
+            results[t] = done
+    todo = [t for t in tasks if t not in results]
+    failed: dict[SeedTask, str] = {}
+    describe = lambda t: f"{t.name} seed {t.seed}" + ("" if not t.scales else f" ({t.point})")  # noqa: E731
+    for t, o in run_with_progress(run_seed, todo, len(tasks), describe, progress, "seed", "experiments", **backend):
+        if o.ok:
+            results[t] = _store(out, t, o.value)
+        else:
+            failed[t] = o.failure
+    return results, failed
+
+
+def _summarise_point(name: str, budget: str, seeds: Sequence[int], scales: tuple[tuple[str, float], ...],
+                     results: dict[SeedTask, ExperimentResult], failed: dict[SeedTask, str]) -> AcrossSeeds:
+    def mine(t: SeedTask) -> bool:
+        return t.name == name and t.scales == scales
+
+    return summarise(name, budget, [int(x) for x in seeds], {t.seed: r for t, r in results.items() if mine(t)},
+                     {t.seed: f for t, f in failed.items() if mine(t)})
+
+
 def run_over_seeds(names: Sequence[str], budget: str, seeds: Sequence[int], out: Path, backend: str = "local",
                    workers: int = 1, address: str | None = None, progress: bool = True) -> list[AcrossSeeds]:
     """Run every experiment in ``names`` at every seed and write each across-seed summary into ``out``."""
     tasks = [SeedTask(n, budget, int(s)) for n in names for s in seeds]
-    results: dict[tuple[str, int], ExperimentResult] = {}
-    for t in tasks:
-        if (done := _load(out, t)) is not None:
-            results[(t.name, t.seed)] = done
-    todo = [t for t in tasks if (t.name, t.seed) not in results]
-    failed: dict[tuple[str, int], str] = {}
-    for t, o in run_with_progress(run_seed, todo, len(tasks), lambda t: f"{t.name} seed {t.seed}", progress, "seed",
-                                  "experiments", backend=backend, workers=workers, address=address):
-        if o.ok:
-            results[(t.name, t.seed)] = _store(out, t, o.value)
-        else:
-            failed[(t.name, t.seed)] = o.failure
+    results, failed = _run_tasks(tasks, out, progress, backend=backend, workers=workers, address=address)
     summaries = []
     for name in names:
-        s = summarise(name, budget, [int(x) for x in seeds], {k[1]: v for k, v in results.items() if k[0] == name},
-                      {k[1]: v for k, v in failed.items() if k[0] == name})
+        s = _summarise_point(name, budget, seeds, (), results, failed)
         s.figure = plot_across_seeds(s, out)
         write_atomic(out / f"{name}.json", json.dumps(s.to_json(), indent=2))
         write_atomic(out / f"{name}.md", s.table() + "\n")
@@ -214,4 +236,68 @@ def run_over_seeds(names: Sequence[str], budget: str, seeds: Sequence[int], out:
     return summaries
 
 
-__all__ = ["AcrossSeeds", "CriterionAcrossSeeds", "SeedTask", "plot_across_seeds", "run_over_seeds", "run_seed", "summarise"]
+@dataclass
+class Sensitivity:
+    """An experiment's verdict across seeds at its innate constants and with each key constant scaled."""
+
+    name: str
+    budget: str
+    band: float
+    nominal: AcrossSeeds
+    points: list[tuple[str, float, AcrossSeeds]]  # (constant, factor, verdict there)
+
+    @property
+    def holds(self) -> bool:
+        """PASS at the innate constants and at both ends of every constant's band."""
+        return self.nominal.passed and all(v.passed for _, _, v in self.points)
+
+    def table(self) -> str:
+        verdict = ("PASS holds across the band" if self.holds else
+                   "knife-edge: PASS at the innate constants, FAIL somewhere in the band" if self.nominal.passed
+                   else "FAIL at the innate constants")
+        lines = [f"### {self.name}: sensitivity, each constant x{1 - self.band:g} and x{1 + self.band:g} "
+                 f"(budget {self.budget}, seeds {_seed_text(self.nominal.seeds)}): {verdict}", "",
+                 "| steering | verdict | criteria passing on every seed |", "|---|---|---|"]
+        for label, s in [("innate constants", self.nominal)] + [(f"{k} x{f:g}", v) for k, f, v in self.points]:
+            ok = sum(c.passed_seeds == c.seeds for c in s.criteria)
+            lines.append(f"| {label} | {'PASS' if s.passed else 'FAIL'} | {ok}/{len(s.criteria)} |")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "budget": self.budget, "band": self.band, "holds": self.holds,
+                "nominal": self.nominal.to_json(),
+                "points": [{"constant": k, "factor": f, **v.to_json()} for k, f, v in self.points]}
+
+
+def run_sensitivity(names: Sequence[str], budget: str, seeds: Sequence[int], out: Path, band: float = 0.2,
+                    backend: str = "local", workers: int = 1, address: str | None = None,
+                    progress: bool = True) -> list[Sensitivity]:
+    """Each experiment's verdict over ``seeds`` at its innate constants and with every constant in its
+    ``sensitivity`` scaled by ``1 - band`` and ``1 + band``; writes ``<name>-sensitivity.json/.md``.
+
+    An experiment that declares no constants is an error naming it (nothing is skipped silently).
+    """
+    if not 0 < band < 1:
+        raise ValueError(f"the sensitivity band must be in (0, 1), got {band!r}")
+    missing = [n for n in names if not get_experiment(n).sensitivity]
+    if missing:
+        raise ValueError(f"experiments {missing} declare no sensitivity constants (Experiment.sensitivity)")
+    factors = (round(1 - band, 6), round(1 + band, 6))
+    tasks = [SeedTask(n, budget, int(s), scales)
+             for n in names
+             for scales in [()] + [((k, f),) for k in get_experiment(n).sensitivity for f in factors]
+             for s in seeds]
+    results, failed = _run_tasks(tasks, out, progress, backend=backend, workers=workers, address=address)
+    reports = []
+    for name in names:
+        points = [(k, f, _summarise_point(name, budget, seeds, ((k, f),), results, failed))
+                  for k in get_experiment(name).sensitivity for f in factors]
+        report = Sensitivity(name, budget, band, _summarise_point(name, budget, seeds, (), results, failed), points)
+        write_atomic(out / f"{name}-sensitivity.json", json.dumps(report.to_json(), indent=2))
+        write_atomic(out / f"{name}-sensitivity.md", report.table() + "\n")
+        reports.append(report)
+    return reports
+
+
+__all__ = ["AcrossSeeds", "CriterionAcrossSeeds", "SeedTask", "Sensitivity", "plot_across_seeds", "run_over_seeds",
+           "run_seed", "run_sensitivity", "summarise"]
