@@ -115,3 +115,13 @@ def test_time_main_job_refuses_fewer_than_one_run(capsys):
     with pytest.raises(SystemExit):
         time_main_job.main(["--runs", "0"])
     assert "--runs must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_every_planned_learner_can_learn_on_its_body_the_cerebellum_only_on_the_eyelid():
+    """A job the plan includes must not build and then fail at its first learning step (it did on the owl)."""
+    from brainlike.agents.runner import fits
+
+    assert fits("cerebellar", "brainlike/Eyeblink-v0")
+    assert not fits("cerebellar", "brainlike/BarnOwl-v0")
+    plan = demo.plan_main_job(["cerebellar"], [], [0], seed=0)
+    assert {j.body for j in plan.jobs} == {"brainlike/Eyeblink-v0"}
