@@ -31,20 +31,24 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from brainlike.envs.profile import BodyProfile, body_ids, profile_for
+from brainlike.envs.profile import body_ids, profile_for
 from brainlike.scripts.common import (
     Command, UserError, add_seeds, check_output_dir, non_negative_int, positive_float, positive_int, require_agent_extra,
     require_extra,
 )
 
+if TYPE_CHECKING:  # the agent side is imported when a run starts, so `brainlike --help` stays quick
+    from brainlike.agents.benchmark import Job
+    from brainlike.agents.experiments.seeds import SeedTask
 
-def main_job_experiments() -> dict[str, BodyProfile]:
-    """Every body's headline experiments, each with its body's profile."""
-    return {name: p for p in map(profile_for, body_ids()) for name in p.main_job_experiments}
+
+def main_job_experiments() -> tuple[str, ...]:
+    """Every registered body's headline experiments (its profile's ``main_job_experiments``)."""
+    return tuple(name for body in body_ids() for name in profile_for(body).main_job_experiments)
 
 
 @dataclass(frozen=True)
@@ -66,13 +70,12 @@ class Recording:
 class Plan:
     """What one run of the main job does: benchmark jobs, experiments (``SeedTask``) and recordings."""
 
-    jobs: list[Any]  # benchmark.Job
-    experiments: list[Any]  # experiments.seeds.SeedTask
+    jobs: list[Job]
+    experiments: list[SeedTask]
     bodies: list[str]
     seed: int
     full: bool
     episode_steps: int = 200
-    estimates: dict[str, float] = field(default_factory=dict)  # task key -> expected seconds (a recorded run's)
 
 
 def is_experiment(task: Any) -> bool:
@@ -81,8 +84,8 @@ def is_experiment(task: Any) -> bool:
     return isinstance(task, SeedTask)
 
 
-def task_key(task: Any) -> str:
-    """A task's name in progress lines and timing records: a job's key, ``experiment:<name>``, ``record:<body>_<who>``."""
+def task_key(task: Job | SeedTask | Recording) -> str:
+    """A task's name in progress lines and timing records: a job's key, ``experiment:<name>``, ``record:<key>``."""
     if isinstance(task, Recording):
         return f"record:{task.key}"
     return f"experiment:{task.name}" if is_experiment(task) else task.key
@@ -125,7 +128,10 @@ def run_task(task: Any) -> dict[str, Any]:
     from brainlike.agents.experiments.seeds import run_seed
 
     wall, cpu = time.perf_counter(), time.process_time()
-    value = record(task) if isinstance(task, Recording) else run_seed(task) if is_experiment(task) else compute_job(task)
+    if isinstance(task, Recording):
+        value = record(task)
+    else:
+        value = run_seed(task) if is_experiment(task) else compute_job(task)
     return {"value": value, "wall_seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu}
 
 
@@ -348,10 +354,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from brainlike.agents.runner import agent_names
 
-    known = main_job_experiments()
     from brainlike.agents.experiments import EXPERIMENTS
 
-    unknown = [a for a in args.agents or [] if a not in agent_names()] + [e for e in args.experiments if e not in EXPERIMENTS]
+    known = main_job_experiments()
+
+    unknown = [a for a in args.agents or [] if a not in agent_names()]
+    unknown += [e for e in args.experiments if e not in EXPERIMENTS]
     if unknown:
         parser.error(f"unknown agents or experiments {unknown}; agents: {agent_names()}, "
                      f"headline experiments: {list(known)} (any of {list(EXPERIMENTS)})")

@@ -35,7 +35,7 @@ MODES = ("demo", "full")
 
 
 def marker(mode: str) -> re.Pattern[str]:
-    """The README's stated minutes of ``mode``: ``<!-- main-job-minutes:demo -->4.9 minutes<!-- /main-job-minutes -->``."""
+    """The README's stated minutes of ``mode``, between ``<!-- main-job-minutes:<mode> -->`` and its end marker."""
     return re.compile(rf"(<!-- main-job-minutes:{mode} -->)(.*?)(<!-- /main-job-minutes -->)")
 
 
@@ -91,7 +91,8 @@ def time_main_job(mode: str, runs: int, here: bool) -> dict[str, Any]:
             print(f"run {k + 1}/{runs}: {records[-1]['minutes']:.2f} min, load average "
                   f"{records[-1]['load_average_start'][0]:.1f}", flush=True)
     median = sorted(records, key=lambda r: r["minutes"])[len(records) // 2]
-    return {"commit": commit, "setup_seconds": setup, "median_minutes": statistics.median(r["minutes"] for r in records),
+    return {"commit": commit, "setup_seconds": setup,
+            "median_minutes": statistics.median(r["minutes"] for r in records),
             "cores": median["cores"], "workers": median["workers"],
             "runs": [{"minutes": r["minutes"], "load_average_start": r["load_average_start"],
                       "load_average_end": r["load_average_end"]} for r in records],

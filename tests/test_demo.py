@@ -34,7 +34,8 @@ def test_the_main_job_runs_every_registered_body_with_one_baseline_each():
         assert {j.seed for j in plan.jobs if j.body == body} == {0, 1}
     # Each body's headline experiments, each at its profile's demo budget.
     assert {(t.name, t.budget) for t in plan.experiments} == {
-        (name, profile_for(b).demo_experiment_budget) for b in body_ids() for name in profile_for(b).main_job_experiments}
+        (name, profile_for(b).demo_experiment_budget)
+        for b in body_ids() for name in profile_for(b).main_job_experiments}
     from brainlike.agents.experiments import EXPERIMENTS
 
     assert set(body_ids()) == {EXPERIMENTS[t.name].body for t in plan.experiments}, "a body without its headline"
@@ -105,7 +106,8 @@ def test_update_readme_writes_the_median_and_not_measured():
             "<!-- main-job-minutes:full -->old<!-- /main-job-minutes -->")
     record = {"median_minutes": 4.26, "cores": 2, "runs": [{"minutes": 4.0, "load_average_start": [0.3]}] * 3}
     new = update_readme(text, {"demo": record})
-    assert stated_minutes(new, "demo") == minutes_text(record) and "4.3 minutes (median of 3 runs on 2 cores, load average at most 0.3" in new
+    assert stated_minutes(new, "demo") == minutes_text(record)
+    assert "4.3 minutes (median of 3 runs on 2 cores, load average at most 0.3" in new
     assert stated_minutes(new, "full") == "not measured"
     with pytest.raises(ValueError, match="main-job-minutes:demo"):
         update_readme("no markers", {})
