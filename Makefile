@@ -10,7 +10,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TORCH  := torch==2.13.0
 
-.PHONY: demo test perf install clean
+.PHONY: demo demo-full time-demo time-demo-full test perf install clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,18 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/brainlike demo
+
+# The longer, complete main job: every SB3 baseline, full budgets.
+demo-full: $(STAMP)
+	$(VENV)/bin/brainlike demo --full --out runs/main-full
+
+# Re-measure the main job (3 runs from a fresh clone, median; setup timed apart) and write the
+# minutes into docs/main-job-timing.json and README.md together. Run it on a quiet machine.
+time-demo: $(STAMP)
+	$(PY) -m brainlike.scripts.time_main_job --runs 3
+
+time-demo-full: $(STAMP)
+	$(PY) -m brainlike.scripts.time_main_job --full --runs 1
 
 test: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(PY) -m pytest -n 2 -q

@@ -22,6 +22,7 @@ from brainlike.agents.simple import InnateOnlyAgent, RandomAgent
 from brainlike.agents.thought_assessor import ThoughtAssessorAgent
 from brainlike.envs.profile import profile_for
 from brainlike.envs.core import layout_of
+from brainlike.steering.eyelid import EyelidSteering
 
 AGENTS: dict[str, type[Agent]] = {
     "pattern-separation": PatternSeparationAgent,
@@ -85,6 +86,11 @@ def make_agent(name: str, env: gym.Env | gym.vector.VectorEnv, seed: int = 0, **
         steering = params.pop("steering", None) or env_steering(env)
         params.setdefault("signals", list(steering.signal_names))
         params["steering"] = steering
+    elif klass is CerebellarAgent and not isinstance(getattr(env_steering(env), "unwrapped", None), EyelidSteering):
+        # It learns from the climbing fibre that only the eyelid's steering sends (info["climbing_fibre"]):
+        # on another body it would build, then fail at its first learning step.
+        raise ValueError(f"the cerebellar agent needs the eyelid's climbing-fibre signal (EyelidSteering); "
+                         f"{env_id or 'this body'} has {type(env_steering(env)).__name__}")
     elif klass is LickingAgent:
         params["steering"] = params.pop("steering", None) or env_steering(env)
         body = getattr(getattr(env, "unwrapped", env), "body", None)

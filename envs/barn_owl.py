@@ -440,6 +440,7 @@ PROFILE = BodyProfile(
     sb3_algorithms=("sac", "ppo"),
     benchmark_steps=40_000,
     demo_steps=20_000,
+    demo_baseline="ppo",  # cheaper per step than SAC, which runs with --full
     showcase_agent="pattern-separation",
     experiments=("prism-juvenile", "prism-adult", "prism-blind", "prism-ceiling", "tectal-lesion", "prism-learner"),
     demo_experiments=("prism-juvenile",),  # the headline result; the rest run with `brainlike experiment`

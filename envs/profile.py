@@ -40,11 +40,17 @@ class BodyProfile:
             so learning curves compare on steps).
         benchmark_env_kwargs: body arguments of the benchmark, where the body's
             default is an experiment rather than a learning task.
-        demo_steps: env steps per job in ``make demo``'s quick benchmark.
+        demo_steps: env steps per job in ``make demo``'s benchmark (``benchmark_steps``
+            with ``--full``): enough for the learners' gain over birth to show.
+        demo_baseline: the one SB3 baseline ``make demo`` runs on this body (every one of
+            ``sb3_algorithms`` with ``--full``); empty means the first of them.
         showcase_agent: the learner whose trained model ``make demo`` films.
         experiments: the names of this body's published-result experiments.
-        demo_experiments: the ones ``make demo`` runs at their full budget (the
-            body's headline results; empty means all of ``experiments``).
+        demo_experiments: the ones ``make demo`` runs (the body's headline results;
+            empty means all of ``experiments``).
+        demo_experiment_budget: the experiment budget (``small`` or ``full``) ``make demo``
+            runs them at, so the main job stays short; its verdicts are labelled
+            demo-budget verdicts (``--full`` runs every one at ``full``).
     """
 
     env_id: str
@@ -57,6 +63,8 @@ class BodyProfile:
     benchmark_env_kwargs: Mapping[str, Any] = field(default_factory=dict)
     training_bodies: Mapping[str, int] = field(default_factory=dict)
     demo_experiments: tuple[str, ...] = ()
+    demo_baseline: str = ""
+    demo_experiment_budget: str = "small"
 
     def __post_init__(self) -> None:
         for name in ("learner_defaults", "benchmark_env_kwargs", "training_bodies"):
@@ -73,6 +81,9 @@ class BodyProfile:
         if not set(self.demo_experiments) <= set(self.experiments):
             raise ValueError(f"BodyProfile.demo_experiments of {self.env_id} must be among its experiments "
                              f"{self.experiments}, got {self.demo_experiments}")
+        if self.demo_baseline and self.demo_baseline not in self.sb3_algorithms:
+            raise ValueError(f"BodyProfile.demo_baseline of {self.env_id} must be one of its sb3_algorithms "
+                             f"{self.sb3_algorithms}, got {self.demo_baseline!r}")
         if not self.showcase_agent:
             raise ValueError(f"BodyProfile.showcase_agent of {self.env_id} is empty")
         for agent, n in self.training_bodies.items():
@@ -83,6 +94,11 @@ class BodyProfile:
     def main_job_experiments(self) -> tuple[str, ...]:
         """The experiments ``make demo`` runs: ``demo_experiments``, or all of them."""
         return self.demo_experiments or self.experiments
+
+    @property
+    def main_job_baseline(self) -> str | None:
+        """The SB3 baseline ``make demo`` runs: ``demo_baseline``, or the first of ``sb3_algorithms`` (None if none)."""
+        return self.demo_baseline or next(iter(self.sb3_algorithms), None)
 
     @property
     def field_names(self) -> tuple[str, ...]:

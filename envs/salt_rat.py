@@ -577,6 +577,8 @@ PROFILE = BodyProfile(
     # earn more than another there: the benchmark learns the instrumental protocol.
     benchmark_env_kwargs={"protocol": "instrumental"},
     demo_steps=20_000,
+    demo_baseline="ppo",
     showcase_agent="thought-assessor",
     experiments=("dead-sea-salt", "sensitization"),
+    demo_experiments=("dead-sea-salt",),  # the headline result; the rest run with `brainlike experiment`
 )

@@ -518,6 +518,8 @@ PROFILE = BodyProfile(
     # tutor, so learning across lives is learning that tutor's song.
     benchmark_env_kwargs={"tutor_song": song_from_motor(EXAMPLE_TUTOR_MOTOR).round(6).tolist()},
     demo_steps=20_000,
+    demo_baseline="ppo",  # the cheapest of the three per step; SAC and TD3 run with --full
     showcase_agent="node-perturbation",
     experiments=("tutor-learning", "performance-error", "pitch-shift"),
+    demo_experiments=("performance-error",),  # the steering's evaluator; the rest run with `brainlike experiment`
 )

@@ -7,6 +7,7 @@ Each command runs three ways that must agree: ``python scripts/<name>.py``,
 from __future__ import annotations
 
 import json
+import re
 import os
 import signal
 import subprocess
@@ -103,17 +104,31 @@ def test_experiment_writes_table_numbers_and_figure(tmp_path):
 
 
 def test_main_job_smoke_run_writes_report_gifs_and_wavs(tmp_path):
+    from brainlike.envs.profile import body_ids
+
     run("demo", "--out", str(tmp_path), "--scale", "0.02", "--seeds", "0", "--workers", "1", "--small",
-        "--agents", "random", "pattern-separation", "thought-assessor", "node-perturbation",
+        "--episode-steps", "40", "--no-progress",
+        "--agents", "random", "pattern-separation", "thought-assessor", "node-perturbation", "cerebellar",
         "--experiments", "first-loom", "performance-error", timeout=1200)  # a hang guard, not a speed check
     report = (tmp_path / "REPORT.md").read_text()
-    assert "| first-loom | small |" in report and "| performance-error | small |" in report
+    assert "| first-loom | small | PASS |" in report or "| first-loom | small | FAIL |" in report
+    assert "| performance-error | small |" in report and "demo-budget verdict" in report
+    assert re.search(r"in \d+\.\d minutes on \d+ cores", report)
     rows = json.loads((tmp_path / "benchmark" / "results.json").read_text())
-    assert {r["agent"] for r in rows} == {"random", "pattern-separation", "thought-assessor", "node-perturbation"}
+    assert {r["agent"] for r in rows} == {"random", "pattern-separation", "thought-assessor", "node-perturbation",
+                                          "cerebellar"}
+    names = [b.split("/")[-1].removesuffix("-v0") for b in body_ids()]
+    assert {r["body"].split("/")[-1].removesuffix("-v0") for r in rows} == set(names)  # every registered body
+    timing = json.loads((tmp_path / "timing.json").read_text())
+    assert set(timing["stages"]) == {"planning (which agents fit which body)", "benchmark and experiments",
+                                     "recordings", "benchmark tables and figures"}
+    assert {"experiment:first-loom", "experiment:performance-error"} <= set(timing["tasks"])
+    assert all(t["wall_seconds"] > 0 for t in timing["tasks"].values()) and timing["cores"] >= 1
     episodes = tmp_path / "episodes"
-    for body in ("ForagingMouse", "SaltRat", "SongbirdTutor"):
+    for body in names:  # the showcase learner of each is benchmarked here, so both films exist
         for when in ("at_birth", "after_learning"):
-            assert (episodes / f"{body}_{when}.gif").stat().st_size > 0
+            assert (episodes / f"{body}_{when}.gif").stat().st_size > 0, (body, when)
+            assert f"record:{body}_{when}" in timing["tasks"]
     for wav in episodes.glob("SongbirdTutor_*.wav"):
         with wave.open(str(wav)) as w:
             assert w.getnframes() > 0
