@@ -16,6 +16,7 @@ import time
 import wave
 from pathlib import Path
 
+import gymnasium as gym
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -263,7 +264,10 @@ def test_ppo_trains_with_default_flags_progress_bar_and_sb3_logs(tmp_path):
 def test_env_kwargs_reach_the_body(tmp_path):
     ev = json.loads(cli("evaluate", "--agent", "random", "--body", "SaltRat", "--episodes", "2", "--json",
                         "--env-kwargs", "protocol=sensitization").stdout)
-    assert ev["mean_length"] == 390, "the sensitization protocol lasts 390 steps; the default 522"
+    lengths = {p: gym.make("brainlike/SaltRat-v0", protocol=p).unwrapped.body.protocol_steps
+               for p in ("sensitization", "dead_sea_salt")}
+    assert lengths["sensitization"] != lengths["dead_sea_salt"]  # otherwise this test could not tell
+    assert ev["mean_length"] == lengths["sensitization"], lengths
 
 
 def test_enjoy_runs_in_a_window_without_a_display():
