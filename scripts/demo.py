@@ -220,7 +220,7 @@ class MainJobRunner:
 def run_main_job(plan: Plan, out: Path, workers: int, progress: bool = True) -> dict[str, Any]:
     """Run the plan into ``out``; returns what the report needs: benchmark, experiments, episodes, timing."""
     from brainlike.agents.benchmark import finish, finished_record, out_lock, store_job
-    from brainlike.agents.experiments.seeds import _load, _store
+    from brainlike.agents.experiments.seeds import load_seed, store_seed
     from brainlike.agents.reporting import write_atomic
 
     bench, exps = out / "benchmark", out / "experiments"
@@ -231,12 +231,12 @@ def run_main_job(plan: Plan, out: Path, workers: int, progress: bool = True) -> 
             todo_jobs = [j for j in plan.jobs if finished_record(bench, j) is None]
         except ValueError as e:  # the folder holds a run with other settings (e.g. before --full)
             raise UserError(str(e)) from None
-        results = {task.name: r for task in plan.experiments if (r := _load(exps, task)) is not None}
+        results = {task.name: r for task in plan.experiments if (r := load_seed(exps, task)) is not None}
         todo = todo_jobs + [task for task in plan.experiments if task.name not in results]
         runner.skip([j for j in plan.jobs if j not in todo_jobs] + [x for x in plan.experiments if x.name in results])
         for task, value in runner.run(todo):
             if is_experiment(task):
-                results[task.name] = _store(exps, task, value)
+                results[task.name] = store_seed(exps, task, value)
             else:
                 store_job(bench, task, value, "main job")
         runner.stages["benchmark and experiments"] = round(time.perf_counter() - t, 1)

@@ -57,7 +57,7 @@ def run_seed(task: SeedTask) -> dict[str, Any]:
     return {"result": result, "files": files}
 
 
-def _store(out: Path, task: SeedTask, value: dict[str, Any]) -> ExperimentResult:
+def store_seed(out: Path, task: SeedTask, value: dict[str, Any]) -> ExperimentResult:
     """Write one seed's files and result on the driver; the figure path is rewritten to where it now is."""
     folder = seed_dir(out, task)
     folder.mkdir(parents=True, exist_ok=True)
@@ -70,7 +70,7 @@ def _store(out: Path, task: SeedTask, value: dict[str, Any]) -> ExperimentResult
     return result
 
 
-def _load(out: Path, task: SeedTask) -> ExperimentResult | None:
+def load_seed(out: Path, task: SeedTask) -> ExperimentResult | None:
     """A finished seed's result, or None if it is still to do."""
     try:
         rec = json.loads((seed_dir(out, task) / f"{task.name}.json").read_text())
@@ -199,14 +199,14 @@ def _run_tasks(tasks: list[SeedTask], out: Path, progress: bool, **backend: Any
     """Every task's result (finished ones loaded from ``out``, the rest run) and the tracebacks of failures."""
     results: dict[SeedTask, ExperimentResult] = {}
     for t in tasks:
-        if (done := _load(out, t)) is not None:
+        if (done := load_seed(out, t)) is not None:
             results[t] = done
     todo = [t for t in tasks if t not in results]
     failed: dict[SeedTask, str] = {}
     describe = lambda t: f"{t.name} seed {t.seed}" + ("" if not t.scales else f" ({t.point})")  # noqa: E731
     for t, o in run_with_progress(run_seed, todo, len(tasks), describe, progress, "seed", "experiments", **backend):
         if o.ok:
-            results[t] = _store(out, t, o.value)
+            results[t] = store_seed(out, t, o.value)
         else:
             failed[t] = o.failure
     return results, failed
@@ -299,5 +299,5 @@ def run_sensitivity(names: Sequence[str], budget: str, seeds: Sequence[int], out
     return reports
 
 
-__all__ = ["AcrossSeeds", "CriterionAcrossSeeds", "SeedTask", "Sensitivity", "plot_across_seeds", "run_over_seeds",
-           "run_seed", "run_sensitivity", "summarise"]
+__all__ = ["AcrossSeeds", "CriterionAcrossSeeds", "SeedTask", "Sensitivity", "load_seed", "plot_across_seeds", "run_over_seeds",
+           "run_seed", "run_sensitivity", "store_seed", "summarise"]
