@@ -132,3 +132,22 @@ def test_sensitivity_refuses_an_experiment_without_constants(tmp_path, monkeypat
     monkeypatch.setitem(EXPERIMENTS, "plain", Experiment("plain", "none", "", "", (), "", _valve_experiment))
     with pytest.raises(ValueError, match=r"\['plain'\] declare no sensitivity constants"):
         run_sensitivity(["plain"], "small", [0], tmp_path)
+
+
+def test_experiment_seeds_get_disjoint_cohorts():
+    """Seeds are independent replicates: a cohort seeded s is bodies s, s+1, ..., so cohorts seeded
+    0 and 1 would share all but one animal; cohort_seed(k) keeps every seed's animals apart."""
+    import gymnasium as gym
+
+    import brainlike.envs  # noqa: F401  (registers the ids)
+    from brainlike.agents.experiments.base import cohort_seed
+
+    def births(seed: int) -> np.ndarray:
+        env = gym.make_vec("brainlike/ForagingMouse-v0", num_envs=6, vectorization_mode="vector_entry_point")
+        obs, _ = env.reset(seed=seed)
+        return np.concatenate([np.asarray(v, dtype=float).reshape(6, -1) for v in obs.values()], axis=1)
+
+    shifted = births(1)
+    assert np.array_equal(shifted[:-1], births(0)[1:])  # the overlap the stride exists for
+    a, b = births(cohort_seed(0)), births(cohort_seed(1))
+    assert not any(np.array_equal(x, y) for x in a for y in b)

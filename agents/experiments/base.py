@@ -37,6 +37,18 @@ NOMINAL: Scales = MappingProxyType({})
 S = TypeVar("S")
 
 
+#: How far apart two experiment seeds' cohorts start. A vector env seeded s gives body i the
+#: seed s + i, so cohorts seeded 0 and 1 would share all but one animal's world (the same
+#: births and random streams, shifted by one body) and the seeds would not be independent
+#: replicates. Experiment seed k's animals are seeded from k x this stride instead.
+COHORT_SEED_STRIDE = 100_000
+
+
+def cohort_seed(seed: int) -> int:
+    """The seed of body 0 of experiment seed ``seed``'s cohort: no two experiment seeds share an animal."""
+    return int(seed) * COHORT_SEED_STRIDE
+
+
 def steering_with(steering: Callable[..., S], scales: Scales = NOMINAL, **kwargs: Any) -> S:
     """``steering(**kwargs)`` with each constant named in ``scales`` multiplied by its factor.
 

@@ -28,7 +28,7 @@ import gymnasium as gym
 import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
-from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, steering_with
+from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, cohort_seed, steering_with
 from brainlike.agents.registry import make_agent
 from brainlike.agents.reporting import save_figure
 from brainlike.agents.rollout import Transition, learn_from, policy, rollout
@@ -146,7 +146,7 @@ def first_disc(num_mice: int, seed: int, disc: str = "loom", reflexes: bool = Tr
     positions = []
     alive = np.ones(num_mice, dtype=bool)
     # The disc appears during step ACCLIMATION; the mouse sees it from the next step on.
-    for t, step in zip(range(ACCLIMATION + WINDOW + 1), rollout(env, act, seed=seed)):
+    for t, step in zip(range(ACCLIMATION + WINDOW + 1), rollout(env, act, seed=cohort_seed(seed))):
         if t < ACCLIMATION:
             learn_from(agent, step)
         alive &= ~step.ended
@@ -298,7 +298,7 @@ def loom_survival(num_mice: int, seed: int, lethal: bool, learner: bool = True, 
         act = policy(RandomAgent(env.single_observation_space, env.single_action_space, seed=seed), env, explore=True)
     outcomes = np.full((num_mice, life_steps // body.loom_steps + 1), np.nan)
     stimulus = np.full(num_mice, NO_STIMULUS)  # what was overhead before this step
-    for t, step in zip(range(life_steps), rollout(env, act, seed=seed)):
+    for t, step in zip(range(life_steps), rollout(env, act, seed=cohort_seed(seed))):
         for i in np.flatnonzero(alive) if brains else ():
             learn_from(brains[i], _row_transition(step, i))
         # A loom ends with its strike: the mouse was caught then, or it survived.

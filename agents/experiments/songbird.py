@@ -31,7 +31,7 @@ import gymnasium as gym
 import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
-from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, steering_with
+from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, cohort_seed, steering_with
 from brainlike.agents.node_perturbation import NodePerturbationAgent
 from brainlike.agents.reporting import save_figure
 from brainlike.agents.rollout import rollout
@@ -119,7 +119,7 @@ class Flock:
             self.agents = [copy.deepcopy(a) for a in brains]
         self._bout_error = np.zeros(n)
         self._explore = False
-        self._steps = rollout(self.env, self._act, seed=seed)
+        self._steps = rollout(self.env, self._act, seed=cohort_seed(seed))
         self.bouts_sung = 0
         # The sensory phase: the tutor sings, the bird listens (its silent subsong is not scored,
         # and it learns nothing from it).
