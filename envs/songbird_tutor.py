@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +12,25 @@ from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, 
 from brainlike.envs.core import BodyEnv, BodyVectorEnv
 from brainlike.envs.kernel import CompiledBody, constants, end_step
 from brainlike.envs.rng import uniform_row
-from brainlike.envs.syrinx import EXAMPLE_TUTOR_MOTOR, MOTOR_NAMES, NUM_MOTOR, TUTOR_MOTOR_RANGE, sing, song_from_motor, syrinx
+from brainlike.envs.syrinx import (
+    EXAMPLE_TUTOR_MOTOR,
+    MOTOR_NAMES,
+    NUM_MOTOR,
+    TUTOR_MOTOR_RANGE,
+    draw_sonogram,
+    execute,
+    sing,
+    song_from_motor,
+    syrinx,
+    tutor_as_heard,
+)
 from brainlike.steering.base import NO_REFLEX, Steering
 from brainlike.steering.compiled import jit
 from brainlike.steering.songbird import (
-    DURATION_RANGE_MS,
     FEATURES,
     MAX_SYLLABLES,
     NOISE,
     PITCH,
-    PITCH_RANGE_HZ,
     REWARD_SIGNALS,
     SIGNALS,
     SongbirdSteering,
@@ -30,7 +38,6 @@ from brainlike.steering.songbird import (
     SongOutput,
     physical_pitch,
     song_evaluate,
-    to_perceptual,
     to_physical,
 )
 
@@ -68,14 +75,9 @@ def song_step(state, streams, elapsed, constants, steering_constants, template, 
     for b in range(state.shape[0]):
         uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
         s, o = state[b], out[b]
-        # Motor noise (Box-Muller); muscles saturate: the noisy command is clipped to what they can do.
-        motor = s["motor"]
-        for j in range(NUM_MOTOR):
-            normal = math.sqrt(-2.0 * math.log1p(-u[j])) * math.cos(2.0 * math.pi * u[NUM_MOTOR + j])
-            motor[j] = min(max(actions[b, j] + c["motor_noise"] * normal, -1.0), 1.0)
-            o["executed"][j] = actions[b, j]
+        o["executed"][:] = actions[b]
         sung = o["event_sung"]
-        sing(motor, sung)
+        sing(execute(actions[b], u, c["motor_noise"], s["motor"]), sung)
         syllable = s["clock"]
         sensory = s["bouts"] < c["sensory_bouts"]
         pitch_hz = physical_pitch(sung[PITCH])
@@ -131,12 +133,9 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
 
     default_steering = SongbirdSteering
     randoms_per_step = _RANDOMS_PER_STEP
-    events = (
-        ("syllable", np.int64), ("tutor_sang", np.bool_), ("sung", (np.float64, (4,))), ("pitch_hz", np.float64),
-        ("heard", (np.float64, (NOISE + 1,))), ("distorted", np.bool_), ("quality", np.float64),
-        ("performance_error", np.float64), ("expectation", np.float64), ("noise_heard", np.float64),
-        ("self_sung", np.float64),
-    )
+    events = (("syllable", np.int64), ("tutor_sang", np.bool_), ("sung", (np.float64, (4,))), ("pitch_hz", np.float64),
+              ("heard", (np.float64, (NOISE + 1,))), ("distorted", np.bool_), ("quality", np.float64), ("performance_error", np.float64),
+              ("expectation", np.float64), ("noise_heard", np.float64), ("self_sung", np.float64))
     canvas_size = (640, 460)
 
     def __init__(
@@ -157,15 +156,8 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
         feedback_probability: float = 1.0,
         noise_level: float = 1.0,
     ) -> None:
-        if tutor_song is not None:
-            tutor = np.array(tutor_song, dtype=np.float64)
-            if tutor.ndim != 2 or tutor.shape[1] != 4 or not 1 <= tutor.shape[0] <= MAX_SYLLABLES:
-                raise ValueError(f"tutor_song must be (syllables <= {MAX_SYLLABLES}, 4) physical features {FEATURES}, got shape {tutor.shape}")
-            lo = np.array([PITCH_RANGE_HZ[0], DURATION_RANGE_MS[0], 0.0, 0.0])
-            hi = np.array([PITCH_RANGE_HZ[1], DURATION_RANGE_MS[1], 1.0, 1.0])
-            if not np.all(np.isfinite(tutor)) or np.any(tutor < lo) or np.any(tutor > hi):
-                raise ValueError(f"tutor_song features must lie in pitch {PITCH_RANGE_HZ} Hz, duration {DURATION_RANGE_MS} ms, shape and amplitude [0, 1]")
-            num_syllables = tutor.shape[0]
+        given_tutor = None if tutor_song is None else tutor_as_heard(tutor_song)
+        num_syllables = num_syllables if given_tutor is None else given_tutor.shape[0]
         check_arguments({
             "num_syllables": (num_syllables, integer(num_syllables) and 1 <= num_syllables <= MAX_SYLLABLES, f"an integer in [1, {MAX_SYLLABLES}]"),
             "sensory_bouts": (sensory_bouts, integer(sensory_bouts) and sensory_bouts >= 0, "an integer >= 0"),
@@ -182,8 +174,7 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
             raise ValueError(f"reward={reward!r} contradicts the given steering's reward {self.species.reward_signal!r}; set it on the steering")
         self.species.set_song_length(int(num_syllables))
         self.num_syllables = int(num_syllables)
-        self.given_tutor = None if tutor_song is None else to_perceptual(tutor)
-        self.sensory_bouts = int(sensory_bouts)
+        self.given_tutor, self.sensory_bouts = given_tutor, int(sensory_bouts)
         self.motor_noise = float(motor_noise)
         self.noise_level = float(noise_level)
         self.randoms_per_life = num_syllables * NUM_MOTOR if self.given_tutor is None else 0  # a random tutor's commands
@@ -218,19 +209,13 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
             "distorted": StateVar((), np.int64),
         }
 
-    def set_feedback(
-        self,
-        syllable: int | None,
-        threshold: float | np.ndarray | None = None,
-        side: str = "below",
-        probability: float = 1.0,
-    ) -> None:
+    def set_feedback(self, syllable: int | None, threshold: float | np.ndarray | None = None, side: str = "below",
+                     probability: float = 1.0) -> None:
         """Switch distorted auditory feedback on (a syllable index) or off (None), at any time.
 
-        Renditions of ``syllable`` whose sung pitch lies on ``side`` of
-        ``threshold`` (Hz, one for all bodies or one per body; None: the
-        tutor's pitch of that syllable) are heard
-        with a white-noise burst with ``probability``.
+        Renditions of ``syllable`` whose sung pitch lies on ``side`` of ``threshold`` (Hz, one for all
+        bodies or one per body; None: the tutor's pitch of that syllable) are heard with a white-noise
+        burst with ``probability``.
         """
         t = None if threshold is None else np.asarray(threshold, dtype=np.float64)
         check_arguments({
@@ -276,9 +261,6 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
         self._update_threshold(mask)
 
     # --- observation and step: the compiled kernels ---------------------------------
-    def in_sensory_phase(self) -> np.ndarray:
-        return self.bouts < self.sensory_bouts
-
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
         extero = np.empty((self.num_bodies, self.num_syllables + 7), dtype=np.float32)
         intero = np.empty((self.num_bodies, NUM_MOTOR), dtype=np.float32)
@@ -337,40 +319,16 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
         }
 
     # --- rendering (pygame, only when asked) ------------------------------------
-    def _draw_bout(self, canvas: Any, features: np.ndarray, noise: np.ndarray, top: int, label: str, current: int) -> None:
-        pg, surf = canvas.pg, canvas.surface
-        x0, w, h, fmax = 90, 530, 110, 8000.0
-        pg.draw.rect(surf, (18, 18, 28), pg.Rect(x0, top, w, h))
-        total = float(np.sum(features[:, 1]) + 40.0 * len(features))
-        x = float(x0)
-        for j, ((pitch, dur, shape, amp), level) in enumerate(zip(features, noise)):
-            width = dur / total * w
-            if level > 0:  # a noise burst: energy at every frequency
-                pg.draw.rect(surf, (110, 110, 120), pg.Rect(int(x), top, max(int(width), 1), h))
-            for k in range(1, 12):
-                f = k * pitch
-                if f >= fmax:
-                    break
-                level_k = amp * shape ** (k - 1)
-                c = int(60 + 195 * min(level_k, 1.0))
-                y = top + h - int(f / fmax * h)
-                pg.draw.line(surf, (c, int(c * 0.8), 40), (int(x), y), (int(x + width), y), 3 if k == 1 else 2)
-            if j == current:
-                pg.draw.rect(surf, (240, 240, 240), pg.Rect(int(x) - 1, top, int(width) + 2, h), 1)
-            x += width + 40.0 / total * w
-        canvas.text(label, (8, top + 4), px=18)
-        canvas.text("8 kHz", (40, top + 2), (90, 90, 90), px=14)
-
     def render_body(self, i: int, canvas: Any) -> None:
         pg, surf = canvas.pg, canvas.surface
         surf.fill((236, 232, 222))
         s = self.num_syllables
-        sensory = bool(self.in_sensory_phase()[i])
+        sensory = bool(self.bouts[i] < self.sensory_bouts)
         last = (int(self.clock[i]) - 1) % s
         tutor, _ = self.bout(i, "tutor")
         bird, noise = self.bout(i, "bird")
-        self._draw_bout(canvas, tutor, np.zeros(s), 10, "tutor", last if self.heard_tutor[i] else -1)
-        self._draw_bout(canvas, bird, noise, 130, "bird", -1 if self.heard_tutor[i] else last)
+        draw_sonogram(canvas, tutor, np.zeros(s), 10, "tutor", last if self.heard_tutor[i] else -1)
+        draw_sonogram(canvas, bird, noise, 130, "bird", -1 if self.heard_tutor[i] else last)
         # Similarity of each syllable's latest rendition to the template.
         top, x0 = 252, 90
         canvas.text("similarity", (8, top + 20), px=18)
@@ -513,7 +471,7 @@ class SongbirdTutorEnv(BodyEnv):
 
 
 class SongbirdTutorVectorEnv(BodyVectorEnv):
-    """N juvenile songbirds in one numpy step (see ``SongbirdTutorEnv``)."""
+    """N juvenile songbirds in one compiled step (see ``SongbirdTutorEnv``)."""
 
     body_class = SongbirdBody
     metadata = {**BodyVectorEnv.metadata, "render_fps": 8}
