@@ -9,70 +9,47 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
-from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
-from brainlike.steering.base import ReflexTakeover, Steering
-from brainlike.steering.motor import SyrinxMotor, names
+from brainlike.envs.core import BodyEnv, BodyVectorEnv
+from brainlike.envs.kernel import CompiledBody, constants, end_step
+from brainlike.envs.rng import uniform_row
+from brainlike.envs.syrinx import (
+    EXAMPLE_TUTOR_MOTOR,
+    MOTOR_NAMES,
+    NUM_MOTOR,
+    TUTOR_MOTOR_RANGE,
+    draw_sonogram,
+    execute,
+    sing,
+    song_from_motor,
+    syrinx,
+    tutor_as_heard,
+)
+from brainlike.steering.base import NO_REFLEX, Steering
+from brainlike.steering.compiled import jit
 from brainlike.steering.songbird import (
-    DURATION_RANGE_MS,
     FEATURES,
     MAX_SYLLABLES,
     NOISE,
     PITCH,
-    PITCH_RANGE_HZ,
     REWARD_SIGNALS,
+    SIGNALS,
     SongbirdSteering,
     SongEvents,
     SongOutput,
-    to_perceptual,
+    physical_pitch,
+    song_evaluate,
     to_physical,
 )
 
-#: The syrinx's motor command (``steering.motor.SyrinxMotor``): air-sac pressure,
-#: syringeal (labial) tension, beak gape, and the length of the expiratory pulse.
-MOTOR_NAMES = names(SyrinxMotor)
-NUM_MOTOR = len(MOTOR_NAMES)
 SIDES = ("below", "above")
 TRACE = 120  # performance errors kept for the rendered trace
-#: Tutor songs are drawn from motor commands inside this box: a real tutor's
-#: syllables lie within, not at, the edges of what a syrinx can do.
-TUTOR_MOTOR_RANGE = 0.7
-
-
-def syrinx(motor: np.ndarray) -> np.ndarray:
-    """(..., 4) motor commands in [-1, 1] -> (..., 4) acoustic features in perceptual units.
-
-    A fixed, nonlinear, coupled model the agent never sees: tension mostly
-    sets pitch (pressure raises it a little, more so when tense); the
-    phonation threshold rises with tension squared, so a tense syrinx needs
-    more pressure to be loud; pressure enriches harmonics and a wide gape
-    filters them out; the expiratory pulse sets duration, high pressure
-    empties the air sacs sooner. Outputs lie in (0, 1).
-    """
-    m = np.asarray(motor, dtype=np.float64)
-    p, k, g, e = m[..., 0], m[..., 1], m[..., 2], m[..., 3]
-    # Elementwise, never a matrix product: BLAS rounding depends on the batch
-    # size, and body i must sound the same alone or in a batch of 1024.
-    drive = np.empty(m.shape)
-    drive[..., 0] = 2.4 * k + 0.8 * p + 0.6 * k * p
-    drive[..., 1] = 2.2 * e - 0.5 * p
-    drive[..., 2] = 2.5 * p - 2.0 * g + 0.5
-    drive[..., 3] = 3.0 * p - 1.2 * k * k + 1.0
-    return 1.0 / (1.0 + np.exp(-drive))
-
-
-def song_from_motor(commands: np.ndarray) -> np.ndarray:
-    """The (syllables, 4) physical song a noiseless syrinx makes of (syllables, 4) motor commands.
-
-    Use it to give every life the same tutor (``tutor_song=...``), as one
-    father sings to a bird all through its development.
-    """
-    return to_physical(syrinx(np.asarray(commands, dtype=np.float64)))
-
-
-#: One fixed tutor (motor commands inside the tutor range): the benchmark's song.
-EXAMPLE_TUTOR_MOTOR = np.array(
-    [[0.5, -0.4, 0.2, 0.3], [-0.3, 0.6, -0.5, -0.2], [0.6, 0.1, 0.4, -0.6], [-0.1, -0.6, -0.3, 0.5]]
-)
+_RANDOMS_PER_STEP = 2 * NUM_MOTOR + 1  # motor noise (Box-Muller pairs), the feedback lottery
+_LOTTERY = 2 * NUM_MOTOR
+#: What ``info["song"]`` holds, each a field of the step record.
+SONG_INFO = ("syllable", "tutor_sang", "sung", "pitch_hz", "heard", "distorted", "quality", "performance_error")
+#: The step record's field of each of the evaluator's ``SIGNALS``: its "distorted" is a noise burst heard
+#: (a float), the song's is the apparatus having fired (a burst at ``noise_level`` 0 is not heard).
+_SIGNAL_FIELDS = {**{k: k for k in SIGNALS}, "distorted": "noise_heard"}
 
 
 def song_layout(num_syllables: int) -> Layout:
@@ -87,11 +64,78 @@ def song_layout(num_syllables: int) -> Layout:
     )
 
 
-class SongbirdBody(Body[None, SongEvents]):
-    """The batched world of SongbirdTutor-v0 (see ``SongbirdTutorEnv`` for the documentation)."""
+# --- the step, compiled: one loop over the bodies (see envs.kernel) -----------------------
+@jit
+def song_step(state, streams, elapsed, constants, steering_constants, template, expectation, actions, out):  # type: ignore[no-untyped-def]
+    """One syllable of every bird: ``state`` (records), the counter RNG's ``streams``, the body's
+    ``constants``, the evaluator's constants and state (``template``, ``expectation``); the
+    results go to ``out`` (one ``step_record`` per body)."""
+    c, sc = constants[0], steering_constants[0]
+    u = np.empty(_RANDOMS_PER_STEP)
+    for b in range(state.shape[0]):
+        uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
+        s, o = state[b], out[b]
+        o["executed"][:] = actions[b]
+        sung = o["event_sung"]
+        sing(execute(actions[b], u, c["motor_noise"], s["motor"]), sung)
+        syllable = s["clock"]
+        sensory = s["bouts"] < c["sensory_bouts"]
+        pitch_hz = physical_pitch(sung[PITCH])
+        # The experimenter's apparatus: a noise burst on renditions of one syllable on one side of a pitch.
+        side = pitch_hz < s["threshold_hz"] if c["feedback_below"] else pitch_hz > s["threshold_hz"]
+        hit = syllable == c["feedback_syllable"] and side and u[_LOTTERY] < c["feedback_probability"] and not sensory
+        heard = s["heard"]
+        for f in range(4):
+            heard[f] = s["tutor"][syllable, f] if sensory else sung[f]
+        heard[NOISE] = c["noise_level"] if hit else 0.0
+        s["heard_tutor"] = sensory
+        s["renditions"] += not sensory
+        s["distorted"] += hit
+
+        quality, o["event_expectation"], error, o["event_noise_heard"], o["event_self_sung"], o["reward"] = song_evaluate(
+            sc, template, expectation, b, heard, syllable, sensory)
+        if not sensory:  # the bird's latest rendition of this syllable, and its verdict
+            s["bird_bout"][syllable] = heard
+            s["bout_quality"][syllable] = quality
+            s["trace"][s["trace_len"] % TRACE] = error
+            s["trace_len"] += 1
+        s["clock"] = (syllable + 1) % c["num_syllables"]
+        s["bouts"] += s["clock"] == 0
+
+        o["overrode"], o["reason"], o["terminated"] = False, NO_REFLEX, False  # a songbird here has no reflexes
+        o["truncated"] = end_step(elapsed, b, c["max_steps"])
+        o["event_syllable"], o["event_tutor_sang"], o["event_pitch_hz"], o["event_distorted"] = syllable, sensory, pitch_hz, hit
+        o["event_heard"][:] = heard
+        o["event_quality"], o["event_performance_error"] = quality, error
+
+
+@jit
+def song_observe(state, constants, extero, intero):  # type: ignore[no-untyped-def]
+    """Every bird's observation into ``extero`` and ``intero`` (float32)."""
+    c = constants[0]
+    for b in range(state.shape[0]):
+        s = state[b]
+        extero[b, :] = 0.0
+        extero[b, c["clock_start"] + s["clock"]] = 1.0  # the HVC-like clock: the syllable sung next
+        for f in range(NOISE + 1):
+            extero[b, c["heard_start"] + f] = s["heard"][f]
+        extero[b, c["heard_tutor"]] = s["heard_tutor"]
+        extero[b, c["sensory_phase"]] = s["bouts"] < c["sensory_bouts"]
+        for j in range(NUM_MOTOR):
+            intero[b, j] = s["motor"][j]
+
+
+class SongbirdBody(CompiledBody[None, SongEvents]):
+    """The batched world of SongbirdTutor-v0 (see ``SongbirdTutorEnv`` for the documentation).
+
+    Its step is the compiled ``song_step``; its observation ``song_observe``.
+    """
 
     default_steering = SongbirdSteering
-    randoms_per_step = 2 * NUM_MOTOR + 1  # motor noise (Box-Muller pairs), the feedback lottery
+    randoms_per_step = _RANDOMS_PER_STEP
+    events = (("syllable", np.int64), ("tutor_sang", np.bool_), ("sung", (np.float64, (4,))), ("pitch_hz", np.float64),
+              ("heard", (np.float64, (NOISE + 1,))), ("distorted", np.bool_), ("quality", np.float64), ("performance_error", np.float64),
+              ("expectation", np.float64), ("noise_heard", np.float64), ("self_sung", np.float64))
     canvas_size = (640, 460)
 
     def __init__(
@@ -112,15 +156,8 @@ class SongbirdBody(Body[None, SongEvents]):
         feedback_probability: float = 1.0,
         noise_level: float = 1.0,
     ) -> None:
-        if tutor_song is not None:
-            tutor = np.array(tutor_song, dtype=np.float64)
-            if tutor.ndim != 2 or tutor.shape[1] != 4 or not 1 <= tutor.shape[0] <= MAX_SYLLABLES:
-                raise ValueError(f"tutor_song must be (syllables <= {MAX_SYLLABLES}, 4) physical features {FEATURES}, got shape {tutor.shape}")
-            lo = np.array([PITCH_RANGE_HZ[0], DURATION_RANGE_MS[0], 0.0, 0.0])
-            hi = np.array([PITCH_RANGE_HZ[1], DURATION_RANGE_MS[1], 1.0, 1.0])
-            if not np.all(np.isfinite(tutor)) or np.any(tutor < lo) or np.any(tutor > hi):
-                raise ValueError(f"tutor_song features must lie in pitch {PITCH_RANGE_HZ} Hz, duration {DURATION_RANGE_MS} ms, shape and amplitude [0, 1]")
-            num_syllables = tutor.shape[0]
+        given_tutor = None if tutor_song is None else tutor_as_heard(tutor_song)
+        num_syllables = num_syllables if given_tutor is None else given_tutor.shape[0]
         check_arguments({
             "num_syllables": (num_syllables, integer(num_syllables) and 1 <= num_syllables <= MAX_SYLLABLES, f"an integer in [1, {MAX_SYLLABLES}]"),
             "sensory_bouts": (sensory_bouts, integer(sensory_bouts) and sensory_bouts >= 0, "an integer >= 0"),
@@ -137,24 +174,19 @@ class SongbirdBody(Body[None, SongEvents]):
             raise ValueError(f"reward={reward!r} contradicts the given steering's reward {self.species.reward_signal!r}; set it on the steering")
         self.species.set_song_length(int(num_syllables))
         self.num_syllables = int(num_syllables)
-        self.given_tutor = None if tutor_song is None else to_perceptual(tutor)
-        self.sensory_bouts = int(sensory_bouts)
+        self.given_tutor, self.sensory_bouts = given_tutor, int(sensory_bouts)
         self.motor_noise = float(motor_noise)
         self.noise_level = float(noise_level)
         self.randoms_per_life = num_syllables * NUM_MOTOR if self.given_tutor is None else 0  # a random tutor's commands
-        s = self.num_syllables
         # Exteroception: the HVC-like clock (one-hot, the syllable to sing next),
         # what was just heard (4 features + noise), heard-from-the-tutor, tutor-singing-next.
         self._build(
-            song_layout(s),
-            spaces.Box(0.0, 1.0, (s + 7,), np.float32),
+            song_layout(self.num_syllables),
+            spaces.Box(0.0, 1.0, (self.num_syllables + 7,), np.float32),
             spaces.Box(-1.0, 1.0, (NUM_MOTOR,), np.float32),
             spaces.Box(-1.0, 1.0, (NUM_MOTOR,), np.float32),
         )
-        lay = self.layout
-        self._clock_start, self._extero_width = lay.slice("song_clock").start, lay.widths()[0]
-        self._heard = slice(lay.index("heard_pitch"), lay.index("heard_noise") + 1)
-        self._heard_tutor, self._sensory_phase = lay.index("heard_tutor"), lay.index("sensory_phase")
+        self._steering_constants = self.species.constants  # the evaluator's constants, read once, here
         self.set_feedback(feedback_syllable, feedback_threshold, feedback_side, feedback_probability)
 
     # --- state, declared once: the core allocates it and returns it to birth values ---
@@ -177,19 +209,13 @@ class SongbirdBody(Body[None, SongEvents]):
             "distorted": StateVar((), np.int64),
         }
 
-    def set_feedback(
-        self,
-        syllable: int | None,
-        threshold: float | np.ndarray | None = None,
-        side: str = "below",
-        probability: float = 1.0,
-    ) -> None:
+    def set_feedback(self, syllable: int | None, threshold: float | np.ndarray | None = None, side: str = "below",
+                     probability: float = 1.0) -> None:
         """Switch distorted auditory feedback on (a syllable index) or off (None), at any time.
 
-        Renditions of ``syllable`` whose sung pitch lies on ``side`` of
-        ``threshold`` (Hz, one for all bodies or one per body; None: the
-        tutor's pitch of that syllable) are heard
-        with a white-noise burst with ``probability``.
+        Renditions of ``syllable`` whose sung pitch lies on ``side`` of ``threshold`` (Hz, one for all
+        bodies or one per body; None: the tutor's pitch of that syllable) are heard with a white-noise
+        burst with ``probability``.
         """
         t = None if threshold is None else np.asarray(threshold, dtype=np.float64)
         check_arguments({
@@ -205,6 +231,18 @@ class SongbirdBody(Body[None, SongEvents]):
         self.feedback_side = side
         self.feedback_probability = float(probability)
         self._update_threshold(np.ones(self.num_bodies, dtype=bool))
+        lay = self.layout
+        # The constants as the kernels read them, one record (-1: no syllable gets feedback).
+        self._constants = constants((
+            self.num_syllables, self.sensory_bouts, self.motor_noise, self.noise_level,
+            -1 if syllable is None else int(syllable), side == "below", self.feedback_probability, self.max_steps,
+            lay.slice("song_clock").start, lay.index("heard_pitch"), lay.index("heard_tutor"), lay.index("sensory_phase"),
+        ), [
+            ("num_syllables", np.int64), ("sensory_bouts", np.int64), ("motor_noise", np.float64),
+            ("noise_level", np.float64), ("feedback_syllable", np.int64), ("feedback_below", np.bool_),
+            ("feedback_probability", np.float64), ("max_steps", np.int64), ("clock_start", np.int64),
+            ("heard_start", np.int64), ("heard_tutor", np.int64), ("sensory_phase", np.int64),
+        ])
 
     def _update_threshold(self, mask: np.ndarray) -> None:
         if self.feedback_threshold is not None:
@@ -222,60 +260,27 @@ class SongbirdBody(Body[None, SongEvents]):
             self.tutor[idx] = self.given_tutor
         self._update_threshold(mask)
 
-    # --- senses and observation ----------------------------------------------
-    def in_sensory_phase(self) -> np.ndarray:
-        return self.bouts < self.sensory_bouts
-
+    # --- observation and step: the compiled kernels ---------------------------------
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
-        b = self.num_bodies
-        extero = np.zeros((b, self._extero_width), dtype=np.float32)
-        extero[np.arange(b), self._clock_start + self.clock] = 1.0
-        extero[:, self._heard] = self.heard
-        extero[:, self._heard_tutor] = self.heard_tutor
-        extero[:, self._sensory_phase] = self.in_sensory_phase()
-        return extero, self.motor.astype(np.float32)
+        extero = np.empty((self.num_bodies, self.num_syllables + 7), dtype=np.float32)
+        intero = np.empty((self.num_bodies, NUM_MOTOR), dtype=np.float32)
+        self._call(song_observe, self.state, self._constants, extero, intero)
+        return extero, intero
 
-    # --- physics --------------------------------------------------------------
-    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[SongEvents, np.ndarray, dict[str, Any]]:
-        b = self.num_bodies
-        executed = takeover.executed
-        normal = np.sqrt(-2.0 * np.log1p(-u[:, :NUM_MOTOR])) * np.cos(2.0 * np.pi * u[:, NUM_MOTOR : 2 * NUM_MOTOR])
-        # Muscles saturate: the noisy command is clipped to what they can do.
-        self.motor = np.clip(executed + self.motor_noise * normal, -1.0, 1.0)
-        sung = syrinx(self.motor)
-        syllable = self.clock.copy()
-        sensory = self.in_sensory_phase()
-        pitch_hz = to_physical(sung)[:, PITCH]
-        if self.feedback_syllable is None:
-            hit = np.zeros(b, dtype=bool)
-        else:
-            side = pitch_hz < self.threshold_hz if self.feedback_side == "below" else pitch_hz > self.threshold_hz
-            hit = (syllable == self.feedback_syllable) & side & (u[:, -1] < self.feedback_probability) & ~sensory
-        heard = np.empty((b, 5))
-        heard[:, :4] = np.where(sensory[:, None], self.tutor[np.arange(b), syllable], sung)
-        heard[:, NOISE] = np.where(hit, self.noise_level, 0.0)
-        # State gets its own copies: info's arrays must not change when a body is reset.
-        self.heard = heard.copy()
-        self.heard_tutor = sensory.copy()
-        self.renditions += ~sensory
-        self.distorted += hit
-        info = {"song": {"syllable": syllable, "tutor_sang": sensory, "sung": sung, "pitch_hz": pitch_hz, "heard": heard, "distorted": hit}}
-        return SongEvents(heard=heard, syllable=syllable, tutor_sang=sensory), np.zeros(b, dtype=bool), info
+    def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
+        st = self.species
+        self._call(song_step, self.state, self._rng.streams, self.elapsed, self._constants, self._steering_constants,
+                   st.template, st.parameters.values, actions, out)
 
-    def _after_evaluation(self, out: SongOutput, events: SongEvents, info: dict[str, Any]) -> None:  # type: ignore[override]
-        """Record the evaluator's verdict on each rendition, then advance the song clock."""
-        quality, error = out.signals["quality"], out.signals["performance_error"]
-        syllable, singing = events.syllable, ~events.tutor_sang
-        if singing.any():
-            r = np.flatnonzero(singing)
-            self.bird_bout[r, syllable[singing]] = events.heard[singing]
-            self.bout_quality[r, syllable[singing]] = quality[singing]
-            self.trace[r, self.trace_len[r] % TRACE] = error[singing]
-            self.trace_len[r] += 1
-        self.clock = (syllable + 1) % self.num_syllables
-        self.bouts += self.clock == 0
-        info["song"]["quality"] = quality
-        info["song"]["performance_error"] = error
+    def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        """As ``CompiledBody.step``; the evaluator's signals go to ``info["steering"]``, the song to ``info["song"]``."""
+        reward, terminated, truncated, info = super().step(actions)
+        record, out = info.pop("events"), info["steering"]
+        # The reward as it reaches the learner (zero under a lesion) is the one component, named after its signal.
+        info["steering"] = SongOutput(out.reward, {self.species.reward_signal: out.reward}, out.drives, out.reflex, out.reason_names,
+                                      {k: record[f] for k, f in _SIGNAL_FIELDS.items()})
+        info["song"] = {k: record[k] for k in SONG_INFO}
+        return reward, terminated, truncated, info
 
     # --- the song, for people -------------------------------------------------
     def bout(self, i: int = 0, who: str = "bird") -> tuple[np.ndarray, np.ndarray]:
@@ -314,40 +319,16 @@ class SongbirdBody(Body[None, SongEvents]):
         }
 
     # --- rendering (pygame, only when asked) ------------------------------------
-    def _draw_bout(self, canvas: Any, features: np.ndarray, noise: np.ndarray, top: int, label: str, current: int) -> None:
-        pg, surf = canvas.pg, canvas.surface
-        x0, w, h, fmax = 90, 530, 110, 8000.0
-        pg.draw.rect(surf, (18, 18, 28), pg.Rect(x0, top, w, h))
-        total = float(np.sum(features[:, 1]) + 40.0 * len(features))
-        x = float(x0)
-        for j, ((pitch, dur, shape, amp), level) in enumerate(zip(features, noise)):
-            width = dur / total * w
-            if level > 0:  # a noise burst: energy at every frequency
-                pg.draw.rect(surf, (110, 110, 120), pg.Rect(int(x), top, max(int(width), 1), h))
-            for k in range(1, 12):
-                f = k * pitch
-                if f >= fmax:
-                    break
-                level_k = amp * shape ** (k - 1)
-                c = int(60 + 195 * min(level_k, 1.0))
-                y = top + h - int(f / fmax * h)
-                pg.draw.line(surf, (c, int(c * 0.8), 40), (int(x), y), (int(x + width), y), 3 if k == 1 else 2)
-            if j == current:
-                pg.draw.rect(surf, (240, 240, 240), pg.Rect(int(x) - 1, top, int(width) + 2, h), 1)
-            x += width + 40.0 / total * w
-        canvas.text(label, (8, top + 4), px=18)
-        canvas.text("8 kHz", (40, top + 2), (90, 90, 90), px=14)
-
     def render_body(self, i: int, canvas: Any) -> None:
         pg, surf = canvas.pg, canvas.surface
         surf.fill((236, 232, 222))
         s = self.num_syllables
-        sensory = bool(self.in_sensory_phase()[i])
+        sensory = bool(self.bouts[i] < self.sensory_bouts)
         last = (int(self.clock[i]) - 1) % s
         tutor, _ = self.bout(i, "tutor")
         bird, noise = self.bout(i, "bird")
-        self._draw_bout(canvas, tutor, np.zeros(s), 10, "tutor", last if self.heard_tutor[i] else -1)
-        self._draw_bout(canvas, bird, noise, 130, "bird", -1 if self.heard_tutor[i] else last)
+        draw_sonogram(canvas, tutor, np.zeros(s), 10, "tutor", last if self.heard_tutor[i] else -1)
+        draw_sonogram(canvas, bird, noise, 130, "bird", -1 if self.heard_tutor[i] else last)
         # Similarity of each syllable's latest rendition to the template.
         top, x0 = 252, 90
         canvas.text("similarity", (8, top + 20), px=18)
@@ -490,7 +471,7 @@ class SongbirdTutorEnv(BodyEnv):
 
 
 class SongbirdTutorVectorEnv(BodyVectorEnv):
-    """N juvenile songbirds in one numpy step (see ``SongbirdTutorEnv``)."""
+    """N juvenile songbirds in one compiled step (see ``SongbirdTutorEnv``)."""
 
     body_class = SongbirdBody
     metadata = {**BodyVectorEnv.metadata, "render_fps": 8}

@@ -27,6 +27,7 @@ burst played by an experimenter). ``to_perceptual`` and ``to_physical`` convert.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from brainlike.steering.base import NO_REFLEX, ReflexTakeover, Steering, SteeringOutput
+from brainlike.steering.compiled import jit
 from brainlike.steering.parameters import InnateParameters
 
 #: The acoustic features of a syllable, in the order of every feature array.
@@ -47,8 +49,16 @@ PITCH_RANGE_HZ = (400.0, 1400.0)
 DURATION_RANGE_MS = (40.0, 240.0)
 PHYSICAL_UNITS = ("Hz", "ms", "0-1", "0-1")
 MAX_SYLLABLES = 8
+#: The evaluator's signals, in the order ``song_evaluate`` returns them (see ``SongOutput``).
+SIGNALS = ("quality", "expectation", "performance_error", "distorted", "self_sung")
 REWARD_SIGNALS = ("quality", "performance_error")
 TEMPLATE_SOURCES = ("innate", "tutor")
+
+#: The evaluator's constants as its compiled functions read them (``SongbirdSteering.constants``).
+SONG_CONSTANTS = np.dtype([
+    ("width", np.float64), ("weights", np.float64, (4,)), ("noise_weight", np.float64),
+    ("expectation_rate", np.float64), ("memorise", np.bool_), ("reward_is_error", np.bool_),
+])
 
 #: A fixed species template in perceptual units (up to 8 syllables; a song of S
 #: syllables uses the first S). Innate: what an isolate-reared bird is born
@@ -77,13 +87,91 @@ def to_perceptual(physical: np.ndarray) -> np.ndarray:
     return x
 
 
+# --- compiled: one syllable at a time, called from SongbirdTutor's step kernel -------------
+@jit
+def physical_pitch(perceived: float) -> float:
+    """A perceived pitch (log scale, [0, 1] over the syrinx's range) in Hz."""
+    return PITCH_RANGE_HZ[0] * (PITCH_RANGE_HZ[1] / PITCH_RANGE_HZ[0]) ** perceived
+
+
+@jit
+def physical_duration(perceived: float) -> float:
+    """A perceived duration (log scale) in ms."""
+    return DURATION_RANGE_MS[0] * (DURATION_RANGE_MS[1] / DURATION_RANGE_MS[0]) ** perceived
+
+
+@jit
+def similarity_of(heard, template, width, weights, noise_weight):  # type: ignore[no-untyped-def]
+    """One heard syllable ((4,), or (5,) with its noise level) against one template syllable (see ``similarity``)."""
+    d2 = 0.0
+    for f in range(4):
+        d = heard[f] - template[f]
+        d2 += weights[f] * (d * d)
+    if heard.shape[0] > NOISE:
+        d2 = d2 + noise_weight * (heard[NOISE] * heard[NOISE])
+    return math.exp(-d2 / (2.0 * (width * width)))
+
+
+@jit
+def song_quality(c, template, b, heard, syllable):  # type: ignore[no-untyped-def]
+    """Body ``b``'s score of a heard syllable against its template; 0 where the template holds none (NaN)."""
+    q = similarity_of(heard, template[b, syllable], c["width"], c["weights"], c["noise_weight"])
+    return 0.0 if math.isnan(q) else q
+
+
+@jit
+def song_evaluate(c, template, expectation, b, heard, syllable, tutor_sang):  # type: ignore[no-untyped-def]
+    """Body ``b``'s evaluation of one heard syllable: its ``SongOutput.signals`` (see ``SIGNALS``) and the reward.
+
+    The tutor singing: memorised into the template (``c["memorise"]``), no score. The bird
+    singing: scored, and the syllable's expectation moves by the delta rule.
+    """
+    expected = expectation[b, syllable]
+    distorted = 1.0 if heard.shape[0] > NOISE and heard[NOISE] > 0 else 0.0
+    if tutor_sang:
+        if c["memorise"]:
+            for f in range(4):
+                template[b, syllable, f] = heard[f]
+        return 0.0, expected, 0.0, distorted, 0.0, 0.0
+    quality = song_quality(c, template, b, heard, syllable)
+    error = quality - expected
+    expectation[b, syllable] += c["expectation_rate"] * error
+    return quality, expected, error, distorted, 1.0, (error if c["reward_is_error"] else quality)
+
+
+# --- the same functions over a batch, for the numpy API (arrays in, arrays out) ------------
+@jit
+def _to_physical_rows(x):  # type: ignore[no-untyped-def]
+    for i in range(x.shape[0]):
+        x[i, PITCH] = physical_pitch(x[i, PITCH])
+        x[i, DURATION] = physical_duration(x[i, DURATION])
+
+
+@jit
+def _similarity_rows(heard, template, width, weights, noise_weight, out):  # type: ignore[no-untyped-def]
+    for i in range(heard.shape[0]):
+        out[i] = similarity_of(heard[i], template[i], width, weights, noise_weight)
+
+
+@jit
+def _quality_batch(constants, template, heard, syllable, out):  # type: ignore[no-untyped-def]
+    for b in range(heard.shape[0]):
+        out[b] = song_quality(constants[0], template, b, heard[b], syllable[b])
+
+
+@jit
+def _evaluate_batch(constants, template, expectation, heard, syllable, tutor_sang, out):  # type: ignore[no-untyped-def]
+    for b in range(heard.shape[0]):
+        out[b, 0], out[b, 1], out[b, 2], out[b, 3], out[b, 4], out[b, 5] = song_evaluate(
+            constants[0], template, expectation, b, heard[b], syllable[b], tutor_sang[b])
+
+
 def to_physical(perceptual: np.ndarray) -> np.ndarray:
     """Inverse of ``to_perceptual`` on the first four features."""
-    x = np.array(perceptual, dtype=np.float64)[..., :4].copy()
-    (p0, p1), (d0, d1) = PITCH_RANGE_HZ, DURATION_RANGE_MS
-    x[..., PITCH] = p0 * (p1 / p0) ** x[..., PITCH]
-    x[..., DURATION] = d0 * (d1 / d0) ** x[..., DURATION]
-    return x
+    x = np.array(perceptual, dtype=np.float64)[..., :4]
+    rows = np.ascontiguousarray(x.reshape(-1, 4))
+    _to_physical_rows(rows)
+    return rows.reshape(x.shape)
 
 
 def similarity(
@@ -103,12 +191,13 @@ def similarity(
     strictly decreasing in the distance, tending to 0 far away; range (0, 1].
     """
     heard = np.asarray(heard, dtype=np.float64)
-    template = np.asarray(template, dtype=np.float64)
-    w = np.asarray(weights, dtype=np.float64)
-    d2 = np.sum(w * (heard[..., :4] - template[..., :4]) ** 2, axis=-1)
-    if heard.shape[-1] > NOISE:
-        d2 = d2 + noise_weight * heard[..., NOISE] ** 2
-    return np.exp(-d2 / (2.0 * width**2))
+    template = np.asarray(template, dtype=np.float64)[..., :4]
+    lead = np.broadcast_shapes(heard.shape[:-1], template.shape[:-1])
+    h = np.ascontiguousarray(np.broadcast_to(heard, (*lead, heard.shape[-1])).reshape(-1, heard.shape[-1]))
+    t = np.ascontiguousarray(np.broadcast_to(template, (*lead, 4)).reshape(-1, 4))
+    out = np.empty(h.shape[0])
+    _similarity_rows(h, t, float(width), np.asarray(weights, dtype=np.float64), float(noise_weight), out)
+    return out.reshape(lead)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +251,9 @@ class SongbirdSteering(Steering[None, SongEvents]):
 
     Reward: ``quality`` (default) or ``performance_error`` (``reward=``); the
     single reward component is named after it. All signals go in ``signals``.
+
+    The rules are compiled functions (``song_evaluate``) called from
+    SongbirdTutor's step kernel; ``evaluate`` and ``quality`` run them over a batch.
 
     Innate adjustable parameters (``num_syllables`` numbers per bird, 4 by
     default, at most 8): ``expectation``, one running expectation of quality
@@ -264,41 +356,34 @@ class SongbirdSteering(Steering[None, SongEvents]):
         """(bodies, syllables) bool: where the template holds a syllable."""
         return ~np.isnan(self.template[..., 0])
 
-    # --- the evaluator -----------------------------------------------------------
+    @property
+    def constants(self) -> np.ndarray:
+        """The evaluator's constants as an array of one record; its compiled functions read ``constants[0]["width"]``."""
+        values = (self.width, self.weights, self.noise_weight, self.expectation_rate,
+                  self.template_source == "tutor", self.reward_signal == "performance_error")
+        return np.array([values], dtype=SONG_CONSTANTS)
+
+    # --- the evaluator: the compiled rules over a batch (the body's kernel calls them itself) ---
     def quality(self, heard: np.ndarray, syllable: np.ndarray) -> np.ndarray:
         """(bodies,) score of each body's heard syllable against its template; 0 where none is known."""
-        rows = np.arange(heard.shape[0])
-        template = self.template[rows, syllable]
-        q = similarity(heard, template, self.width, self.weights, self.noise_weight)
-        return np.where(np.isnan(q), 0.0, q)  # an unknown (NaN) template syllable scores 0
+        heard = np.ascontiguousarray(heard, dtype=np.float64)
+        out = np.empty(heard.shape[0])
+        _quality_batch(self.constants, self.template, heard, np.asarray(syllable, dtype=np.int64), out)
+        return out
 
     def evaluate(self, events: SongEvents, reflex: ReflexTakeover) -> SongOutput:
-        heard = np.asarray(events.heard, dtype=np.float64)
-        syllable = np.asarray(events.syllable, dtype=np.int64)
-        tutor = np.asarray(events.tutor_sang, dtype=bool)
-        rows = np.arange(heard.shape[0])
-        if self.template_source == "tutor" and tutor.any():
-            self.template[rows[tutor], syllable[tutor]] = heard[tutor, :4]
-        sung = ~tutor
-        expectation = self.parameters["expectation"]
-        expected = expectation[rows, syllable]
-        quality = np.where(sung, self.quality(heard, syllable), 0.0)
-        error = np.where(sung, quality - expected, 0.0)
-        expectation[rows[sung], syllable[sung]] += self.expectation_rate * error[sung]
-        reward = quality if self.reward_signal == "quality" else error
+        heard = np.ascontiguousarray(events.heard, dtype=np.float64)
+        out = np.empty((heard.shape[0], len(SIGNALS) + 1))
+        _evaluate_batch(self.constants, self.template, self.parameters.values, heard,
+                        np.asarray(events.syllable, dtype=np.int64), np.asarray(events.tutor_sang, dtype=bool), out)
+        reward = out[:, -1].copy()
         return SongOutput(
             reward=reward,
             components={self.reward_signal: reward},
             drives={},
             reflex=reflex,
             reason_names=self.reason_names,
-            signals={
-                "quality": quality,
-                "expectation": expected,
-                "performance_error": error,
-                "distorted": (heard[:, NOISE] > 0).astype(np.float64) if heard.shape[1] > NOISE else np.zeros(len(rows)),
-                "self_sung": sung.astype(np.float64),
-            },
+            signals={k: out[:, j].copy() for j, k in enumerate(SIGNALS)},
         )
 
     def describe(self) -> str:
@@ -312,11 +397,13 @@ __all__ = [
     "FEATURES",
     "MAX_SYLLABLES",
     "NO_REFLEX",
+    "SIGNALS",
     "SPECIES_TEMPLATE",
     "SongEvents",
     "SongOutput",
     "SongbirdSteering",
     "similarity",
+    "song_evaluate",
     "to_perceptual",
     "to_physical",
 ]

@@ -18,7 +18,8 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from brainlike.steering import MouseSteering, RewardLesion
+from brainlike.steering import MouseSteering, RewardLesion, SongbirdSteering
+from brainlike.steering.base import ReflexTakeover
 from brainlike.steering.mouse import ESCAPE_THRESHOLD, NEST_X, NEST_Y
 from tests.test_contract import _trajectory
 
@@ -174,3 +175,109 @@ def test_the_steering_api_runs_the_same_compiled_rules_over_a_batch():
         checked += int(ok.sum())
     assert checked > 100
 
+
+
+# --- the songbird's kernel ------------------------------------------------------------------
+SONGBIRD = "brainlike/SongbirdTutor-v0"
+#: Settings where the songbird's every branch runs: noise bursts on one syllable (half the
+#: time), a template memorised or innate, the quality or the performance error as reward.
+SONG_CASES = {
+    "songbird-feedback": {"feedback_syllable": 1, "feedback_probability": 0.5, "max_episode_steps": 40},
+    "songbird-innate-error": {"steering": SongbirdSteering(template_source="innate", reward="performance_error"),
+                              "sensory_bouts": 0, "feedback_syllable": 2, "feedback_side": "above", "noise_level": 0.4,
+                              "max_episode_steps": 60},
+}
+
+
+def song_trajectory(kwargs: dict[str, Any], steps: int = 200) -> dict[str, np.ndarray]:
+    """Three songbirds through autoresets: everything they report (the song and the evaluator's signals too) and their final state."""
+    vec = gym.make_vec(SONGBIRD, num_envs=3, vectorization_mode="vector_entry_point", **kwargs)
+    vec.action_space.seed(3)
+    vec.reset(seed=9)
+    rec: dict[str, list[np.ndarray]] = {}
+    for _ in range(steps):
+        obs, r, term, trunc, info = vec.step(vec.action_space.sample())
+        values = {"obs": np.concatenate([obs["exteroception"], obs["interoception"]], axis=1), "reward": r,
+                  "flags": np.stack([term, trunc]), "executed": info["executed_action"],
+                  **{f"song_{k}": v for k, v in info["song"].items()},
+                  **{f"signal_{k}": v for k, v in info["steering"]["signals"].items()},
+                  **{f"component_{k}": v for k, v in info["steering"]["components"].items()}}
+        for k, v in values.items():
+            rec.setdefault(k, []).append(np.asarray(v))
+    body = vec.unwrapped.body
+    return {**{k: np.stack(v) for k, v in rec.items()}, "state": body.state.view(np.uint8).copy(),
+            "expectation": body.species.parameters.values.copy(), "template": body.species.template.copy(),
+            "streams": body._rng.streams.copy()}
+
+
+@pytest.mark.parametrize("name", sorted(SONG_CASES))
+def test_the_uncompiled_songbird_kernel_gives_identical_numbers(name, tmp_path):
+    """Bit for bit, not within 1 ULP: the kernel calls the same libm exp, log1p, cos and pow as numpy does here."""
+    code = (
+        "import sys, warnings, numpy as np\n"
+        "warnings.simplefilter('ignore')  # uint64 hashing wraps on purpose; numpy scalars warn about it\n"
+        "from tests.test_kernels import SONG_CASES, song_trajectory\n"
+        f"np.savez(sys.argv[1], **song_trajectory(SONG_CASES[{name!r}]))\n"
+    )
+    env = {**os.environ, "NUMBA_DISABLE_JIT": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "u.npz")], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    reference = np.load(tmp_path / "u.npz")
+    compiled = song_trajectory(copy.deepcopy(SONG_CASES[name]))
+    assert set(reference.files) == set(compiled)
+    for key in reference.files:
+        np.testing.assert_array_equal(compiled[key], reference[key], err_msg=f"{name}: {key} differs between compiled and uncompiled")
+    assert reference["flags"][:, 1].any(), "the comparison must run through episode ends"
+    assert reference["song_distorted"].any() and reference["signal_self_sung"].any()
+    if SONG_CASES[name].get("sensory_bouts", 2):
+        assert not reference["signal_self_sung"].all(), "the tutor sings at the start of every life"
+
+
+def test_a_songbird_in_a_batch_sings_and_hears_what_a_single_songbird_does():
+    """Body i of a vector env seeded s: the same song, signals and reward as a single env seeded s + i, through resets."""
+    kwargs = {"feedback_syllable": 0, "feedback_probability": 0.7, "max_episode_steps": 30}
+    vec = gym.make_vec(SONGBIRD, num_envs=4, vectorization_mode="vector_entry_point", **kwargs)
+    singles = [gym.make(SONGBIRD, **kwargs) for _ in range(4)]
+    vec.reset(seed=20)
+    for i, env in enumerate(singles):
+        env.reset(seed=20 + i)
+    vec.action_space.seed(0)
+    restart, ends = np.zeros(4, dtype=bool), 0
+    for _ in range(100):
+        actions = vec.action_space.sample()
+        _, r, _, trunc, info = vec.step(actions)
+        for i, env in enumerate(singles):
+            if restart[i]:  # the vector env's autoreset step; the single env was reset at the life's end
+                continue
+            _, ri, _, ti, infoi = env.step(actions[i])
+            assert ri == r[i]
+            for k, v in infoi["song"].items():
+                np.testing.assert_array_equal(v, info["song"][k][i], err_msg=k)
+            for k, v in infoi["steering"]["signals"].items():
+                assert v == info["steering"]["signals"][k][i], k
+            if ti:
+                env.reset()
+        restart, ends = trunc, ends + int(trunc.sum())
+    assert ends >= 8, "the comparison must run through resets"
+
+
+def test_the_songbird_steering_api_runs_the_same_compiled_rules_over_a_batch():
+    """``SongbirdSteering.evaluate`` on a batch of events equals what the kernel computed inside the step."""
+    from brainlike.steering.songbird import SongEvents
+
+    vec = gym.make_vec(SONGBIRD, num_envs=5, vectorization_mode="vector_entry_point", max_episode_steps=None,
+                       feedback_syllable=3, feedback_probability=0.5)
+    vec.reset(seed=2)
+    steering = vec.unwrapped.body.species
+    for _ in range(60):
+        twin = copy.deepcopy(steering)
+        _, r, _, _, info = vec.step(vec.action_space.sample())
+        song = info["song"]
+        events = SongEvents(heard=song["heard"], syllable=song["syllable"], tutor_sang=song["tutor_sang"])
+        out = twin.evaluate(events, ReflexTakeover.none(np.zeros(5, dtype=np.int64)))
+        np.testing.assert_array_equal(out.reward, r)
+        for k, v in out.signals.items():
+            np.testing.assert_array_equal(v, info["steering"]["signals"][k], err_msg=k)
+        np.testing.assert_array_equal(twin.parameters.values, steering.parameters.values)
+        np.testing.assert_array_equal(twin.template, steering.template)
+        np.testing.assert_array_equal(twin.quality(song["heard"], song["syllable"]), np.where(song["tutor_sang"], steering.quality(song["heard"], song["syllable"]), song["quality"]))

@@ -162,6 +162,11 @@ def test_syrinx_is_deterministic_and_motor_noise_can_be_zero():
     assert not np.array_equal(sung(0, 0.05), sung(0, 0.0))
     out = syrinx(rng.uniform(-1, 1, (1000, 4)))
     assert np.all((out > 0) & (out < 1))
+    # Any batch shape, one syllable at a time: a (2, 3, 4) batch sounds as its rows do alone.
+    batch = rng.uniform(-1, 1, (2, 3, 4))
+    np.testing.assert_array_equal(syrinx(batch), np.stack([[syrinx(m) for m in row] for row in batch]))
+    with pytest.raises(ValueError, match=r"\(\.\.\., 4\)"):
+        syrinx(np.zeros((3, 5)))
 
 
 def test_units_round_trip_and_a_given_tutor_song():
