@@ -12,7 +12,8 @@ from gymnasium import spaces
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
 from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.motor import HeadMotor, names
+from brainlike.steering.motor import names
+from brainlike.steering.owl import HeadMotor
 from brainlike.steering.owl import (
     ACUITY_DEG,
     ITD_MAX_US,

@@ -13,7 +13,8 @@ from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
 from brainlike.envs.profile import BodyProfile
 from brainlike.steering.aggression import NUM_IDENTITIES, ResidentEvents, ResidentSenses, ResidentSteering
 from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.motor import ResidentAction, names
+from brainlike.steering.aggression import ResidentAction
+from brainlike.steering.motor import names
 
 #: Intruder kinds, in the order of ``intruder_mix``.
 INTRUDER_KINDS = ("weak", "neutral", "aggressor")

@@ -13,7 +13,8 @@ from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
 from brainlike.envs.rat_protocol import (DELIVERY, DEPLETE, HOLD, KINDS, PR_SCHEDULE, PRESETS, PROBE_INTERVAL, REGIMES,
                                          TRIAL_KINDS, parse_protocol)
 from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.motor import RatAction, names
+from brainlike.steering.motor import names
+from brainlike.steering.rat import RatAction
 from brainlike.steering.rat import RatEvents, RatSteering
 
 # The rat's motor vocabulary (``steering.motor``). Approach and nibble are appetitive, withdraw aversive.

@@ -11,7 +11,8 @@ from gymnasium import spaces
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
 from brainlike.steering.base import ReflexTakeover, Steering
-from brainlike.steering.motor import SyrinxMotor, names
+from brainlike.steering.motor import names
+from brainlike.steering.songbird import SyrinxMotor
 from brainlike.steering.songbird import (
     DURATION_RANGE_MS,
     FEATURES,
