@@ -398,4 +398,6 @@ PROFILE = BodyProfile(
     showcase_agent="pattern-separation",
     experiments=("winner-effect", "ltp-block", "loser-effect", "specific-to-general", "non-responders"),
     demo_experiments=("winner-effect",),
+    # Property-test setting: short encounters over two days, every kind of intruder.
+    property_settings=({"days": 2, "encounter_steps": 4, "intruder_mix": (0.2, 0.2, 0.6)},),
 )

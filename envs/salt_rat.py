@@ -582,4 +582,9 @@ PROFILE = BodyProfile(
     showcase_agent="thought-assessor",
     experiments=("dead-sea-salt", "sensitization"),
     demo_experiments=("dead-sea-salt",),  # the headline result; the rest run with `brainlike experiment`
+    # Property-test settings: short protocols, so that lives end within a few dozen steps.
+    property_settings=(
+        {"protocol": [{"kind": "train", "trials": 2}]},
+        {"protocol": [{"kind": "home", "steps": 5}, {"kind": "free_access", "steps": 9}], "initial_sodium": 0.3},
+    ),
 )

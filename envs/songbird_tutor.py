@@ -523,4 +523,8 @@ PROFILE = BodyProfile(
     showcase_agent="node-perturbation",
     experiments=("tutor-learning", "performance-error", "pitch-shift"),
     demo_experiments=("performance-error",),  # the steering's evaluator; the rest run with `brainlike experiment`
+    # Property-test setting: short lives, with the distorted auditory feedback on.
+    property_settings=(
+        {"num_syllables": 3, "sensory_bouts": 1, "feedback_syllable": 0, "feedback_probability": 0.5},
+    ),
 )
