@@ -10,13 +10,19 @@ the bodies' Dict observations as they are) and ``n_timesteps`` (rl-zoo3's
 default budget; the project's entry points take ``--steps`` instead).
 ``policy_kwargs`` is written as rl-zoo3 writes it, ``"dict(net_arch=[64, 64])"``;
 it is read here with ``ast`` (literals only), never ``eval``.
+
+A body need not have an entry: a baseline its profile names (``sb3_algorithms``)
+and the files do not tune runs ``UNTUNED`` (SB3's own defaults), so adding a
+body never requires editing these files; tuning it later is adding its entry.
 """
 
 from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from brainlike.envs.profile import profile_for
@@ -26,6 +32,11 @@ ZOO_DIR = Path(__file__).resolve().parent / "zoo-hyperparams"
 ZOO_ONLY_KEYS = ("n_timesteps",)
 #: rl-zoo3 writes these as Python expressions in strings.
 EXPRESSION_KEYS = ("policy_kwargs", "replay_buffer_kwargs")
+#: The hyperparameters of a baseline a body's profile names but the files do not tune:
+#: SB3's own defaults for the algorithm, on one training body, with the policy that
+#: reads the body's observations as they are (``MultiInputPolicy`` for Dict
+#: observations, ``MlpPolicy`` otherwise: ``agents.baselines.SB3Agent`` picks it).
+UNTUNED: Mapping[str, Any] = MappingProxyType({"n_envs": 1})
 
 
 def zoo_file(algo: str) -> Path:
@@ -68,13 +79,12 @@ def sb3_bodies(algo: str) -> list[str]:
 def sb3_hyperparams(algo: str, env_id: str) -> dict[str, Any]:
     """A fresh copy of the hyperparameters of ``algo`` on ``env_id``; a clear error if there are none.
 
-    A body outside this package (a user's, through its ``BodyProfile``) that
-    names ``algo`` but has no entry in the shipped rl-zoo3 files gets SB3's
-    defaults (an empty dict).
+    A body whose ``BodyProfile`` names ``algo`` but has no entry in the shipped
+    rl-zoo3 files (bundled or a user's) gets ``UNTUNED``.
     """
     per_body = _load(algo)
     if env_id not in per_body and algo in profile_for(env_id).sb3_algorithms:
-        return {}  # a body that names this baseline but ships no tuned file: SB3's own defaults
+        return dict(UNTUNED)
     if env_id not in per_body:
         raise ValueError(f"{algo!r} is not a baseline for {env_id}; it has hyperparameters for {sorted(per_body)}")
     params = {k: v for k, v in per_body[env_id].items() if k not in ZOO_ONLY_KEYS}

@@ -12,7 +12,8 @@ from gymnasium import spaces
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
 from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.motor import HeadMotor, names
+from brainlike.steering.motor import names
+from brainlike.steering.owl import HeadMotor
 from brainlike.steering.owl import (
     ACUITY_DEG,
     ITD_MAX_US,
@@ -444,4 +445,6 @@ PROFILE = BodyProfile(
     showcase_agent="pattern-separation",
     experiments=("prism-juvenile", "prism-adult", "prism-blind", "prism-ceiling", "tectal-lesion", "prism-learner"),
     demo_experiments=("prism-juvenile",),  # the headline result; the rest run with `brainlike experiment`
+    # Property-test setting: short days across a prism protocol's change.
+    property_settings=({"trials_per_day": 2, "prisms": 11.0, "prism_protocol": ((61.0, 23.0), (62.0, 0.0))},),
 )

@@ -13,7 +13,8 @@ from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
 from brainlike.envs.profile import BodyProfile
 from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
 from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS, EyelidEvents, EyelidOutput, EyelidSenses, EyelidSteering
-from brainlike.steering.motor import EyelidAction, names
+from brainlike.steering.eyelid import EyelidAction
+from brainlike.steering.motor import names
 
 #: Named periods of a trial, in order. "puff" is the window of the unconditioned
 #: stimulus, empty of any puff on tone-alone trials.

@@ -11,7 +11,7 @@ from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, 
 from brainlike.envs.core import BodyEnv, BodyVectorEnv
 from brainlike.envs.kernel import CompiledBody, constants, end_step
 from brainlike.envs.rng import uniform_row
-from brainlike.steering.base import NO_REFLEX, Steering
+from brainlike.steering.base import NO_REFLEX, RewardLesion, Steering
 from brainlike.steering.compiled import jit
 from brainlike.steering.mouse import (
     ACTION_NAMES,
@@ -553,4 +553,10 @@ PROFILE = BodyProfile(
     experiments=("first-loom", "one-life"),
     demo_experiments=("first-loom",),  # the first loom: the innate escape, no learning needed
     demo_experiment_budget="full",  # affordable at full, so the main job shows this verdict for real
+    # Property-test settings that end lives often (capture, starvation, short looms; a lesioned Flat twin).
+    property_settings=(
+        {"predator_rate": 0.2, "lethal_capture": True, "initial_energy": 0.05, "loom_steps": 3},
+        {"observation_mode": "flat", "predator_rate": 0.1, "sweep_rate": 0.2,
+         "steering": RewardLesion(MouseSteering(habituation=0.5))},
+    ),
 )

@@ -4,13 +4,15 @@ Each body module ends with ``PROFILE = BodyProfile(...)``; ``profile_for(env_id)
 finds it through the Gymnasium registry (the module of the id's entry point), so
 a registered body is all the benchmark, the demo, the runner and the learners'
 defaults need: no table elsewhere lists the bodies. Plain data only: ``envs``
-imports nothing from ``agents``; agent and experiment names are strings that
-the agent side checks (``tests/test_profiles.py``).
+imports nothing from ``agents``; agent and experiment names (and the dotted path
+of a body's own experiments module) are strings that the agent side checks
+(``tests/test_profiles.py``).
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
@@ -51,6 +53,14 @@ class BodyProfile:
         demo_experiment_budget: the experiment budget (``small`` or ``full``) ``make demo``
             runs them at, so the main job stays short; its verdicts are labelled
             demo-budget verdicts (``--full`` runs every one at ``full``).
+        experiments_module: the dotted path of the module whose ``EXPERIMENTS`` lists this
+            body's experiments, for a body whose experiments live outside
+            ``brainlike.agents.experiments`` (whose own modules are found without it). A
+            string, so that ``envs`` never imports the agent side.
+        property_settings: body arguments worth property-testing besides the defaults
+            (``tests/test_properties.py`` runs every body with ``{}`` and these): settings
+            that end lives often, so that autoresets, terminations, truncations and their
+            coincidence all happen within a few dozen steps.
     """
 
     env_id: str
@@ -65,10 +75,16 @@ class BodyProfile:
     demo_experiments: tuple[str, ...] = ()
     demo_baseline: str = ""
     demo_experiment_budget: str = "small"
+    experiments_module: str = ""
+    property_settings: tuple[Mapping[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("learner_defaults", "benchmark_env_kwargs", "training_bodies"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
+        if isinstance(self.property_settings, Mapping) or not all(isinstance(k, Mapping) for k in self.property_settings):
+            raise TypeError(f"BodyProfile.property_settings of {self.env_id} must be a tuple of keyword dicts, "
+                            f"got {self.property_settings!r}")
+        object.__setattr__(self, "property_settings", tuple(_frozen(k) for k in self.property_settings))
         object.__setattr__(self, "learner_defaults", _frozen({k: _frozen(v) for k, v in self.learner_defaults.items()}))
         for name in ("benchmark_steps", "demo_steps"):
             v = getattr(self, name)
@@ -105,6 +121,11 @@ class BodyProfile:
         return tuple(f.name for f in fields(self))
 
 
+def _module_of(entry: Any) -> str:
+    """The module of a registry entry point (``"pkg.mod:Class"`` or the class itself)."""
+    return entry.split(":")[0] if isinstance(entry, str) else getattr(entry, "__module__", "")
+
+
 def profile_for(env_id: str) -> BodyProfile:
     """The profile of registered body ``env_id`` (or its ``Flat`` variant).
 
@@ -115,8 +136,7 @@ def profile_for(env_id: str) -> BodyProfile:
         spec = gym.spec(env_id)
     except gym.error.Error as e:
         raise ValueError(f"unknown body {env_id!r}: not in the Gymnasium registry ({e})") from None
-    entry = spec.entry_point
-    module_name = entry.split(":")[0] if isinstance(entry, str) else getattr(entry, "__module__", "")
+    module_name = _module_of(spec.entry_point)
     profile = getattr(importlib.import_module(module_name), "PROFILE", None) if module_name else None
     if not isinstance(profile, BodyProfile):
         raise ValueError(f"body {env_id!r} has no BodyProfile: its module {module_name!r} must end with "
@@ -125,10 +145,27 @@ def profile_for(env_id: str) -> BodyProfile:
 
 
 def body_ids() -> tuple[str, ...]:
-    """The canonical id of every registered brainlike body (``Flat`` variants share theirs)."""
-    from brainlike.envs import ENV_IDS
+    """The canonical id of every registered body: the bundled ones, then a user's own.
 
-    return tuple(sorted({profile_for(i).env_id for i in ENV_IDS}))
+    Every ``brainlike/`` id must have a profile (``profile_for`` raises otherwise).
+    Any other registered id is a body when the module of its entry point, already
+    imported (registering it imported it), ends with a ``PROFILE`` for that id: so
+    a body defined outside this package (``tests/test_toy_body.py``) joins the
+    benchmark, the main job and the experiments with its one registration line.
+    Modules not yet imported are never imported here (a registry holds many
+    environments that are not bodies, some with heavy dependencies).
+    """
+    ids: set[str] = set()
+    for env_id, spec in list(gym.registry.items()):
+        if env_id.startswith("brainlike/"):
+            ids.add(profile_for(env_id).env_id)
+            continue
+        module = sys.modules.get(_module_of(spec.entry_point))
+        profile = getattr(module, "PROFILE", None)
+        if isinstance(profile, BodyProfile) and profile.env_id == env_id:
+            ids.add(env_id)
+    bundled = sorted(i for i in ids if i.startswith("brainlike/"))
+    return tuple(bundled + sorted(ids.difference(bundled)))
 
 
 __all__ = ["BodyProfile", "body_ids", "profile_for"]

@@ -13,7 +13,8 @@ from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
 from brainlike.envs.profile import BodyProfile
 from brainlike.steering.aggression import NUM_IDENTITIES, ResidentEvents, ResidentSenses, ResidentSteering
 from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.motor import ResidentAction, names
+from brainlike.steering.aggression import ResidentAction
+from brainlike.steering.motor import names
 
 #: Intruder kinds, in the order of ``intruder_mix``.
 INTRUDER_KINDS = ("weak", "neutral", "aggressor")
@@ -397,4 +398,6 @@ PROFILE = BodyProfile(
     showcase_agent="pattern-separation",
     experiments=("winner-effect", "ltp-block", "loser-effect", "specific-to-general", "non-responders"),
     demo_experiments=("winner-effect",),
+    # Property-test setting: short encounters over two days, every kind of intruder.
+    property_settings=({"days": 2, "encounter_steps": 4, "intruder_mix": (0.2, 0.2, 0.6)},),
 )

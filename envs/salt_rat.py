@@ -13,7 +13,8 @@ from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
 from brainlike.envs.rat_protocol import (DELIVERY, DEPLETE, HOLD, KINDS, PR_SCHEDULE, PRESETS, PROBE_INTERVAL, REGIMES,
                                          TRIAL_KINDS, parse_protocol)
 from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.motor import RatAction, names
+from brainlike.steering.motor import names
+from brainlike.steering.rat import RatAction
 from brainlike.steering.rat import RatEvents, RatSteering
 
 # The rat's motor vocabulary (``steering.motor``). Approach and nibble are appetitive, withdraw aversive.
@@ -581,4 +582,9 @@ PROFILE = BodyProfile(
     showcase_agent="thought-assessor",
     experiments=("dead-sea-salt", "sensitization"),
     demo_experiments=("dead-sea-salt",),  # the headline result; the rest run with `brainlike experiment`
+    # Property-test settings: short protocols, so that lives end within a few dozen steps.
+    property_settings=(
+        {"protocol": [{"kind": "train", "trials": 2}]},
+        {"protocol": [{"kind": "home", "steps": 5}, {"kind": "free_access", "steps": 9}], "initial_sodium": 0.3},
+    ),
 )

@@ -395,7 +395,7 @@ class SongbirdTutorEnv(BodyEnv):
 
     ## Action Space
     ``Box(-1, 1, (4,), float32)``: the motor command for the current
-    syllable (``steering.motor.SyrinxMotor``): air-sac pressure, syringeal
+    syllable (``steering.songbird.SyrinxMotor``): air-sac pressure, syringeal
     tension, beak gape, expiratory pulse length. No reflexes: ``info["executed_action"]`` equals the action.
 
     ## Steering
@@ -503,4 +503,8 @@ PROFILE = BodyProfile(
     showcase_agent="node-perturbation",
     experiments=("tutor-learning", "performance-error", "pitch-shift"),
     demo_experiments=("performance-error",),  # the steering's evaluator; the rest run with `brainlike experiment`
+    # Property-test setting: short lives, with the distorted auditory feedback on.
+    property_settings=(
+        {"num_syllables": 3, "sensory_bouts": 1, "feedback_syllable": 0, "feedback_probability": 0.5},
+    ),
 )

@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 
 from brainlike.steering.compiled import jit
-from brainlike.steering.motor import SyrinxMotor, names
+from brainlike.steering.motor import names
+from brainlike.steering.songbird import SyrinxMotor
 from brainlike.steering.songbird import DURATION_RANGE_MS, FEATURES, MAX_SYLLABLES, PITCH_RANGE_HZ, to_perceptual, to_physical
 
-#: The syrinx's motor command (``steering.motor.SyrinxMotor``): air-sac pressure,
+#: The syrinx's motor command (``steering.songbird.SyrinxMotor``): air-sac pressure,
 #: syringeal (labial) tension, beak gape, and the length of the expiratory pulse.
 MOTOR_NAMES = names(SyrinxMotor)
 NUM_MOTOR = len(MOTOR_NAMES)

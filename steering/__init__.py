@@ -7,12 +7,11 @@ Pure numpy, batched over a leading body axis. Imports nothing from ``envs`` or
 from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, RewardLesion, Steering, SteeringOutput
 from brainlike.steering.eyelid import BlinkReflex, EyelidSteering
 from brainlike.steering.homeostat import Homeostat
-from brainlike.steering.motor import MouseAction, RatAction, SyrinxMotor
-from brainlike.steering.mouse import LoomingReason, LoomingReflex, MouseEvents, MouseSenses, MouseSteering
+from brainlike.steering.mouse import LoomingReason, LoomingReflex, MouseAction, MouseEvents, MouseSenses, MouseSteering
 from brainlike.steering.owl import OwlEvents, OwlSenses, OwlSteering
 from brainlike.steering.parameters import InnateParameters
-from brainlike.steering.rat import RatEvents, RatSteering
-from brainlike.steering.songbird import SongbirdSteering, SongEvents
+from brainlike.steering.rat import RatAction, RatEvents, RatSteering
+from brainlike.steering.songbird import SongbirdSteering, SongEvents, SyrinxMotor
 
 __all__ = [
     "NO_REFLEX",

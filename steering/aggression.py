@@ -36,8 +36,20 @@ from enum import IntEnum
 import numpy as np
 
 from brainlike.steering.base import Reflex, ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.motor import ResidentAction
 from brainlike.steering.parameters import InnateParameters
+
+
+class ResidentAction(IntEnum):
+    """ResidentIntruder: a resident male's repertoire in an encounter (moves are relative to the intruder)."""
+
+    EXPLORE = 0  # walk the cage in a random direction
+    INVESTIGATE = 1  # approach the intruder (sniffing)
+    THREAT = 2  # tail rattle, a lunge without contact
+    ATTACK = 3  # bite the intruder if within reach, else lunge towards it
+    UPRIGHT = 4  # defensive upright posture: fewer of the intruder's bites land
+    FLEE = 5  # run away from the intruder
+    GROOM = 6  # self-grooming, in place
+
 
 #: Intruder identities the identity-specific gains tell apart (the size of the odour code).
 NUM_IDENTITIES = 3

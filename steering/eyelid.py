@@ -21,8 +21,15 @@ from enum import IntEnum
 import numpy as np
 
 from brainlike.steering.base import Reflex, ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.motor import EyelidAction
 from brainlike.steering.parameters import InnateParameters
+
+
+class EyelidAction(IntEnum):
+    """Eyeblink, the discrete variant: the lid commanded open or shut (the continuous command is 0 to 1)."""
+
+    OPEN = 0
+    CLOSE = 1
+
 
 #: One step of the eyeblink body, in milliseconds.
 STEP_MS = 5.0

@@ -16,10 +16,25 @@ import numpy as np
 from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, Steering, SteeringOutput
 from brainlike.steering.compiled import jit
 from brainlike.steering.homeostat import Homeostat, drive_of_one
-from brainlike.steering.motor import MOUSE_MOVES, MouseAction, names
+from brainlike.steering.motor import names
 from brainlike.steering.parameters import InnateParameters
 
-# The mouse's motor vocabulary (``steering.motor``), under the names the code reads best with.
+
+class MouseAction(IntEnum):
+    """ForagingMouse: staying still is freezing; north is towards y = 0."""
+
+    STAY = 0
+    NORTH = 1
+    EAST = 2
+    SOUTH = 3
+    WEST = 4
+
+
+#: (dx, dy) of each ``MouseAction`` on the arena grid.
+MOUSE_MOVES = np.array([(0, 0), (0, -1), (1, 0), (0, 1), (-1, 0)], dtype=np.int64)
+
+
+# The mouse's motor vocabulary (``MouseAction`` above), under the names the code reads best with.
 ACTION_NAMES = names(MouseAction)
 STAY, NORTH, EAST, SOUTH, WEST = (int(a) for a in MouseAction)
 MOVES = MOUSE_MOVES

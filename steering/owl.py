@@ -46,6 +46,13 @@ import numpy as np
 from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, Steering, SteeringOutput
 from brainlike.steering.parameters import InnateParameters
 
+
+class HeadMotor(IntEnum):
+    """BarnOwl: the one dimension of the continuous head turn, in [-1, 1] (units of 90 degrees, + to the right)."""
+
+    HEAD_TURN = 0
+
+
 # --- geometry (named constants, not magic numbers) -----------------------------------
 #: Interaural time difference per degree of azimuth near the midline, in the
 #: barn owl's range of about 2.5-3.7 microseconds per degree.

@@ -13,12 +13,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 
 from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput, check_names
 from brainlike.steering.homeostat import Homeostat
 from brainlike.steering.parameters import InnateParameters
+
+
+class RatAction(IntEnum):
+    """SaltRat: approach and nibble are appetitive, withdraw aversive."""
+
+    STAY = 0
+    APPROACH = 1  # one step towards the front wall
+    NIBBLE = 2  # press/nibble the inserted lever, or lick the spout (only at the wall)
+    WITHDRAW = 3  # one step back
+
 
 KAPPA_FORMS = ("additive", "multiplicative")
 STRAINS = ("incremental", "full")

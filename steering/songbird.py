@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,16 @@ import numpy as np
 from brainlike.steering.base import NO_REFLEX, ReflexTakeover, Steering, SteeringOutput
 from brainlike.steering.compiled import jit
 from brainlike.steering.parameters import InnateParameters
+
+
+class SyrinxMotor(IntEnum):
+    """SongbirdTutor: the dimensions of the syrinx's continuous motor command, each in [-1, 1]."""
+
+    PRESSURE = 0  # air-sac pressure
+    TENSION = 1  # syringeal (labial) tension
+    GAPE = 2  # beak gape
+    EXPIRATION = 3  # the length of the expiratory pulse
+
 
 #: The acoustic features of a syllable, in the order of every feature array.
 FEATURES = ("pitch", "duration", "spectral_shape", "amplitude")

@@ -111,7 +111,7 @@ def test_perf_compare_warms_up_before_timing_and_alternates_the_sides():
 def test_an_uncacheable_compile_falls_back_to_memory_with_one_notice(monkeypatch, capsys):
     import numba
 
-    from brainlike.agents import pattern_separation
+    from brainlike.agents import three_factor
 
     real = numba.njit
 
@@ -121,9 +121,9 @@ def test_an_uncacheable_compile_falls_back_to_memory_with_one_notice(monkeypatch
         return real(*args, **kwargs)
 
     monkeypatch.setattr(numba, "njit", njit)
-    monkeypatch.setattr(pattern_separation, "_uncached", [])
-    double = pattern_separation.compiled(lambda x: 2 * x)
-    triple = pattern_separation.compiled(lambda x: 3 * x)
+    monkeypatch.setattr(three_factor, "_uncached", [])
+    double = three_factor.compiled(lambda x: 2 * x)
+    triple = three_factor.compiled(lambda x: 3 * x)
     assert double(2.0) == 4.0 and triple(2.0) == 6.0
     notice = capsys.readouterr().err.strip().splitlines()
     assert len(notice) == 1 and "compiling it in memory" in notice[0]

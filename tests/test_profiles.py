@@ -6,7 +6,7 @@ import pytest
 
 from brainlike import envs
 from brainlike.agents.experiments import EXPERIMENTS
-from brainlike.agents.hyperparams import sb3_bodies, zoo_algorithms
+from brainlike.agents.hyperparams import UNTUNED, sb3_bodies, sb3_hyperparams, zoo_algorithms
 from brainlike.agents.registry import AGENTS, default_hyperparameters, training_bodies
 from brainlike.agents.runner import agent_names
 from brainlike.envs.profile import BodyProfile, body_ids, profile_for
@@ -27,13 +27,43 @@ def test_every_registered_body_has_a_complete_profile(env_id):
         assert name in EXPERIMENTS, f"{env_id}: unknown experiment {name!r}"
         assert EXPERIMENTS[name].body == p.env_id, f"{name} runs on {EXPERIMENTS[name].body}, not {p.env_id}"
     assert p.sb3_algorithms, f"{env_id}: no SB3 baseline named"
-    assert set(p.sb3_algorithms) == {a for a in zoo_algorithms() if p.env_id in sb3_bodies(a)}, \
-        f"{env_id}: the profile's SB3 algorithms and the shipped rl-zoo3 hyperparameter files disagree"
+    assert {a for a in zoo_algorithms() if p.env_id in sb3_bodies(a)} <= set(p.sb3_algorithms), \
+        f"{env_id}: the shipped rl-zoo3 files tune a baseline its profile does not name"
+    for algo in p.sb3_algorithms:  # tuned by its file, or run with the documented untuned defaults
+        expected = dict(UNTUNED) if p.env_id not in sb3_bodies(algo) else {}
+        assert expected.items() <= sb3_hyperparams(algo, env_id).items()
 
 
 def test_every_experiment_belongs_to_a_body_profile():
     named = {e for b in body_ids() for e in profile_for(b).experiments}
     assert named == set(EXPERIMENTS)
+
+
+def test_experiments_are_discovered_and_a_name_is_defined_once(monkeypatch):
+    import dataclasses
+    import sys
+    import types
+
+    from brainlike.agents.experiments import ExperimentRegistry, mouse
+
+    found = ExperimentRegistry()
+    assert {e.name for e in mouse.EXPERIMENTS} <= set(found)  # the package's modules: no list to edit
+    impostor = types.ModuleType("impostor_experiments")
+    impostor.EXPERIMENTS = [dataclasses.replace(mouse.EXPERIMENTS[0], summary="another protocol")]
+    monkeypatch.setitem(sys.modules, "impostor_experiments", impostor)
+    with pytest.raises(ValueError, match=r"'first-loom' is defined twice: .*experiments\.mouse and in impostor_experiments"):
+        ExperimentRegistry._merge(["brainlike.agents.experiments.mouse", "impostor_experiments"])
+    impostor.EXPERIMENTS = ["first-loom"]
+    with pytest.raises(TypeError, match="impostor_experiments.EXPERIMENTS must hold Experiment objects"):
+        ExperimentRegistry._merge(["impostor_experiments"])
+    # Set by hand (a test's monkeypatch), then deleted again; a discovered one cannot be deleted.
+    extra = dataclasses.replace(mouse.EXPERIMENTS[0], name="by-hand")
+    found["by-hand"] = extra
+    assert found["by-hand"] is extra and "by-hand" in set(found)
+    del found["by-hand"]
+    assert "by-hand" not in found
+    with pytest.raises(KeyError, match="first-loom"):
+        del found["first-loom"]
 
 
 def test_profile_values_reach_the_agent_side():

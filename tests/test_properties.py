@@ -15,25 +15,32 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brainlike.steering import MouseSteering, RewardLesion
+from brainlike.envs.profile import body_ids, profile_for
 
 EXAMPLES = int(os.environ.get("BRAINLIKE_HYPOTHESIS_EXAMPLES", "12"))
-PROPERTY = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 50,
+
+
+def property_settings() -> tuple[tuple[str, dict[str, Any]], ...]:
+    """Every registered body as it is (its id and its ``Flat`` variant with their defaults), then its
+    profile's ``property_settings``: settings that end lives often, so that autoresets, terminations,
+    truncations and their coincidence (a protocol of 22 steps with a limit of 22) all happen.
+
+    Derived from the registry, so a new body is property-tested without a line here.
+    """
+    found: list[tuple[str, dict[str, Any]]] = []
+    for body in body_ids():
+        flat = body.removesuffix("-v0") + "Flat-v0"
+        found += [(body, {})] + ([(flat, {})] if flat in gym.registry else [])
+        found += [(body, dict(kwargs)) for kwargs in profile_for(body).property_settings]
+    return tuple(found)
+
+
+SETTINGS = property_settings()
+#: The examples per setting: the budget is shared across the settings (at least two each).
+PROPERTY = settings(max_examples=max(2, EXAMPLES // len(SETTINGS)), deadline=None, derandomize=EXAMPLES <= 50,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
-#: Body settings that end lives often, so autoresets, terminations, truncations and
-#: their coincidence (a protocol of 22 steps with a limit of 22) all happen.
-SETTINGS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("brainlike/ForagingMouse-v0", {"predator_rate": 0.2, "lethal_capture": True, "initial_energy": 0.05, "loom_steps": 3}),
-    ("brainlike/ForagingMouseFlat-v0", {"predator_rate": 0.1, "sweep_rate": 0.2, "steering": RewardLesion(MouseSteering(habituation=0.5))}),
-    ("brainlike/SaltRat-v0", {"protocol": [{"kind": "train", "trials": 2}]}),
-    ("brainlike/SaltRat-v0", {"protocol": [{"kind": "home", "steps": 5}, {"kind": "free_access", "steps": 9}], "initial_sodium": 0.3}),
-    ("brainlike/SongbirdTutor-v0", {"num_syllables": 3, "sensory_bouts": 1, "feedback_syllable": 0, "feedback_probability": 0.5}),
-    ("brainlike/BarnOwl-v0", {"trials_per_day": 2, "prisms": 11.0, "prism_protocol": ((61.0, 23.0), (62.0, 0.0))}),
-    ("brainlike/ResidentIntruder-v0", {"days": 2, "encounter_steps": 4, "intruder_mix": (0.2, 0.2, 0.6)}),
-)
-
-setting = st.sampled_from(range(len(SETTINGS)))
+each_setting = pytest.mark.parametrize("env_id, kwargs", SETTINGS,
+                                       ids=[f"{i.split('/')[-1]}-{n}" for n, (i, _) in enumerate(SETTINGS)])
 seed = st.integers(0, 2**31 - 1)
 
 
@@ -75,17 +82,17 @@ def assert_vector_matches_single(env_id: str, kwargs: dict[str, Any], s: int, n:
             pending[i] = s_term or s_trunc
 
 
+@each_setting
 @PROPERTY
-@given(setting, seed, st.integers(1, 4), st.integers(1, 40), seed)
-def test_vector_body_i_is_a_single_env_seeded_s_plus_i(which, s, n, limit, action_seed):
-    env_id, kwargs = SETTINGS[which]
+@given(s=seed, n=st.integers(1, 4), limit=st.integers(1, 40), action_seed=seed)
+def test_vector_body_i_is_a_single_env_seeded_s_plus_i(env_id, kwargs, s, n, limit, action_seed):
     assert_vector_matches_single(env_id, kwargs, s, n, limit, action_seed)
 
 
+@each_setting
 @PROPERTY
-@given(setting, seed, seed)
-def test_observations_in_space_rewards_finite_and_the_sum_of_their_components(which, s, action_seed):
-    env_id, kwargs = SETTINGS[which]
+@given(s=seed, action_seed=seed)
+def test_observations_in_space_rewards_finite_and_the_sum_of_their_components(env_id, kwargs, s, action_seed):
     env = gym.make(env_id, **kwargs)
     obs, _ = env.reset(seed=s)
     assert env.observation_space.contains(obs)
@@ -98,10 +105,10 @@ def test_observations_in_space_rewards_finite_and_the_sum_of_their_components(wh
             obs, _ = env.reset()
 
 
+@each_setting
 @PROPERTY
-@given(setting, seed, st.integers(0, 50), seed)
-def test_a_pickled_copy_lives_the_same_life(which, s, before, action_seed):
-    env_id, kwargs = SETTINGS[which]
+@given(s=seed, before=st.integers(0, 50), action_seed=seed)
+def test_a_pickled_copy_lives_the_same_life(env_id, kwargs, s, before, action_seed):
     env = gym.make(env_id, **kwargs)
     env.reset(seed=s)
     actions = _actions(env.action_space, before + 40, action_seed)
@@ -123,10 +130,10 @@ BAD_ACTIONS = {
 }
 
 
+@each_setting
 @PROPERTY
-@given(setting, seed, st.integers(0, 20), st.data())
-def test_a_bad_call_leaves_the_env_as_its_twin(which, s, before, data):
-    env_id, kwargs = SETTINGS[which]
+@given(s=seed, before=st.integers(0, 20), data=st.data())
+def test_a_bad_call_leaves_the_env_as_its_twin(env_id, kwargs, s, before, data):
     env, twin = gym.make(env_id, **kwargs), gym.make(env_id, **kwargs)
     env.reset(seed=s)
     twin.reset(seed=s)

@@ -15,9 +15,8 @@ import pytest
 
 from brainlike.agents.experiments import EXPERIMENTS
 from brainlike.envs.resident_intruder import INTRUDER_KINDS, ResidentIntruderVectorEnv
-from brainlike.steering.aggression import NORMAL_TESTOSTERONE, NUM_IDENTITIES, ResidentEvents, ResidentSenses, ResidentSteering
+from brainlike.steering.aggression import NORMAL_TESTOSTERONE, NUM_IDENTITIES, ResidentAction, ResidentEvents, ResidentSenses, ResidentSteering
 from brainlike.steering.base import ReflexTakeover
-from brainlike.steering.motor import ResidentAction
 
 RESIDENT = "brainlike/ResidentIntruder-v0"
 NAMES = ("winner-effect", "ltp-block", "loser-effect", "specific-to-general", "non-responders")

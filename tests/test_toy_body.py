@@ -3,13 +3,18 @@
 ``Eye`` is a toy eyeblink preparation: now and then a puff of air is aimed at
 the eye; the eyelid's closure is a *continuous* action in [0, 1]; an innate
 blink reflex closes the lid fully when a strong puff is sensed, taking over the
-continuous action. Nothing in ``envs/``, ``agents/`` or ``scripts/`` knows it.
+continuous action. Nothing in ``envs/``, ``agents/`` or ``scripts/`` knows it,
+yet once registered it is in everything the agent side discovers: the
+experiments (``toy-blink``, defined below), the property tests' settings, the
+runner (PPO without an rl-zoo3 entry), the benchmark and the main job's plan.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
@@ -20,9 +25,11 @@ from gymnasium.envs.registration import register, registry
 
 from brainlike.envs import Body, BodyEnv, BodyVectorEnv, Layout, StateVar, check_arguments
 from brainlike.envs.contract import real
-from brainlike.envs.profile import BodyProfile, profile_for
+from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult
+from brainlike.envs.profile import BodyProfile, body_ids, profile_for
 from brainlike.steering import InnateParameters, Reflex, ReflexTakeover, RewardLesion, Steering, SteeringOutput
 from tests import test_envs as every_body
+from tests import test_properties as every_property
 from tests.test_properties import assert_vector_matches_single
 
 
@@ -124,18 +131,52 @@ class EyeVectorEnv(BodyVectorEnv):
 
 
 ID = "toy/Eye-v0"
-if ID not in registry:  # the one registration line a new body needs
+
+
+def register_the_toy() -> None:
+    """The one registration line a new body needs (a user's package runs it at import)."""
     register(id=ID, entry_point=EyeEnv, vector_entry_point=EyeVectorEnv, max_episode_steps=40)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _registered() -> Iterator[None]:
+    """Registered while this module's tests run, so the rest of the suite sees the bundled bodies alone."""
+    if ID not in registry:
+        register_the_toy()
+    yield
+    registry.pop(ID, None)
+
+
+# --- the toy's experiment, beside it (its profile names this module) ----------------------
+def _blink_protects_the_eye(budget: str, seed: int, out_dir: Path) -> ExperimentResult:
+    """Under a puff every step, the blink reflex keeps most of the air off the cornea."""
+    steps = 40 if budget == "small" else 400
+    sting = {}
+    for reflexes in (True, False):
+        env = gym.make(ID, puff_rate=1.0, reflexes=reflexes)
+        env.reset(seed=seed)
+        sting[reflexes] = -sum(env.step(np.array([-1.0], np.float32))[4]["steering"]["components"]["sting"]
+                               for _ in range(steps))
+    ratio = sting[True] / sting[False]
+    return ExperimentResult("toy-blink", budget, seed,
+                            [Criterion("sting with the reflex / without", ratio, "< 1", bool(ratio < 1.0))],
+                            data={"sting": {str(k): v for k, v in sting.items()}})
+
+
+EXPERIMENTS = [Experiment("toy-blink", ID, "a toy eyeblink", "", ("toy",),
+                          "The innate blink keeps a puff off the cornea.", _blink_protects_the_eye)]
 
 # What the agent side needs to know about the body, found through the registry (its module's PROFILE).
 PROFILE = BodyProfile(
     env_id=ID,
     learner_defaults={"pattern-separation": {"num_units": 200, "fan_in": 2}},  # three input lines
-    sb3_algorithms=("ppo",),  # no tuned file in the package: SB3's defaults
+    sb3_algorithms=("ppo",),  # no entry in the package's rl-zoo3 files: the documented UNTUNED defaults
     benchmark_steps=400,
     demo_steps=400,
     showcase_agent="pattern-separation",
-    experiments=(),
+    experiments=("toy-blink",),
+    experiments_module=__name__,
+    property_settings=({"puff_rate": 1.0},),  # a puff every step: the reflex takes over often
 )
 
 
@@ -221,3 +262,50 @@ def test_the_benchmark_runs_the_toy(tmp_path):
     assert run_jobs(jobs, tmp_path, workers=1, progress=False) == {}
     result = finish(tmp_path, jobs, {})
     assert {r["agent"] for r in result["rows"]} == {"pattern-separation", "random"}
+
+
+# --- what the agent side discovers: no table outside tests/ names the toy ------------------
+def test_the_toy_joins_the_experiments_while_it_is_registered(tmp_path, monkeypatch):
+    from brainlike.agents.experiments import EXPERIMENTS as REGISTRY
+    from brainlike.agents.experiments import get_experiment
+
+    assert REGISTRY["toy-blink"] is EXPERIMENTS[0]
+    result = get_experiment("toy-blink").execute("small", 0, tmp_path)
+    assert result.passed and result.criteria[0].measured < 1.0
+    monkeypatch.delitem(registry, ID)  # unregistered: neither the body nor its experiment is found
+    assert ID not in body_ids() and "toy-blink" not in REGISTRY
+
+
+def test_the_property_tests_settings_include_the_toy_and_it_keeps_them():
+    mine = [(i, k) for i, k in every_property.property_settings() if i == ID]
+    assert mine == [(ID, {}), (ID, {"puff_rate": 1.0})]
+    for env_id, kwargs in mine:  # the same hypothesis properties every bundled body is run through
+        every_property.test_vector_body_i_is_a_single_env_seeded_s_plus_i(env_id=env_id, kwargs=kwargs)
+        every_property.test_observations_in_space_rewards_finite_and_the_sum_of_their_components(env_id=env_id, kwargs=kwargs)
+        every_property.test_a_pickled_copy_lives_the_same_life(env_id=env_id, kwargs=kwargs)
+        every_property.test_a_bad_call_leaves_the_env_as_its_twin(env_id=env_id, kwargs=kwargs)
+
+
+def test_ppo_without_an_rl_zoo_entry_runs_the_documented_untuned_defaults():
+    from brainlike.agents.baselines import SB3Agent
+    from brainlike.agents.hyperparams import UNTUNED, sb3_bodies, sb3_hyperparams
+    from brainlike.agents.runner import algo_bodies
+
+    assert ID not in sb3_bodies("ppo") and ID in algo_bodies("ppo")
+    assert sb3_hyperparams("ppo", ID) == dict(UNTUNED)
+    agent = SB3Agent("ppo", ID, seed=0)
+    assert agent.model.n_envs == 1 and type(agent.model.policy).__name__ == "MultiInputActorCriticPolicy"
+    with pytest.raises(ValueError, match="'sac' is not a baseline for toy/Eye-v0"):
+        sb3_hyperparams("sac", ID)
+
+
+def test_the_main_job_plans_the_toy():
+    from brainlike.scripts import demo
+
+    assert "toy-blink" in demo.main_job_experiments()
+    plan = demo.plan_main_job(None, ["toy-blink"], [0], seed=0)
+    assert ID in plan.bodies
+    toy_agents = {j.agent for j in plan.jobs if j.body == ID}
+    assert {"ppo", PROFILE.showcase_agent, "random"} <= toy_agents
+    assert {j.steps for j in plan.jobs if j.body == ID} == {1000}  # the plan's floor over demo_steps=400
+    assert [(t.name, t.budget) for t in plan.experiments] == [("toy-blink", PROFILE.demo_experiment_budget)]

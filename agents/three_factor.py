@@ -1,0 +1,215 @@
+"""The three-factor read-out: the one learning layer after the expansion, compiled.
+
+Only the layer after the expansion learns, by presynaptic activity x
+postsynaptic activity x a broadcast error (the third factor). Its eligibility
+traces (``SparseTraces``) remember which sparse units were active and what the
+outputs did; ``three_factor_update`` credits them when the error arrives; and
+``mean_of_active`` reads the layer out. The compiled functions reproduce numpy's
+float32 arithmetic bit for bit (the numpy learner is their reference).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numba
+import numpy as np
+
+_uncached: list[str] = []  # functions numba could not cache in this process
+
+
+def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` compiled by numba (``fastmath`` off, so every float operation is the one written).
+
+    The machine code is cached beside the source, so only the first process pays the
+    compile. Where no cache directory is writable numba refuses ``cache=True`` when
+    the function is defined, which would break the import: compile in memory instead,
+    and say so once.
+    """
+    try:
+        return numba.njit(cache=True)(fn)
+    except RuntimeError as e:
+        if not _uncached:
+            print(f"brainlike: numba cannot cache the learner's compiled update ({e}); compiling it in memory "
+                  f"in each process", file=sys.stderr)
+        _uncached.append(fn.__name__)
+        return numba.njit(fn)
+
+
+class SparseTraces:
+    """Eligibility traces over the last ``length`` steps, kept only for active units.
+
+    A full trace matrix (units x outputs per body) would make every step cost
+    the layer's width. Instead each body remembers, for its last ``length``
+    steps, *which* units were active and the post-synaptic factor of each
+    output; a trace's weight decays as ``decay ** age``. The update then
+    touches ``length x k`` weights per body, independent of the layer width.
+    """
+
+    def __init__(self, length: int, decay: float, num_bodies: int, k: int, outputs: int) -> None:
+        self.length, self.decay = int(length), float(decay)
+        self.ids = np.zeros((self.length, num_bodies, k), dtype=np.int64)
+        self.post = np.zeros((self.length, num_bodies, outputs), dtype=np.float32)
+        self.head = 0
+        self.weights = (self.decay ** np.arange(self.length)).astype(np.float32)
+
+    @property
+    def num_bodies(self) -> int:
+        return self.ids.shape[1]
+
+    def push(self, ids: np.ndarray, post: np.ndarray) -> None:
+        self.head = (self.head - 1) % self.length
+        self.ids[self.head] = ids
+        self.post[self.head] = post
+
+    def clear(self, bodies: np.ndarray) -> None:
+        self.post[:, bodies] = 0.0
+
+    def apply(self, actor: np.ndarray, critic: np.ndarray, signal: np.ndarray, actor_gain: float = 1.0) -> None:
+        """Move every eligible synapse of ``actor`` and ``critic`` by the (B,) broadcast ``signal``.
+
+        A synapse eligible in several bodies takes the mean of their changes (see
+        ``three_factor_update``); the actor's changes are divided by ``actor_gain``.
+        """
+        three_factor_update(actor, critic, self.ids, self.post, self.head, self.weights,
+                            np.ascontiguousarray(signal, dtype=np.float32), np.float32(actor_gain))
+
+
+def scatter_add(weights: np.ndarray, ids: np.ndarray, values: np.ndarray) -> None:
+    """weights[ids] += values, accumulating repeated ids (several bodies share a unit).
+
+    ``np.add.at`` on a flat 1-D view touches only the listed entries, so the
+    cost follows the number of active units, not the layer width (measured
+    faster here than a weighted ``np.bincount``).
+    """
+    cols = weights.shape[1]
+    flat = (ids[:, None] * cols + np.arange(cols)).ravel()
+    np.add.at(weights.reshape(-1), flat, values.ravel().astype(weights.dtype, copy=False))
+
+
+def unit_counts(ids: np.ndarray, num_units: int) -> np.ndarray:
+    """How many (body, step) entries in ``ids`` touch each unit."""
+    return np.bincount(ids, minlength=num_units).astype(np.float32)
+
+
+@compiled
+def _pairwise_block(values: np.ndarray, start: int, n: int) -> np.float32:
+    """numpy's float32 sum of a run of at most 128: eight interleaved partial sums."""
+    if n < 8:
+        total = np.float32(0.0)
+        for i in range(start, start + n):
+            total = total + values[i]
+        return total
+    r = values[start : start + 8].copy()
+    i = 8
+    while i < n - n % 8:
+        for j in range(8):
+            r[j] = r[j] + values[start + i + j]
+        i += 8
+    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    while i < n:
+        total = total + values[start + i]
+        i += 1
+    return total
+
+
+@compiled
+def _pairwise_sum(values: np.ndarray, start: int, n: int) -> np.float32:
+    """numpy's pairwise float32 sum of ``values[start:start + n]``, operation for operation.
+
+    numpy halves a run longer than 128 (at a multiple of 8) and adds the two halves'
+    sums; replaying that order gives the same last bit. The halving is walked with
+    an explicit stack, not by recursion: numba's cache cannot reload a recursive
+    function (numba issue 6061, a segfault on the second run).
+    """
+    # One frame per level: (start, length, left half's sum once it is known).
+    starts = np.empty(64, dtype=np.int64)
+    lengths = np.empty(64, dtype=np.int64)
+    lefts = np.empty(64, dtype=np.float32)
+    left_done = np.zeros(64, dtype=np.bool_)
+    top = 0
+    starts[0], lengths[0] = start, n
+    while True:
+        if lengths[top] > 128:  # descend into the left half
+            half = lengths[top] // 2
+            half -= half % 8
+            left_done[top] = False
+            starts[top + 1], lengths[top + 1] = starts[top], half
+            top += 1
+            continue
+        total = _pairwise_block(values, starts[top], lengths[top])
+        while top > 0:  # hand the sum up until a parent still needs its right half
+            top -= 1
+            if left_done[top]:
+                total = lefts[top] + total
+                continue
+            lefts[top], left_done[top] = total, True
+            half = lengths[top] // 2
+            half -= half % 8
+            starts[top + 1], lengths[top + 1] = starts[top] + half, lengths[top] - half
+            top += 1
+            break
+        else:
+            return total
+
+
+@compiled
+def mean_of_active(weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """(B, outputs) mean of the active units' float32 weights: ``weights[ids].mean(axis=1)``, bit for bit.
+
+    numpy sums one output column pairwise, several columns one active unit after
+    the other (its iterator runs along the contiguous output axis); both orders
+    are kept here so that the compiled learner is the numpy learner, only faster.
+    """
+    bodies, k = ids.shape
+    outputs = weights.shape[1]
+    out = np.empty((bodies, outputs), dtype=np.float32)
+    column = np.empty(k, dtype=np.float32)
+    for b in range(bodies):
+        if outputs == 1:
+            for j in range(k):
+                column[j] = weights[ids[b, j], 0]
+            out[b, 0] = _pairwise_sum(column, 0, k)
+        else:
+            for o in range(outputs):
+                out[b, o] = weights[ids[b, 0], o]
+            for j in range(1, k):
+                for o in range(outputs):
+                    out[b, o] = out[b, o] + weights[ids[b, j], o]
+        for o in range(outputs):
+            out[b, o] = out[b, o] / np.float32(k)
+    return out
+
+
+@compiled
+def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, post: np.ndarray, head: int,
+                        trace_weights: np.ndarray, signal: np.ndarray, actor_gain: np.float32) -> None:
+    """Add the broadcast ``signal`` x eligibility to every eligible synapse, in place.
+
+    For each remembered step (newest first), body and active unit, every output's
+    weight moves by ``post x decay**age x signal``, divided by the number of
+    (step, body) entries that touch that unit (the per-synapse mean over bodies);
+    the actor's share is further divided by ``actor_gain``. Entries are visited in
+    the order the numpy rule accumulated them, so repeated units sum identically.
+    """
+    length, bodies, k = ids.shape
+    actions = actor.shape[1]
+    counts = np.zeros(actor.shape[0], dtype=np.float32)
+    for l in range(length):
+        for b in range(bodies):
+            for j in range(k):
+                counts[ids[l, b, j]] += np.float32(1.0)
+    for age in range(length):
+        l = (head + age) % length
+        for b in range(bodies):
+            scale = trace_weights[age] * signal[b]
+            for j in range(k):
+                unit = ids[l, b, j]
+                for o in range(actions):
+                    actor[unit, o] += post[l, b, o] * scale / counts[unit] / actor_gain
+                critic[unit, 0] += post[l, b, actions] * scale / counts[unit]
+
+
+__all__ = ["SparseTraces", "compiled", "mean_of_active", "scatter_add", "three_factor_update", "unit_counts"]
