@@ -236,3 +236,15 @@ def test_experiment_runs_and_judges_with_a_removal_arm(name, tmp_path: Path):
         assert any("removal arm" in c.name or "control" in c.name for c in result.criteria)
     with pytest.raises(ValueError, match="cannot scale"):
         EXPERIMENTS[name].execute("small", 0, tmp_path, {"not_a_constant": 1.1})
+
+
+def test_a_lifes_first_days_do_not_depend_on_the_days_planned_after_them():
+    """The experiments share arms by cutting a longer life (``Cohort.first_days``): that is only valid if this holds."""
+    from brainlike.agents.experiments.resident import WEAK_A, WEAK_B, rear, run_cohort
+
+    agent = rear("small", 0)
+    long = run_cohort(agent, 4, [WEAK_A] * 3 + [WEAK_B] * 2, seed=5).first_days(3)
+    short = run_cohort(agent, 4, [WEAK_A] * 3, seed=5)
+    for a, b in zip((long.latency, long.attack_time, long.outcome, long.social), (short.latency, short.attack_time, short.outcome, short.social)):
+        np.testing.assert_array_equal(a, b)
+    assert long.latency.shape == (4, 3)
