@@ -248,3 +248,12 @@ def test_a_lifes_first_days_do_not_depend_on_the_days_planned_after_them():
     for a, b in zip((long.latency, long.attack_time, long.outcome, long.social), (short.latency, short.attack_time, short.outcome, short.social)):
         np.testing.assert_array_equal(a, b)
     assert long.latency.shape == (4, 3)
+
+
+def test_two_experiment_seeds_share_no_resident():
+    """Seeds are independent replicates: seed 1's cohort is not seed 0's shifted by one body."""
+    from brainlike.agents.experiments.resident import WEAK_A, cohort
+
+    b0, b1 = (cohort("small", s, {}, [WEAK_A]).baseline for s in (0, 1))
+    assert not np.allclose(b0[1:], b1[:-1])
+    assert not np.intersect1d(b0, b1).size

@@ -95,6 +95,18 @@ class Cohort:
                       self.outcome[:, :days], self.social[:, :days], self.baseline)
 
 
+#: How far apart the worlds of two experiment seeds start. A vector env seeded s gives body i
+#: the seed s + i, so cohorts seeded 0 and 1 would share all but one resident (the same
+#: baselines, intruder positions and bites, shifted by one body): the seeds would not be
+#: independent replicates. Seed k's residents are seeded from k x this stride instead.
+RESIDENTS_SEED_STRIDE = 100_000
+
+
+def residents_seed(seed: int) -> int:
+    """The first body seed of experiment seed ``seed``'s residents (no two seeds share one)."""
+    return int(seed) * RESIDENTS_SEED_STRIDE
+
+
 @dataclass(frozen=True)
 class Size:
     """How many residents and how much rearing a budget runs."""
@@ -135,7 +147,7 @@ def _reared(budget: str, seed: int, scales: tuple[tuple[str, float], ...]) -> Ag
     env = ResidentIntruderVectorEnv(num_envs=n, steering=juvenile, days=size.rearing_days, max_episode_steps=None)
     agent = make_agent("pattern-separation", env, seed=seed)
     lives = np.zeros(n, dtype=bool)
-    for t in rollout(env, policy(agent, env, explore=True), seed=seed):
+    for t in rollout(env, policy(agent, env, explore=True), seed=residents_seed(seed)):
         learn_from(agent, t)
         lives |= t.terminated
         if lives.all():
@@ -221,7 +233,8 @@ def cohort(budget: str, seed: int, scales: Scales, schedule: list[tuple[str, int
 @functools.lru_cache(maxsize=64)
 def _cohort(budget: str, seed: int, scales: tuple[tuple[str, float], ...], schedule: tuple[tuple[str, int], ...],
             steering: tuple[tuple[str, Any], ...]) -> Cohort:
-    return run_cohort(rear(budget, seed, dict(scales)), _size(budget).residents, list(schedule), seed, dict(scales), **dict(steering))
+    return run_cohort(rear(budget, seed, dict(scales)), _size(budget).residents, list(schedule), residents_seed(seed), dict(scales),
+                      **dict(steering))
 
 
 # --- winner effect and its LTP block -------------------------------------------------------
