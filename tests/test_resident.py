@@ -235,3 +235,24 @@ def test_experiment_runs_and_judges_with_a_removal_arm(name, tmp_path: Path):
         assert any("removal arm" in c.name or "control" in c.name for c in result.criteria)
     with pytest.raises(ValueError, match="cannot scale"):
         EXPERIMENTS[name].execute("small", 0, tmp_path, {"not_a_constant": 1.1})
+
+
+def test_a_lifes_first_days_do_not_depend_on_the_days_planned_after_them():
+    """The experiments share arms by cutting a longer life (``Cohort.first_days``): that is only valid if this holds."""
+    from brainlike.agents.experiments.resident import WEAK_A, WEAK_B, rear, run_cohort
+
+    agent = rear("small", 0)
+    long = run_cohort(agent, 4, [WEAK_A] * 3 + [WEAK_B] * 2, seed=5).first_days(3)
+    short = run_cohort(agent, 4, [WEAK_A] * 3, seed=5)
+    for a, b in zip((long.latency, long.attack_time, long.outcome, long.social), (short.latency, short.attack_time, short.outcome, short.social)):
+        np.testing.assert_array_equal(a, b)
+    assert long.latency.shape == (4, 3)
+
+
+def test_two_experiment_seeds_share_no_resident():
+    """Seeds are independent replicates: seed 1's cohort is not seed 0's shifted by one body."""
+    from brainlike.agents.experiments.resident import WEAK_A, cohort
+
+    b0, b1 = (cohort("small", s, {}, [WEAK_A]).baseline for s in (0, 1))
+    assert not np.allclose(b0[1:], b1[:-1])
+    assert not np.intersect1d(b0, b1).size

@@ -83,10 +83,49 @@ class Cohort:
     def attack_ratio(self, day: int, first: int = 0) -> float:
         return float(self.attack_time[:, day].mean() / max(self.attack_time[:, first].mean(), 1e-9))
 
+    def first_days(self, days: int) -> Cohort:
+        """The record of the first ``days`` days only.
 
-def _size(budget: str) -> tuple[int, int]:
-    """(residents per arm, rearing days): the small budget is a smoke run whose verdict does not count."""
-    return (6, 1) if budget == "small" else (32, 16)
+        A life's first days do not depend on the days planned after them (the
+        world's draws are per body and step, and the learner sees only what
+        happened), so the first 4 days of an 11-day life of one intruder are the
+        4-day life of that intruder: one cohort serves several protocols.
+        """
+        return Cohort(self.latency[:, :days], self.attack_time[:, :days], self.attacked[:, :days],
+                      self.outcome[:, :days], self.social[:, :days], self.baseline)
+
+
+#: How far apart the worlds of two experiment seeds start. A vector env seeded s gives body i
+#: the seed s + i, so cohorts seeded 0 and 1 would share all but one resident (the same
+#: baselines, intruder positions and bites, shifted by one body): the seeds would not be
+#: independent replicates. Seed k's residents are seeded from k x this stride instead.
+RESIDENTS_SEED_STRIDE = 100_000
+
+
+def residents_seed(seed: int) -> int:
+    """The first body seed of experiment seed ``seed``'s residents (no two seeds share one)."""
+    return int(seed) * RESIDENTS_SEED_STRIDE
+
+
+@dataclass(frozen=True)
+class Size:
+    """How many residents and how much rearing a budget runs."""
+
+    residents: int  # per arm: the per-resident statistics' sample
+    rearing_residents: int  # the cohort the juvenile learner is reared on
+    rearing_days: int
+
+
+def _size(budget: str) -> Size:
+    """The small budget is a smoke run whose verdict does not count.
+
+    At the full budget each arm has 128 residents: with 32, a single day's
+    median latency and the low-testosterone group (about 7 residents) were too
+    few for the claims judged on them (the equivalence and non-superiority
+    tests of the removal arms, the responder difference of the non-responders),
+    so verdicts turned on sampling noise from seed to seed.
+    """
+    return Size(6, 6, 1) if budget == "small" else Size(128, 32, 16)
 
 
 def rear(budget: str, seed: int, scales: Scales = NOMINAL) -> Agent:
@@ -102,12 +141,13 @@ def rear(budget: str, seed: int, scales: Scales = NOMINAL) -> Agent:
 def _reared(budget: str, seed: int, scales: tuple[tuple[str, float], ...]) -> Agent:
     from brainlike.agents.registry import make_agent
 
-    n, days = _size(budget)
+    size = _size(budget)
+    n = size.rearing_residents
     juvenile = steering_with(ResidentSteering, dict(scales), potentiation=False, defeat_rule=False)
-    env = ResidentIntruderVectorEnv(num_envs=n, steering=juvenile, days=days, max_episode_steps=None)
+    env = ResidentIntruderVectorEnv(num_envs=n, steering=juvenile, days=size.rearing_days, max_episode_steps=None)
     agent = make_agent("pattern-separation", env, seed=seed)
     lives = np.zeros(n, dtype=bool)
-    for t in rollout(env, policy(agent, env, explore=True), seed=seed):
+    for t in rollout(env, policy(agent, env, explore=True), seed=residents_seed(seed)):
         learn_from(agent, t)
         lives |= t.terminated
         if lives.all():
@@ -181,18 +221,30 @@ def _plot(out_dir: Path, name: str, title: str, arms: dict[str, Cohort], test_da
     return save_figure(fig, out_dir, name)
 
 
+def cohort(budget: str, seed: int, scales: Scales, schedule: list[tuple[str, int]], **steering: Any) -> Cohort:
+    """One arm: ``schedule`` lived by the budget's residents from the reared learner, with ``steering``'s switches.
+
+    Kept per process, so the experiments that share an arm (the winner arms, the
+    ten wins of specific-to-general, the non-responders' unsupplemented arm) run it once.
+    """
+    return _cohort(budget, seed, tuple(sorted(scales.items())), tuple(schedule), tuple(sorted(steering.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _cohort(budget: str, seed: int, scales: tuple[tuple[str, float], ...], schedule: tuple[tuple[str, int], ...],
+            steering: tuple[tuple[str, Any], ...]) -> Cohort:
+    return run_cohort(rear(budget, seed, dict(scales)), _size(budget).residents, list(schedule), residents_seed(seed), dict(scales),
+                      **dict(steering))
+
+
 # --- winner effect and its LTP block -------------------------------------------------------
+#: Ten days of wins over one weak intruder and an eleventh test day with it (specific-to-general's "10 wins, same").
+TEN_WINS = [WEAK_A] * 11
+
+
 def _winner_arms(budget: str, seed: int, scales: Scales) -> tuple[Cohort, Cohort]:
     """The counter on and the LTP block over 10 days of one weak intruder (shared by winner-effect and ltp-block)."""
-    return _winner_cohorts(budget, seed, tuple(sorted(scales.items())))
-
-
-@functools.lru_cache(maxsize=8)
-def _winner_cohorts(budget: str, seed: int, key: tuple[tuple[str, float], ...]) -> tuple[Cohort, Cohort]:
-    scales = dict(key)
-    agent, n = rear(budget, seed, scales), _size(budget)[0]
-    schedule = [WEAK_A] * 10
-    return run_cohort(agent, n, schedule, seed, scales), run_cohort(agent, n, schedule, seed, scales, potentiation=False)
+    return cohort(budget, seed, scales, TEN_WINS).first_days(10), cohort(budget, seed, scales, TEN_WINS[:10], potentiation=False)
 
 
 def _log_drop(c: Cohort) -> np.ndarray:
@@ -239,11 +291,11 @@ def ltp_block(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -
 
 # --- loser effect -----------------------------------------------------------------------------
 def loser_effect(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
-    agent, n = rear(budget, seed, scales), _size(budget)[0]
+    n = _size(budget).residents
     defeats = [("aggressor", 0)] * 10 + [("neutral", 1)]
-    naive = run_cohort(agent, n, [("neutral", 1)], seed, scales)
-    defeated = run_cohort(agent, n, defeats, seed, scales)
-    removed = run_cohort(agent, n, defeats, seed, scales, defeat_rule=False)
+    naive = cohort(budget, seed, scales, [("neutral", 1)])
+    defeated = cohort(budget, seed, scales, defeats)
+    removed = cohort(budget, seed, scales, defeats, defeat_rule=False)
     k_naive, k_def, k_removed = (int(c.attacked[:, -1].sum()) for c in (naive, defeated, removed))
     ratio = (k_def / n) / max(k_naive / n, 1e-9)
     lost = (defeated.outcome[:, :10] == OUTCOMES.index("defeated")).mean()
@@ -264,13 +316,13 @@ def loser_effect(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL
 
 # --- specific to general ------------------------------------------------------------------------
 def specific_to_general(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
-    agent, n = rear(budget, seed, scales), _size(budget)[0]
+    ten_same, blocked = cohort(budget, seed, scales, TEN_WINS), _winner_arms(budget, seed, scales)[1]
     arms = {
-        "3 wins, same intruder": run_cohort(agent, n, [WEAK_A] * 4, seed, scales),
-        "3 wins, novel intruder": run_cohort(agent, n, [WEAK_A] * 3 + [WEAK_B], seed, scales),
-        "10 wins, same intruder": run_cohort(agent, n, [WEAK_A] * 11, seed, scales),
-        "10 wins, novel intruder": run_cohort(agent, n, [WEAK_A] * 10 + [WEAK_B], seed, scales),
-        "3 wins, same intruder, LTP blocked": run_cohort(agent, n, [WEAK_A] * 4, seed, scales, potentiation=False),
+        "3 wins, same intruder": ten_same.first_days(4),
+        "3 wins, novel intruder": cohort(budget, seed, scales, [WEAK_A] * 3 + [WEAK_B]),
+        "10 wins, same intruder": ten_same,
+        "10 wins, novel intruder": cohort(budget, seed, scales, [WEAK_A] * 10 + [WEAK_B]),
+        "3 wins, same intruder, LTP blocked": blocked.first_days(4),
     }
     ratio = {k: c.attack_ratio(c.attack_time.shape[1] - 1) for k, c in arms.items()}
     same3, novel3 = arms["3 wins, same intruder"], arms["3 wins, novel intruder"]
@@ -303,10 +355,9 @@ def specific_to_general(budget: str, seed: int, out_dir: Path, scales: Scales = 
 
 # --- non-responders -----------------------------------------------------------------------------
 def non_responders(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
-    agent, n = rear(budget, seed, scales), _size(budget)[0]
-    schedule = [WEAK_A] * 10
-    plain = run_cohort(agent, n, schedule, seed, scales)
-    supplemented = run_cohort(agent, n, schedule, seed, scales, supplement=True)
+    n = _size(budget).residents
+    plain = _winner_arms(budget, seed, scales)[0]
+    supplemented = cohort(budget, seed, scales, TEN_WINS[:10], supplement=True)
     low = plain.baseline < steering_with(ResidentSteering, scales).ltp_testosterone
     responds = plain.latency_ratio(4) <= RESPONDER_RATIO
     responds_supp = supplemented.latency_ratio(4) <= RESPONDER_RATIO
