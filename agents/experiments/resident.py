@@ -39,7 +39,9 @@ import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.base import Agent
-from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, save_figure, steering_with
+from brainlike.agents.experiments.base import (
+    NOMINAL, Criterion, Experiment, ExperimentResult, Scales, cohort_seed, save_figure, steering_with,
+)
 from brainlike.agents.rollout import learn_from, policy, rollout
 from brainlike.agents.stats import equivalent, greater, not_greater, proportion_greater, proportion_not_greater
 from brainlike.envs.resident_intruder import OUTCOMES, ResidentIntruderVectorEnv
@@ -95,18 +97,6 @@ class Cohort:
                       self.outcome[:, :days], self.social[:, :days], self.baseline)
 
 
-#: How far apart the worlds of two experiment seeds start. A vector env seeded s gives body i
-#: the seed s + i, so cohorts seeded 0 and 1 would share all but one resident (the same
-#: baselines, intruder positions and bites, shifted by one body): the seeds would not be
-#: independent replicates. Seed k's residents are seeded from k x this stride instead.
-RESIDENTS_SEED_STRIDE = 100_000
-
-
-def residents_seed(seed: int) -> int:
-    """The first body seed of experiment seed ``seed``'s residents (no two seeds share one)."""
-    return int(seed) * RESIDENTS_SEED_STRIDE
-
-
 @dataclass(frozen=True)
 class Size:
     """How many residents and how much rearing a budget runs."""
@@ -147,7 +137,7 @@ def _reared(budget: str, seed: int, scales: tuple[tuple[str, float], ...]) -> Ag
     env = ResidentIntruderVectorEnv(num_envs=n, steering=juvenile, days=size.rearing_days, max_episode_steps=None)
     agent = make_agent("pattern-separation", env, seed=seed)
     lives = np.zeros(n, dtype=bool)
-    for t in rollout(env, policy(agent, env, explore=True), seed=residents_seed(seed)):
+    for t in rollout(env, policy(agent, env, explore=True), seed=cohort_seed(seed)):
         learn_from(agent, t)
         lives |= t.terminated
         if lives.all():
@@ -233,7 +223,7 @@ def cohort(budget: str, seed: int, scales: Scales, schedule: list[tuple[str, int
 @functools.lru_cache(maxsize=64)
 def _cohort(budget: str, seed: int, scales: tuple[tuple[str, float], ...], schedule: tuple[tuple[str, int], ...],
             steering: tuple[tuple[str, Any], ...]) -> Cohort:
-    return run_cohort(rear(budget, seed, dict(scales)), _size(budget).residents, list(schedule), residents_seed(seed), dict(scales),
+    return run_cohort(rear(budget, seed, dict(scales)), _size(budget).residents, list(schedule), cohort_seed(seed), dict(scales),
                       **dict(steering))
 
 
