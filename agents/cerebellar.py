@@ -34,10 +34,7 @@ CORTEX_STATES = ("intact", "no-plasticity", "no-granule-basis", "removed")
 #: there, after which reacquisition fails (measured with a range up to 2: 0% CRs in
 #: the 2 reacquisition sessions after 5 of extinction), so the range stays [0, 1].
 PF_RANGE = (0.0, 1.0)
-#: The nucleus plasticity rate of the full circuit (the eyeblink experiments run it). The
-#: agent's default is 0 (no nucleus plasticity): with it on, the nucleus's untimed drive
-#: makes intact conditioned blinks start about 20 ms after the tone, which nothing in
-#: the granule basis masks so early (see docs/science.md).
+#: The nucleus plasticity rate (mossy-fibre -> nucleus synapses), the agent's default.
 NUCLEUS_PLASTICITY = 0.002
 #: Stages of each granule cell's low-pass cascade: its response to a step in its
 #: mossy input is the difference of the last two stages, a bump whose width is a
@@ -159,20 +156,27 @@ class CerebellarAgent(Agent):
       ``w += ltp x g(t)`` every step (slight potentiation otherwise); ``w`` in [0, 1].
     - Interpositus nucleus: excited by the mossy fibres through its own
       synapses ``v`` (one per mossy line, per animal, starting at 0) and
-      inhibited by the Purkinje cell; its output
-      ``nucleus_gain x (v . x + sum((1 - w) g) / typical granule activity)``
-      reaches the eyelid ``output_delay_ms`` later (red nucleus, facial motor
-      nucleus); the lid command is that output clipped to [0, 1].
+      inhibited by the Purkinje cell. The Purkinje cell's tonic (spontaneous)
+      inhibition masks the nucleus's mossy-fibre drive; a pause lifts it, fully
+      once the pause reaches ``purkinje_tonic`` (Medina et al. 2000: what the
+      nucleus has learned is expressed only where the Purkinje cell pauses).
+      Its output ``nucleus_gain x (pause + release x v . x)``, with
+      ``pause = sum((1 - w) g) / typical granule activity`` and
+      ``release = min(pause / purkinje_tonic, 1)`` (1 once the cortex is
+      removed: nothing inhibits the nucleus any more), reaches the eyelid
+      ``output_delay_ms`` later (red nucleus, facial motor nucleus); the lid
+      command is that output clipped to [0, 1].
     - Nucleus plasticity (Medina & Mauk 1999, 2000; Ohyama et al. 2006):
       ``v += nucleus_plasticity x x(t) x (max(pause(t), 0) - nucleus_threshold)``:
       a mossy-fibre synapse on the nucleus strengthens when its fibre fires
       while the Purkinje cell pauses, and weakens slowly when it fires without
-      a pause; ``v >= 0``. The cortex teaches the nucleus: the
-      nucleus learns an untimed drive from the tone. What it has learned stays
-      after a cortex lesion (short-latency, untimed CRs: Perrett, Ruiz & Mauk
-      1993). In Medina, Garcia & Mauk 2001 it also survives extinction, which
-      the cortex does by masking, and gives savings; here nothing masks it, so
-      it decays during extinction instead (docs/science.md).
+      a pause; ``v >= 0``. The cortex teaches the nucleus: the nucleus learns
+      an untimed drive from the tone, which the Purkinje cell's tonic
+      inhibition masks everywhere but in its learned, timed pause. Unmasked by
+      a cortex lesion, it gives short-latency, untimed CRs (Perrett, Ruiz &
+      Mauk 1993); extinction, done by the cortex (the pause goes), masks it
+      again without erasing it at once, so reacquisition can be faster
+      (savings: Medina, Garcia & Mauk 2001).
 
     The plasticity delay matches the output delay plus the lid's own lag
     (Suvrathan, Payne & Raymond 2016): depression lands on the granule cells
@@ -185,8 +189,7 @@ class CerebellarAgent(Agent):
     ``cortex="no-plasticity"`` freezes the parallel-fibre synapses;
     ``cortex="removed"`` (usually after training) takes the Purkinje cells out
     of the circuit: the nucleus runs on its mossy-fibre synapses alone;
-    ``nucleus_plasticity=0`` (the default; ``NUCLEUS_PLASTICITY`` turns it on)
-    keeps the nucleus's synapses at 0 (the removal arm of the nucleus memory);
+    ``nucleus_plasticity=0`` keeps the nucleus's synapses at 0 (the removal arm of the nucleus memory);
     ``cortex="no-granule-basis"`` (at birth only) removes the expansion and its
     temporal variety: Purkinje cells read the mossy fibres directly;
     ``nucleus=False`` cuts the output (the lid command is always 0).
@@ -217,8 +220,9 @@ class CerebellarAgent(Agent):
         plasticity_delay_ms: float = 30.0,
         output_delay_ms: float = 20.0,
         nucleus_gain: float = 3.0,
-        nucleus_plasticity: float = 0.0,
+        nucleus_plasticity: float = NUCLEUS_PLASTICITY,
         nucleus_threshold: float = 0.002,
+        purkinje_tonic: float = 1.0 / 3.0,
         animals: int = 1,
         cortex: str = "intact",
         nucleus: bool = True,
@@ -231,7 +235,7 @@ class CerebellarAgent(Agent):
             inputs=None if inputs is None else list(inputs), ltd=ltd, ltp=ltp,
             plasticity_delay_ms=plasticity_delay_ms, output_delay_ms=output_delay_ms,
             nucleus_gain=nucleus_gain, nucleus_plasticity=nucleus_plasticity,
-            nucleus_threshold=nucleus_threshold, animals=animals, cortex=cortex,
+            nucleus_threshold=nucleus_threshold, purkinje_tonic=purkinje_tonic, animals=animals, cortex=cortex,
             nucleus=nucleus,
         )
         if self.num_actions != (2 if self.discrete else 1):
@@ -243,6 +247,7 @@ class CerebellarAgent(Agent):
             "nucleus_gain": (nucleus_gain, nucleus_gain > 0, "> 0"),
             "nucleus_plasticity": (nucleus_plasticity, nucleus_plasticity >= 0, ">= 0"),
             "nucleus_threshold": (nucleus_threshold, nucleus_threshold >= 0, ">= 0"),
+            "purkinje_tonic": (purkinje_tonic, purkinje_tonic > 0, "> 0"),
             "animals": (animals, isinstance(animals, (int, np.integer)) and animals >= 1, "an integer >= 1"),
             "cortex": (cortex, cortex in CORTEX_STATES, f"one of {CORTEX_STATES}"),
         })
@@ -328,9 +333,18 @@ class CerebellarAgent(Agent):
         return np.einsum("bg,bg->b", 1.0 - self._per_body(self.pf_weights, g.shape[0]), g) / self.activity_scale
 
     def nucleus_output(self, x: np.ndarray, pause: np.ndarray) -> np.ndarray:
-        """(B,) interpositus output: its mossy-fibre drive v . x plus the Purkinje pause, times the gain."""
+        """(B,) interpositus output: the Purkinje pause plus its mossy-fibre drive v . x, times the gain.
+
+        The drive is masked by the Purkinje cell's tonic inhibition and released in
+        proportion to the pause (fully at ``purkinje_tonic``), so what the nucleus has
+        learned shows only in the cortex's timed pause; with the cortex removed nothing
+        masks it."""
         drive = np.einsum("bl,bl->b", self._per_body(self.mf_weights, x.shape[0]), x)
-        return self.config["nucleus_gain"] * (drive + pause)
+        if self.config["cortex"] == "removed":
+            release = np.ones_like(pause)
+        else:
+            release = np.minimum(np.maximum(pause, 0.0) / self.config["purkinje_tonic"], 1.0)
+        return self.config["nucleus_gain"] * (pause + release * drive)
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
         x, g = self._mossy_and_granule(obs)

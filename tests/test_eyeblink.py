@@ -220,8 +220,23 @@ def test_nucleus_synapses_grow_in_purkinje_pauses_and_drive_short_latency_blinks
     agent.reset_state()
     tone_steps(agent, env, 100, learn=True)
     assert 0.0 <= agent.mf_weights[0, 0] < tone_line
-    # With the cortex removed only the nucleus's synapses drive the lid: from the first steps of the tone, flat.
+    # While the cortex is intact and its Purkinje cell does not pause, its tonic inhibition masks
+    # what the nucleus has learned: the lid stays open however strong the tone's synapse.
     agent.mf_weights[:] = [[0.2, 0.0, 0.0]]
+    agent.reset_state()
+    assert tone_steps(agent, env, 60).max() == 0.0, "the nucleus's drive is masked without a Purkinje pause"
+    # A pause releases it: the same slight pause drives the lid more with the learned drive than without.
+    agent.pf_weights[:] = 0.95
+    agent.reset_state()
+    released = tone_steps(agent, env, 200)
+    agent.mf_weights[:] = 0.0
+    agent.reset_state()
+    pause_alone = tone_steps(agent, env, 200)
+    assert released.sum() > pause_alone.sum() > 0.0
+    assert (released[pause_alone == 0.0] == 0.0).all(), "no drive shows where the Purkinje cell does not pause"
+    agent.mf_weights[:] = [[0.2, 0.0, 0.0]]
+    agent.pf_weights[:] = 1.0
+    # With the cortex removed only the nucleus's synapses drive the lid: from the first steps of the tone, flat.
     agent.lesion(cortex="removed")
     agent.reset_state()
     commands = tone_steps(agent, env, 60)

@@ -28,7 +28,6 @@ import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.base import Agent
-from brainlike.agents.cerebellar import NUCLEUS_PLASTICITY
 from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, save_figure, steering_with
 from brainlike.agents.rollout import learn_from, policy, rollout
 from brainlike.agents.stats import greater, not_greater, proportion_ci
@@ -39,12 +38,8 @@ EYEBLINK = "brainlike/Eyeblink-v0"
 #: The removal arms: the granule basis, or the Purkinje plasticity, taken away at birth.
 NO_BASIS = {"cortex": "no-granule-basis"}
 NO_PLASTICITY = {"cortex": "no-plasticity"}
-#: Nucleus plasticity on: the circuit of the lesion and extinction experiments, whose
-#: results (short-latency CRs after a cortex lesion, savings) are the nucleus's memory.
-#: Acquisition, timing and interval run the learner's default, without it: with it, intact
-#: CRs start about 20 ms after the tone (docs/science.md), failing the onset criterion.
-WITH_NUCLEUS_PLASTICITY = {"nucleus_plasticity": NUCLEUS_PLASTICITY}
 #: The removal arm of the nucleus memory: mossy-fibre -> nucleus synapses that never change.
+#: Every other arm runs the learner's full circuit (nucleus plasticity on, at its default rate).
 NO_NUCLEUS_PLASTICITY = {"nucleus_plasticity": 0.0}
 #: The eye's key steering constants, scaled for a sensitivity band. The cerebellar learner
 #: reads only the climbing fibre (the puff on the open cornea), not the reward, so these
@@ -347,7 +342,7 @@ def extinction(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) 
     n = _animals(budget)
     acq, ext, re = (1, 1, 1) if budget == "small" else (3, 5, 2)
     schedule = (("acquisition", acq), ("extinction", ext), ("reacquisition", re))
-    tr, _ = run_cohort(None, n, seed, **_schedule(budget, *schedule), agent_kwargs=WITH_NUCLEUS_PLASTICITY, **_steering(scales))
+    tr, _ = run_cohort(None, n, seed, **_schedule(budget, *schedule), **_steering(scales))
     per_session = tr.per_session()
     after_ext = per_session[:, acq + ext - 1]
     savings = _savings(tr, acq, ext)
@@ -355,8 +350,7 @@ def extinction(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) 
     no_nucleus, _ = run_cohort(None, n, seed, **_schedule(budget, *schedule), agent_kwargs=NO_NUCLEUS_PLASTICITY, **_steering(scales))
     nn_savings = _savings(no_nucleus, acq, ext)
     # Removal arm of the extinction: the same training, then extinction with the Purkinje synapses frozen.
-    _, agent = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", acq)), agent_kwargs=WITH_NUCLEUS_PLASTICITY,
-                          **_steering(scales))
+    _, agent = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", acq)), **_steering(scales))
     agent.lesion(cortex="no-plasticity")  # type: ignore[attr-defined]
     frozen, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("extinction", ext)), **_steering(scales))
     frozen_last = frozen.per_session()[:, -1]
@@ -397,7 +391,7 @@ def _finite(x: np.ndarray, fill: float) -> np.ndarray:
 
 
 def _cortex_removed(budget: str, seed: int, sessions: int, scales: Scales,
-                    agent_kwargs: dict[str, Any] = WITH_NUCLEUS_PLASTICITY) -> tuple[Trials, Agent]:
+                    agent_kwargs: dict[str, Any] | None = None) -> tuple[Trials, Agent]:
     """Train a cohort intact, then remove the cerebellar cortex and test it (Perrett, Ruiz & Mauk 1993)."""
     _, agent = run_cohort(None, _animals(budget), seed, **_schedule(budget, ("acquisition", sessions)),
                           agent_kwargs=agent_kwargs, **_steering(scales))
@@ -407,8 +401,7 @@ def _cortex_removed(budget: str, seed: int, sessions: int, scales: Scales,
 
 def lesions(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
     n, sessions = _animals(budget), _sessions(budget, 3)
-    _, agent = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", sessions)), agent_kwargs=WITH_NUCLEUS_PLASTICITY,
-                          **_steering(scales))
+    _, agent = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", sessions)), **_steering(scales))
     sham, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("acquisition", 1)), learn=False, **_steering(scales))
     agent.lesion(nucleus=False)  # type: ignore[attr-defined]
     cut, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("acquisition", 1)), learn=False, **_steering(scales))

@@ -12,8 +12,8 @@ days shift auditory orienting by >= 80% of 23; visual orienting never adapts.
 ``prism-adult``: adults (400 days) with one 23 degree step shift <= 20% of the
 juvenile shift in 112 days; with the steps 6, 11, 17, 23 >= 50%.
 ``prism-blind``: blind juveniles' maps move <= 2 degrees; sighted ones realign.
-``prism-ceiling``: with 34 degrees the shift is 40-60% of 34; within 56 days of
-removal the error falls back under 3 degrees.
+``prism-ceiling``: with 34 degrees the shift is 40-60% of 34; 28 days after
+removal the error is back under 3 degrees (the error at 56 days is printed beside it).
 ``prism-learner``: a pattern-separation learner learns to strike on top of the
 innate orienting, with the rule on or frozen.
 
@@ -43,6 +43,7 @@ TRIALS_PER_DAY = 100
 #: The shift is read over the last week of an arm.
 LAST_DAYS = 7
 STEP_DAYS = 28  # the adult's stepped prisms: 6, 11, 17, 23 degrees, four weeks each
+RECOVERY_DAYS = 28  # prism-ceiling: the orienting error is judged this long after the prisms come off
 STEPS = (6.0, 11.0, 17.0, 23.0)
 
 Policy = Callable[[Any], np.ndarray]
@@ -239,30 +240,31 @@ def prism_blind(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL)
 
 def prism_ceiling(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
     n = _num_owls(budget)
-    # Recovery is judged on the science's own time scale of realignment (juveniles adapt to 23 deg
-    # within about 2 months, Linkenhoker & Knudsen 2002): 56 days; the error at 28 days is reported too.
-    on_days, off_days = _days(budget, 84), _days(budget, 56)
+    # Recovery is judged 28 days after removal, the protocol as first written (the science gives
+    # no recovery time course for this case). A criterion is not moved after a FAIL: the owls run
+    # on to 56 days and that error is printed beside the judged one, as data.
+    on_days, judged_days, off_days = _days(budget, 84), _days(budget, RECOVERY_DAYS), _days(budget, 2 * RECOVERY_DAYS)
     removal = JUVENILE_AGE + on_days
     kwargs: dict[str, Any] = dict(age_days=JUVENILE_AGE, prisms=34.0, prism_protocol=((removal, 0.0),))
     intact = run_owls(n, seed, on_days + off_days, scales=scales, **kwargs)
     frozen = run_owls(n, seed, on_days, plastic=False, age_days=JUVENILE_AGE, prisms=34.0, scales=scales)
     worn = intact.shift(slice(on_days - LAST_DAYS, on_days))
-    after = np.abs(intact.shift())
-    month = np.abs(intact.shift(slice(on_days + 28 - LAST_DAYS, on_days + 28))) if off_days >= 28 else after
+    after = np.abs(intact.shift(slice(on_days + judged_days - LAST_DAYS, on_days + judged_days)))
+    later = np.abs(intact.shift())
     f = frozen.shift()
     ratio = float(worn.mean()) / 34.0
     criteria = [
         _judged(f"34 deg prisms: shift minus half of 34 deg (ratio {ratio:.2f})", equivalent(worn - 17.0, margin=0.1 * 34.0),
                 "|difference| < 3.4 deg (0.40-0.60 of 34)", worn, np.abs(worn - 17.0) <= 0.1 * 34.0),
-        _judged(f"prisms removed: |orienting error| {off_days} days later (deg)", not_greater(after, margin=3.0),
-                f"< 3 (28 days after removal: {float(month.mean()):.1f})", after, after < 3.0),
+        _judged(f"prisms removed: |orienting error| {judged_days} days later (deg)", not_greater(after, margin=3.0),
+                f"< 3 (not judged: {off_days} days after removal {float(later.mean()):.1f})", after, after < 3.0),
         _judged("removal arm (rule frozen): shift (deg)", not_greater(f, margin=0.2 * 34.0), "< 6.8 (0.20 of 34: the effect breaks)",
                 f, f <= 0.2 * 34.0),
     ]
     figure = _plot(out_dir, "prism-ceiling", "34 deg prisms: the shift caps near 20 deg; removal restores",
                    {"rule on": intact, "rule frozen": frozen}, lambda a: np.where(a < removal, 34.0, 0.0))
     data = {"days": intact.age - intact.age[0], "intact_daily": np.nanmean(intact.heard_error, axis=0),
-            "shift_worn": worn, "error_after_removal": after, "error_28_days_after_removal": month, "frozen_shift": f}
+            "shift_worn": worn, "error_after_removal": after, "error_later_after_removal": later, "frozen_shift": f}
     return ExperimentResult("prism-ceiling", budget, seed, criteria, data, figure)
 
 
