@@ -151,3 +151,18 @@ def test_experiment_seeds_get_disjoint_cohorts():
     assert np.array_equal(shifted[:-1], births(0)[1:])  # the overlap the stride exists for
     a, b = births(cohort_seed(0)), births(cohort_seed(1))
     assert not any(np.array_equal(x, y) for x in a for y in b)
+
+
+def test_a_criterion_renamed_at_one_seed_is_an_error_not_a_dropped_row():
+    """A row whose name carries a measured value differs at every seed; summarised by name it used to
+    vanish from its own pass count (a FAIL at two seeds shown as 0/1)."""
+    from brainlike.agents.experiments.base import Criterion, ExperimentResult
+    from brainlike.agents.experiments.seeds import summarise
+
+    def result(seed: int, name: str, passed: bool) -> ExperimentResult:
+        return ExperimentResult("toy", "full", seed, [Criterion("same", 1.0, "> 0", True), Criterion(name, 0.4, "> 0.5", passed)])
+
+    good = summarise("toy", "full", [0, 1], {0: result(0, "ratio", False), 1: result(1, "ratio", False)}, {})
+    assert [(c.name, c.passed_seeds, c.seeds) for c in good.criteria] == [("same", 2, 2), ("ratio", 0, 2)]
+    with pytest.raises(ValueError, match=r"toy: seed 1's criteria differ from seed 0's at row 1 \('ratio 0.498'"):
+        summarise("toy", "full", [0, 1], {0: result(0, "ratio 0.496", False), 1: result(1, "ratio 0.498", False)}, {})

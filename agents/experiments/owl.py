@@ -123,10 +123,14 @@ def _ci_note(x: np.ndarray, unit: str = "deg") -> str:
     return f"{float(np.mean(x)):.1f} {unit} [{lo:.1f}, {hi:.1f}] over {len(x)} owls"
 
 
-def _judged(name: str, outcome: TestOutcome, target: str, per_owl: np.ndarray, met: np.ndarray) -> Criterion:
-    """A criterion decided by a one-sided test over owls; the note adds the per-owl mean and how many owls meet it alone."""
+def _judged(name: str, outcome: TestOutcome, target: str, per_owl: np.ndarray, met: np.ndarray, detail: str = "") -> Criterion:
+    """A criterion decided by a one-sided test over owls; the note adds the per-owl mean and how many owls meet it alone.
+
+    ``name`` is the same at every seed (the verdict over seeds matches rows by it); measured
+    values that help read the row (a ratio, the other arms' values) go in ``detail``, into the note.
+    """
     row = Criterion.from_test(name, outcome, f"{target}; one-sided, over owls")
-    row.note += f"; {_ci_note(per_owl)}; {int(np.sum(met))}/{len(met)} owls meet it"
+    row.note += f"; {_ci_note(per_owl)}; {int(np.sum(met))}/{len(met)} owls meet it" + (f"; {detail}" if detail else "")
     return row
 
 
@@ -203,14 +207,15 @@ def prism_adult(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL)
     r_single, r_stepped, r_frozen = (float(x.shift().mean()) / j for x in (single, stepped, frozen))
     # Each arm's owls against a fraction of the juvenile owls' shifts: a two-sample one-sided test.
     criteria = [
-        _judged(f"adult single 23 deg step, 112 days: shift minus 0.20 x juvenile shift (ratio {r_single:.3f})",
+        _judged("adult single 23 deg step, 112 days: shift minus 0.20 x juvenile shift",
                 not_greater(single.shift(), 0.2 * juvenile), "< 0 (<= 0.20 of the juvenile shift)", single.shift(),
-                single.shift() <= 0.2 * j),
-        _judged(f"adult stepped 6/11/17/23 deg: shift minus 0.50 x juvenile shift (ratio {r_stepped:.3f})",
+                single.shift() <= 0.2 * j, f"ratio to the juvenile shift {r_single:.3f}"),
+        _judged("adult stepped 6/11/17/23 deg: shift minus 0.50 x juvenile shift",
                 greater(stepped.shift(), 0.5 * juvenile), "> 0 (>= 0.50 of the juvenile shift)", stepped.shift(),
-                stepped.shift() >= 0.5 * j),
-        _judged(f"removal arm (rule frozen, stepped): shift minus 0.20 x juvenile shift (ratio {r_frozen:.3f})",
-                not_greater(frozen.shift(), 0.2 * juvenile), "< 0 (the effect breaks)", frozen.shift(), frozen.shift() <= 0.2 * j),
+                stepped.shift() >= 0.5 * j, f"ratio to the juvenile shift {r_stepped:.3f}"),
+        _judged("removal arm (rule frozen, stepped): shift minus 0.20 x juvenile shift",
+                not_greater(frozen.shift(), 0.2 * juvenile), "< 0 (the effect breaks)", frozen.shift(), frozen.shift() <= 0.2 * j,
+                f"ratio to the juvenile shift {r_frozen:.3f}"),
     ]
     figure = _plot(out_dir, "prism-adult", "Adults: one 23 deg step vs stepped prisms",
                    {"single 23 deg step": single, "stepped 6/11/17/23": stepped, "stepped, rule frozen": frozen},
@@ -254,10 +259,10 @@ def prism_ceiling(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINA
     f = frozen.shift()
     ratio = float(worn.mean()) / 34.0
     criteria = [
-        _judged(f"34 deg prisms: shift minus half of 34 deg (ratio {ratio:.2f})", equivalent(worn - 17.0, margin=0.1 * 34.0),
-                "|difference| < 3.4 deg (0.40-0.60 of 34)", worn, np.abs(worn - 17.0) <= 0.1 * 34.0),
+        _judged("34 deg prisms: shift minus half of 34 deg", equivalent(worn - 17.0, margin=0.1 * 34.0),
+                "|difference| < 3.4 deg (0.40-0.60 of 34)", worn, np.abs(worn - 17.0) <= 0.1 * 34.0, f"ratio to 34 deg {ratio:.2f}"),
         _judged(f"prisms removed: |orienting error| {judged_days} days later (deg)", not_greater(after, margin=3.0),
-                f"< 3 (not judged: {off_days} days after removal {float(later.mean()):.1f})", after, after < 3.0),
+                "< 3", after, after < 3.0, f"not judged: {off_days} days after removal {float(later.mean()):.1f} deg"),
         _judged("removal arm (rule frozen): shift (deg)", not_greater(f, margin=0.2 * 34.0), "< 6.8 (0.20 of 34: the effect breaks)",
                 f, f <= 0.2 * 34.0),
     ]
@@ -303,9 +308,9 @@ def prism_learner(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINA
     s, f = with_rule.shift(), frozen.shift()
     rise = last - first
     criteria = [
-        _judged(f"learner's strike: catch rate, last week minus first week (first {first.mean():.2f}, last {last.mean():.2f}, "
-                f"reflexes only {reflex_only.catch_rate[:, -LAST_DAYS:].mean():.2f})", greater(rise, margin=0.10),
-                "> 0.10 (it learns the strike)", rise, rise >= 0.10),
+        _judged("learner's strike: catch rate, last week minus first week", greater(rise, margin=0.10),
+                "> 0.10 (it learns the strike)", rise, rise >= 0.10,
+                f"first {first.mean():.2f}, last {last.mean():.2f}, reflexes only {reflex_only.catch_rate[:, -LAST_DAYS:].mean():.2f}"),
         _judged("learner + rule: auditory orienting shift (deg)", greater(s, margin=0.8 * 23.0), "> 18.4 (0.80 of 23)", s, s >= 0.8 * 23.0),
         _judged("learner + rule frozen: shift (deg; the learner alone does not realign the map)", not_greater(f, margin=0.2 * 23.0),
                 "< 4.6 (0.20 of 23)", f, f <= 0.2 * 23.0),
@@ -363,13 +368,14 @@ def tectal_lesion(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINA
     lesion_gap = _finite(inside - 0.3 * outside)
     control_gap = _finite(control_in - 0.8 * control_out)
     criteria = [
-        _judged(f"lesioned map: shift at the lesion (+30 deg) minus 0.30 x away from it (ratio {local:.2f})",
-                not_greater(lesion_gap, margin=0.0), "< 0 (adjustment stops there)", lesion_gap, lesion_gap <= 0),
-        _judged(f"lesioned map away from the lesion minus 0.80 x intact map there (ratio {elsewhere:.2f})",
+        _judged("lesioned map: shift at the lesion (+30 deg) minus 0.30 x away from it",
+                not_greater(lesion_gap, margin=0.0), "< 0 (adjustment stops there)", lesion_gap, lesion_gap <= 0, f"ratio {local:.2f}"),
+        _judged("lesioned map away from the lesion minus 0.80 x intact map there",
                 greater(_finite(outside), 0.8 * _finite(control_out)), "> 0 (it stops only there)", _finite(outside),
-                _finite(outside) >= 0.8 * np.nanmean(control_out)),
-        _judged(f"removal arm (no lesion): shift at +30 deg minus 0.80 x away from it (ratio {control:.2f})",
-                greater(control_gap, margin=0.0), "> 0 (the local deficit needs the lesion)", control_gap, control_gap >= 0),
+                _finite(outside) >= 0.8 * np.nanmean(control_out), f"ratio {elsewhere:.2f}"),
+        _judged("removal arm (no lesion): shift at +30 deg minus 0.80 x away from it",
+                greater(control_gap, margin=0.0), "> 0 (the local deficit needs the lesion)", control_gap, control_gap >= 0,
+                f"ratio {control:.2f}"),
     ]
     import matplotlib.pyplot as plt
 

@@ -148,12 +148,21 @@ def _seed_text(seeds: Sequence[int]) -> str:
 
 def summarise(name: str, budget: str, seeds: Sequence[int], results: dict[int, ExperimentResult],
               failed: dict[int, str]) -> AcrossSeeds:
-    """Per criterion (matched by position and name across seeds): pass count, mean and bootstrap CI."""
+    """Per criterion (the same names in the same order at every seed, or a ValueError): pass count, mean and bootstrap CI."""
     ran = [results[s] for s in seeds if s in results]
     criteria = []
     if ran:
+        for r in ran[1:]:
+            # A row dropped or renamed at one seed would be silently left out of its pass count.
+            names, first_names = [c.name for c in r.criteria], [c.name for c in ran[0].criteria]
+            if names != first_names:
+                differ = next((i for i, (a, b) in enumerate(zip(names, first_names)) if a != b), min(len(names), len(first_names)))
+                raise ValueError(f"{name}: seed {r.seed}'s criteria differ from seed {ran[0].seed}'s at row {differ} "
+                                 f"({names[differ] if differ < len(names) else 'missing'!r} vs "
+                                 f"{first_names[differ] if differ < len(first_names) else 'missing'!r}); a criterion's "
+                                 "name must be the same at every seed (measured values belong in its note)")
         for i, first in enumerate(ran[0].criteria):
-            rows = [r.criteria[i] for r in ran if i < len(r.criteria) and r.criteria[i].name == first.name]
+            rows = [r.criteria[i] for r in ran]
             values = [float(c.measured) for c in rows]
             finite = [v for v in values if np.isfinite(v)]
             lo, hi = bootstrap_ci(finite) if len(finite) > 1 else (float("nan"), float("nan"))
