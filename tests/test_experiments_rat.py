@@ -18,7 +18,7 @@ from brainlike.steering.rat import RatSteering
 #: Each experiment's removal arms: the criteria that must show the effect breaking without its mechanism.
 REMOVAL_ARMS = {
     "dead-sea-salt": ("multiplicative kappa", "sensitization lesioned", "cached-value TD learner"),
-    "sensitization": ("sensitization lesioned", "sensitization-lesioned rats"),
+    "sensitization": ("sensitization lesioned", "sensitization-lesioned rats", "the intake rise exceeds the lesioned rats'"),
 }
 
 

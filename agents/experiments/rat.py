@@ -64,6 +64,11 @@ RELATIVE_MARGIN = 0.1
 GRADED_RESPONSE: dict[str, float] = {"temperature": 0.5, "epsilon": 0.0}
 #: The body's depletion level of the shallow-depletion arm, where salt is worth less than sucrose.
 SHALLOW_DEPLETION = 0.8
+#: Rats per arm at the full budget. The weakest real effects measured with 20 rats (breakpoint
+#: rise 1.4 presses, SD 3.7; latency fall 2.3 steps, SD 9; the cues' order at deep depletion,
+#: 0.08, SD 0.27) need about 45 to 100 rats for a one-sided test at alpha 0.05 to find them
+#: 4 times in 5; a cohort is one batched body, so its cost barely grows with its size.
+FULL_COHORT = 100
 
 # Robinson & Berridge's protocol up to the first cue-only test, then a Pavlovian
 # re-exposure *while still depleted* (furosemide keeps pulling sodium down, so the
@@ -229,7 +234,7 @@ def dead_sea_salt(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINA
     shallow depletion (salt worth less than sucrose); the cached-value TD
     learner, and the same after a Pavlovian re-exposure while depleted.
     """
-    n = 8 if budget == "small" else 20
+    n = 8 if budget == "small" else FULL_COHORT
     # Data only (no criterion), kept short: the Pavlovian protocol gives them no action to credit.
     sb3_steps, sb3_rats = (1024, 4) if budget == "small" else (2048, 8)
     tests = ("test_depleted", "test_replete")
@@ -388,7 +393,7 @@ def sensitization(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINA
     steering never sensitizes: rises seen in it are learning, not sensitization.
     Criteria: one-sided tests over rats (paired within a rat; see docs/science.md).
     """
-    n = 6 if budget == "small" else 20
+    n = 6 if budget == "small" else FULL_COHORT
 
     def steering(**kw: Any) -> Callable[[], RatSteering]:
         return lambda: steering_with(RatSteering, scales, **kw)
@@ -433,9 +438,13 @@ def sensitization(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINA
              greater(nf[:, 3] - nf[:, 0], nfz[:, 3] - nfz[:, 0]), "mean difference > 0",
              f"lesioned need-free intake {trio(nfz)}"),
         _row("removal, sensitization lesioned: still drinks at the first depletion, intake(1) - need-free intake before",
-             greater(z[:, 0] - nfz[:, 0]), "mean > 0", f"lesioned intake {trio(z)}"),
-        _row("removal, sensitization lesioned: no 1.2x rise, intake(3) - 1.2 x intake(1)",
-             not_greater(z[:, 2] - 1.2 * z[:, 0]), "mean < 0"),
+             greater(z[:, 0] - nfz[:, 0]), "mean > 0"),
+        # Sakai et al. 1987's controls shared the salt access but not the depletions, so the
+        # rise that learning the spout brings is in both groups: the lesioned rats (the same
+        # rats, the same access, no sensitization) are the baseline, depletion 1 the reference.
+        _row("removal, sensitization lesioned: the intake rise exceeds the lesioned rats', "
+             "(i3 - i1) - (lesioned i3 - i1)", greater(i[:, 2] - i[:, 0], z[:, 2] - z[:, 0]), "mean difference > 0",
+             f"lesioned intake {trio(z)}: its own rise is learning the spout"),
         _row("the deficit is repaired: sodium after free access at the first depletion",
              greater(inc["sodium_end"][:, 0], margin=0.9), "mean > 0.9",
              f"sodium after access {trio(inc['sodium_end'])} (set point 1, depleted 0.3)"),
