@@ -1,4 +1,5 @@
-"""SaltRat's protocols: the phases of a rat's session, as presets or lists of phase dicts.
+"""SaltRat's protocols: the phases of a rat's session, as presets or lists of phase dicts,
+and the session's timetable.
 
 A phase is lever trials (``pavlovian``, ``train``, ``extinction``: how the outcome
 arrives) or timed steps (``free_access``, ``progressive_ratio``, ``taste_reactivity``,
@@ -12,6 +13,23 @@ at homeostasis, under the ``normal`` regime, it is need-free intake, Sakai et al
 salt, "wanting") and ``taste_reactivity`` (a small intraoral salt infusion every
 ``PROBE_INTERVAL`` steps, whatever the rat does: the hedonic reaction to it measures
 "liking", Clark & Bernstein 2006).
+
+Presets (with SaltRat's default period lengths a trial is 3 + 6 + 2 = 11 steps):
+- ``"dead_sea_salt"``: ``train`` (pavlovian, 30 trials) -> ``deplete`` (30 steps;
+  the first depletion of the rat's life) -> ``test_depleted`` (extinction, 6
+  trials) -> ``replete`` (30 steps) -> ``test_replete`` (extinction, 6 trials): 522 steps.
+- ``"instrumental"`` (for learners and the benchmark): ``train_replete`` (pressing
+  delivers, 20 trials) -> ``deplete`` (30 steps) -> ``train_depleted`` (12 trials,
+  sodium held) -> ``replete`` (30 steps) -> ``train_replete_again`` (12 trials): 544 steps.
+- ``"sensitization"``: ``need_free_0`` (free access at homeostasis, 40 steps), then
+  three times ``deplete_k`` (30 steps) -> ``taste_k`` (taste reactivity, 10 steps)
+  -> ``salt_access_k`` (free access, 60 steps) -> ``replete_k`` (40 steps) ->
+  ``need_free_k`` (40 steps): 580 steps.
+- ``"salt_work"``: three times ``deplete_k`` (30 steps) -> ``work_k`` (progressive
+  ratio, 100 steps) -> ``replete_k`` (40 steps): 510 steps.
+
+``Timetable`` turns a parsed protocol into lookup tables: what each phase is and, for
+each step, which trial, period (``PERIOD_NAMES``, as in NeuroGym) and cue it belongs to.
 """
 
 from __future__ import annotations
@@ -43,6 +61,12 @@ DEFAULT_REGIME = {
 }
 DELIVERY = {"pavlovian": 2, "train": 1}  # 0 none (cue only), 1 on a press, 2 always
 PHASE_KEYS = ("name", "kind", "trials", "steps", "sodium")
+# The two lever cues, and the named periods of a lever trial (as in NeuroGym).
+CUE_NAMES = ("sucrose", "salt")
+SUCROSE, SALT = 0, 1
+NO_CUE = -1
+PERIOD_NAMES = ("iti", "cue", "outcome")
+NO_PERIOD, ITI, CUE, OUTCOME = -1, 0, 1, 2
 #: Presses needed for the n-th reward of a progressive ratio: round(5 exp(0.2 n) - 5), n = 1, 2, ...
 #: (Richardson & Roberts 1996): 1, 2, 4, 6, 9, 12, 15, 20, 25, 32, ...
 PR_SCHEDULE = np.round(5 * np.exp(0.2 * np.arange(1, 41)) - 5).astype(np.int64)
@@ -135,4 +159,95 @@ def parse_protocol(protocol: str | Sequence[Mapping[str, Any]]) -> tuple[dict[st
     return tuple(phases)
 
 
-__all__ = ["DEFAULT_REGIME", "DELIVERY", "DEPLETE", "HOLD", "KINDS", "NORMAL", "PHASE_KEYS", "PRESETS", "PROBE_INTERVAL", "PR_SCHEDULE", "REGIMES", "STEP_KINDS", "TRIAL_KINDS", "parse_protocol"]
+class Timetable:
+    """A parsed protocol as lookup tables: per phase its kind, length, delivery and sodium
+    regime; per step within a phase its trial, period and the cue of its block.
+
+    A lever trial is ``iti`` steps of inter-trial interval, ``cue_steps`` of cue (a
+    lever inserted) and ``outcome_steps`` of outcome. Sodium regimes become a target
+    (``depletion_level`` under ``deplete``, the set point 1 otherwise) and a pull per
+    step (``sodium_rate``, 0 under ``hold``).
+    """
+
+    def __init__(self, phases: tuple[dict[str, Any], ...], iti: int, cue_steps: int, outcome_steps: int,
+                 depletion_level: float, sodium_rate: float) -> None:
+        self.phases = phases
+        self.names = tuple(p["name"] for p in phases)
+        self.iti, self.cue_steps, self.outcome_steps = int(iti), int(cue_steps), int(outcome_steps)
+        self.trial_len = self.iti + self.cue_steps + self.outcome_steps
+        self.kind = np.array([KINDS.index(p["kind"]) for p in phases])
+        self.is_trial = np.array([p["kind"] in TRIAL_KINDS for p in phases])
+        self.trials = np.array([p.get("trials", 0) for p in phases])
+        self.length = np.array([p["trials"] * self.trial_len if "trials" in p else p["steps"] for p in phases])
+        self.delivery = np.array([DELIVERY.get(p["kind"], 0) for p in phases])
+        self.regime = np.array([REGIMES.index(p["sodium"]) for p in phases])
+        self.spout = np.array([p["kind"] == "free_access" for p in phases])
+        self.progressive_ratio = np.array([p["kind"] == "progressive_ratio" for p in phases])
+        self.probe = np.array([p["kind"] == "taste_reactivity" for p in phases])
+        self.target = np.where(self.regime == DEPLETE, depletion_level, 1.0)
+        self.pull = np.where(self.regime == HOLD, 0.0, sodium_rate)
+        self.num_phases = len(phases)
+        self.total_steps = int(self.length.sum())
+        # Lookup tables indexed by the step within a phase replace integer division.
+        steps = np.arange(int(self.length.max()) + 1)
+        self._within_of_t = steps % self.trial_len
+        self._trial_of_t = steps // self.trial_len
+        self._odd_of_t = self._trial_of_t % 2
+        w = np.arange(self.trial_len)
+        self._period_of_within = np.where(w < self.iti, ITI, np.where(w < self.iti + self.cue_steps, CUE, OUTCOME))
+        self.per_cue = max(1, int(np.max((self.trials + 1) // 2)))  # presentations of a cue in a phase, at most
+
+    def situation(self, phase: np.ndarray, t: np.ndarray, finished: np.ndarray,
+                  block_first: np.ndarray) -> dict[str, np.ndarray]:
+        """Phase, trial, period and cue of the step ``t`` of ``phase``, per body; a block's
+        cues alternate from ``block_first``."""
+        ph = np.minimum(phase, self.num_phases - 1)
+        live = ~finished
+        is_trial = self.is_trial[ph] & live
+        within = self._within_of_t[t]
+        trial = np.where(is_trial, self._trial_of_t[t], -1)
+        period = np.where(is_trial, self._period_of_within[within], NO_PERIOD)
+        cue = block_first ^ self._odd_of_t[t]
+        cue = np.where(period >= CUE, cue, NO_CUE)
+        return {
+            "phase": ph,
+            "trial": trial,
+            "within": within,
+            "period": period,
+            "cue": cue,
+            "spout": self.spout[ph] & live,
+            "salt_lever_in": self.progressive_ratio[ph] & live,  # the progressive ratio's salt lever
+        }
+
+
+def phase_readouts(spec: Mapping[str, Any], scores: Sequence[np.ndarray], delivered: np.ndarray, intake: float,
+                   latency: float, earned: int, reactivity: float, probed: float, sodium_end: float) -> dict[str, Any]:
+    """The record of one phase of a rat's session, by its kind (NaN or 0 where nothing happened).
+
+    Lever phases: each cue's ``scores`` in presentation order (``first_trial`` is
+    "trial 1"), their means and the deliveries. Free access: salt intake and the
+    latency to the first lick (None if the rat never drank). Progressive ratio:
+    rewards earned and the breakpoint (the last ratio completed). Taste reactivity:
+    the liking per unit probed. Every phase: the sodium after its last step.
+    """
+    rec: dict[str, Any] = {"kind": spec["kind"], "sodium": spec["sodium"]}
+    if spec["kind"] in TRIAL_KINDS:
+        named = {name: np.asarray(v).tolist() for name, v in zip(CUE_NAMES, scores)}
+        rec["scores"] = named
+        rec["first_trial"] = {k: (v[0] if v else None) for k, v in named.items()}
+        rec["mean_score"] = {k: (float(np.mean(v)) if v else None) for k, v in named.items()}
+        rec["delivered"] = {name: int(delivered[c]) for c, name in enumerate(CUE_NAMES)}
+    if spec["kind"] == "free_access":
+        rec["salt_intake"] = float(intake)
+        rec["latency"] = None if np.isnan(latency) else int(latency)
+    if spec["kind"] == "progressive_ratio":
+        n = int(earned)
+        rec["rewards_earned"] = n
+        rec["breakpoint"] = int(PR_SCHEDULE[n - 1]) if n else 0
+    if spec["kind"] == "taste_reactivity":
+        rec["taste_reactivity"] = float(reactivity / probed) if probed else None
+    rec["sodium_end"] = None if np.isnan(sodium_end) else float(sodium_end)
+    return rec
+
+
+__all__ = ["CUE", "CUE_NAMES", "ITI", "NO_CUE", "NO_PERIOD", "OUTCOME", "PERIOD_NAMES", "SALT", "SUCROSE", "Timetable", "phase_readouts", "DEFAULT_REGIME", "DELIVERY", "DEPLETE", "HOLD", "KINDS", "NORMAL", "PHASE_KEYS", "PRESETS", "PROBE_INTERVAL", "PR_SCHEDULE", "REGIMES", "STEP_KINDS", "TRIAL_KINDS", "parse_protocol"]

@@ -10,8 +10,8 @@ from gymnasium import spaces
 
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
-from brainlike.envs.rat_protocol import (DELIVERY, DEPLETE, HOLD, KINDS, PR_SCHEDULE, PRESETS, PROBE_INTERVAL, REGIMES,
-                                         TRIAL_KINDS, parse_protocol)
+from brainlike.envs.rat_protocol import (CUE, CUE_NAMES, PERIOD_NAMES, PR_SCHEDULE, PRESETS,
+                                         PROBE_INTERVAL, SALT, SUCROSE, Timetable, parse_protocol, phase_readouts)
 from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
 from brainlike.steering.motor import names
 from brainlike.steering.rat import RatAction
@@ -22,14 +22,6 @@ ACTION_NAMES = names(RatAction)
 STAY, APPROACH, NIBBLE, WITHDRAW = (int(a) for a in RatAction)
 # Distance from the front wall (levers and spout): 0 at the wall, BACK at the back.
 BACK = 2
-
-CUE_NAMES = ("sucrose", "salt")
-SUCROSE, SALT = 0, 1
-NO_CUE = -1
-
-# Named periods of a trial, as in NeuroGym.
-PERIOD_NAMES = ("iti", "cue", "outcome")
-NO_PERIOD, ITI, CUE, OUTCOME = -1, 0, 1, 2
 
 #: The names of the observation channels (see ``SaltRatEnv``) and actions.
 LAYOUT = Layout(
@@ -81,10 +73,10 @@ class RatBody(Body[None, RatEvents]):
             "initial_sodium": (initial_sodium, real(initial_sodium) and 0 <= initial_sodium <= max_sodium, f"in [0, max_sodium={max_sodium}]"),
         })
         super().__init__(num_bodies, steering, reflexes, observation_mode, max_episode_steps)
-        self.phases = phases
-        self.phase_names = tuple(p["name"] for p in phases)
-        self.iti, self.cue_steps, self.outcome_steps = int(iti_steps), int(cue_steps), int(outcome_steps)
-        self.trial_len = self.iti + self.cue_steps + self.outcome_steps
+        # The session's timetable: what each phase is, and each step's trial, period and cue.
+        self.timetable = tt = Timetable(phases, iti_steps, cue_steps, outcome_steps, depletion_level, sodium_rate)
+        self.phases, self.phase_names, self.num_phases = phases, tt.names, tt.num_phases
+        self.iti, self.cue_steps, self.protocol_steps = tt.iti, tt.cue_steps, tt.total_steps
         self.infusion = float(infusion)
         self.lick_amount = float(lick_amount)
         self.sodium_per_unit = float(sodium_per_unit)
@@ -92,27 +84,6 @@ class RatBody(Body[None, RatEvents]):
         self.sodium_rate = float(sodium_rate)
         self.initial_sodium = float(initial_sodium)
         self.max_sodium = float(max_sodium)
-        # The protocol as lookup tables indexed by phase.
-        self.phase_kind = np.array([KINDS.index(p["kind"]) for p in phases])
-        self.phase_is_trial = np.array([p["kind"] in TRIAL_KINDS for p in phases])
-        self.phase_trials = np.array([p.get("trials", 0) for p in phases])
-        self.phase_length = np.array([p["trials"] * self.trial_len if "trials" in p else p["steps"] for p in phases])
-        self.phase_delivery = np.array([DELIVERY.get(p["kind"], 0) for p in phases])
-        self.phase_regime = np.array([REGIMES.index(p["sodium"]) for p in phases])
-        self.phase_spout = np.array([p["kind"] == "free_access" for p in phases])
-        self.phase_pr = np.array([p["kind"] == "progressive_ratio" for p in phases])
-        self.phase_probe = np.array([p["kind"] == "taste_reactivity" for p in phases])
-        self.phase_target = np.where(self.phase_regime == DEPLETE, self.depletion_level, 1.0)
-        self.phase_pull = np.where(self.phase_regime == HOLD, 0.0, self.sodium_rate)
-        self.num_phases = len(phases)
-        self.protocol_steps = int(self.phase_length.sum())
-        steps = np.arange(int(self.phase_length.max()) + 1)
-        self._within_of_t = steps % self.trial_len
-        self._trial_of_t = steps // self.trial_len
-        self._odd_of_t = self._trial_of_t % 2
-        w = np.arange(self.trial_len)
-        self._period_of_within = np.where(w < self.iti, ITI, np.where(w < self.iti + self.cue_steps, CUE, OUTCOME))
-        self._per_cue = max(1, int(np.max((self.phase_trials + 1) // 2)))
         self._build(
             LAYOUT,
             spaces.Box(0.0, 1.0, (7,), np.float32),
@@ -138,7 +109,7 @@ class RatBody(Body[None, RatEvents]):
             "taste": StateVar((2,)),  # sweet, salt tasted on the last step
             "last_action": StateVar((), np.int64, STAY),
             # Per-life records, per phase: cue scores in presentation order, intake, latency.
-            "scores": StateVar((p, 2, self._per_cue), np.float64, np.nan),
+            "scores": StateVar((p, 2, self.timetable.per_cue), np.float64, np.nan),
             "presented": StateVar((p, 2), np.int64),
             "delivered": StateVar((p, 2), np.int64),
             "intake": StateVar((p,)),
@@ -163,24 +134,7 @@ class RatBody(Body[None, RatEvents]):
 
     def _compute_situation(self) -> dict[str, np.ndarray]:
         # Computed once per step (and at reset) and shared by senses, physics and observation.
-        ph = np.minimum(self.phase, self.num_phases - 1)
-        live = ~self.finished
-        is_trial = self.phase_is_trial[ph] & live
-        # Lookup tables indexed by the step within a phase replace integer division.
-        within = self._within_of_t[self.t]
-        trial = np.where(is_trial, self._trial_of_t[self.t], -1)
-        period = np.where(is_trial, self._period_of_within[within], NO_PERIOD)
-        cue = self.block_first ^ self._odd_of_t[self.t]
-        cue = np.where(period >= CUE, cue, NO_CUE)
-        return {
-            "phase": ph,
-            "trial": trial,
-            "within": within,
-            "period": period,
-            "cue": cue,
-            "spout": self.phase_spout[ph] & live,
-            "salt_lever_in": self.phase_pr[ph] & live,  # the progressive ratio's salt lever
-        }
+        return self.timetable.situation(self.phase, self.t, self.finished, self.block_first)
 
     def _interoception(self) -> np.ndarray:
         return self.sodium.astype(np.float32)[:, None]
@@ -216,7 +170,7 @@ class RatBody(Body[None, RatEvents]):
 
         # The lever retracts at the end of the cue and the solution, if any, is infused.
         cue_end = lever & (within == self.iti + self.cue_steps - 1)
-        mode = self.phase_delivery[ph]
+        mode = self.timetable.delivery[ph]
         deliver = cue_end & ((mode == 2) | ((mode == 1) & self.pressed))
         # Progressive ratio: a press at the wall counts; completing the ratio earns a small salt reward.
         press = at_wall & s["salt_lever_in"]
@@ -226,14 +180,14 @@ class RatBody(Body[None, RatEvents]):
         self.earned[self._rows, ph] = earned + completed
         self.pr_presses = np.where(completed, 0, self.pr_presses)
         # Taste reactivity: an intraoral salt probe every PROBE_INTERVAL steps, whatever the rat does.
-        probe = self.phase_probe[ph] & live & (self.t % PROBE_INTERVAL == 0)
+        probe = self.timetable.probe[ph] & live & (self.t % PROBE_INTERVAL == 0)
         sweet = np.where(deliver & (cue == SUCROSE), self.infusion, 0.0)
         salt = (np.where(deliver & (cue == SALT), self.infusion, 0.0)
                 + np.where(lick | completed | probe, self.lick_amount, 0.0))
 
         # Physiology: the phase's regime moves sodium; then the tasted salt is absorbed.
-        pull = np.where(live, self.phase_pull[ph], 0.0)
-        self.sodium = self.sodium + pull * (self.phase_target[ph] - self.sodium)
+        pull = np.where(live, self.timetable.pull[ph], 0.0)
+        self.sodium = self.sodium + pull * (self.timetable.target[ph] - self.sodium)
         intero = self._interoception()
         sodium_after = np.minimum(self.sodium + self.sodium_per_unit * salt, self.max_sodium)
         events = RatEvents(sweet=sweet, salt=salt, interoception=intero, sodium_after=sodium_after)
@@ -265,7 +219,7 @@ class RatBody(Body[None, RatEvents]):
 
         # Advance the protocol; its end ends the life (the session is over).
         self.t += live
-        phase_over = live & (self.t >= self.phase_length[ph])
+        phase_over = live & (self.t >= self.timetable.length[ph])
         self.phase += phase_over
         self.t = np.where(phase_over, 0, self.t)
         self.pr_presses = np.where(phase_over, 0, self.pr_presses)
@@ -305,27 +259,13 @@ class RatBody(Body[None, RatEvents]):
     def summary(self, i: int) -> dict[str, Any]:
         """Per-phase records of rat i: cue scores (in presentation order, trial 1 first),
         deliveries, salt intake and latency to the first lick (None if it never drank)."""
-        phases = {}
-        for p, spec in enumerate(self.phases):
-            rec: dict[str, Any] = {"kind": spec["kind"], "sodium": spec["sodium"]}
-            if spec["kind"] in TRIAL_KINDS:
-                scores = {name: self.scores[i, p, c, : self.presented[i, p, c]].tolist() for c, name in enumerate(CUE_NAMES)}
-                rec["scores"] = scores
-                rec["first_trial"] = {k: (v[0] if v else None) for k, v in scores.items()}
-                rec["mean_score"] = {k: (float(np.mean(v)) if v else None) for k, v in scores.items()}
-                rec["delivered"] = {name: int(self.delivered[i, p, c]) for c, name in enumerate(CUE_NAMES)}
-            if spec["kind"] == "free_access":
-                lat = self.latency[i, p]
-                rec["salt_intake"] = float(self.intake[i, p])
-                rec["latency"] = None if np.isnan(lat) else int(lat)
-            if spec["kind"] == "progressive_ratio":
-                n = int(self.earned[i, p])
-                rec["rewards_earned"] = n
-                rec["breakpoint"] = int(PR_SCHEDULE[n - 1]) if n else 0  # the last ratio completed
-            if spec["kind"] == "taste_reactivity":
-                rec["taste_reactivity"] = float(self.reactivity[i, p] / self.probed[i, p]) if self.probed[i, p] else None
-            rec["sodium_end"] = None if np.isnan(self.sodium_end[i, p]) else float(self.sodium_end[i, p])
-            phases[spec["name"]] = rec
+        phases = {
+            spec["name"]: phase_readouts(
+                spec, [self.scores[i, p, c, : self.presented[i, p, c]] for c in range(len(CUE_NAMES))],
+                self.delivered[i, p], self.intake[i, p], self.latency[i, p], self.earned[i, p],
+                self.reactivity[i, p], self.probed[i, p], self.sodium_end[i, p])
+            for p, spec in enumerate(self.phases)
+        }
         return {
             "phase": self.phase_names[min(int(self.phase[i]), self.num_phases - 1)],
             "finished": bool(self.finished[i]),
@@ -380,7 +320,7 @@ class RatBody(Body[None, RatEvents]):
         ph = int(s["phase"][i])
         name = "finished" if self.finished[i] else self.phase_names[ph]
         period = int(s["period"][i])
-        trial = f"  trial {int(s['trial'][i]) + 1}/{int(self.phase_trials[ph])}  {PERIOD_NAMES[period]}" if period >= 0 else ""
+        trial = f"  trial {int(s['trial'][i]) + 1}/{int(self.timetable.trials[ph])}  {PERIOD_NAMES[period]}" if period >= 0 else ""
         canvas.text(f"phase {ph + 1}/{self.num_phases}: {name}{trial}", (20, h - 66), px=20)
         canvas.text(f"sodium {self.sodium[i]:.2f}   intake {self.intake[i, ph]:.2f}", (20, h - 42), px=18)
         canvas.text(f"sensitization {self.steering.parameters['salt_sensitization'][i, 0]:.2f}", (240, h - 42), px=18)
@@ -398,18 +338,14 @@ class SaltRatEnv(BodyEnv):
     presents both, in random order. When the lever retracts, the solution
     arrives in the mouth (``infusion`` units): always in ``"pavlovian"``
     phases, only if the rat nibbled/pressed the lever during the cue in
-    ``"train"`` phases, never in ``"extinction"`` (cue-only) phases. In
-    ``"free_access"`` phases a salt spout is available; each lick at it puts
-    ``lick_amount`` units of salt in the mouth; under the ``normal`` regime
-    (sodium at its set point) that is need-free intake. In
-    ``"progressive_ratio"`` phases the salt lever stays inserted and the n-th
-    salt reward (``lick_amount`` units) costs ``PR_SCHEDULE[n]`` presses (1, 2,
-    4, 6, 9, 12, ...): the last ratio completed is the breakpoint, the work a
-    rat does for salt ("wanting"). In ``"taste_reactivity"`` phases a small
-    intraoral salt probe (``lick_amount`` units) arrives every
-    ``PROBE_INTERVAL`` steps whatever the rat does, and the body records the
-    hedonic reaction to it: the liking the steering gives it, per unit (the
-    taste-reactivity readout of "liking"). ``"deplete"`` phases are the
+    ``"train"`` phases, never in ``"extinction"`` (cue-only) phases. The three
+    readouts of salt appetite (``envs.rat_protocol``): ``"free_access"`` (a salt
+    spout, each lick ``lick_amount`` units of salt; under the ``normal`` regime,
+    need-free intake), ``"progressive_ratio"`` (the salt lever stays in; the
+    n-th salt reward costs ``PR_SCHEDULE[n]`` presses; the breakpoint measures
+    "wanting") and ``"taste_reactivity"`` (an intraoral salt probe every
+    ``PROBE_INTERVAL`` steps whatever the rat does; the body records the liking
+    the steering gives it, per unit: "liking"). ``"deplete"`` phases are the
     furosemide + DOCA treatment (sodium falls towards ``depletion_level``),
     ``"replete"`` phases restore sodium to its set point 1.0; ``"home"`` is
     time in the home cage. Sodium follows the phase's regime (``normal``: kidneys
@@ -420,21 +356,11 @@ class SaltRatEnv(BodyEnv):
     phases. The world only reports tastes; what they are worth is decided by the
     Steering Subsystem (``steering.RatSteering``).
 
-    Presets (with the default period lengths a trial is 3 + 6 + 2 = 11 steps):
-    - ``"dead_sea_salt"`` (default): ``train`` (pavlovian, 30 trials) ->
-      ``deplete`` (30 steps; the first depletion of the rat's life) ->
-      ``test_depleted`` (extinction, 6 trials) -> ``replete`` (30 steps) ->
-      ``test_replete`` (extinction, 6 trials): 522 steps.
-    - ``"instrumental"`` (for learners and the benchmark): ``train_replete``
-      (pressing delivers, 20 trials) -> ``deplete`` (30 steps) ->
-      ``train_depleted`` (12 trials, sodium held) -> ``replete`` (30 steps) ->
-      ``train_replete_again`` (12 trials): 544 steps.
-    - ``"sensitization"``: ``need_free_0`` (free access at homeostasis, 40
-      steps), then three times ``deplete_k`` (30 steps) -> ``taste_k`` (taste
-      reactivity, 10 steps) -> ``salt_access_k`` (free access, 60 steps) ->
-      ``replete_k`` (40 steps) -> ``need_free_k`` (40 steps): 580 steps.
-    - ``"salt_work"``: three times ``deplete_k`` (30 steps) -> ``work_k``
-      (progressive ratio, 100 steps) -> ``replete_k`` (40 steps): 510 steps.
+    Presets (``envs.rat_protocol`` describes each): ``"dead_sea_salt"`` (default;
+    Robinson & Berridge 2013), ``"instrumental"`` (for learners and the benchmark),
+    ``"sensitization"`` (need-free access, then three depletions with taste
+    reactivity and free access to salt) and ``"salt_work"`` (a progressive ratio
+    for salt at three depletions).
 
     ## Observation Space
     ``Dict`` with

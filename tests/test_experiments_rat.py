@@ -18,7 +18,7 @@ from brainlike.steering.rat import RatSteering
 #: Each experiment's removal arms: the criteria that must show the effect breaking without its mechanism.
 REMOVAL_ARMS = {
     "dead-sea-salt": ("multiplicative kappa", "sensitization lesioned", "cached-value TD learner"),
-    "sensitization": ("sensitization lesioned", "sensitization-lesioned rats"),
+    "sensitization": ("sensitization lesioned", "sensitization-lesioned rats", "the intake rise exceeds the lesioned rats'"),
 }
 
 
@@ -32,6 +32,8 @@ def test_rat_experiment_runs_at_small_budget(name: str, tmp_path: Path) -> None:
         assert any(arm in c.name for c in result.criteria), f"{name} has no criterion for its removal arm {arm!r}"
     assert "licking" not in json.dumps(result.to_json()).lower(), "no verdict rests on the scripted licking policy"
     assert "thought-assessor" in result.data["agent"]
+    # Per-individual statistics: the rows on single rats say how many rats meet them.
+    assert sum("rats meet it" in c.note for c in result.criteria) >= 5
     json.dumps(result.to_json())  # JSON-serialisable, data included
     assert result.figure is not None and Path(result.figure).is_file() and Path(result.figure).stat().st_size > 0
     assert "| metric |" in result.table()
