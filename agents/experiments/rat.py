@@ -204,7 +204,7 @@ def _sb3_lives(algo: str, steps: int, seed: int, num_rats: int) -> list[dict[str
         agent = SB3Agent(algo, RAT, seed=seed, env_kwargs={"protocol": "dead_sea_salt"})
         agent.train(steps, eval_episodes=1, progress=False)
         env = _rat_env(num_rats, "dead_sea_salt")
-        for t in rollout(env, policy(agent, env, explore=True), seed=seed + 500_000):
+        for t in rollout(env, policy(agent, env, explore=True), seed=seed * 1000 + 500_000):  # apart from the learners and from other seeds' SB3 rats
             if np.all(t.ended):
                 break
     out = [env.unwrapped.summary(i) for i in range(num_rats)]
