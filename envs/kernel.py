@@ -38,7 +38,7 @@ from numba.core.dispatcher import Dispatcher
 from numba.core.typing.typeof import Purpose
 
 from brainlike.envs.core import Body
-from brainlike.steering.base import EventsT, ReflexTakeover, SensesT, SteeringOutput
+from brainlike.steering.base import NO_REFLEX, EventsT, ReflexTakeover, SensesT, Steering, SteeringOutput
 from brainlike.steering.compiled import jit
 
 
@@ -118,6 +118,7 @@ class CompiledBody(Body[SensesT, EventsT]):
             ("truncated", np.bool_),
             *((f"event_{e}", t) for e, t in self.events),
         ])
+        self._event_names = tuple(e for e, _ in self.events)
 
     def _call(self, kernel: Callable[..., Any], *args: Any) -> None:
         """``kernel(*args)`` through its entry point, looked up at this body's first call (see ``entry_point``)."""
@@ -129,6 +130,7 @@ class CompiledBody(Body[SensesT, EventsT]):
     def _bind_views(self) -> None:
         self._entries: dict[Callable[..., Any], Callable[..., Any]] = {}
         self._reason_names = self.steering.reason_names  # the reflexes are fixed for the body's life
+        self._one_record: np.ndarray | None = None  # step_single's result buffer, made at its first step
         for name, var in self._state.items():
             setattr(self, name, {k: self.state[k] for k in var} if isinstance(var, Mapping) else self.state[name])
 
@@ -164,6 +166,44 @@ class CompiledBody(Body[SensesT, EventsT]):
             "events": {e: out[f"event_{e}"] for e, _ in self.events},
         }
         return steering.reward, out["terminated"], out["truncated"], info
+
+    def step_single(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        """As ``Body.step_single``, with body 0's ``info`` read from its step record in one call.
+
+        The record is a buffer the body reuses; ``info`` holds only Python scalars read
+        from it (and a copy of a continuous action), so nothing returned aliases it.
+        A subclass that overrides ``step``, or steering that changes what reaches the
+        learner (a ``RewardLesion``), takes the general path through ``step``.
+        """
+        if self._one_record is None:
+            self._one_record = np.zeros(1, dtype=self.step_record)
+            generic = type(self).step is not CompiledBody.step or type(self.steering).reaching_learner is not Steering.reaching_learner
+            self._generic_single = generic
+        if self._generic_single:
+            return super().step_single(action)
+        out = self._one_record
+        self._run_kernel(self.validate_one(action), out)
+        r = out.item()  # every field as a Python scalar, in one call (a continuous action as a view: copied)
+        nc, nd = len(self.components), len(self.drives)
+        executed, overrode, reason, terminated, truncated = r[1 + nc + nd : 6 + nc + nd]
+        if self._discrete_n:
+            reflex_action = executed if overrode else NO_REFLEX
+        else:
+            executed = executed.copy()
+            reflex_action = executed.copy() if overrode else None
+        info = {
+            "steering": {
+                "reward": r[0],
+                "components": dict(zip(self.components, r[1 : 1 + nc])),
+                "drives": dict(zip(self.drives, r[1 + nc : 1 + nc + nd])),
+                "reflex": self._reason_names[reason] if reason >= 0 else None,
+                "reflex_action": reflex_action,
+            },
+            "executed_action": executed,
+            "reflex_overrode": overrode,
+            "events": dict(zip(self._event_names, r[6 + nc + nd :])),
+        }
+        return self.observation_of_one(), r[0], terminated, truncated, info
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         raise NotImplementedError

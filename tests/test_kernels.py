@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import os
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -174,3 +175,62 @@ def test_the_steering_api_runs_the_same_compiled_rules_over_a_batch():
         checked += int(ok.sum())
     assert checked > 100
 
+
+
+def _same(a: Any, b: Any, where: str) -> None:
+    """``a`` equals ``b`` through nested dicts, arrays compared by value; a scalar's value, not its numpy type."""
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and set(a) == set(b), f"{where}: keys {sorted(a)} != {sorted(b)}"
+        for k in a:
+            _same(a[k], b[k], f"{where}[{k!r}]")
+    elif isinstance(a, tuple):
+        assert isinstance(b, tuple) and len(a) == len(b), f"{where}: {a!r} != {b!r}"
+        for k, (x, y) in enumerate(zip(a, b)):
+            _same(x, y, f"{where}[{k}]")
+    elif isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        np.testing.assert_array_equal(a, b, err_msg=where)
+    else:
+        assert a == b and (a is None) == (b is None), f"{where}: {a!r} != {b!r}"
+
+
+@pytest.mark.parametrize("mode", ["dict", "flat"])
+def test_the_single_env_fast_path_returns_what_the_general_path_returns(mode):
+    """``CompiledBody.step_single`` (info read from the step record in one call) equals ``Body.step_single``."""
+    from brainlike.envs.core import Body
+
+    kwargs = {"predator_rate": 0.1, "sweep_rate": 0.05, "lethal_capture": True, "observation_mode": mode}
+    fast, general = (gym.make(MOUSE, **kwargs).unwrapped for _ in range(2))
+    fast.reset(seed=3)
+    general.reset(seed=3)
+    rng = np.random.default_rng(0)
+    returned: list[Any] = []
+    kept: list[Any] = []
+    reflexes = ends = 0
+    for _ in range(600):
+        a = int(rng.integers(5))
+        got, want = fast.body.step_single(a), Body.step_single(general.body, a)
+        _same(got, want, "step")
+        returned.append(got)
+        kept.append(copy.deepcopy(got))
+        reflexes += bool(got[4]["reflex_overrode"])
+        if got[2] or got[3]:
+            ends += 1
+            fast.reset()
+            general.reset()
+    assert reflexes > 10 and ends > 2, "the comparison must run through reflexes and ends of life"
+    assert not fast.body._generic_single
+    # Nothing returned aliases a buffer the body reuses: what it returned earlier is unchanged.
+    for i, (now, then) in enumerate(zip(returned, kept)):
+        _same(now, then, f"step {i}, later")
+
+
+def test_a_bad_single_action_is_refused_by_name_and_changes_nothing():
+    env = gym.make(MOUSE)
+    env.reset(seed=0)
+    body = env.unwrapped.body
+    before = body.state.copy(), body._rng.streams.copy()
+    for bad in (5, -1, True, 1.5, "north", np.int64(9)):
+        with pytest.raises(ValueError, match=re.escape(repr(bad))):
+            env.step(bad)
+    np.testing.assert_array_equal(body.state, before[0])
+    np.testing.assert_array_equal(body._rng.streams, before[1])
