@@ -159,6 +159,13 @@ class Body(Generic[SensesT, EventsT]):
         self._rng.seed(mask, next_keys(self._rng.key[mask]) if keys is None else keys)
         self.elapsed[mask] = 0
         self.steering.reset(mask)
+        self._return_to_birth(mask)
+        idx = np.flatnonzero(mask)
+        u = self._rng.uniform(self.randoms_per_life, rows=idx) if self.randoms_per_life else np.empty((len(idx), 0))
+        self._reset_bodies(mask, u)
+
+    def _return_to_birth(self, mask: np.ndarray) -> None:
+        """Every declared state array of the bodies in ``mask`` back to its value at birth."""
         for name, var in self._state.items():
             arrays = getattr(self, name)
             if isinstance(var, Mapping):
@@ -166,9 +173,6 @@ class Body(Generic[SensesT, EventsT]):
                     arrays[k][mask] = v.birth
             else:
                 arrays[mask] = var.birth
-        idx = np.flatnonzero(mask)
-        u = self._rng.uniform(self.randoms_per_life, rows=idx) if self.randoms_per_life else np.empty((len(idx), 0))
-        self._reset_bodies(mask, u)
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
         """Advance every body with validated ``actions``: (reward, terminated, truncated, info).

@@ -61,8 +61,10 @@ _RANDOMS_PER_STEP = 4  # predator onset, its kind/contrast, the perceived contra
 
 # --- the step, compiled: one loop over the bodies (see envs.kernel) -----------------------
 @jit
-def _predators(s, c, u, in_nest, age):  # type: ignore[no-untyped-def]
+def _predators(s, c, loom_angles, u, in_nest, age):  # type: ignore[no-untyped-def]
     """Advance body record ``s``'s overhead stimulus with its uniforms ``u``; whether a strike caught the mouse.
+
+    ``loom_angles``: the loom's angle at each of its steps (deg).
 
     ``age``: steps of this life so far. No disc appears before the acclimation ends (the mouse
     explores its arena and nest first); the uniforms are drawn all the same, so the random
@@ -99,7 +101,7 @@ def _predators(s, c, u, in_nest, age):  # type: ignore[no-untyped-def]
     if stimulus == NO_STIMULUS:
         angle = 0.0
     elif looming:
-        angle = c["loom_angles"][min(t, c["loom_steps"] - 1)]
+        angle = loom_angles[min(t, c["loom_steps"] - 1)]
     else:
         angle = SWEEP_ANGLE
     s["expansion"] = max(angle - s["angle"], 0.0) if (looming and not ended) else 0.0
@@ -111,10 +113,12 @@ def _predators(s, c, u, in_nest, age):  # type: ignore[no-untyped-def]
 
 
 @jit
-def mouse_step(state, streams, elapsed, constants, steering_constants, params, remaining, mode, memory, reflexes, actions, out):  # type: ignore[no-untyped-def]
-    """One step of every mouse: ``state`` (records), the counter RNG's ``streams``, the body's
-    ``constants``, the steering's constants and state (``params, remaining, mode, memory``);
-    the results go to ``out`` (one ``step_record`` per body)."""
+def mouse_step(state, grid, food_cell, food_timer, streams, elapsed, constants, loom_angles, steering_constants, params,  # type: ignore[no-untyped-def]
+               remaining, mode, memory, reflexes, actions, out):
+    """One step of every mouse: ``state`` (records) and its arenas (``grid``, ``food_cell``,
+    ``food_timer``), the counter RNG's ``streams``, the body's ``constants`` and ``loom_angles``,
+    the steering's constants and state (``params, remaining, mode, memory``); the results go to
+    ``out`` (one ``step_record`` per body)."""
     c, sc = constants[0], steering_constants[0]
     u = np.empty(_RANDOMS_PER_STEP)
     r = VIEW_RADIUS
@@ -135,26 +139,26 @@ def mouse_step(state, streams, elapsed, constants, steering_constants, params, r
         else:
             s["still"] += 1
         # Eating: the pellet under the mouse is eaten; its patch regrows later.
-        g, p = s["grid"], c["padded"]
+        g, cells, timers, p = grid[b], food_cell[b], food_timer[b], c["padded"]
         ate = (g[y + r, x + r] & FOOD) > 0
         food = c["food_energy"] if ate else 0.0
         if ate:
             g[y + r, x + r] &= NOT_FOOD
             here = (y + r) * p + x + r
-            for j in range(s["food_cell"].shape[0]):
-                if s["food_cell"][j] == here:
-                    s["food_timer"][j] = c["food_regrowth"]
-        for j in range(s["food_timer"].shape[0]):
-            if s["food_timer"][j] > 0:
-                s["food_timer"][j] -= 1
-                if s["food_timer"][j] == 0:
-                    g[s["food_cell"][j] // p, s["food_cell"][j] % p] |= FOOD
+            for j in range(cells.shape[0]):
+                if cells[j] == here:
+                    timers[j] = c["food_regrowth"]
+        for j in range(timers.shape[0]):
+            if timers[j] > 0:
+                timers[j] -= 1
+                if timers[j] == 0:
+                    g[cells[j] // p, cells[j] % p] |= FOOD
         energy_start = s["energy"]
         energy_before = max(s["energy"] - c["metabolic_rate"] - c["move_cost"] * (1.0 if moved else 0.0), 0.0)
         s["energy"] = min(energy_before + food, c["max_energy"])
 
         in_nest = x == s["nest"][0] and y == s["nest"][1]
-        captured = _predators(s, c, u, in_nest, elapsed[b])
+        captured = _predators(s, c, loom_angles, u, in_nest, elapsed[b])
         s["pain"] = 1.0 if captured else s["pain"] * 0.5
         s["food_eaten"] += ate
         s["captures"] += captured
@@ -175,17 +179,78 @@ def mouse_step(state, streams, elapsed, constants, steering_constants, params, r
 
 
 @jit
-def mouse_observe(state, constants, extero, intero):  # type: ignore[no-untyped-def]
+def _first_of_permutation(u, k):  # type: ignore[no-untyped-def]
+    """The first ``k`` entries of ``np.argsort(u, kind="stable")``: the random permutation's head.
+
+    A birth needs only the nest's, the start's and the food patches' cells: for a few of
+    them one pass that keeps the ``k`` smallest costs a fraction of sorting the arena.
+    """
+    if k > 32:
+        return np.argsort(u, kind="mergesort")[:k]
+    out = np.empty(k, dtype=np.int64)
+    m = 0
+    for j in range(u.shape[0]):
+        v = u[j]
+        if m == k and v >= u[out[k - 1]]:
+            continue  # ties keep the lower index first, as a stable sort does
+        i = m if m < k else k - 1
+        while i > 0 and u[out[i - 1]] > v:
+            out[i] = out[i - 1]
+            i -= 1
+        out[i] = j
+        m = min(m + 1, k)
+    return out
+
+
+@jit
+def mouse_birth(state, grid, food_cell, constants, fixed_nest_cell, rows, u):  # type: ignore[no-untyped-def]
+    """A new arena for each body in ``rows``, drawn from its row of ``u`` (one uniform per cell).
+
+    The uniforms' order is a random permutation of the arena's cells: the nest takes the
+    first (unless ``fixed_nest_cell`` >= 0 places it), the mouse starts on the next cell,
+    the food patches take the ones after.
+    """
+    c = constants[0]
+    n, p, r = c["arena_size"], c["padded"], VIEW_RADIUS
+    for i in range(rows.shape[0]):
+        b = rows[i]
+        # The nest (unless fixed, then skipped where it falls), the start, the food patches.
+        order = _first_of_permutation(u[i], min(food_cell.shape[1] + 2, n * n))
+        nest_cell = order[0] if fixed_nest_cell < 0 else fixed_nest_cell
+        g, cells = grid[b], food_cell[b]
+        g[:, :] = WALL
+        g[r : r + n, r : r + n] = 0
+        start, placed = -1, 0
+        for j in range(order.shape[0]):
+            cell = order[j]
+            if cell == nest_cell:
+                continue
+            if start < 0:
+                start = cell
+            elif placed < cells.shape[0]:
+                cells[placed] = (cell // n + r) * p + cell % n + r
+                g[cell // n + r, cell % n + r] = FOOD
+                placed += 1
+            else:
+                break
+        s = state[b]
+        s["nest"][0], s["nest"][1] = nest_cell % n, nest_cell // n
+        s["pos"][0], s["pos"][1] = start % n, start // n
+        g[nest_cell // n + r, nest_cell % n + r] |= NEST
+
+
+@jit
+def mouse_observe(state, grid, constants, extero, intero):  # type: ignore[no-untyped-def]
     """Every mouse's observation into ``extero`` and ``intero`` (float32)."""
     c = constants[0]
     r = VIEW_RADIUS
     for b in range(state.shape[0]):
-        s = state[b]
+        s, g = state[b], grid[b]
         x, y = s["pos"][0], s["pos"][1]
         k = 0
         for dy in range(-r, r + 1):  # the 5x5 view row by row from the north-west
             for dx in range(-r, r + 1):
-                code = s["grid"][y + r + dy, x + r + dx]
+                code = g[y + r + dy, x + r + dx]
                 # One plane per channel; shifting the bit flags is the cheapest one-hot.
                 extero[b, _WALL_PLANE + k] = code & 1
                 extero[b, _FOOD_PLANE + k] = (code >> 1) & 1
@@ -211,6 +276,7 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
     components = ("food", "hunger", "pain")
     drives = ("energy",)
     events = (("food", np.float64), ("captured", np.bool_))
+    unpacked = ("grid", "food_cell", "food_timer")  # shaped by arena_size and num_food
     cell_px = 40
 
     def __init__(
@@ -301,17 +367,17 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
             self.size, self.padded, self.food_regrowth, self.food_energy, self.max_energy, self.metabolic_rate,
             self.move_cost, self.predator_rate, self.sweep_rate, self.loom_steps, self.sweep_steps, lo, hi,
             self.contrast_noise, self.freeze_protection, self.lethal_capture, self.max_steps,
-            1.0 / max(self.size - 1, 1), self.loom_angles, self.acclimation_steps,
+            1.0 / max(self.size - 1, 1), self.acclimation_steps,
         ), [
             ("arena_size", np.int64), ("padded", np.int64), ("food_regrowth", np.int64), ("food_energy", np.float64),
             ("max_energy", np.float64), ("metabolic_rate", np.float64), ("move_cost", np.float64),
             ("predator_rate", np.float64), ("sweep_rate", np.float64), ("loom_steps", np.int64),
             ("sweep_steps", np.int64), ("contrast_low", np.float64), ("contrast_high", np.float64),
             ("contrast_noise", np.float64), ("freeze_protection", np.float64), ("lethal_capture", np.bool_),
-            ("max_steps", np.int64), ("position_scale", np.float64), ("loom_angles", np.float64, (self.loom_steps,)),
-            ("acclimation_steps", np.int64),
+            ("max_steps", np.int64), ("position_scale", np.float64), ("acclimation_steps", np.int64),
         ])
         self._steering_constants = self._steering.constants
+        self._fixed_nest_cell = -1 if self.fixed_nest is None else self.fixed_nest[1] * n + self.fixed_nest[0]
 
     # --- state, declared once: the core allocates it and returns it to birth values ---
     def state_table(self) -> dict[str, Any]:
@@ -341,28 +407,8 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
         return self.size * self.size  # a random permutation of the arena's cells
 
     def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
-        idx = np.flatnonzero(mask)
-        k, n, r, p = len(idx), self.size, VIEW_RADIUS, self.padded
-        # A random permutation of the arena's cells from one row of uniforms.
-        order = np.argsort(u, axis=1)
-        if self.fixed_nest is None:
-            nest_cell = order[:, 0]
-            rest = order[:, 1:]
-        else:
-            nest_cell = np.full(k, self.fixed_nest[1] * n + self.fixed_nest[0])
-            rest = order[order != nest_cell[:, None]].reshape(k, n * n - 1)
-        start_cell = rest[:, 0]
-        food_cells = rest[:, 1 : 1 + self.num_food]
-        grid = np.full((k, p, p), WALL, dtype=np.uint8)
-        grid[:, r : r + n, r : r + n] = 0
-        self.nest[idx] = np.stack([nest_cell % n, nest_cell // n], axis=1)
-        self.pos[idx] = np.stack([start_cell % n, start_cell // n], axis=1)
-        padded_food = (food_cells // n + r) * p + (food_cells % n + r)
-        flat = grid.reshape(k, -1)
-        np.put_along_axis(flat, padded_food, FOOD, axis=1)
-        flat[np.arange(k), (self.nest[idx, 1] + r) * p + self.nest[idx, 0] + r] |= NEST
-        self.grid[idx] = grid
-        self.food_cell[idx] = padded_food
+        self._call(mouse_birth, self.state, self.grid, self.food_cell, self._constants, self._fixed_nest_cell,
+                   np.flatnonzero(mask), u)
 
     # --- senses, observation and step: the compiled kernels ------------------------
     def in_nest(self) -> np.ndarray:
@@ -371,14 +417,14 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
         extero = np.empty((self.num_bodies, VIEW_CELLS * 3 + 5), dtype=np.float32)
         intero = np.empty((self.num_bodies, 2), dtype=np.float32)
-        self._call(mouse_observe, self.state, self._constants, extero, intero)
+        self._call(mouse_observe, self.state, self.grid, self._constants, extero, intero)
         return extero, intero
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         st = self._steering
-        self._call(mouse_step, self.state, self._rng.streams, self.elapsed, self._constants, self._steering_constants,
-                   st.parameters.values, st.looming.remaining, st.looming.mode, st.memory, st.reflexes_enabled,
-                   actions, out)
+        self._call(mouse_step, self.state, self.grid, self.food_cell, self.food_timer, self._rng.streams, self.elapsed,
+                   self._constants, self.loom_angles, self._steering_constants, st.parameters.values,
+                   st.looming.remaining, st.looming.mode, st.memory, st.reflexes_enabled, actions, out)
 
     def summary(self, i: int) -> dict[str, Any]:
         s = {k: int(v[i]) for k, v in self.stats.items()}

@@ -88,23 +88,38 @@ class CompiledBody(Body[SensesT, EventsT]):
     components: ClassVar[tuple[str, ...]] = ()
     drives: ClassVar[tuple[str, ...]] = ()
     events: ClassVar[tuple[tuple[str, Any], ...]] = ()
+    #: State entries whose per-body shape depends on the configuration (an arena's side, a
+    #: number of food patches): each stays its own (bodies, ...) array, handed to the kernel
+    #: beside ``state``. The record then has one layout for every configuration, and numba
+    #: compiles a kernel once per record type: one compile serves every configuration.
+    unpacked: ClassVar[tuple[str, ...]] = ()
     state: np.ndarray
     step_record: np.dtype
 
     def _allocate_state(self) -> None:
         fields: list[tuple[str, Any, tuple[int, ...]]] = []
+        births: list[Any] = []
+        self.unpacked_state: dict[str, np.ndarray] = {}
         for name, var in self._state.items():
+            if name in self.unpacked:
+                if isinstance(var, Mapping):
+                    raise AssertionError(f"{type(self).__name__}: unpacked state {name!r} must be one array, not a group")
+                self.unpacked_state[name] = self._allocate(var)
+                continue
             for k, v in (var.items() if isinstance(var, Mapping) else ((name, var),)):
                 fields.append((k, v.dtype, v.shape))
+                births.append(v.birth)
         names = [f[0] for f in fields]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise AssertionError(f"{type(self).__name__}'s state table repeats {repeated}: a compiled body's names (and its groups' names) must be unique")
-        self.state = np.zeros(self.num_bodies, dtype=np.dtype(fields))
+        # One record of birth values: a new life is one assignment, not one per name.
+        self._birth = np.zeros((), dtype=np.dtype(fields))
+        for (k, _, _), birth in zip(fields, births):
+            self._birth[k] = birth
+        self.state = np.empty(self.num_bodies, dtype=self._birth.dtype)
+        self.state[...] = self._birth
         self._bind_views()
-        for name, var in self._state.items():
-            for k, v in (var.items() if isinstance(var, Mapping) else ((name, var),)):
-                self.state[k] = v.birth
         action = self.single_action_space
         executed = ("executed", np.int64) if isinstance(action, spaces.Discrete) else ("executed", np.float64, action.shape)
         self.step_record = np.dtype([
@@ -132,7 +147,15 @@ class CompiledBody(Body[SensesT, EventsT]):
         self._reason_names = self.steering.reason_names  # the reflexes are fixed for the body's life
         self._one_record: np.ndarray | None = None  # step_single's result buffer, made at its first step
         for name, var in self._state.items():
-            setattr(self, name, {k: self.state[k] for k in var} if isinstance(var, Mapping) else self.state[name])
+            if name in self.unpacked:
+                setattr(self, name, self.unpacked_state[name])
+            else:
+                setattr(self, name, {k: self.state[k] for k in var} if isinstance(var, Mapping) else self.state[name])
+
+    def _return_to_birth(self, mask: np.ndarray) -> None:
+        self.state[mask] = self._birth
+        for name in self.unpacked:
+            self.unpacked_state[name][mask] = self._state[name].birth  # type: ignore[union-attr]
 
     def __getstate__(self) -> dict[str, Any]:
         # The named views are rebound on load: pickling or deep-copying them would cut them from

@@ -49,6 +49,7 @@ def trajectory(env_id: str, kwargs: dict[str, Any], steps: int = 250) -> dict[st
     body = vec.unwrapped.body
     final = {
         "state": body.state.view(np.uint8).copy(),  # every byte of every body's record
+        **{f"state_{k}": v.copy() for k, v in body.unpacked_state.items()},  # and of its arrays shaped by the configuration
         "parameters": body.steering.parameters.values.copy(),
         "streams": body._rng.streams.copy(),
     }
@@ -120,8 +121,10 @@ def test_a_copied_body_still_steps_its_own_packed_state(clone):
     twin = clone(pickle.dumps(env)) if clone is pickle.loads else clone(env)
     body = twin.unwrapped.body
     # The named arrays are views of the one record array the kernel writes, not stale copies.
-    for name in ("energy", "pos", "grid"):
+    for name in ("energy", "pos"):
         assert np.shares_memory(getattr(body, name), body.state), name
+    for name in body.unpacked:  # shaped by the configuration, so their own arrays: the ones the kernel is handed
+        assert getattr(body, name) is body.unpacked_state[name], name
     assert np.shares_memory(body.stats["looms"], body.state)
     assert np.shares_memory(body.steering.parameters["nest"], body.steering.parameters.values)
     env.action_space.seed(1)
@@ -131,6 +134,7 @@ def test_a_copied_body_still_steps_its_own_packed_state(clone):
         np.testing.assert_array_equal(o1["exteroception"], o2["exteroception"])
         assert r1 == r2
     np.testing.assert_array_equal(twin.unwrapped.body.energy, env.unwrapped.body.energy)
+    np.testing.assert_array_equal(twin.unwrapped.body.grid, env.unwrapped.body.grid)
 
 
 def test_a_reward_lesion_cuts_the_compiled_reward_and_keeps_the_drives():
@@ -234,3 +238,32 @@ def test_a_bad_single_action_is_refused_by_name_and_changes_nothing():
             env.step(bad)
     np.testing.assert_array_equal(body.state, before[0])
     np.testing.assert_array_equal(body._rng.streams, before[1])
+
+
+def test_a_birth_reads_the_head_of_a_stable_argsort():
+    from brainlike.envs.foraging_mouse import _first_of_permutation
+
+    rng = np.random.default_rng(0)
+    for size, k in ((81, 6), (81, 81), (25, 3), (200, 40), (9, 1)):
+        for ties in (False, True):
+            u = rng.random(size)
+            if ties:  # equal values: the lower index first, as a stable sort orders them
+                u = np.round(u * 5) / 5
+            np.testing.assert_array_equal(_first_of_permutation(u, k), np.argsort(u, kind="stable")[:k], err_msg=f"{size=} {k=} {ties=}")
+
+
+def test_one_compile_serves_every_arena_food_count_and_loom_length():
+    """The record's layout does not depend on the configuration, so the kernels compile once."""
+    from numba.core.dispatcher import Dispatcher
+
+    from brainlike.envs.foraging_mouse import mouse_birth, mouse_observe, mouse_step
+
+    if not isinstance(mouse_step, Dispatcher):
+        pytest.skip("the JIT is disabled: nothing is compiled")
+    for kwargs in ({}, {"arena_size": 12, "num_food": 7, "loom_steps": 14}, {"arena_size": 5, "num_food": 0, "nest": (1, 1)}):
+        env = gym.make(MOUSE, **kwargs)
+        env.reset(seed=0)
+        for _ in range(5):
+            env.step(env.action_space.sample())
+    for kernel in (mouse_step, mouse_observe, mouse_birth):
+        assert len(kernel.signatures) == 1, f"{kernel.__name__} compiled {len(kernel.signatures)} times: {kernel.signatures}"
