@@ -156,23 +156,23 @@ class Body(Generic[SensesT, EventsT]):
     # --- lifecycle -----------------------------------------------------------
     def reset_bodies(self, mask: np.ndarray, keys: np.ndarray | None = None) -> None:
         """New lives for the bodies in ``mask``, each from its 64-bit key (default: the next of its stream)."""
-        self._rng.seed(mask, next_keys(self._rng.key[mask]) if keys is None else keys)
-        self.elapsed[mask] = 0
+        rows = np.flatnonzero(mask)  # a few bodies of many: indexing by rows costs less than by the mask
+        self._rng.seed(rows, next_keys(self._rng.key[rows]) if keys is None else keys)
+        self.elapsed[rows] = 0
         self.steering.reset(mask)
-        self._return_to_birth(mask)
-        idx = np.flatnonzero(mask)
-        u = self._rng.uniform(self.randoms_per_life, rows=idx) if self.randoms_per_life else np.empty((len(idx), 0))
+        self._return_to_birth(rows)
+        u = self._rng.uniform(self.randoms_per_life, rows=rows) if self.randoms_per_life else np.empty((len(rows), 0))
         self._reset_bodies(mask, u)
 
-    def _return_to_birth(self, mask: np.ndarray) -> None:
-        """Every declared state array of the bodies in ``mask`` back to its value at birth."""
+    def _return_to_birth(self, rows: np.ndarray) -> None:
+        """Every declared state array of the bodies ``rows`` (indices) back to its value at birth."""
         for name, var in self._state.items():
             arrays = getattr(self, name)
             if isinstance(var, Mapping):
                 for k, v in var.items():
-                    arrays[k][mask] = v.birth
+                    arrays[k][rows] = v.birth
             else:
-                arrays[mask] = var.birth
+                arrays[rows] = var.birth
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
         """Advance every body with validated ``actions``: (reward, terminated, truncated, info).
@@ -230,6 +230,11 @@ class Body(Generic[SensesT, EventsT]):
 
     def validate_actions(self, actions: Any, batched: bool) -> np.ndarray:
         """Return ``actions`` as a new (bodies, ...) array, or raise naming the bad value."""
+        n = self._discrete_n
+        if batched and n and type(actions) is np.ndarray and actions.dtype == np.int64 and actions.shape == (self.num_bodies,):
+            # The vector env's common case in one reduction: a negative action, viewed unsigned, is huge.
+            if actions.view(np.uint64).max() < n:
+                return actions.copy()  # the caller's array is never kept
         space = self.single_action_space
         shape = (self.num_bodies,) + (space.shape or ())
         arr = np.asarray(actions)
