@@ -114,10 +114,10 @@ def _predators(s, c, loom_angles, u, in_nest, age):  # type: ignore[no-untyped-d
 
 @jit
 def mouse_step(state, grid, food_cell, food_timer, streams, elapsed, constants, loom_angles, steering_constants, params,  # type: ignore[no-untyped-def]
-               remaining, mode, memory, reflexes, actions, out):
+               remaining, mode, memory, last_drive, reflexes, actions, out):
     """One step of every mouse: ``state`` (records) and its arenas (``grid``, ``food_cell``,
     ``food_timer``), the counter RNG's ``streams``, the body's ``constants`` and ``loom_angles``,
-    the steering's constants and state (``params, remaining, mode, memory``); the results go to
+    the steering's constants and state (``params, remaining, mode, memory, last_drive``); the results go to
     ``out`` (one ``step_record`` per body)."""
     c, sc = constants[0], steering_constants[0]
     u = np.empty(_RANDOMS_PER_STEP)
@@ -170,7 +170,7 @@ def mouse_step(state, grid, food_cell, food_timer, streams, elapsed, constants, 
         s["last_reflex"] = reason
 
         o["food"], o["hunger"], o["pain"], o["drive_energy"] = mouse_evaluate(
-            sc, params, memory, b, energy_start, energy_before, s["energy"], captured, in_nest, x, y, s["angle"], not in_nest)
+            sc, params, memory, last_drive, b, energy_start, energy_before, s["energy"], captured, in_nest, x, y, s["angle"], not in_nest)
         o["reward"] = o["food"] + o["hunger"] + o["pain"]
         o["executed"], o["overrode"], o["reason"] = executed, overrode, reason
         o["terminated"] = s["energy"] <= 0.0 or (captured and c["lethal_capture"])
@@ -424,7 +424,7 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
         st = self._steering
         self._call(mouse_step, self.state, self.grid, self.food_cell, self.food_timer, self._rng.streams, self.elapsed,
                    self._constants, self.loom_angles, self._steering_constants, st.parameters.values,
-                   st.looming.remaining, st.looming.mode, st.memory, st.reflexes_enabled, actions, out)
+                   st.looming.remaining, st.looming.mode, st.memory, st.last_drive, st.reflexes_enabled, actions, out)
 
     def summary(self, i: int) -> dict[str, Any]:
         s = {k: int(v[i]) for k, v in self.stats.items()}
