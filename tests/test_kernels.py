@@ -241,7 +241,7 @@ def test_a_bad_single_action_is_refused_by_name_and_changes_nothing():
 
 
 def test_a_birth_reads_the_head_of_a_stable_argsort():
-    from brainlike.envs.foraging_mouse import _first_of_permutation
+    from brainlike.envs.mouse_world import _first_of_permutation
 
     rng = np.random.default_rng(0)
     for size, k in ((81, 6), (81, 81), (25, 3), (200, 40), (9, 1)):
@@ -256,7 +256,7 @@ def test_one_compile_serves_every_arena_food_count_and_loom_length():
     """The record's layout does not depend on the configuration, so the kernels compile once."""
     from numba.core.dispatcher import Dispatcher
 
-    from brainlike.envs.foraging_mouse import mouse_birth, mouse_observe, mouse_step
+    from brainlike.envs.mouse_world import mouse_birth, mouse_observe, mouse_step
 
     if not isinstance(mouse_step, Dispatcher):
         pytest.skip("the JIT is disabled: nothing is compiled")
