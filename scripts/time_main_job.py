@@ -52,9 +52,12 @@ def minutes_text(record: dict[str, Any] | None) -> str:
     if not record:
         return "not measured"
     runs = record["runs"]
-    load = max(r["load_average_start"][0] for r in runs)
+    start = max(r["load_average_start"][0] for r in runs)
+    # The 5-minute average at the end says whether other work shared the cores during the run.
+    end = max(r["load_average_end"][1] for r in runs)
     return (f"{record['median_minutes']:.1f} minutes (median of {len(runs)} run{'s' if len(runs) > 1 else ''} on "
-            f"{record['cores']} cores, load average at most {load:.1f} at the start)")
+            f"{record['cores']} cores; load average at most {start:.1f} at the start, {end:.1f} over the "
+            f"last 5 minutes)")
 
 
 def update_readme(readme: str, timing: dict[str, Any]) -> str:

@@ -104,10 +104,11 @@ def test_the_readme_states_the_recorded_main_job_minutes():
 def test_update_readme_writes_the_median_and_not_measured():
     text = ("a <!-- main-job-minutes:demo -->old<!-- /main-job-minutes --> b "
             "<!-- main-job-minutes:full -->old<!-- /main-job-minutes -->")
-    record = {"median_minutes": 4.26, "cores": 2, "runs": [{"minutes": 4.0, "load_average_start": [0.3]}] * 3}
+    record = {"median_minutes": 4.26, "cores": 2, "runs": [{"minutes": 4.0, "load_average_start": [0.3, 0.4, 0.5],
+                                                     "load_average_end": [1.0, 1.7, 0.9]}] * 3}
     new = update_readme(text, {"demo": record})
     assert stated_minutes(new, "demo") == minutes_text(record)
-    assert "4.3 minutes (median of 3 runs on 2 cores, load average at most 0.3" in new
+    assert "4.3 minutes (median of 3 runs on 2 cores; load average at most 0.3 at the start, 1.7 over" in new
     assert stated_minutes(new, "full") == "not measured"
     with pytest.raises(ValueError, match="main-job-minutes:demo"):
         update_readme("no markers", {})
