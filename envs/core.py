@@ -115,6 +115,9 @@ class Body(Generic[SensesT, EventsT]):
                 dtype=np.float32,
             )
         self.single_action_space = action
+        # For ``validate_one``'s common case: the number of discrete actions (0 for a Box).
+        self._discrete_n = int(action.n) if isinstance(action, spaces.Discrete) else 0
+        self._one_action = np.zeros(1, dtype=np.int64)
         self._state = self.state_table()
         self._allocate_state()
 
@@ -143,22 +146,33 @@ class Body(Generic[SensesT, EventsT]):
             return {"exteroception": extero, "interoception": intero}
         return np.concatenate([extero, intero], axis=1)
 
+    def observation_of_one(self) -> Any:
+        """Body 0's observation, as a single env returns it (fresh arrays: the body never writes them again)."""
+        extero, intero = self._observe()
+        if self.observation_mode == "dict":
+            return {"exteroception": extero[0], "interoception": intero[0]}
+        return np.concatenate((extero[0], intero[0]))
+
     # --- lifecycle -----------------------------------------------------------
     def reset_bodies(self, mask: np.ndarray, keys: np.ndarray | None = None) -> None:
         """New lives for the bodies in ``mask``, each from its 64-bit key (default: the next of its stream)."""
-        self._rng.seed(mask, next_keys(self._rng.key[mask]) if keys is None else keys)
-        self.elapsed[mask] = 0
+        rows = np.flatnonzero(mask)  # a few bodies of many: indexing by rows costs less than by the mask
+        self._rng.seed(rows, next_keys(self._rng.key[rows]) if keys is None else keys)
+        self.elapsed[rows] = 0
         self.steering.reset(mask)
+        self._return_to_birth(rows)
+        u = self._rng.uniform(self.randoms_per_life, rows=rows) if self.randoms_per_life else np.empty((len(rows), 0))
+        self._reset_bodies(mask, u)
+
+    def _return_to_birth(self, rows: np.ndarray) -> None:
+        """Every declared state array of the bodies ``rows`` (indices) back to its value at birth."""
         for name, var in self._state.items():
             arrays = getattr(self, name)
             if isinstance(var, Mapping):
                 for k, v in var.items():
-                    arrays[k][mask] = v.birth
+                    arrays[k][rows] = v.birth
             else:
-                arrays[mask] = var.birth
-        idx = np.flatnonzero(mask)
-        u = self._rng.uniform(self.randoms_per_life, rows=idx) if self.randoms_per_life else np.empty((len(idx), 0))
-        self._reset_bodies(mask, u)
+                arrays[rows] = var.birth
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
         """Advance every body with validated ``actions``: (reward, terminated, truncated, info).
@@ -188,14 +202,40 @@ class Body(Generic[SensesT, EventsT]):
         }
         return out.reward, terminated, truncated, info
 
+    def step_single(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        """One step of a batch of one, as ``BodyEnv.step`` returns it: (obs, reward, terminated, truncated, info).
+
+        ``info`` is body 0's: its arrays' first entries, and ``info["steering"]`` as a plain dict.
+        """
+        reward, terminated, truncated, info = self.step(self.validate_one(action))
+        out = info.pop("steering")
+        info = _single(info)
+        info["steering"] = out.for_body(0)
+        return self.observation_of_one(), float(reward[0]), bool(terminated[0]), bool(truncated[0]), info
+
     # --- input checking ------------------------------------------------------
+    def validate_one(self, action: Any) -> np.ndarray:
+        """A single env's ``action`` as a batch of one, or raise naming the bad value.
+
+        The common case, a valid integer for a ``Discrete`` space, costs two type
+        checks: a compiled step costs less than the general checks. It is written
+        into a buffer of the body's own, which the step reads and no one keeps
+        (``info["executed_action"]`` is the step's own copy).
+        """
+        if type(action) in _INTEGERS and self._discrete_n and 0 <= action < self._discrete_n:
+            one = self._one_action
+            one[0] = action
+            return one
+        return self.validate_actions(action, batched=False)
+
     def validate_actions(self, actions: Any, batched: bool) -> np.ndarray:
         """Return ``actions`` as a new (bodies, ...) array, or raise naming the bad value."""
+        n = self._discrete_n
+        if batched and n and type(actions) is np.ndarray and actions.dtype == np.int64 and actions.shape == (self.num_bodies,):
+            # The vector env's common case in one reduction: a negative action, viewed unsigned, is huge.
+            if actions.view(np.uint64).max() < n:
+                return actions.copy()  # the caller's array is never kept
         space = self.single_action_space
-        if not batched and isinstance(space, spaces.Discrete) and integer(actions) and 0 <= actions < space.n:
-            # The single env's common case, one valid integer: a compiled step costs less than
-            # the general checks below, so they would dominate it.
-            return np.full(1, actions, dtype=np.int64)
         shape = (self.num_bodies,) + (space.shape or ())
         arr = np.asarray(actions)
         if arr.dtype.kind not in "biuf":
@@ -263,6 +303,10 @@ def check_kwargs(body_class: type[Body], kwargs: Mapping[str, Any]) -> None:
         raise TypeError(f"{body_class.__name__} got unknown argument(s) {unknown}; accepted: {accepted}")
 
 
+#: The integer types an action of a ``Discrete`` space comes as (not bool: ``True`` is not an action).
+_INTEGERS = frozenset({int, np.int64, np.int32, np.int16, np.int8, np.uint64, np.uint32, np.uint16, np.uint8, np.intp})
+
+
 def _single(x: Any) -> Any:
     """Body 0 of a batch, recursively through dicts."""
     if isinstance(x, dict):
@@ -309,20 +353,15 @@ class BodyEnv(gym.Env):
         self._was_reset = True
         if self.render_mode == "human":
             self.render()
-        return _single(self.body.observation()), {}
+        return self.body.observation_of_one(), {}
 
     def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
         if not self._was_reset:
             raise RuntimeError("call reset() before step()")
-        actions = self.body.validate_actions(action, batched=False)
-        reward, terminated, truncated, info = self.body.step(actions)
-        obs = _single(self.body.observation())
+        result = self.body.step_single(action)
         if self.render_mode == "human":
             self.render()
-        out = info.pop("steering")
-        info = _single(info)
-        info["steering"] = out.for_body(0)
-        return obs, float(reward[0]), bool(terminated[0]), bool(truncated[0]), info
+        return result
 
     def summary(self) -> dict[str, Any]:
         """Statistics of the current life: what the steering subsystem did."""

@@ -7,197 +7,26 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
-from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
+from brainlike.envs.contract import StateVar, check_arguments, integer, real
 from brainlike.envs.core import BodyEnv, BodyVectorEnv
-from brainlike.envs.kernel import CompiledBody, constants, end_step
-from brainlike.envs.rng import uniform_row
-from brainlike.steering.base import NO_REFLEX, RewardLesion, Steering
-from brainlike.steering.compiled import jit
-from brainlike.steering.mouse import (
-    ACTION_NAMES,
-    FLEE,
-    FREEZE,
-    LOOM_FULL_ANGLE,
-    MOVES,
-    STAY,
-    LoomingReason,
-    MouseEvents,
-    MouseSenses,
-    MouseSteering,
-    looming_reflex,
-    mouse_evaluate,
+from brainlike.envs.kernel import CompiledBody, constants
+from brainlike.envs.mouse_world import (  # noqa: F401  (LOOM, NO_STIMULUS: the stimuli's names, read by the experiments)
+    FOOD,
+    LAYOUT,
+    LOOM,
+    LOOM_START_ANGLE,
+    NEST,
+    NO_STIMULUS,
+    RANDOMS_PER_STEP,
+    STATS,
+    VIEW_CELLS,
+    VIEW_RADIUS,
+    mouse_birth,
+    mouse_observe,
+    mouse_step,
 )
-
-# Cell codes of the arena grid, as bit flags so a cell can be food *and* nest.
-WALL, FOOD, NEST = 1, 2, 4
-NOT_FOOD = np.uint8(0xFF ^ FOOD)
-VIEW_RADIUS = 2
-VIEW_CELLS = (2 * VIEW_RADIUS + 1) ** 2
-# The view's channels, in order (wall, food, nest), as bit positions in a cell code.
-_CELL_SHIFTS = (0, 1, 2)
-
-NO_STIMULUS, LOOM, SWEEP = 0, 1, 2
-LOOM_START_ANGLE = 2.0  # Yilmaz & Meister 2013: the disc expands from 2 to 20 degrees
-SWEEP_ANGLE = 5.0  # De Franceschi et al. 2016: a small disc crossing slowly overhead
-MAX_EXPANSION = 5.0  # deg/step, for normalising the expansion sense
-STATS = ("food_eaten", "looms", "sweeps", "flights", "freezes", "escapes", "captures")
-
-#: The names of the observation channels (see ``ForagingMouseEnv``) and actions.
-LAYOUT = Layout(
-    exteroception=Layout.groups(
-        ("view_wall", VIEW_CELLS), ("view_food", VIEW_CELLS), ("view_nest", VIEW_CELLS),
-        "disc_angle", "disc_expansion", "disc_contrast", ("position", 2),
-    ),
-    interoception=Layout.groups("energy", "pain"),
-    actions=ACTION_NAMES,
-)
-_PLANES = tuple(LAYOUT.slice(name).start for name in ("view_wall", "view_food", "view_nest"))
-_WALL_PLANE, _FOOD_PLANE, _NEST_PLANE = _PLANES
-_DISC_ANGLE, _DISC_EXPANSION, _DISC_CONTRAST = (LAYOUT.index(n) for n in ("disc_angle", "disc_expansion", "disc_contrast"))
-_POSITION = LAYOUT.slice("position").start
-_ENERGY, _PAIN = LAYOUT.index("energy"), LAYOUT.index("pain")
-_RANDOMS_PER_STEP = 4  # predator onset, its kind/contrast, the perceived contrast, the capture
-
-
-# --- the step, compiled: one loop over the bodies (see envs.kernel) -----------------------
-@jit
-def _predators(s, c, u, in_nest, age):  # type: ignore[no-untyped-def]
-    """Advance body record ``s``'s overhead stimulus with its uniforms ``u``; whether a strike caught the mouse.
-
-    ``age``: steps of this life so far. No disc appears before the acclimation ends (the mouse
-    explores its arena and nest first); the uniforms are drawn all the same, so the random
-    streams do not depend on it.
-    """
-    idle = s["stimulus"] == NO_STIMULUS
-    sky_open = idle and age >= c["acclimation_steps"]
-    onset_loom = sky_open and u[0] < c["predator_rate"]
-    onset_sweep = sky_open and u[0] >= c["predator_rate"] and u[0] < c["predator_rate"] + c["sweep_rate"]
-    if idle and not (onset_loom or onset_sweep):
-        return False  # most of the sky is empty most of the time: nothing changes
-    if onset_loom or onset_sweep:
-        contrast = c["contrast_low"] + (c["contrast_high"] - c["contrast_low"]) * u[1]
-        # Trial-to-trial variability of the retina's report (Evans et al. 2018).
-        perceived = min(max(contrast * (1.0 + c["contrast_noise"] * (2.0 * u[2] - 1.0)), 0.0), 1.0)
-        s["contrast"] = contrast
-        stimulus = LOOM if onset_loom else SWEEP
-        t = 0
-    else:
-        perceived = s["perceived"]
-        stimulus = s["stimulus"]
-        t = s["stimulus_t"] + 1
-    s["looms"] += onset_loom
-    s["sweeps"] += onset_sweep
-    looming = stimulus == LOOM
-    strike = looming and t >= c["loom_steps"]
-    exposed = not in_nest
-    p_capture = 1.0 - c["freeze_protection"] if s["still"] >= 2 else 1.0
-    captured = strike and exposed and u[3] < p_capture
-    s["escapes"] += strike and not exposed
-    ended = strike or (stimulus == SWEEP and t >= c["sweep_steps"])
-    if ended:
-        stimulus = NO_STIMULUS
-    if stimulus == NO_STIMULUS:
-        angle = 0.0
-    elif looming:
-        angle = c["loom_angles"][min(t, c["loom_steps"] - 1)]
-    else:
-        angle = SWEEP_ANGLE
-    s["expansion"] = max(angle - s["angle"], 0.0) if (looming and not ended) else 0.0
-    s["angle"] = angle
-    s["perceived"] = 0.0 if stimulus == NO_STIMULUS else perceived
-    s["stimulus"] = stimulus
-    s["stimulus_t"] = t
-    return captured
-
-
-@jit
-def mouse_step(state, streams, elapsed, constants, steering_constants, params, remaining, mode, memory, reflexes, actions, out):  # type: ignore[no-untyped-def]
-    """One step of every mouse: ``state`` (records), the counter RNG's ``streams``, the body's
-    ``constants``, the steering's constants and state (``params, remaining, mode, memory``);
-    the results go to ``out`` (one ``step_record`` per body)."""
-    c, sc = constants[0], steering_constants[0]
-    u = np.empty(_RANDOMS_PER_STEP)
-    r = VIEW_RADIUS
-    for b in range(state.shape[0]):
-        uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
-        s, o = state[b], out[b]
-        x, y = s["pos"][0], s["pos"][1]
-        in_nest = x == s["nest"][0] and y == s["nest"][1]
-        executed, reason = looming_reflex(sc["duration"], params, remaining, mode, b, reflexes, s["angle"], s["expansion"],
-                                          s["perceived"], x, y, in_nest, actions[b])
-        # Movement: walls stop the mouse where it is.
-        tx, ty = x + MOVES[executed, 0], y + MOVES[executed, 1]
-        moved = executed != STAY and 0 <= tx < c["arena_size"] and 0 <= ty < c["arena_size"]
-        if moved:
-            x, y = tx, ty
-            s["pos"][0], s["pos"][1] = x, y
-            s["still"] = 0
-        else:
-            s["still"] += 1
-        # Eating: the pellet under the mouse is eaten; its patch regrows later.
-        g, p = s["grid"], c["padded"]
-        ate = (g[y + r, x + r] & FOOD) > 0
-        food = c["food_energy"] if ate else 0.0
-        if ate:
-            g[y + r, x + r] &= NOT_FOOD
-            here = (y + r) * p + x + r
-            for j in range(s["food_cell"].shape[0]):
-                if s["food_cell"][j] == here:
-                    s["food_timer"][j] = c["food_regrowth"]
-        for j in range(s["food_timer"].shape[0]):
-            if s["food_timer"][j] > 0:
-                s["food_timer"][j] -= 1
-                if s["food_timer"][j] == 0:
-                    g[s["food_cell"][j] // p, s["food_cell"][j] % p] |= FOOD
-        energy_start = s["energy"]
-        energy_before = max(s["energy"] - c["metabolic_rate"] - c["move_cost"] * (1.0 if moved else 0.0), 0.0)
-        s["energy"] = min(energy_before + food, c["max_energy"])
-
-        in_nest = x == s["nest"][0] and y == s["nest"][1]
-        captured = _predators(s, c, u, in_nest, elapsed[b])
-        s["pain"] = 1.0 if captured else s["pain"] * 0.5
-        s["food_eaten"] += ate
-        s["captures"] += captured
-        overrode = reason != NO_REFLEX
-        if overrode and s["last_reflex"] < 0:  # a reflex episode starts
-            s["flights"] += reason == FLEE
-            s["freezes"] += reason == FREEZE
-        s["last_executed"] = executed
-        s["last_reflex"] = reason
-
-        o["food"], o["hunger"], o["pain"], o["drive_energy"] = mouse_evaluate(
-            sc, params, memory, b, energy_start, energy_before, s["energy"], captured, in_nest, x, y, s["angle"], not in_nest)
-        o["reward"] = o["food"] + o["hunger"] + o["pain"]
-        o["executed"], o["overrode"], o["reason"] = executed, overrode, reason
-        o["terminated"] = s["energy"] <= 0.0 or (captured and c["lethal_capture"])
-        o["truncated"] = end_step(elapsed, b, c["max_steps"])
-        o["event_food"], o["event_captured"] = food, captured
-
-
-@jit
-def mouse_observe(state, constants, extero, intero):  # type: ignore[no-untyped-def]
-    """Every mouse's observation into ``extero`` and ``intero`` (float32)."""
-    c = constants[0]
-    r = VIEW_RADIUS
-    for b in range(state.shape[0]):
-        s = state[b]
-        x, y = s["pos"][0], s["pos"][1]
-        k = 0
-        for dy in range(-r, r + 1):  # the 5x5 view row by row from the north-west
-            for dx in range(-r, r + 1):
-                code = s["grid"][y + r + dy, x + r + dx]
-                # One plane per channel; shifting the bit flags is the cheapest one-hot.
-                extero[b, _WALL_PLANE + k] = code & 1
-                extero[b, _FOOD_PLANE + k] = (code >> 1) & 1
-                extero[b, _NEST_PLANE + k] = (code >> 2) & 1
-                k += 1
-        extero[b, _DISC_ANGLE] = s["angle"] * (1.0 / LOOM_FULL_ANGLE)
-        extero[b, _DISC_EXPANSION] = min(s["expansion"] * (1.0 / MAX_EXPANSION), 1.0)
-        extero[b, _DISC_CONTRAST] = s["perceived"]
-        extero[b, _POSITION] = x * c["position_scale"]
-        extero[b, _POSITION + 1] = y * c["position_scale"]
-        intero[b, _ENERGY] = s["energy"]
-        intero[b, _PAIN] = s["pain"]
+from brainlike.steering.base import RewardLesion, Steering
+from brainlike.steering.mouse import ACTION_NAMES, LOOM_FULL_ANGLE, STAY, LoomingReason, MouseEvents, MouseSenses, MouseSteering
 
 
 class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
@@ -207,10 +36,11 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
     """
 
     default_steering = MouseSteering
-    randoms_per_step = _RANDOMS_PER_STEP
+    randoms_per_step = RANDOMS_PER_STEP
     components = ("food", "hunger", "pain")
     drives = ("energy",)
     events = (("food", np.float64), ("captured", np.bool_))
+    unpacked = ("grid", "food_cell", "food_timer")  # shaped by arena_size and num_food
     cell_px = 40
 
     def __init__(
@@ -301,17 +131,17 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
             self.size, self.padded, self.food_regrowth, self.food_energy, self.max_energy, self.metabolic_rate,
             self.move_cost, self.predator_rate, self.sweep_rate, self.loom_steps, self.sweep_steps, lo, hi,
             self.contrast_noise, self.freeze_protection, self.lethal_capture, self.max_steps,
-            1.0 / max(self.size - 1, 1), self.loom_angles, self.acclimation_steps,
+            1.0 / max(self.size - 1, 1), self.acclimation_steps,
         ), [
             ("arena_size", np.int64), ("padded", np.int64), ("food_regrowth", np.int64), ("food_energy", np.float64),
             ("max_energy", np.float64), ("metabolic_rate", np.float64), ("move_cost", np.float64),
             ("predator_rate", np.float64), ("sweep_rate", np.float64), ("loom_steps", np.int64),
             ("sweep_steps", np.int64), ("contrast_low", np.float64), ("contrast_high", np.float64),
             ("contrast_noise", np.float64), ("freeze_protection", np.float64), ("lethal_capture", np.bool_),
-            ("max_steps", np.int64), ("position_scale", np.float64), ("loom_angles", np.float64, (self.loom_steps,)),
-            ("acclimation_steps", np.int64),
+            ("max_steps", np.int64), ("position_scale", np.float64), ("acclimation_steps", np.int64),
         ])
         self._steering_constants = self._steering.constants
+        self._fixed_nest_cell = -1 if self.fixed_nest is None else self.fixed_nest[1] * n + self.fixed_nest[0]
 
     # --- state, declared once: the core allocates it and returns it to birth values ---
     def state_table(self) -> dict[str, Any]:
@@ -341,28 +171,8 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
         return self.size * self.size  # a random permutation of the arena's cells
 
     def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
-        idx = np.flatnonzero(mask)
-        k, n, r, p = len(idx), self.size, VIEW_RADIUS, self.padded
-        # A random permutation of the arena's cells from one row of uniforms.
-        order = np.argsort(u, axis=1)
-        if self.fixed_nest is None:
-            nest_cell = order[:, 0]
-            rest = order[:, 1:]
-        else:
-            nest_cell = np.full(k, self.fixed_nest[1] * n + self.fixed_nest[0])
-            rest = order[order != nest_cell[:, None]].reshape(k, n * n - 1)
-        start_cell = rest[:, 0]
-        food_cells = rest[:, 1 : 1 + self.num_food]
-        grid = np.full((k, p, p), WALL, dtype=np.uint8)
-        grid[:, r : r + n, r : r + n] = 0
-        self.nest[idx] = np.stack([nest_cell % n, nest_cell // n], axis=1)
-        self.pos[idx] = np.stack([start_cell % n, start_cell // n], axis=1)
-        padded_food = (food_cells // n + r) * p + (food_cells % n + r)
-        flat = grid.reshape(k, -1)
-        np.put_along_axis(flat, padded_food, FOOD, axis=1)
-        flat[np.arange(k), (self.nest[idx, 1] + r) * p + self.nest[idx, 0] + r] |= NEST
-        self.grid[idx] = grid
-        self.food_cell[idx] = padded_food
+        self._call(mouse_birth, self.state, self.grid, self.food_cell, self._constants, self._fixed_nest_cell,
+                   np.flatnonzero(mask), u)
 
     # --- senses, observation and step: the compiled kernels ------------------------
     def in_nest(self) -> np.ndarray:
@@ -371,14 +181,14 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
         extero = np.empty((self.num_bodies, VIEW_CELLS * 3 + 5), dtype=np.float32)
         intero = np.empty((self.num_bodies, 2), dtype=np.float32)
-        self._call(mouse_observe, self.state, self._constants, extero, intero)
+        self._call(mouse_observe, self.state, self.grid, self._constants, extero, intero)
         return extero, intero
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         st = self._steering
-        self._call(mouse_step, self.state, self._rng.streams, self.elapsed, self._constants, self._steering_constants,
-                   st.parameters.values, st.looming.remaining, st.looming.mode, st.memory, st.reflexes_enabled,
-                   actions, out)
+        self._call(mouse_step, self.state, self.grid, self.food_cell, self.food_timer, self._rng.streams, self.elapsed,
+                   self._constants, self.loom_angles, self._steering_constants, st.parameters.values,
+                   st.looming.remaining, st.looming.mode, st.memory, st.last_drive, st.reflexes_enabled, actions, out)
 
     def summary(self, i: int) -> dict[str, Any]:
         s = {k: int(v[i]) for k, v in self.stats.items()}
@@ -457,7 +267,7 @@ class ForagingMouseEnv(BodyEnv):
     gives one ``Box`` of 82 values: exteroception then interoception.
 
     ## Action Space
-    ``Discrete(5)`` (``steering.motor.MouseAction``): 0 stay (freeze), 1 north, 2 east, 3 south, 4 west.
+    ``Discrete(5)`` (``steering.mouse.MouseAction``): 0 stay (freeze), 1 north, 2 east, 3 south, 4 west.
 
     ## Steering
     Rewards (``info["steering"]["components"]``): ``food``, the drive reduction

@@ -38,7 +38,7 @@ from numba.core.dispatcher import Dispatcher
 from numba.core.typing.typeof import Purpose
 
 from brainlike.envs.core import Body
-from brainlike.steering.base import EventsT, ReflexTakeover, SensesT, SteeringOutput
+from brainlike.steering.base import NO_REFLEX, EventsT, ReflexTakeover, SensesT, Steering, SteeringOutput
 from brainlike.steering.compiled import jit
 
 
@@ -88,23 +88,38 @@ class CompiledBody(Body[SensesT, EventsT]):
     components: ClassVar[tuple[str, ...]] = ()
     drives: ClassVar[tuple[str, ...]] = ()
     events: ClassVar[tuple[tuple[str, Any], ...]] = ()
+    #: State entries whose per-body shape depends on the configuration (an arena's side, a
+    #: number of food patches): each stays its own (bodies, ...) array, handed to the kernel
+    #: beside ``state``. The record then has one layout for every configuration, and numba
+    #: compiles a kernel once per record type: one compile serves every configuration.
+    unpacked: ClassVar[tuple[str, ...]] = ()
     state: np.ndarray
     step_record: np.dtype
 
     def _allocate_state(self) -> None:
         fields: list[tuple[str, Any, tuple[int, ...]]] = []
+        births: list[Any] = []
+        self.unpacked_state: dict[str, np.ndarray] = {}
         for name, var in self._state.items():
+            if name in self.unpacked:
+                if isinstance(var, Mapping):
+                    raise AssertionError(f"{type(self).__name__}: unpacked state {name!r} must be one array, not a group")
+                self.unpacked_state[name] = self._allocate(var)
+                continue
             for k, v in (var.items() if isinstance(var, Mapping) else ((name, var),)):
                 fields.append((k, v.dtype, v.shape))
+                births.append(v.birth)
         names = [f[0] for f in fields]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise AssertionError(f"{type(self).__name__}'s state table repeats {repeated}: a compiled body's names (and its groups' names) must be unique")
-        self.state = np.zeros(self.num_bodies, dtype=np.dtype(fields))
+        # One record of birth values: a new life is one assignment, not one per name.
+        self._birth = np.zeros((), dtype=np.dtype(fields))
+        for (k, _, _), birth in zip(fields, births):
+            self._birth[k] = birth
+        self.state = np.empty(self.num_bodies, dtype=self._birth.dtype)
+        self.state[...] = self._birth
         self._bind_views()
-        for name, var in self._state.items():
-            for k, v in (var.items() if isinstance(var, Mapping) else ((name, var),)):
-                self.state[k] = v.birth
         action = self.single_action_space
         executed = ("executed", np.int64) if isinstance(action, spaces.Discrete) else ("executed", np.float64, action.shape)
         self.step_record = np.dtype([
@@ -118,6 +133,7 @@ class CompiledBody(Body[SensesT, EventsT]):
             ("truncated", np.bool_),
             *((f"event_{e}", t) for e, t in self.events),
         ])
+        self._event_names = tuple(e for e, _ in self.events)
 
     def _call(self, kernel: Callable[..., Any], *args: Any) -> None:
         """``kernel(*args)`` through its entry point, looked up at this body's first call (see ``entry_point``)."""
@@ -129,13 +145,25 @@ class CompiledBody(Body[SensesT, EventsT]):
     def _bind_views(self) -> None:
         self._entries: dict[Callable[..., Any], Callable[..., Any]] = {}
         self._reason_names = self.steering.reason_names  # the reflexes are fixed for the body's life
+        self._one_record: np.ndarray | None = None  # step_single's result buffer, made at its first step
+        self._state_bytes = self.state.view(np.uint8).reshape(self.num_bodies, self.state.itemsize)
+        self._birth_bytes = self._birth.reshape(1).view(np.uint8)
         for name, var in self._state.items():
-            setattr(self, name, {k: self.state[k] for k in var} if isinstance(var, Mapping) else self.state[name])
+            if name in self.unpacked:
+                setattr(self, name, self.unpacked_state[name])
+            else:
+                setattr(self, name, {k: self.state[k] for k in var} if isinstance(var, Mapping) else self.state[name])
+
+    def _return_to_birth(self, rows: np.ndarray) -> None:
+        # Records copied as raw bytes: numpy assigns a structured value field by field, ten times slower.
+        self._state_bytes[rows] = self._birth_bytes
+        for name in self.unpacked:
+            self.unpacked_state[name][rows] = self._state[name].birth  # type: ignore[union-attr]
 
     def __getstate__(self) -> dict[str, Any]:
         # The named views are rebound on load: pickling or deep-copying them would cut them from
         # ``state``. Entry points do not pickle; they are looked up again at the first call.
-        return {k: v for k, v in self.__dict__.items() if k not in self._state and k != "_entries"}
+        return {k: v for k, v in self.__dict__.items() if k not in self._state and k not in ("_entries", "_state_bytes")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -164,6 +192,44 @@ class CompiledBody(Body[SensesT, EventsT]):
             "events": {e: out[f"event_{e}"] for e, _ in self.events},
         }
         return steering.reward, out["terminated"], out["truncated"], info
+
+    def step_single(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        """As ``Body.step_single``, with body 0's ``info`` read from its step record in one call.
+
+        The record is a buffer the body reuses; ``info`` holds only Python scalars read
+        from it (and a copy of a continuous action), so nothing returned aliases it.
+        A subclass that overrides ``step``, or steering that changes what reaches the
+        learner (a ``RewardLesion``), takes the general path through ``step``.
+        """
+        if self._one_record is None:
+            self._one_record = np.zeros(1, dtype=self.step_record)
+            generic = type(self).step is not CompiledBody.step or type(self.steering).reaching_learner is not Steering.reaching_learner
+            self._generic_single = generic
+        if self._generic_single:
+            return super().step_single(action)
+        out = self._one_record
+        self._run_kernel(self.validate_one(action), out)
+        r = out.item()  # every field as a Python scalar, in one call (a continuous action as a view: copied)
+        nc, nd = len(self.components), len(self.drives)
+        executed, overrode, reason, terminated, truncated = r[1 + nc + nd : 6 + nc + nd]
+        if self._discrete_n:
+            reflex_action = executed if overrode else NO_REFLEX
+        else:
+            executed = executed.copy()
+            reflex_action = executed.copy() if overrode else None
+        info = {
+            "steering": {
+                "reward": r[0],
+                "components": dict(zip(self.components, r[1 : 1 + nc])),
+                "drives": dict(zip(self.drives, r[1 + nc : 1 + nc + nd])),
+                "reflex": self._reason_names[reason] if reason >= 0 else None,
+                "reflex_action": reflex_action,
+            },
+            "executed_action": executed,
+            "reflex_overrode": overrode,
+            "events": dict(zip(self._event_names, r[6 + nc + nd :])),
+        }
+        return self.observation_of_one(), r[0], terminated, truncated, info
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         raise NotImplementedError

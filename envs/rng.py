@@ -80,6 +80,7 @@ class CounterRNG:
         return self.streams[:, COUNTER]
 
     def seed(self, mask: np.ndarray, keys: np.ndarray) -> None:
+        """New keys, counters at 0, for the bodies ``mask`` selects (a bool mask or row indices)."""
         self.streams[mask, KEY] = keys
         self.streams[mask, COUNTER] = 0
 

@@ -81,6 +81,8 @@ FLEE, FREEZE = int(LoomingReason.FLEE), int(LoomingReason.FREEZE)
 NEST_X, NEST_Y, ESCAPE_THRESHOLD = 0, 1, 2
 #: The columns of ``MouseSteering.memory``: a shadow was overhead last step; it harmed the mouse.
 SHADOW_OVERHEAD, HARMED = 0, 1
+#: The columns of ``MouseSteering.last_drive``: the energy the drive was last computed at, and that drive.
+DRIVE_AT, DRIVE = 0, 1
 
 #: The steering's constants as its compiled functions read them (``MouseSteering.constants``).
 MOUSE_CONSTANTS = np.dtype([
@@ -126,11 +128,27 @@ def looming_reflex(duration, params, remaining, mode, b, enabled, angle, expansi
 
 
 @jit
-def mouse_evaluate(c, params, memory, b, energy_start, energy, energy_after, captured, in_nest, x, y, disc_angle, exposed):  # type: ignore[no-untyped-def]
+def _drive(c, last_drive, b, h):  # type: ignore[no-untyped-def]
+    """D(h), reusing body ``b``'s last drive when ``h`` is the energy it was computed at.
+
+    A step's starting energy is usually the last step's final one, and without a meal the
+    energy before and after the meal are equal: the power (the dearest operation of the
+    step) is then taken once a step, not three times. The drive is a pure function of
+    ``h``, so the reused value is the one the power would give, bit for bit.
+    """
+    if last_drive[b, DRIVE_AT] == h:
+        return last_drive[b, DRIVE]
+    d = drive_of_one(h, c["set_point"], c["weight"], c["exponent"])
+    last_drive[b, DRIVE_AT], last_drive[b, DRIVE] = h, d
+    return d
+
+
+@jit
+def mouse_evaluate(c, params, memory, last_drive, b, energy_start, energy, energy_after, captured, in_nest, x, y, disc_angle, exposed):  # type: ignore[no-untyped-def]
     """Body ``b``'s reward components (food, hunger, pain) and energy drive; updates its innate parameters."""
-    start = drive_of_one(energy_start, c["set_point"], c["weight"], c["exponent"])
-    before_meal = drive_of_one(energy, c["set_point"], c["weight"], c["exponent"])
-    after = drive_of_one(energy_after, c["set_point"], c["weight"], c["exponent"])
+    start = _drive(c, last_drive, b, energy_start)
+    before_meal = _drive(c, last_drive, b, energy)
+    after = _drive(c, last_drive, b, energy_after)
     hunger = start - before_meal
     # The meal's drive reduction, measured where it was eaten (after this step's burning).
     food = before_meal - after
@@ -161,10 +179,10 @@ def _looming_batch(duration, params, remaining, mode, enabled, angle, expansion,
 
 
 @jit
-def _evaluate_batch(constants, params, memory, energy_start, energy, energy_after, captured, in_nest, position, disc_angle, exposed, out):  # type: ignore[no-untyped-def]
+def _evaluate_batch(constants, params, memory, last_drive, energy_start, energy, energy_after, captured, in_nest, position, disc_angle, exposed, out):  # type: ignore[no-untyped-def]
     for b in range(energy.shape[0]):
         out[b, 0], out[b, 1], out[b, 2], out[b, 3] = mouse_evaluate(
-            constants[0], params, memory, b, energy_start[b], energy[b], energy_after[b], captured[b], in_nest[b],
+            constants[0], params, memory, last_drive, b, energy_start[b], energy[b], energy_after[b], captured[b], in_nest[b],
             position[b, 0], position[b, 1], disc_angle[b], exposed[b])
 
 
@@ -261,6 +279,8 @@ class MouseSteering(Steering[MouseSenses, MouseEvents]):
             {"nest": (np.nan, np.nan), "escape_threshold": escape_threshold}
         )
         self.memory = np.zeros((1, 2), dtype=bool)
+        # The last drive computed for each body, and the energy it was computed at (NaN: none yet).
+        self.last_drive = np.full((1, 2), np.nan)
 
     @property
     def constants(self) -> np.ndarray:
@@ -271,6 +291,7 @@ class MouseSteering(Steering[MouseSenses, MouseEvents]):
     def resize(self, num_bodies: int) -> None:
         super().resize(num_bodies)
         self.memory = np.zeros((num_bodies, 2), dtype=bool)
+        self.last_drive = np.full((num_bodies, 2), np.nan)
 
     def reset(self, mask: np.ndarray | None = None) -> None:
         super().reset(mask)
@@ -278,7 +299,7 @@ class MouseSteering(Steering[MouseSenses, MouseEvents]):
 
     def evaluate(self, events: MouseEvents, reflex: ReflexTakeover) -> SteeringOutput:
         out = np.empty((events.energy.shape[0], 4))
-        _evaluate_batch(self.constants, self.parameters.values, self.memory, events.energy_start, events.energy,
+        _evaluate_batch(self.constants, self.parameters.values, self.memory, self.last_drive, events.energy_start, events.energy,
                         events.energy_after, events.captured, events.in_nest, events.position, events.disc_angle,
                         events.exposed, out)
         food, hunger, pain, after = out.T

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import os
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,7 @@ def trajectory(env_id: str, kwargs: dict[str, Any], steps: int = 250) -> dict[st
     body = vec.unwrapped.body
     final = {
         "state": body.state.view(np.uint8).copy(),  # every byte of every body's record
+        **{f"state_{k}": v.copy() for k, v in body.unpacked_state.items()},  # and of its arrays shaped by the configuration
         "parameters": body.steering.parameters.values.copy(),
         "streams": body._rng.streams.copy(),
     }
@@ -120,8 +122,10 @@ def test_a_copied_body_still_steps_its_own_packed_state(clone):
     twin = clone(pickle.dumps(env)) if clone is pickle.loads else clone(env)
     body = twin.unwrapped.body
     # The named arrays are views of the one record array the kernel writes, not stale copies.
-    for name in ("energy", "pos", "grid"):
+    for name in ("energy", "pos"):
         assert np.shares_memory(getattr(body, name), body.state), name
+    for name in body.unpacked:  # shaped by the configuration, so their own arrays: the ones the kernel is handed
+        assert getattr(body, name) is body.unpacked_state[name], name
     assert np.shares_memory(body.stats["looms"], body.state)
     assert np.shares_memory(body.steering.parameters["nest"], body.steering.parameters.values)
     env.action_space.seed(1)
@@ -131,6 +135,7 @@ def test_a_copied_body_still_steps_its_own_packed_state(clone):
         np.testing.assert_array_equal(o1["exteroception"], o2["exteroception"])
         assert r1 == r2
     np.testing.assert_array_equal(twin.unwrapped.body.energy, env.unwrapped.body.energy)
+    np.testing.assert_array_equal(twin.unwrapped.body.grid, env.unwrapped.body.grid)
 
 
 def test_a_reward_lesion_cuts_the_compiled_reward_and_keeps_the_drives():
@@ -281,3 +286,92 @@ def test_the_songbird_steering_api_runs_the_same_compiled_rules_over_a_batch():
         np.testing.assert_array_equal(twin.parameters.values, steering.parameters.values)
         np.testing.assert_array_equal(twin.template, steering.template)
         np.testing.assert_array_equal(twin.quality(song["heard"], song["syllable"]), np.where(song["tutor_sang"], steering.quality(song["heard"], song["syllable"]), song["quality"]))
+
+
+# --- the mouse's single-env fast path and one compile per kernel ------------------------------
+def _same(a: Any, b: Any, where: str) -> None:
+    """``a`` equals ``b`` through nested dicts, arrays compared by value; a scalar's value, not its numpy type."""
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and set(a) == set(b), f"{where}: keys {sorted(a)} != {sorted(b)}"
+        for k in a:
+            _same(a[k], b[k], f"{where}[{k!r}]")
+    elif isinstance(a, tuple):
+        assert isinstance(b, tuple) and len(a) == len(b), f"{where}: {a!r} != {b!r}"
+        for k, (x, y) in enumerate(zip(a, b)):
+            _same(x, y, f"{where}[{k}]")
+    elif isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        np.testing.assert_array_equal(a, b, err_msg=where)
+    else:
+        assert a == b and (a is None) == (b is None), f"{where}: {a!r} != {b!r}"
+
+
+@pytest.mark.parametrize("mode", ["dict", "flat"])
+def test_the_single_env_fast_path_returns_what_the_general_path_returns(mode):
+    """``CompiledBody.step_single`` (info read from the step record in one call) equals ``Body.step_single``."""
+    from brainlike.envs.core import Body
+
+    kwargs = {"predator_rate": 0.1, "sweep_rate": 0.05, "lethal_capture": True, "observation_mode": mode}
+    fast, general = (gym.make(MOUSE, **kwargs).unwrapped for _ in range(2))
+    fast.reset(seed=3)
+    general.reset(seed=3)
+    rng = np.random.default_rng(0)
+    returned: list[Any] = []
+    kept: list[Any] = []
+    reflexes = ends = 0
+    for _ in range(600):
+        a = int(rng.integers(5))
+        got, want = fast.body.step_single(a), Body.step_single(general.body, a)
+        _same(got, want, "step")
+        returned.append(got)
+        kept.append(copy.deepcopy(got))
+        reflexes += bool(got[4]["reflex_overrode"])
+        if got[2] or got[3]:
+            ends += 1
+            fast.reset()
+            general.reset()
+    assert reflexes > 10 and ends > 2, "the comparison must run through reflexes and ends of life"
+    assert not fast.body._generic_single
+    # Nothing returned aliases a buffer the body reuses: what it returned earlier is unchanged.
+    for i, (now, then) in enumerate(zip(returned, kept)):
+        _same(now, then, f"step {i}, later")
+
+
+def test_a_bad_single_action_is_refused_by_name_and_changes_nothing():
+    env = gym.make(MOUSE)
+    env.reset(seed=0)
+    body = env.unwrapped.body
+    before = body.state.copy(), body._rng.streams.copy()
+    for bad in (5, -1, True, 1.5, "north", np.int64(9)):
+        with pytest.raises(ValueError, match=re.escape(repr(bad))):
+            env.step(bad)
+    np.testing.assert_array_equal(body.state, before[0])
+    np.testing.assert_array_equal(body._rng.streams, before[1])
+
+
+def test_a_birth_reads_the_head_of_a_stable_argsort():
+    from brainlike.envs.mouse_world import _first_of_permutation
+
+    rng = np.random.default_rng(0)
+    for size, k in ((81, 6), (81, 81), (25, 3), (200, 40), (9, 1)):
+        for ties in (False, True):
+            u = rng.random(size)
+            if ties:  # equal values: the lower index first, as a stable sort orders them
+                u = np.round(u * 5) / 5
+            np.testing.assert_array_equal(_first_of_permutation(u, k), np.argsort(u, kind="stable")[:k], err_msg=f"{size=} {k=} {ties=}")
+
+
+def test_one_compile_serves_every_arena_food_count_and_loom_length():
+    """The record's layout does not depend on the configuration, so the kernels compile once."""
+    from numba.core.dispatcher import Dispatcher
+
+    from brainlike.envs.mouse_world import mouse_birth, mouse_observe, mouse_step
+
+    if not isinstance(mouse_step, Dispatcher):
+        pytest.skip("the JIT is disabled: nothing is compiled")
+    for kwargs in ({}, {"arena_size": 12, "num_food": 7, "loom_steps": 14}, {"arena_size": 5, "num_food": 0, "nest": (1, 1)}):
+        env = gym.make(MOUSE, **kwargs)
+        env.reset(seed=0)
+        for _ in range(5):
+            env.step(env.action_space.sample())
+    for kernel in (mouse_step, mouse_observe, mouse_birth):
+        assert len(kernel.signatures) == 1, f"{kernel.__name__} compiled {len(kernel.signatures)} times: {kernel.signatures}"
