@@ -28,7 +28,9 @@ import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.base import Agent
-from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, save_figure, steering_with
+from brainlike.agents.experiments.base import (
+    NOMINAL, Criterion, Experiment, ExperimentResult, Scales, cohort_seed, save_figure, steering_with,
+)
 from brainlike.agents.rollout import learn_from, policy, rollout
 from brainlike.agents.stats import greater, not_greater, proportion_ci
 from brainlike.envs.eyeblink import PAIRED, TONE_ALONE
@@ -104,7 +106,7 @@ def run_cohort(agent: Agent | None, num_animals: int, seed: int, learn: bool = T
     last_trial = np.zeros(n, dtype=np.int64)
     live = np.ones(n, dtype=bool)
     rows = np.arange(n)
-    for t in rollout(env, policy(agent, env, explore=True), seed=seed):
+    for t in rollout(env, policy(agent, env, explore=True), seed=cohort_seed(seed)):
         info = t.infos
         if learn:
             # A body whose schedule is over is no longer part of the experiment.

@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, steering_with
+from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, cohort_seed, steering_with
 from brainlike.agents.reporting import save_figure
 from brainlike.agents.rollout import Transition, rollout
 from brainlike.agents.stats import TestOutcome, bootstrap_ci, equivalent, greater, not_greater
@@ -93,7 +93,7 @@ def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy_f
     map_shift = np.zeros(shape)
     probes: list[np.ndarray] = []
     age = np.zeros(days)
-    for step, t in zip(range(days * steps_per_day), rollout(env, act, seed=seed)):
+    for step, t in zip(range(days * steps_per_day), rollout(env, act, seed=cohort_seed(seed))):
         if learn is not None:
             learn(t)
         day = step // steps_per_day

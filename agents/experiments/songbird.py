@@ -226,7 +226,7 @@ def chance_similarity(n: int, bouts: int, seed: int, scales: Scales = NOMINAL) -
                        steering=songbird_steering(scales))
     rng = np.random.default_rng(seed)
     q = []
-    babble = rollout(env, lambda _: rng.uniform(-1.0, 1.0, (n, NUM_MOTOR)).astype(np.float32), seed=seed)
+    babble = rollout(env, lambda _: rng.uniform(-1.0, 1.0, (n, NUM_MOTOR)).astype(np.float32), seed=cohort_seed(seed))
     for t, step in zip(range((SENSORY_BOUTS + bouts) * S), babble):
         if t >= SENSORY_BOUTS * S:
             q.append(step.infos["song"]["quality"])
