@@ -28,26 +28,28 @@ from brainlike.scripts.perf import compare  # noqa: E402
 SHORT = 25  # steps of the uncompiled comparison: pure Python is slow
 
 
-@pytest.mark.parametrize("name,env_id,overrides", learner_golden.CASES, ids=[c[0] for c in learner_golden.CASES])
-def test_compiled_learner_reproduces_the_recorded_numpy_learner(name, env_id, overrides):
-    golden = np.load(learner_golden.GOLDEN)
-    got = learner_golden.run(learner_golden.make(env_id, overrides))
+@pytest.mark.parametrize("case", learner_golden.CASES, ids=[f"{c.file}-{c.name}" for c in learner_golden.CASES])
+def test_learner_reproduces_its_recording(case):
+    golden = np.load(case.golden)
+    got = learner_golden.run_case(case)
+    assert sorted(k for k in golden.files if k.startswith(f"{case.name}/")) == sorted(f"{case.name}/{k}" for k in got)
     for key, value in got.items():
-        ref = golden[f"{name}/{key}"]
-        assert ref.dtype == value.dtype and np.array_equal(ref, value), f"{name}/{key} differs from the recording"
+        ref = golden[f"{case.name}/{key}"]
+        assert ref.dtype == value.dtype and np.array_equal(ref, value), f"{case.file}: {case.name}/{key} differs from the recording"
 
 
 def test_compiled_and_uncompiled_kernels_agree(tmp_path):
     """The same kernel source run by the Python interpreter (NUMBA_DISABLE_JIT=1) gives identical output."""
     out = tmp_path / "uncompiled.npz"
     script = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import numpy as np, learner_golden as g\n"
-              f"r = {{f'{{n}}/{{k}}': v for n, e, o in g.CASES for k, v in g.run(g.make(e, o), {SHORT}).items()}}\n"
+              f"r = {{f'{{c.file}}/{{c.name}}/{{k}}': v for c in g.CASES for k, v in g.run_case(c, {SHORT}).items()}}\n"
               f"np.savez({str(out)!r}, **r)")
     subprocess.run([sys.executable, "-c", script], check=True, env={**os.environ, "NUMBA_DISABLE_JIT": "1"}, timeout=600)
     uncompiled = np.load(out)
-    for name, env_id, overrides in learner_golden.CASES:
-        for key, value in learner_golden.run(learner_golden.make(env_id, overrides), SHORT).items():
-            assert np.array_equal(uncompiled[f"{name}/{key}"], value), f"{name}/{key}: compiled and uncompiled differ"
+    for case in learner_golden.CASES:
+        for key, value in learner_golden.run_case(case, SHORT).items():
+            assert np.array_equal(uncompiled[f"{case.file}/{case.name}/{key}"], value), \
+                f"{case.file}/{case.name}/{key}: compiled and uncompiled differ"
 
 
 @pytest.mark.parametrize("k", [1, 7, 8, 9, 100, 128, 129, 300, 1500])
