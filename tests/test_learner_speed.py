@@ -53,7 +53,7 @@ def test_compiled_and_uncompiled_kernels_agree(tmp_path):
 
 
 @pytest.mark.parametrize("k", [1, 7, 8, 9, 100, 128, 129, 300, 1500])
-@pytest.mark.parametrize("outputs", [1, 2, 5])
+@pytest.mark.parametrize("outputs", [1, 2, 5, 10])
 def test_mean_of_active_is_numpys_mean_bit_for_bit(k, outputs):
     # numpy sums one column pairwise (halving past 128) and several columns in order.
     rng = np.random.default_rng(k * 10 + outputs)
