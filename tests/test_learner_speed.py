@@ -84,11 +84,31 @@ def test_the_training_loop_runs_on_one_blas_thread():
     assert len(seen) >= 2 and all(threads and set(threads) == {1} for threads in seen)
 
 
-def test_every_learning_agent_has_a_body_to_be_timed_on():
+def test_every_learning_agent_has_a_body_to_be_timed_on_and_every_body_a_learner():
+    from brainlike import envs
+
     assert set(learning_agents()) == set(LEARNER_BODIES)
+    assert {body for bodies in LEARNER_BODIES.values() for body in bodies} == set(envs.BODIES)
     assert not {"random", "innate-only", "licking"} & set(learning_agents())
     with pytest.raises(ValueError, match="not learning agents: \\['random'\\]"):
         check_learners(["pattern-separation", "random"])
+
+
+def test_ppo_is_timed_as_a_user_trains_it_with_the_bodys_zoo_entry_on_one_torch_thread():
+    import torch
+
+    from brainlike.agents.hyperparams import sb3_hyperparams
+    from brainlike.agents.throughput import ppo_work
+
+    zoo = sb3_hyperparams("ppo", "brainlike/SaltRat-v0")
+    threads = torch.get_num_threads()
+    try:
+        work = ppo_work("brainlike/SaltRat-v0")
+        assert torch.get_num_threads() == 1
+        # One unit is one rollout of the zoo's n_steps on each of its n_envs bodies (and its update).
+        assert work() == zoo["n_steps"] * zoo["n_envs"] != 2048
+    finally:
+        torch.set_num_threads(threads)
 
 
 def test_perf_compare_warms_up_before_timing_and_alternates_the_sides():
