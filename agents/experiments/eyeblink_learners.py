@@ -121,10 +121,11 @@ class Budget:
         return {"phases": (("acquisition", 1),), "trials_per_session": self.test_trials, "probe_fraction": TEST_PROBES}
 
 
-#: PPO's training dominates the cost (on a loaded 2-core machine about 2 s per trial of its 4 bodies,
-#: 5-10x the numpy learners): the full budget is 100 training trials per interval, so that three
-#: seeds run in under an hour. PPO's network then sees 100 x ~190 steps x 4 bodies = ~76,000
-#: steps per interval, about twice the project's benchmark budget on this body.
+#: PPO's training dominates the cost (in a development run about 2.5x the time of either numpy
+#: learner for the same trials): the full budget is 100 training trials per interval, about 4.5 CPU
+#: minutes per seed for all three learners (seed 0, measured). PPO's network then sees
+#: 100 x ~190 steps x 4 bodies = ~76,000 steps per interval, about twice the project's benchmark
+#: budget on this body.
 BUDGETS = {"small": Budget(animals=2, sessions=1, trials_per_session=5, test_trials=5),
            "full": Budget(animals=4, sessions=2, trials_per_session=50, test_trials=40)}
 #: The test session's fraction of tone-alone probes, raised from training's 10% so that its
