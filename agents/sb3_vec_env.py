@@ -15,7 +15,8 @@ same way (the native vector env's guarantee), so the transitions are equal.
 
 The per-step ``info`` of the bodies (the steering subsystem's rewards and
 reflexes) is not copied into the N info dicts: building N dicts per step would
-cost more than the step itself. Read it from the native env if needed.
+cost more than the step itself. The last step's batched ``info`` is kept as
+``last_info`` (e.g. for a callback recording what the bodies did).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class NativeVecEnv(VecEnv):
         self.body = self.native.unwrapped.body
         super().__init__(num_envs, self.native.single_observation_space, self.native.single_action_space)
         self._actions: np.ndarray | None = None
+        #: The native step's batched ``info`` of the last ``step_wait`` (before any same-step reset).
+        self.last_info: dict[str, Any] = {}
 
     # --- stepping ---------------------------------------------------------------------
     def reset(self) -> VecEnvObs:
@@ -76,7 +79,7 @@ class NativeVecEnv(VecEnv):
         # A copy: the bodies may write into the array they are given, and SB3 keeps its actions.
         actions = self.body.validate_actions(np.array(self._actions), batched=True)
         self._actions = None
-        reward, terminated, truncated, _ = self.body.step(actions)
+        reward, terminated, truncated, self.last_info = self.body.step(actions)
         obs = self.body.observation()
         dones = terminated | truncated
         infos: list[dict[str, Any]] = [{"TimeLimit.truncated": False} for _ in range(self.num_envs)]

@@ -421,6 +421,7 @@ PROFILE = BodyProfile(
     benchmark_env_kwargs={"trials_per_session": 1, "phases": (("acquisition", 1),)},
     demo_steps=20_000,
     showcase_agent="cerebellar",
-    experiments=("eyeblink-acquisition", "eyeblink-timing", "eyeblink-isi", "eyeblink-extinction", "eyeblink-lesions"),
+    experiments=("eyeblink-acquisition", "eyeblink-timing", "eyeblink-isi", "eyeblink-extinction", "eyeblink-lesions",
+                 "eyeblink-learners"),
     demo_experiments=("eyeblink-acquisition",),  # the headline result; the rest run with `brainlike experiment`
 )

@@ -117,7 +117,7 @@ def test_statistics_helpers():
 def test_every_experiment_is_registered_with_its_metadata():
     assert set(EXPERIMENTS) == {"first-loom", "one-life", "dead-sea-salt", "sensitization", "tutor-learning",
                                 "performance-error", "pitch-shift", "eyeblink-acquisition", "eyeblink-timing",
-                                "eyeblink-isi", "eyeblink-extinction", "eyeblink-lesions",
+                                "eyeblink-isi", "eyeblink-extinction", "eyeblink-lesions", "eyeblink-learners",
                                 "prism-juvenile", "prism-adult", "prism-blind", "prism-ceiling", "tectal-lesion", "prism-learner",
                                 "winner-effect", "ltp-block", "loser-effect", "specific-to-general", "non-responders"}
     with pytest.raises(ValueError, match="unknown experiment"):

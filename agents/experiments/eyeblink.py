@@ -19,6 +19,7 @@ nucleus) that must break the effect.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -74,67 +75,99 @@ class Trials:
         return np.stack([self.rate(self.session == s) for s in range(int(self.session.max()) + 1)], axis=1)
 
 
-def cohort_agent(env: gym.vector.VectorEnv, seed: int, **overrides: Any) -> Agent:
-    """A cohort of cerebellar learners for ``env``'s bodies: one set of synapses each."""
+def cohort_agent(env: gym.vector.VectorEnv, seed: int, learner: str = "cerebellar", **overrides: Any) -> Agent:
+    """Learner ``learner`` for ``env``'s bodies: a cerebellar cohort has one set of synapses per
+    animal; any other registered learner is built as a user gets it (one brain for the batch)."""
     from brainlike.agents.registry import make_agent
 
-    return make_agent("cerebellar", env, seed=seed, animals=env.num_envs, **overrides)
+    if learner == "cerebellar":
+        overrides = {"animals": env.num_envs, **overrides}
+    return make_agent(learner, env, seed=seed, **overrides)
+
+
+class TrialRecorder:
+    """Records every trial of a cohort's schedule, step by step, into ``Trials``.
+
+    ``record`` takes one vector step of the body's ``info``, the lid after the
+    step and which bodies' schedules ended on it; ``live`` says which bodies are
+    still in their schedule (a body whose schedule is over is no longer part of
+    the experiment). Any driver of the bodies can feed it: the project's rollout
+    loop, or SB3's own training loop.
+    """
+
+    def __init__(self, num_animals: int, total_trials: int, span: int) -> None:
+        n = num_animals
+        self.total = total_trials
+        self.session = np.zeros((n, total_trials), dtype=np.int64)
+        self.kind = np.zeros((n, total_trials), dtype=np.int64)
+        self.isi = np.zeros((n, total_trials))
+        self.traces = np.zeros((n, total_trials, span), dtype=np.float32)
+        self.latency = np.full((n, total_trials), np.nan)
+        self.index = np.zeros(n, dtype=np.int64)  # trials finished per animal
+        self.last_trial = np.zeros(n, dtype=np.int64)
+        self.live = np.ones(n, dtype=bool)
+        self.rows = np.arange(n)
+        self.trials_per_session = 0
+
+    @classmethod
+    def for_body(cls, body: Any) -> TrialRecorder:
+        """A recorder sized for ``body``'s whole schedule."""
+        recorder = cls(body.num_bodies, body.trials_per_session * len(body.session_phase), body.trace_len)
+        recorder.trials_per_session = body.trials_per_session
+        return recorder
+
+    def record(self, info: Mapping[str, Any], lid: np.ndarray, ended: np.ndarray) -> None:
+        live, rows = self.live, self.rows
+        trial_id = info["session"] * self.trials_per_session + info["trial"]
+        # A new trial index means the previous one is over (the schedule's end is `ended`).
+        moved = live & (trial_id != self.last_trial)
+        self.index[moved] += 1
+        self.last_trial = np.where(live, trial_id, self.last_trial)
+        k = np.minimum(self.index, self.total - 1)
+        s = (info["since_tone_ms"] / STEP_MS).astype(np.int64)
+        here = live & (s >= 0) & (s < self.traces.shape[2])
+        self.traces[rows[here], k[here], s[here]] = lid[here]
+        self.session[rows[live], k[live]] = info["session"][live]
+        self.kind[rows[live], k[live]] = info["trial_kind"][live]
+        self.isi[rows[live], k[live]] = info["isi_ms"][live]
+        blink = live & info["reflex_overrode"] & (info["trial_kind"] == PAIRED) & np.isnan(self.latency[rows, k])
+        self.latency[rows[blink], k[blink]] = info["since_tone_ms"][blink] - info["isi_ms"][blink]
+        self.live = live & ~ended
+
+    def trials(self) -> Trials:
+        steps = np.arange(self.traces.shape[2]) * STEP_MS
+        before_puff = steps[None, None, :] < self.isi[:, :, None]
+        crossed = (self.traces >= CR_THRESHOLD) & before_puff
+        cr = crossed.any(axis=2)
+        onset = np.where(cr, np.argmax(crossed, axis=2) * STEP_MS, np.nan)
+        return Trials(self.session, self.kind, self.isi, cr, onset, self.traces, self.latency)
 
 
 def run_cohort(agent: Agent | None, num_animals: int, seed: int, learn: bool = True,
-               agent_kwargs: dict[str, Any] | None = None, **env_kwargs: Any) -> tuple[Trials, Agent]:
+               agent_kwargs: dict[str, Any] | None = None, learner: str = "cerebellar", explore: bool = True,
+               **env_kwargs: Any) -> tuple[Trials, Agent]:
     """Run every animal of a cohort through one schedule of Eyeblink-v0; record each trial.
 
-    ``agent`` None makes a new cerebellar cohort (with ``agent_kwargs``, e.g. a
-    lesion); an existing agent carries on (a later phase, or a lesioned animal
-    tested). ``learn`` False only acts.
+    ``agent`` None makes a new cohort of ``learner`` (with ``agent_kwargs``, e.g.
+    a lesion); an existing agent carries on (a later phase, or a lesioned animal
+    tested). ``learn`` False only acts; ``explore`` False acts greedily.
     """
     env = gym.make_vec(EYEBLINK, num_envs=num_animals, vectorization_mode="vector_entry_point",
                        max_episode_steps=10**8, **env_kwargs)
     body = env.unwrapped.body  # type: ignore[attr-defined]
     if agent is None:
-        agent = cohort_agent(env, seed, **(agent_kwargs or {}))
+        agent = cohort_agent(env, seed, learner, **(agent_kwargs or {}))
     agent.reset_state()
-    total = body.trials_per_session * len(body.session_phase)
-    n, span = num_animals, body.trace_len
-    session = np.zeros((n, total), dtype=np.int64)
-    kind = np.zeros((n, total), dtype=np.int64)
-    isi = np.zeros((n, total))
-    traces = np.zeros((n, total, span), dtype=np.float32)
-    latency = np.full((n, total), np.nan)
-    index = np.zeros(n, dtype=np.int64)  # trials finished per animal
-    last_trial = np.zeros(n, dtype=np.int64)
-    live = np.ones(n, dtype=bool)
-    rows = np.arange(n)
-    for t in rollout(env, policy(agent, env, explore=True), seed=cohort_seed(seed)):
-        info = t.infos
+    recorder = TrialRecorder.for_body(body)
+    for t in rollout(env, policy(agent, env, explore=explore), seed=cohort_seed(seed)):
         if learn:
             # A body whose schedule is over is no longer part of the experiment.
-            learn_from(agent, replace(t, valid=t.valid & live))
-        trial_id = info["session"] * body.trials_per_session + info["trial"]
-        # A new trial index means the previous one is over (the schedule's end is `ended`).
-        moved = live & (trial_id != last_trial)
-        index[moved] += 1
-        last_trial = np.where(live, trial_id, last_trial)
-        k = np.minimum(index, total - 1)
-        s = (info["since_tone_ms"] / STEP_MS).astype(np.int64)
-        here = live & (s >= 0) & (s < span)
-        traces[rows[here], k[here], s[here]] = t.next_obs["interoception"][here, 0]
-        session[rows[live], k[live]] = info["session"][live]
-        kind[rows[live], k[live]] = info["trial_kind"][live]
-        isi[rows[live], k[live]] = info["isi_ms"][live]
-        blink = live & info["reflex_overrode"] & (info["trial_kind"] == PAIRED) & np.isnan(latency[rows, k])
-        latency[rows[blink], k[blink]] = info["since_tone_ms"][blink] - info["isi_ms"][blink]
-        live &= ~t.ended
-        if not live.any():
+            learn_from(agent, replace(t, valid=t.valid & recorder.live))
+        recorder.record(t.infos, t.next_obs["interoception"][:, 0], t.ended)
+        if not recorder.live.any():
             break
     env.close()
-    steps = np.arange(span) * STEP_MS
-    before_puff = steps[None, None, :] < isi[:, :, None]
-    crossed = (traces >= CR_THRESHOLD) & before_puff
-    cr = crossed.any(axis=2)
-    onset = np.where(cr, np.argmax(crossed, axis=2) * STEP_MS, np.nan)
-    return Trials(session, kind, isi, cr, onset, traces, latency), agent
+    return recorder.trials(), agent
 
 
 def _pass_rate(ok: np.ndarray) -> tuple[float, str]:
