@@ -88,8 +88,6 @@ class CompiledBody(Body[SensesT, EventsT]):
     components: ClassVar[tuple[str, ...]] = ()
     drives: ClassVar[tuple[str, ...]] = ()
     events: ClassVar[tuple[tuple[str, Any], ...]] = ()
-    #: Where ``info`` holds the events: under this key, or (None) beside the core's entries.
-    events_key: ClassVar[str | None] = "events"
     #: State entries whose per-body shape depends on the configuration (an arena's side, a
     #: number of food patches): each stays its own (bodies, ...) array, handed to the kernel
     #: beside ``state``. The record then has one layout for every configuration, and numba
@@ -191,8 +189,8 @@ class CompiledBody(Body[SensesT, EventsT]):
             "steering": steering,
             "executed_action": out["executed"],
             "reflex_overrode": out["overrode"],
+            "events": {e: out[f"event_{e}"] for e, _ in self.events},
         }
-        self._put_events(info, {e: out[f"event_{e}"] for e, _ in self.events})
         return steering.reward, out["terminated"], out["truncated"], info
 
     def step_single(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
@@ -229,15 +227,9 @@ class CompiledBody(Body[SensesT, EventsT]):
             },
             "executed_action": executed,
             "reflex_overrode": overrode,
+            "events": dict(zip(self._event_names, r[6 + nc + nd :])),
         }
-        self._put_events(info, dict(zip(self._event_names, r[6 + nc + nd :])))
         return self.observation_of_one(), r[0], terminated, truncated, info
-
-    def _put_events(self, info: dict[str, Any], events: dict[str, Any]) -> None:
-        if self.events_key is None:
-            info.update(events)
-        else:
-            info[self.events_key] = events
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         raise NotImplementedError
