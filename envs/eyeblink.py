@@ -199,7 +199,6 @@ class EyeblinkBody(CompiledBody[EyelidSenses, EyelidEvents]):
     randoms_per_life = RANDOMS_PER_STEP
     components = ("puff", "vision")
     events = CLOCK_INFO
-    events_key = None  # the clock and the climbing fibre go straight into info, as the experiments read them
     # The lid traces' length depends on the intervals: their own array, so one compile serves every schedule.
     unpacked = ("traces",)
     canvas_size = (600, 300)
@@ -331,6 +330,10 @@ class EyeblinkBody(CompiledBody[EyelidSenses, EyelidEvents]):
         self._call(eyeblink_step, self.state, self.traces, self._rng.streams, self.elapsed, self._constants, self.isi_steps,
                    self.session_phase, self._steering_constants, st.parameters.values, st.blink.remaining, st.blink.pending,
                    enabled, actions, out)
+
+    def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:
+        # The experimenter's clock and the climbing fibre go straight into info, where the experiments and learners read them.
+        info.update(events)
 
     def summary(self, i: int) -> dict[str, Any]:
         s = {k: int(v[i]) for k, v in self.stats.items()}
