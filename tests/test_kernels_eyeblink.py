@@ -8,12 +8,8 @@ was compiled (``python tests/golden.py eyeblink eyeblink-trace-discrete``).
 from __future__ import annotations
 
 import copy
-import os
 import pickle
 import re
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
@@ -24,9 +20,9 @@ from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.steering import RewardLesion
 from brainlike.steering.base import ReflexTakeover
 from brainlike.steering.eyelid import CLIMBING_FIBRE, EyelidEvents, EyelidSenses, EyelidSteering
-from tests.golden import EYEBLINK, EYEBLINK_INFO, GOLDEN_DIR, _eyeblink_cases, run_vector
+from tests.golden import EYEBLINK, EYEBLINK_INFO, _eyeblink_cases, assert_as_recorded, run_vector
+from tests.test_kernels import same_as_uncompiled
 
-REPO = Path(__file__).resolve().parents[1]
 CASES = {name: kwargs for name, _, kwargs in _eyeblink_cases()}
 
 
@@ -34,17 +30,8 @@ CASES = {name: kwargs for name, _, kwargs in _eyeblink_cases()}
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden_trajectory_of_the_numpy_step_is_bit_identical(name):
     """Bit for bit: the step does only IEEE additions, multiplications and comparisons, no transcendental."""
-    golden = np.load(GOLDEN_DIR / f"{name}.npz")
-    now = run_vector(EYEBLINK, copy.deepcopy(CASES[name]), EYEBLINK_INFO)
-    assert set(golden.files) == set(now)
-    # On an autoreset step a body's action is ignored: what it reports executing there is no reference.
+    golden = assert_as_recorded(name, run_vector(EYEBLINK, copy.deepcopy(CASES[name]), EYEBLINK_INFO))
     ended = golden["terminated"] | golden["truncated"]
-    restart = np.concatenate([np.zeros_like(ended[:1]), ended[:-1]])
-    for key in golden.files:
-        want, got = golden[key], now[key]
-        if key == "executed":
-            want, got = want[~restart], got[~restart]
-        np.testing.assert_array_equal(got, want, err_msg=f"{name}: {key} moved")
     assert ended.any() and golden["info_reflex_overrode"].any() and golden["info_climbing_fibre"].any()
 
 
@@ -78,20 +65,8 @@ UNCOMPILED = {**CASES, "eyeblink-no-reflex-lesion": {"reflexes": False, "steerin
 
 @pytest.mark.parametrize("name", sorted(UNCOMPILED))
 def test_the_uncompiled_eyeblink_kernel_gives_identical_numbers(name, tmp_path):
-    code = (
-        "import sys, warnings, numpy as np\n"
-        "warnings.simplefilter('ignore')  # uint64 hashing wraps on purpose; numpy scalars warn about it\n"
-        "from tests.test_kernels_eyeblink import UNCOMPILED, eye_trajectory\n"
-        f"np.savez(sys.argv[1], **eye_trajectory(UNCOMPILED[{name!r}]))\n"
-    )
-    env = {**os.environ, "NUMBA_DISABLE_JIT": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "u.npz")], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    reference = np.load(tmp_path / "u.npz")
-    compiled = eye_trajectory(copy.deepcopy(UNCOMPILED[name]))
-    assert set(reference.files) == set(compiled)
-    for key in reference.files:
-        np.testing.assert_array_equal(compiled[key], reference[key], err_msg=f"{name}: {key} differs between compiled and uncompiled")
+    reference = same_as_uncompiled("from tests.test_kernels_eyeblink import UNCOMPILED, eye_trajectory", f"eye_trajectory(UNCOMPILED[{name!r}])",
+                                   eye_trajectory(copy.deepcopy(UNCOMPILED[name])), tmp_path, name)
     assert reference["flags"][:, :2].any(), "the comparison must run through episode ends"
     assert reference["flags"][:, 2].any() == UNCOMPILED[name].get("reflexes", True)
 
