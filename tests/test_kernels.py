@@ -197,23 +197,30 @@ SONG_CASES = {
 }
 
 
-def song_trajectory(kwargs: dict[str, Any], steps: int = 200) -> dict[str, np.ndarray]:
-    """Three songbirds through autoresets: everything they report (the song and the evaluator's signals too) and their final state."""
-    vec = gym.make_vec(SONGBIRD, num_envs=3, vectorization_mode="vector_entry_point", **kwargs)
+def record_steps(vec: Any, steps: int, values: Any) -> dict[str, np.ndarray]:
+    """``steps`` seeded random steps of vector env ``vec`` (reset seeded 9): each named array
+    ``values(obs, reward, terminated, truncated, info)`` returns, stacked over the steps."""
     vec.action_space.seed(3)
     vec.reset(seed=9)
     rec: dict[str, list[np.ndarray]] = {}
     for _ in range(steps):
         obs, r, term, trunc, info = vec.step(vec.action_space.sample())
-        values = {"obs": np.concatenate([obs["exteroception"], obs["interoception"]], axis=1), "reward": r,
-                  "flags": np.stack([term, trunc]), "executed": info["executed_action"],
-                  **{f"song_{k}": v for k, v in info["song"].items()},
-                  **{f"signal_{k}": v for k, v in info["steering"]["signals"].items()},
-                  **{f"component_{k}": v for k, v in info["steering"]["components"].items()}}
-        for k, v in values.items():
+        named = {"obs": np.concatenate([obs["exteroception"], obs["interoception"]], axis=1), "reward": r,
+                 "executed": info["executed_action"],
+                 **{f"component_{k}": v for k, v in info["steering"]["components"].items()}, **values(obs, r, term, trunc, info)}
+        for k, v in named.items():
             rec.setdefault(k, []).append(np.asarray(v))
+    return {k: np.stack(v) for k, v in rec.items()}
+
+
+def song_trajectory(kwargs: dict[str, Any], steps: int = 200) -> dict[str, np.ndarray]:
+    """Three songbirds through autoresets: everything they report (the song and the evaluator's signals too) and their final state."""
+    vec = gym.make_vec(SONGBIRD, num_envs=3, vectorization_mode="vector_entry_point", **kwargs)
+    rec = record_steps(vec, steps, lambda obs, r, term, trunc, info: {
+        "flags": np.stack([term, trunc]), **{f"song_{k}": v for k, v in info["song"].items()},
+        **{f"signal_{k}": v for k, v in info["steering"]["signals"].items()}})
     body = vec.unwrapped.body
-    return {**{k: np.stack(v) for k, v in rec.items()}, "state": body.state.view(np.uint8).copy(),
+    return {**rec, "state": body.state.view(np.uint8).copy(),
             "expectation": body.species.parameters.values.copy(), "template": body.species.template.copy(),
             "streams": body._rng.streams.copy()}
 

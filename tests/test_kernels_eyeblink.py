@@ -21,7 +21,7 @@ from brainlike.steering import RewardLesion
 from brainlike.steering.base import ReflexTakeover
 from brainlike.steering.eyelid import CLIMBING_FIBRE, EyelidEvents, EyelidSenses, EyelidSteering
 from tests.golden import EYEBLINK, EYEBLINK_INFO, _eyeblink_cases, assert_as_recorded, run_vector
-from tests.test_kernels import same_as_uncompiled
+from tests.test_kernels import record_steps, same_as_uncompiled
 
 CASES = {name: kwargs for name, _, kwargs in _eyeblink_cases()}
 
@@ -39,20 +39,11 @@ def test_golden_trajectory_of_the_numpy_step_is_bit_identical(name):
 def eye_trajectory(kwargs: dict[str, Any], steps: int = 700) -> dict[str, np.ndarray]:
     """Three eyes through autoresets: everything they report, and every byte of their final state."""
     vec = gym.make_vec(EYEBLINK, num_envs=3, vectorization_mode="vector_entry_point", **kwargs)
-    vec.action_space.seed(3)
-    vec.reset(seed=9)
-    rec: dict[str, list[np.ndarray]] = {}
-    for _ in range(steps):
-        obs, r, term, trunc, info = vec.step(vec.action_space.sample())
-        values = {"obs": np.concatenate([obs["exteroception"], obs["interoception"]], axis=1), "reward": r,
-                  "flags": np.stack([term, trunc, info["reflex_overrode"]]), "executed": info["executed_action"],
-                  **{f"info_{k}": info[k] for k in EYEBLINK_INFO},
-                  **{f"component_{k}": v for k, v in info["steering"]["components"].items()}}
-        for k, v in values.items():
-            rec.setdefault(k, []).append(np.asarray(v))
+    rec = record_steps(vec, steps, lambda obs, r, term, trunc, info: {
+        "flags": np.stack([term, trunc, info["reflex_overrode"]]), **{f"info_{k}": info[k] for k in EYEBLINK_INFO}})
     body = vec.unwrapped.body
     st = body.steering
-    return {**{k: np.stack(v) for k, v in rec.items()}, "state": body.state.view(np.uint8).copy(), "traces": body.traces.copy(),
+    return {**rec, "state": body.state.view(np.uint8).copy(), "traces": body.traces.copy(),
             "parameters": st.parameters.values.copy(), "remaining": st.blink.remaining.copy(), "pending": st.blink.pending.copy(),
             "streams": body._rng.streams.copy()}
 
