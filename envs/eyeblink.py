@@ -9,11 +9,14 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
-from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
+from brainlike.envs.core import BodyEnv, BodyVectorEnv
+from brainlike.envs.kernel import CompiledBody, constants, end_step
 from brainlike.envs.profile import BodyProfile
-from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS, EyelidEvents, EyelidOutput, EyelidSenses, EyelidSteering
-from brainlike.steering.eyelid import EyelidAction
+from brainlike.envs.rng import uniform_row
+from brainlike.steering.base import NO_REFLEX, Steering
+from brainlike.steering.compiled import jit
+from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS, BlinkReason, EyelidAction, EyelidEvents, EyelidSenses, EyelidSteering
+from brainlike.steering.eyelid import blink_reflex, eyelid_evaluate
 from brainlike.steering.motor import names
 
 #: Named periods of a trial, in order. "puff" is the window of the unconditioned
@@ -27,6 +30,7 @@ PAIRED, TONE_ALONE, CS_MINUS = range(3)
 #: Phases of a schedule: acquisition (paired trials and probes), extinction
 #: (tone alone only), reacquisition (acquisition again, after extinction).
 PHASES = ("acquisition", "extinction", "reacquisition")
+EXTINCTION = PHASES.index("extinction")
 CONDITIONING = ("delay", "trace")
 #: The lid's first-order dynamics per 5 ms step: closing is fast (orbicularis
 #: oculi, a time constant under 10 ms), reopening slower (levator, about 30 ms).
@@ -37,6 +41,21 @@ TRACES_SHOWN = 6
 #: The observation's channels and the continuous action's one dimension, by name.
 CHANNELS = Layout.groups("tone", "tone_b", "cornea")
 LID_COMMAND = ("lid_command",)
+#: Each step's uniforms: the next trial's pre-tone time, kind and interval (used when a trial starts).
+RANDOMS_PER_STEP = 3
+PRE_TONE_DRAW, KIND_DRAW, ISI_DRAW = range(RANDOMS_PER_STEP)
+#: The per-step counts of a life, in ``body.stats``.
+STATS = ("trials", "puffs", "blinks", "puffs_on_open_eye")
+#: What a step's ``info`` holds besides the core's entries, each a field of the step record: the
+#: experimenter's clock (as it stood during the step) and the climbing fibre.
+CLOCK_INFO = (("period", np.int64), ("trial_kind", np.int64), ("since_tone_ms", np.float64), ("isi_ms", np.float64),
+              ("session", np.int64), ("trial", np.int64), ("phase", np.int64), (CLIMBING_FIBRE, np.float64))
+#: The body's constants as its kernels read them (``EyeblinkBody._constants``).
+EYEBLINK_CONSTANTS = [
+    ("pre_lo", np.int64), ("pre_hi", np.int64), ("probe_fraction", np.float64), ("cs_minus_fraction", np.float64),
+    ("max_isi", np.int64), ("puff_steps", np.int64), ("after_steps", np.int64), ("trace", np.bool_), ("trace_steps", np.int64),
+    ("puff_intensity", np.float64), ("trials_per_session", np.int64), ("trace_len", np.int64), ("max_steps", np.int64),
+]
 
 
 def _steps(ms: Any, name: str) -> int:
@@ -46,13 +65,142 @@ def _steps(ms: Any, name: str) -> int:
     return int(round(ms / STEP_MS))
 
 
-class EyeblinkBody(Body[EyelidSenses, EyelidEvents]):
-    """The batched world of Eyeblink-v0 (see ``EyeblinkEnv`` for the documentation)."""
+# --- the trial clock (the experimenter's, never observed), compiled: one eye at a time ------
+@jit
+def begin_trial(s, c, isi_steps, session_phase, u):  # type: ignore[no-untyped-def]
+    """Start eye ``s``'s next trial (a record), drawn from its uniforms ``u``: pre-tone time, kind, interval."""
+    span = c["pre_hi"] - c["pre_lo"]
+    s["t"] = 0
+    s["pre"] = c["pre_lo"] + min(np.int64(u[PRE_TONE_DRAW] * (span + 1)), span)
+    k = u[KIND_DRAW]
+    kind = TONE_ALONE if k < c["probe_fraction"] else (CS_MINUS if k < c["probe_fraction"] + c["cs_minus_fraction"] else PAIRED)
+    if kind == PAIRED and session_phase[s["session"]] == EXTINCTION:
+        kind = TONE_ALONE
+    s["kind"] = kind
+    # Paired trials draw one of the intervals; tone-alone trials use the longest,
+    # so that a probe shows the lid at every trained time.
+    n = isi_steps.shape[0]
+    s["isi"] = isi_steps[min(np.int64(u[ISI_DRAW] * n), n - 1)] if kind == PAIRED else c["max_isi"]
+
+
+@jit
+def present(s, c):  # type: ignore[no-untyped-def]
+    """Set the coming step's period, tone and puff from where eye ``s`` is in its trial."""
+    since = s["t"] - s["pre"]  # steps since tone onset (negative before it)
+    puff_end = s["isi"] + c["puff_steps"]
+    s["period"] = PRE_TONE if since < 0 else (TONE if since < s["isi"] else (PUFF if since < puff_end else AFTER))
+    tone = 0 <= since < (c["trace_steps"] if c["trace"] else puff_end)
+    s["tone_a"] = 1.0 if tone and s["kind"] != CS_MINUS else 0.0
+    s["tone_b"] = 1.0 if tone and s["kind"] == CS_MINUS else 0.0
+    s["puff"] = c["puff_intensity"] if s["period"] == PUFF and s["kind"] == PAIRED else 0.0
+
+
+@jit
+def end_trial(s, traces, c, isi_steps, session_phase, u):  # type: ignore[no-untyped-def]
+    """Move eye ``s``'s clock one step; at a trial's end start the next (and the next session); True where the schedule ended."""
+    s["t"] += 1
+    if s["t"] < s["pre"] + s["isi"] + c["puff_steps"] + c["after_steps"]:
+        return False
+    s["trace_kind"][s["trials_done"] % TRACES_SHOWN] = s["kind"]
+    s["trials_done"] += 1
+    s["trials"] += 1
+    s["trial"] += 1
+    if s["trial"] >= c["trials_per_session"]:
+        s["session"] += 1
+        s["trial"] = 0
+    last = session_phase.shape[0] - 1
+    ended = s["session"] > last
+    s["session"] = min(s["session"], last)
+    traces[s["trials_done"] % TRACES_SHOWN, :] = 0.0
+    begin_trial(s, c, isi_steps, session_phase, u)
+    return ended
+
+
+# --- the step, compiled: one loop over the eyes (see envs.kernel) --------------------------
+@jit
+def eyeblink_step(state, traces, streams, elapsed, constants, isi_steps, session_phase, steering_constants, params,  # type: ignore[no-untyped-def]
+                  remaining, pending, reflexes, actions, out):
+    """One 5 ms step of every eye: ``state`` (records) and its lid ``traces``, the counter RNG's
+    ``streams``, the body's ``constants``, intervals and schedule, the steering's constants and state
+    (``params``, the blink's ``remaining`` and ``pending``); the results go to ``out`` (one ``step_record``
+    per eye). ``actions`` are (eyes,) ``EyelidAction`` codes or (eyes, 1) lid commands."""
+    c, sc = constants[0], steering_constants[0]
+    u = np.empty(RANDOMS_PER_STEP)
+    for b in range(state.shape[0]):
+        uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
+        s, o = state[b], out[b]
+        puff = s["puff"]
+        blink = blink_reflex(sc["latency"], sc["duration"], sc["threshold"], params, remaining, pending, b, reflexes, puff)
+        # The blink closes the lid in the vocabulary the body speaks (numba compiles only the branch of the actions' shape).
+        if actions.ndim == 1:
+            o["executed"] = EyelidAction.CLOSE if blink else actions[b]
+            command = np.float64(o["executed"])
+        else:
+            o["executed"][0] = 1.0 if blink else actions[b, 0]
+            command = o["executed"][0]
+        # The lid's first-order dynamics; within LID_REST of its target the lid is there (at rest):
+        # an exponential approach that never ends would tell the learner how long ago it blinked.
+        lid = s["lid"]
+        lid = lid + (command - lid) * (CLOSE_RATE if command > lid else OPEN_RATE)
+        if abs(lid - command) < LID_REST:
+            lid = command
+        cornea = puff * (1.0 - lid)
+        s["lid"], s["cornea"] = lid, cornea
+        since = s["t"] - s["pre"]
+        o["event_period"], o["event_trial_kind"], o["event_session"], o["event_trial"] = s["period"], s["kind"], s["session"], s["trial"]
+        o["event_since_tone_ms"], o["event_isi_ms"] = since * STEP_MS, s["isi"] * STEP_MS
+        o["event_phase"], o["event_climbing_fibre"] = session_phase[s["session"]], cornea
+        # The rendered lid trace, and the puffs (on an open eye) counted at their onset.
+        if 0 <= since < c["trace_len"]:
+            traces[b, s["trials_done"] % TRACES_SHOWN, since] = lid
+        if puff > 0 and since == s["isi"]:
+            s["puffs"] += 1
+            s["puffs_on_open_eye"] += cornea > 0.5 * puff
+        o["terminated"] = end_trial(s, traces[b], c, isi_steps, session_phase, u)
+        present(s, c)
+
+        o["puff"], o["vision"] = eyelid_evaluate(sc, params, b, cornea, lid)
+        o["reward"] = o["puff"] + o["vision"]
+        reason = BlinkReason.BLINK if blink else NO_REFLEX
+        s["blinks"] += blink and s["last_reflex"] < 0  # a blink starts
+        s["last_reflex"] = reason
+        o["overrode"], o["reason"] = blink, reason
+        o["truncated"] = end_step(elapsed, b, c["max_steps"])
+
+
+@jit
+def eyeblink_birth(state, rows, constants, isi_steps, session_phase, u):  # type: ignore[no-untyped-def]
+    """The first trial of each eye in ``rows`` (indices), drawn from its row of ``u``."""
+    c = constants[0]
+    for i in range(rows.shape[0]):
+        s = state[rows[i]]
+        begin_trial(s, c, isi_steps, session_phase, u[i])
+        present(s, c)
+
+
+@jit
+def eyeblink_observe(state, extero, intero):  # type: ignore[no-untyped-def]
+    """Every eye's observation into ``extero`` (tone, tone B, cornea) and ``intero`` (lid), float32."""
+    for b in range(state.shape[0]):
+        s = state[b]
+        extero[b, 0], extero[b, 1], extero[b, 2] = s["tone_a"], s["tone_b"], s["cornea"]
+        intero[b, 0] = s["lid"]
+
+
+class EyeblinkBody(CompiledBody[EyelidSenses, EyelidEvents]):
+    """The batched world of Eyeblink-v0 (see ``EyeblinkEnv`` for the documentation).
+
+    Its step is the compiled ``eyeblink_step``; its observation ``eyeblink_observe``.
+    """
 
     default_steering = EyelidSteering
-    # The next trial's pre-tone time, kind and interval: drawn every step, used when a trial starts.
-    randoms_per_step = 3
-    randoms_per_life = 3
+    randoms_per_step = RANDOMS_PER_STEP
+    # The first trial's pre-tone time, kind and interval.
+    randoms_per_life = RANDOMS_PER_STEP
+    components = ("puff", "vision")
+    events = CLOCK_INFO
+    # The lid traces' length depends on the intervals: their own array, so one compile serves every schedule.
+    unpacked = ("traces",)
     canvas_size = (600, 300)
 
     def __init__(
@@ -127,6 +275,14 @@ class EyeblinkBody(Body[EyelidSenses, EyelidEvents]):
             spaces.Box(0.0, 1.0, (1,), np.float32),
             spaces.Discrete(len(EyelidAction)) if discrete else spaces.Box(0.0, 1.0, (1,), np.float32),
         )
+        self._steering = self.steering.unwrapped
+        # The constants as the kernels read them, one record each; the steering's are read once, here.
+        self._constants = constants((
+            pre_steps[0], pre_steps[1], self.probe_fraction, self.cs_minus_fraction, int(self.isi_steps.max()), puff_steps,
+            after_steps, conditioning == "trace", trace_steps, self.puff_intensity, self.trials_per_session, self.trace_len,
+            self.max_steps,
+        ), EYEBLINK_CONSTANTS)
+        self._steering_constants = self._steering.constants
 
     @staticmethod
     def _check_phases(phases: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -155,111 +311,29 @@ class EyeblinkBody(Body[EyelidSenses, EyelidEvents]):
             "traces": StateVar((TRACES_SHOWN, self.trace_len), np.float32),
             "trace_kind": StateVar((TRACES_SHOWN,), i64),
             "trials_done": StateVar(dtype=i64),
-            "stats": {k: StateVar(dtype=i64) for k in ("trials", "puffs", "blinks", "puffs_on_open_eye")},
+            "stats": {k: StateVar(dtype=i64) for k in STATS},
         }
 
     def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
-        rows = np.flatnonzero(mask)
-        self._new_trials(rows, u)
-        self._present()
+        self._call(eyeblink_birth, self.state, np.flatnonzero(mask), self._constants, self.isi_steps, self.session_phase, u)
 
-    def _new_trials(self, rows: np.ndarray, u: np.ndarray) -> None:
-        """Draw the next trial of each body in ``rows`` from its uniforms ``u`` (rows, 3)."""
-        lo, hi = self.pre_steps
-        self.t[rows] = 0
-        self.pre[rows] = lo + np.minimum((u[:, 0] * (hi - lo + 1)).astype(np.int64), hi - lo)
-        in_extinction = self.session_phase[self.session[rows]] == PHASES.index("extinction")
-        kind = np.where(u[:, 1] < self.probe_fraction, TONE_ALONE,
-                        np.where(u[:, 1] < self.probe_fraction + self.cs_minus_fraction, CS_MINUS, PAIRED))
-        kind = np.where(in_extinction & (kind == PAIRED), TONE_ALONE, kind)
-        self.kind[rows] = kind
-        # Paired trials draw one of the intervals; tone-alone trials use the longest,
-        # so that a probe shows the lid at every trained time.
-        drawn = self.isi_steps[np.minimum((u[:, 2] * len(self.isi_steps)).astype(np.int64), len(self.isi_steps) - 1)]
-        self.isi[rows] = np.where(kind == PAIRED, drawn, self.isi_steps.max())
-
-    # --- senses and observation ----------------------------------------------
-    def senses(self) -> EyelidSenses:
-        """The puff's pressure at the eye this step: what the blink reflex reads."""
-        return EyelidSenses(self.puff)
-
+    # --- observation and step: the compiled kernels ---------------------------------
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
-        extero = np.stack([self.tone_a, self.tone_b, self.cornea], axis=1).astype(np.float32)
-        return extero, self.lid[:, None].astype(np.float32)
+        extero = np.empty((self.num_bodies, 3), dtype=np.float32)
+        intero = np.empty((self.num_bodies, 1), dtype=np.float32)
+        self._call(eyeblink_observe, self.state, extero, intero)
+        return extero, intero
 
-    # --- the trial clock (the experimenter's, never observed) -----------------
-    def _present(self) -> None:
-        """Set the coming step's tone and puff from where each body is in its trial."""
-        s = self.t - self.pre  # steps since tone onset (negative before it)
-        puff_end = self.isi + self.puff_steps
-        self.period = np.where(s < 0, PRE_TONE, np.where(s < self.isi, TONE, np.where(s < puff_end, PUFF, AFTER)))
-        tone_end = self.trace_steps if self.conditioning == "trace" else puff_end
-        tone = (s >= 0) & (s < tone_end)
-        self.tone_a = (tone & (self.kind != CS_MINUS)).astype(np.float64)
-        self.tone_b = (tone & (self.kind == CS_MINUS)).astype(np.float64)
-        self.puff = np.where((self.period == PUFF) & (self.kind == PAIRED), self.puff_intensity, 0.0)
+    def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
+        st = self._steering
+        enabled = st.reflexes_enabled and not st.blink.inhibited
+        self._call(eyeblink_step, self.state, self.traces, self._rng.streams, self.elapsed, self._constants, self.isi_steps,
+                   self.session_phase, self._steering_constants, st.parameters.values, st.blink.remaining, st.blink.pending,
+                   enabled, actions, out)
 
-    # --- physics --------------------------------------------------------------
-    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[EyelidEvents, np.ndarray, dict[str, Any]]:
-        executed = takeover.executed
-        command = executed.astype(np.float64) if self.action_mode == "discrete" else executed[:, 0]
-        rate = np.where(command > self.lid, CLOSE_RATE, OPEN_RATE)
-        lid = self.lid + (command - self.lid) * rate
-        # Within 0.1% of its target the lid is there (at rest): an exponential
-        # approach that never ends would tell the learner how long ago it blinked.
-        self.lid = np.where(np.abs(lid - command) < LID_REST, command, lid)
-        self.cornea = self.puff * (1.0 - self.lid)
-        since_tone = self.t - self.pre
-        info = {
-            "period": self.period.copy(),
-            "trial_kind": self.kind.copy(),
-            "since_tone_ms": since_tone * STEP_MS,
-            "isi_ms": self.isi * STEP_MS,
-            "session": self.session.copy(),
-            "trial": self.trial.copy(),
-            "phase": self.session_phase[self.session],
-        }
-        self._record(since_tone)
-        terminated = self._advance(u)
-        self._present()
-        return EyelidEvents(self.cornea, self.lid), terminated, info
-
-    def _after_evaluation(self, out: SteeringOutput, events: EyelidEvents, info: dict[str, Any]) -> None:
-        assert isinstance(out, EyelidOutput)
-        info[CLIMBING_FIBRE] = out.climbing_fibre
-        started = (out.reflex.reason >= 0) & (self.last_reflex < 0)
-        self.stats["blinks"] += started
-        self.last_reflex = out.reflex.reason.copy()
-
-    def _record(self, s: np.ndarray) -> None:
-        slot = self.trials_done % TRACES_SHOWN
-        rows = np.flatnonzero((s >= 0) & (s < self.trace_len))
-        if rows.size:
-            self.traces[rows, slot[rows], s[rows]] = self.lid[rows]
-        onset = (self.puff > 0) & (s == self.isi)
-        self.stats["puffs"] += onset
-        self.stats["puffs_on_open_eye"] += onset & (self.cornea > 0.5 * self.puff)
-
-    def _advance(self, u: np.ndarray) -> np.ndarray:
-        """Move the trial clock one step; start new trials and sessions; True where the schedule ended."""
-        self.t += 1
-        ended = self.t >= self.pre + self.isi + self.puff_steps + self.after_steps
-        terminated = np.zeros(self.num_bodies, dtype=bool)
-        if not ended.any():
-            return terminated
-        rows = np.flatnonzero(ended)
-        self.trace_kind[rows, self.trials_done[rows] % TRACES_SHOWN] = self.kind[rows]
-        self.trials_done[rows] += 1
-        self.stats["trials"][rows] += 1
-        self.trial[rows] += 1
-        next_session = self.trial[rows] >= self.trials_per_session
-        self.session[rows] += next_session
-        self.trial[rows] = np.where(next_session, 0, self.trial[rows])
-        terminated[rows] = self.session[rows] >= len(self.session_phase)
-        self.session[rows] = np.minimum(self.session[rows], len(self.session_phase) - 1)
-        self.traces[rows, self.trials_done[rows] % TRACES_SHOWN] = 0.0
-        self._new_trials(rows, u[rows])
-        return terminated
+    def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:
+        # The experimenter's clock and the climbing fibre go straight into info, where the experiments and learners read them.
+        info.update(events)
 
     def summary(self, i: int) -> dict[str, Any]:
         s = {k: int(v[i]) for k, v in self.stats.items()}
@@ -405,7 +479,7 @@ class EyeblinkEnv(BodyEnv):
 
 
 class EyeblinkVectorEnv(BodyVectorEnv):
-    """N eyes in one numpy step (see ``EyeblinkEnv``)."""
+    """N eyes in one compiled step (see ``EyeblinkEnv``)."""
 
     body_class = EyeblinkBody
     metadata = {**BodyVectorEnv.metadata, "render_fps": 40}

@@ -21,6 +21,7 @@ from enum import IntEnum
 import numpy as np
 
 from brainlike.steering.base import Reflex, ReflexTakeover, Steering, SteeringOutput
+from brainlike.steering.compiled import jit
 from brainlike.steering.parameters import InnateParameters
 
 
@@ -56,6 +57,66 @@ class BlinkReason(IntEnum):
     BLINK = 0
 
 
+#: The steering's constants as its compiled functions read them (``EyelidSteering.constants``);
+#: ``threshold`` is the column of ``puff_threshold`` in the innate parameters' values.
+EYELID_CONSTANTS = np.dtype([
+    ("puff_cost", np.float64), ("closure_cost", np.float64), ("sensitization", np.float64), ("min_threshold", np.float64),
+    ("latency", np.int64), ("duration", np.int64), ("threshold", np.int64),
+])
+
+
+# --- compiled: one eye at a time, called from Eyeblink's step kernel ---------------------
+@jit
+def blink_reflex(latency, duration, threshold, params, remaining, pending, b, enabled, puff):  # type: ignore[no-untyped-def]
+    """Eye ``b``'s blink reflex this step, for a puff of pressure ``puff``: whether the blink holds the lid shut.
+
+    ``remaining`` (steps of closure left) and ``pending`` (steps until a triggered
+    blink starts, -1 for none) are the reflex's state; ``params[b, threshold]`` is
+    the puff threshold. An idle reflex triggered now starts its blink ``latency``
+    steps later (at once for 0), and holds it ``duration`` steps.
+    """
+    if not enabled:  # inhibited: a lesion, or the experimenter's switch
+        remaining[b] = 0
+        pending[b] = -1
+        return False
+    idle = pending[b] < 0 and remaining[b] <= 0
+    if idle and puff >= params[b, threshold]:
+        pending[b] = latency
+    if pending[b] == 0:
+        remaining[b] = duration
+        pending[b] = -1
+    running = remaining[b] > 0
+    if pending[b] > 0:
+        pending[b] -= 1
+    if running:
+        remaining[b] -= 1
+    return running
+
+
+@jit
+def eyelid_evaluate(c, params, b, cornea, lid):  # type: ignore[no-untyped-def]
+    """Eye ``b``'s reward components (puff, vision) for ``cornea`` (the puff on the open cornea) and ``lid``; sensitizes its threshold."""
+    puff = -c["puff_cost"] * cornea
+    vision = -c["closure_cost"] * lid
+    if c["sensitization"] > 0 and cornea > 0:
+        t = c["threshold"]
+        params[b, t] = max(params[b, t] - c["sensitization"] * cornea, c["min_threshold"])
+    return puff, vision
+
+
+# --- the same functions over a batch, for the Steering API (records in, arrays out) -------
+@jit
+def _blink_batch(latency, duration, threshold, params, remaining, pending, enabled, puff, running):  # type: ignore[no-untyped-def]
+    for b in range(puff.shape[0]):
+        running[b] = blink_reflex(latency, duration, threshold, params, remaining, pending, b, enabled, puff[b])
+
+
+@jit
+def _evaluate_batch(constants, params, cornea, lid, out):  # type: ignore[no-untyped-def]
+    for b in range(cornea.shape[0]):
+        out[b, 0], out[b, 1] = eyelid_evaluate(constants[0], params, b, cornea[b], lid[b])
+
+
 class BlinkReflex(Reflex[EyelidSenses]):
     """Air puff at the eye -> full closure of the lid, after a fixed brainstem latency.
 
@@ -65,6 +126,9 @@ class BlinkReflex(Reflex[EyelidSenses]):
     trigger the motor program takes over the lid command (full closure: 1.0 on
     the continuous command, ``EyelidAction.CLOSE`` in the discrete variant)
     for ``duration`` steps; a puff that goes on after the blink triggers another.
+
+    Written once, as the compiled ``blink_reflex`` (one eye), which the
+    eyeblink's step kernel calls; ``step`` runs it over a batch.
 
     Parameters read: ``puff_threshold`` (the trigeminal threshold).
     """
@@ -89,9 +153,6 @@ class BlinkReflex(Reflex[EyelidSenses]):
         super().reset(mask)
         self.pending[slice(None) if mask is None else mask] = -1
 
-    def trigger(self, senses: EyelidSenses, params: InnateParameters) -> np.ndarray:
-        return senses.puff >= params["puff_threshold"][:, 0]
-
     def motor_program(self, senses: EyelidSenses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
         n = senses.puff.shape[0]
         close = np.full(n, EyelidAction.CLOSE, dtype=np.int64) if self.discrete else np.ones((n, 1))
@@ -99,21 +160,11 @@ class BlinkReflex(Reflex[EyelidSenses]):
 
     def step(self, senses: EyelidSenses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
         """Advance one step: a trigger starts a countdown of ``latency`` steps, then the blink runs."""
-        n = self.remaining.shape[0]
-        if self.inhibited:
-            self.remaining[:] = 0
-            self.pending[:] = -1
-            return np.zeros(n, dtype=bool), None, None
-        idle = (self.pending < 0) & (self.remaining <= 0)
-        self.pending[self.trigger(senses, params) & idle] = self.latency
-        due = self.pending == 0
-        self.remaining[due] = self.duration
-        self.pending[due] = -1
-        running = self.remaining > 0
-        self.pending[self.pending > 0] -= 1
+        running = np.empty(self.remaining.shape[0], dtype=bool)
+        _blink_batch(self.latency, self.duration, params.columns("puff_threshold").start, params.values, self.remaining,
+                     self.pending, not self.inhibited, np.ascontiguousarray(senses.puff, dtype=np.float64), running)
         if not running.any():
             return running, None, None
-        self.remaining[running] -= 1
         actions, reasons = self.motor_program(senses, params)
         return running, actions, reasons
 
@@ -153,6 +204,10 @@ class EyelidSteering(Steering[EyelidSenses, EyelidEvents]):
 
     Reflexes: ``BlinkReflex`` (the lid starts closing ``blink_latency`` steps,
     15 ms, after the puff, and is held shut for ``blink_steps`` steps, 150 ms).
+
+    The rules are compiled functions (``blink_reflex``, ``eyelid_evaluate``)
+    called from Eyeblink's step kernel; ``reflex`` (through ``BlinkReflex.step``)
+    and ``evaluate`` run them over a batch of records.
     """
 
     def __init__(
@@ -184,18 +239,23 @@ class EyelidSteering(Steering[EyelidSenses, EyelidEvents]):
         self.reflexes = (self.blink,)
         self.parameters = InnateParameters({"puff_threshold": puff_threshold})
 
+    @property
+    def constants(self) -> np.ndarray:
+        """The steering's constants as an array of one record; its compiled functions read ``constants[0]["closure_cost"]``."""
+        values = (self.puff_cost, self.closure_cost, self.sensitization, self.min_threshold, self.blink.latency,
+                  self.blink.duration, self.parameters.columns("puff_threshold").start)
+        return np.array([values], dtype=EYELID_CONSTANTS)
+
     def reflex(self, senses: EyelidSenses, proposed: np.ndarray) -> ReflexTakeover:
         # The blink closes the lid in the vocabulary the body speaks: (bodies,) ints or (bodies, 1) commands.
         self.blink.discrete = proposed.ndim == 1
         return super().reflex(senses, proposed)
 
     def evaluate(self, events: EyelidEvents, reflex: ReflexTakeover) -> EyelidOutput:
-        cornea = events.cornea
-        puff = -self.puff_cost * cornea
-        vision = -self.closure_cost * events.lid
-        if self.sensitization > 0 and (cornea > 0).any():
-            threshold = self.parameters["puff_threshold"][:, 0]
-            threshold[:] = np.maximum(threshold - self.sensitization * cornea, self.min_threshold)
+        cornea = np.ascontiguousarray(events.cornea, dtype=np.float64)
+        out = np.empty((cornea.shape[0], 2))
+        _evaluate_batch(self.constants, self.parameters.values, cornea, np.ascontiguousarray(events.lid, dtype=np.float64), out)
+        puff, vision = out[:, 0], out[:, 1]
         return EyelidOutput(
             reward=puff + vision,
             components={"puff": puff, "vision": vision},
@@ -206,5 +266,5 @@ class EyelidSteering(Steering[EyelidSenses, EyelidEvents]):
         )
 
 
-__all__ = ["CLIMBING_FIBRE", "STEP_MS", "BlinkReason", "BlinkReflex", "EyelidEvents", "EyelidOutput", "EyelidSenses",
-           "EyelidSteering"]
+__all__ = ["CLIMBING_FIBRE", "EYELID_CONSTANTS", "STEP_MS", "BlinkReason", "BlinkReflex", "EyelidEvents", "EyelidOutput",
+           "EyelidSenses", "EyelidSteering", "blink_reflex", "eyelid_evaluate"]

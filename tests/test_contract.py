@@ -14,7 +14,7 @@ import pytest
 
 from brainlike.envs.core import Layout
 from brainlike.steering import MouseSteering, RatSteering, RewardLesion, SongbirdSteering
-from tests.golden import CASES, GOLDEN_DIR, run_vector
+from tests.golden import CASES, assert_as_recorded, run_vector
 
 MOUSE, RAT, BIRD = "brainlike/ForagingMouse-v0", "brainlike/SaltRat-v0", "brainlike/SongbirdTutor-v0"
 
@@ -22,18 +22,7 @@ MOUSE, RAT, BIRD = "brainlike/ForagingMouse-v0", "brainlike/SaltRat-v0", "brainl
 # --- the same numbers as before the refactor ------------------------------------------
 @pytest.mark.parametrize("name, env_id, kwargs", CASES, ids=[c[0] for c in CASES])
 def test_golden_trajectory_is_bit_identical(name, env_id, kwargs):
-    golden = np.load(GOLDEN_DIR / f"{name}.npz")
-    now = run_vector(env_id, kwargs)
-    # On an autoreset step a body's action is ignored; main reported "stay" there only
-    # because the reset wrote into the info array it had returned (defect 2), so the
-    # executed action of those steps is not part of the reference.
-    ended = golden["terminated"] | golden["truncated"]
-    restart = np.concatenate([np.zeros_like(ended[:1]), ended[:-1]])
-    for key in golden.files:
-        want, got = golden[key], now[key]
-        if key == "executed":
-            want, got = want[~restart], got[~restart]
-        np.testing.assert_array_equal(got, want, err_msg=f"{name}: {key} moved")
+    assert_as_recorded(name, run_vector(env_id, kwargs))
 
 
 # --- defect 1: each env owns its steering -----------------------------------------------

@@ -58,29 +58,32 @@ def trajectory(env_id: str, kwargs: dict[str, Any], steps: int = 250) -> dict[st
     return {**{k: np.stack(v) for k, v in rec.items()}, **final, "single_rewards": single_rewards}
 
 
-def _uncompiled(name: str, out: Path) -> None:
-    """Run ``trajectory`` for case ``name`` in a fresh process with the JIT disabled; save it to ``out``."""
+def same_as_uncompiled(imports: str, call: str, compiled: dict[str, np.ndarray], tmp_path: Path, case: str) -> Any:
+    """Run ``call`` (after ``imports``: an expression giving a dict of arrays) in a fresh process with the
+    JIT disabled; require ``compiled`` (the same call, compiled) to equal it bit for bit; return it."""
     code = (
         "import sys, warnings, numpy as np\n"
         "warnings.simplefilter('ignore')  # uint64 hashing wraps on purpose; numpy scalars warn about it\n"
         "import brainlike.envs\n"
-        "from tests.test_kernels import COMPILED, trajectory\n"
-        f"case = dict((c[0], c) for c in COMPILED)[{name!r}]\n"
-        f"np.savez(sys.argv[1], **trajectory(case[1], case[2]))\n"
+        f"{imports}\n"
+        f"np.savez(sys.argv[1], **{call})\n"
     )
+    out = tmp_path / "uncompiled.npz"
     env = {**os.environ, "NUMBA_DISABLE_JIT": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
+    reference = np.load(out)
+    assert set(reference.files) == set(compiled)
+    for key in reference.files:
+        np.testing.assert_array_equal(compiled[key], reference[key], err_msg=f"{case}: {key} differs between compiled and uncompiled")
+    return reference
 
 
 @pytest.mark.parametrize("name, env_id, kwargs", COMPILED, ids=[c[0] for c in COMPILED])
 def test_the_uncompiled_kernel_gives_identical_numbers(name, env_id, kwargs, tmp_path):
-    _uncompiled(name, tmp_path / "uncompiled.npz")
-    reference = np.load(tmp_path / "uncompiled.npz")
-    compiled = trajectory(env_id, copy.deepcopy(kwargs))
-    assert set(reference.files) == set(compiled)
-    for key in reference.files:
-        np.testing.assert_array_equal(compiled[key], reference[key], err_msg=f"{name}: {key} differs between compiled and uncompiled")
+    reference = same_as_uncompiled("from tests.test_kernels import COMPILED, trajectory",
+                                   f"trajectory(*dict((c[0], c[1:]) for c in COMPILED)[{name!r}])",
+                                   trajectory(env_id, copy.deepcopy(kwargs)), tmp_path, name)
     assert reference["flags"][:, 0].any(), "the comparison must run through terminations"
 
 
@@ -194,23 +197,30 @@ SONG_CASES = {
 }
 
 
-def song_trajectory(kwargs: dict[str, Any], steps: int = 200) -> dict[str, np.ndarray]:
-    """Three songbirds through autoresets: everything they report (the song and the evaluator's signals too) and their final state."""
-    vec = gym.make_vec(SONGBIRD, num_envs=3, vectorization_mode="vector_entry_point", **kwargs)
+def record_steps(vec: Any, steps: int, values: Any) -> dict[str, np.ndarray]:
+    """``steps`` seeded random steps of vector env ``vec`` (reset seeded 9): each named array
+    ``values(obs, reward, terminated, truncated, info)`` returns, stacked over the steps."""
     vec.action_space.seed(3)
     vec.reset(seed=9)
     rec: dict[str, list[np.ndarray]] = {}
     for _ in range(steps):
         obs, r, term, trunc, info = vec.step(vec.action_space.sample())
-        values = {"obs": np.concatenate([obs["exteroception"], obs["interoception"]], axis=1), "reward": r,
-                  "flags": np.stack([term, trunc]), "executed": info["executed_action"],
-                  **{f"song_{k}": v for k, v in info["song"].items()},
-                  **{f"signal_{k}": v for k, v in info["steering"]["signals"].items()},
-                  **{f"component_{k}": v for k, v in info["steering"]["components"].items()}}
-        for k, v in values.items():
+        named = {"obs": np.concatenate([obs["exteroception"], obs["interoception"]], axis=1), "reward": r,
+                 "executed": info["executed_action"],
+                 **{f"component_{k}": v for k, v in info["steering"]["components"].items()}, **values(obs, r, term, trunc, info)}
+        for k, v in named.items():
             rec.setdefault(k, []).append(np.asarray(v))
+    return {k: np.stack(v) for k, v in rec.items()}
+
+
+def song_trajectory(kwargs: dict[str, Any], steps: int = 200) -> dict[str, np.ndarray]:
+    """Three songbirds through autoresets: everything they report (the song and the evaluator's signals too) and their final state."""
+    vec = gym.make_vec(SONGBIRD, num_envs=3, vectorization_mode="vector_entry_point", **kwargs)
+    rec = record_steps(vec, steps, lambda obs, r, term, trunc, info: {
+        "flags": np.stack([term, trunc]), **{f"song_{k}": v for k, v in info["song"].items()},
+        **{f"signal_{k}": v for k, v in info["steering"]["signals"].items()}})
     body = vec.unwrapped.body
-    return {**{k: np.stack(v) for k, v in rec.items()}, "state": body.state.view(np.uint8).copy(),
+    return {**rec, "state": body.state.view(np.uint8).copy(),
             "expectation": body.species.parameters.values.copy(), "template": body.species.template.copy(),
             "streams": body._rng.streams.copy()}
 
@@ -218,20 +228,8 @@ def song_trajectory(kwargs: dict[str, Any], steps: int = 200) -> dict[str, np.nd
 @pytest.mark.parametrize("name", sorted(SONG_CASES))
 def test_the_uncompiled_songbird_kernel_gives_identical_numbers(name, tmp_path):
     """Bit for bit, not within 1 ULP: the kernel calls the same libm exp, log1p, cos and pow as numpy does here."""
-    code = (
-        "import sys, warnings, numpy as np\n"
-        "warnings.simplefilter('ignore')  # uint64 hashing wraps on purpose; numpy scalars warn about it\n"
-        "from tests.test_kernels import SONG_CASES, song_trajectory\n"
-        f"np.savez(sys.argv[1], **song_trajectory(SONG_CASES[{name!r}]))\n"
-    )
-    env = {**os.environ, "NUMBA_DISABLE_JIT": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "u.npz")], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    reference = np.load(tmp_path / "u.npz")
-    compiled = song_trajectory(copy.deepcopy(SONG_CASES[name]))
-    assert set(reference.files) == set(compiled)
-    for key in reference.files:
-        np.testing.assert_array_equal(compiled[key], reference[key], err_msg=f"{name}: {key} differs between compiled and uncompiled")
+    reference = same_as_uncompiled("from tests.test_kernels import SONG_CASES, song_trajectory", f"song_trajectory(SONG_CASES[{name!r}])",
+                                   song_trajectory(copy.deepcopy(SONG_CASES[name])), tmp_path, name)
     assert reference["flags"][:, 1].any(), "the comparison must run through episode ends"
     assert reference["song_distorted"].any() and reference["signal_self_sung"].any()
     if SONG_CASES[name].get("sensory_bouts", 2):
