@@ -191,25 +191,29 @@ def resident_evaluate(c, params, baseline, readiness, b, attacked, bitten, won, 
 
 # --- the same functions over a batch, for the Steering API (records in, arrays out) -------
 @jit
-def _reflex_batch(c, params, readiness, enabled, male_cue, identity, within_reach, proposed, executed, reason):  # type: ignore[no-untyped-def]
+def _reflex_batch(constants, params, readiness, enabled, male_cue, identity, within_reach, proposed, executed, reason):  # type: ignore[no-untyped-def]
+    c = constants[0]
     for b in range(male_cue.shape[0]):
         executed[b], reason[b] = attack_reflex(c, params, readiness, b, enabled, male_cue[b], identity[b], within_reach[b], proposed[b])
 
 
 @jit
-def _drive_batch(c, params, male_cue, identity, out):  # type: ignore[no-untyped-def]
+def _drive_batch(constants, params, male_cue, identity, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
     for b in range(male_cue.shape[0]):
         out[b] = attack_drive(c, params, b, male_cue[b], identity[b])
 
 
 @jit
-def _baseline_batch(c, u, out):  # type: ignore[no-untyped-def]
+def _baseline_batch(constants, u, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
     for b in range(u.shape[0]):
         out[b] = baseline_level(c, u[b])
 
 
 @jit
-def _evaluate_batch(c, params, baseline, readiness, attacked, bitten, won, defeated, ended, encounter_won, identity, proximity, out):  # type: ignore[no-untyped-def]
+def _evaluate_batch(constants, params, baseline, readiness, attacked, bitten, won, defeated, ended, encounter_won, identity, proximity, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
     for b in range(attacked.shape[0]):
         out[b, 0], out[b, 1], out[b, 2], out[b, 3], out[b, 4] = resident_evaluate(
             c, params, baseline, readiness, b, attacked[b], bitten[b], won[b], defeated[b], ended[b], encounter_won[b], identity[b], proximity[b])

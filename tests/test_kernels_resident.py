@@ -169,7 +169,7 @@ def test_a_bad_single_action_is_refused_by_name_and_changes_nothing():
     steering = body.species
 
     def everything() -> list[np.ndarray]:
-        return [body.state.copy(), body._rng.streams.copy(), body.elapsed.copy(), *(v.copy() for v in body.unpacked_state.values()),
+        return [body.state.view(np.uint8).copy(), body._rng.streams.copy(), body.elapsed.copy(), *(v.copy() for v in body.unpacked_state.values()),
                 steering.parameters.values.copy(), steering.attack.readiness.copy(), steering.baseline.copy()]
 
     before = everything()
