@@ -41,6 +41,8 @@ RESIDENT_CASES: dict[str, dict[str, Any]] = {
 INFO = ("day", "encounter_step", "intruder_kind", "identity", "attacked", "bitten", "won", "defeated", "encounter_ended",
         "encounter_won", "distance")
 REASONS = {None: -1, "attack": 0, "withheld": 1}
+#: Steps of the uncompiled comparison (plain Python is slow).
+UNCOMPILED_STEPS = 150
 #: The actions' chances: mostly approach and attack, so that fights happen.
 ACTION_CHANCES = np.array([0.1, 0.35, 0.1, 0.3, 0.05, 0.05, 0.05])
 
@@ -110,18 +112,13 @@ def test_the_compiled_step_gives_the_numbers_of_the_numpy_step(name):
 
 @pytest.mark.parametrize("name", sorted(RESIDENT_CASES))
 def test_the_uncompiled_resident_kernel_gives_identical_numbers(name, tmp_path):
-    code = (
-        "import sys, warnings, numpy as np\n"
-        "warnings.simplefilter('ignore')  # uint64 hashing wraps on purpose; numpy scalars warn about it\n"
-        "import brainlike.envs\n"
-        "from tests.test_kernels_resident import RESIDENT_CASES, resident_trajectory\n"
-        f"np.savez(sys.argv[1], **resident_trajectory(RESIDENT_CASES[{name!r}], steps=150))\n"
-    )
+    # This module run as a script, JIT off (-W ignore: uint64 hashing wraps on purpose; numpy scalars warn about it).
     env = {**os.environ, "NUMBA_DISABLE_JIT": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "u.npz")], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    command = [sys.executable, "-W", "ignore", "-m", "tests.test_kernels_resident", "--uncompiled", name, str(tmp_path / "u.npz")]
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     reference = np.load(tmp_path / "u.npz")
-    compiled = resident_trajectory(RESIDENT_CASES[name], steps=150)
+    compiled = resident_trajectory(RESIDENT_CASES[name], steps=UNCOMPILED_STEPS)
     assert set(reference.files) == set(compiled)
     for key in reference.files:
         np.testing.assert_array_equal(compiled[key], reference[key], err_msg=f"{name}: {key} differs between compiled and uncompiled")
@@ -257,4 +254,7 @@ def record() -> None:
 if __name__ == "__main__":
     import brainlike.envs  # noqa: F401  (registers the bodies)
 
-    record()
+    if sys.argv[1:2] == ["--uncompiled"]:  # one case's trajectory, for the test that runs it with the JIT off
+        np.savez(sys.argv[3], **resident_trajectory(RESIDENT_CASES[sys.argv[2]], steps=UNCOMPILED_STEPS))
+    else:
+        record()
