@@ -100,9 +100,9 @@ def _new_encounter(s, c, plan, mix_cdf, u, k):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _remember_gains(s, params, b):  # type: ignore[no-untyped-def]
-    """Keep body ``b``'s gains at the start of its current day, for the rendering."""
-    g = s["gains"][s["day"] % DAYS_SHOWN]
+def _remember_gains(s, gains, params, b):  # type: ignore[no-untyped-def]
+    """Keep body ``b``'s gains at the start of its current day in its row of ``gains``, for the rendering."""
+    g = gains[b, s["day"] % DAYS_SHOWN]
     g[0] = params[b, IDENTITY_GAIN + s["identity"]]
     g[1] = params[b, GENERAL_GAIN]
     g[2] = params[b, TESTOSTERONE]
@@ -122,10 +122,10 @@ def _approach(dist):  # type: ignore[no-untyped-def]
 
 
 @jit
-def resident_step(state, latency, attack_steps, outcome, streams, elapsed, constants, plan, mix_cdf,  # type: ignore[no-untyped-def]
+def resident_step(state, latency, attack_steps, outcome, gains, streams, elapsed, constants, plan, mix_cdf,  # type: ignore[no-untyped-def]
                   steering_constants, params, readiness, baseline, reflexes, actions, out):
     """One step of every resident: ``state`` (records) and its daily records (``latency``,
-    ``attack_steps``, ``outcome``), the counter RNG's ``streams``, the body's ``constants``,
+    ``attack_steps``, ``outcome``, ``gains``), the counter RNG's ``streams``, the body's ``constants``,
     its intruders' ``plan`` (one (kind, identity) per day, or none) and ``mix_cdf``, the
     steering's constants and state (``params, readiness, baseline``); the results go to
     ``out`` (one ``step_record`` per body)."""
@@ -205,7 +205,7 @@ def resident_step(state, latency, attack_steps, outcome, streams, elapsed, const
         o["drive_avoidance"] = params[b, AVOIDANCE]
         s["last_reflex"] = reason
         if ended:
-            _remember_gains(s, params, b)
+            _remember_gains(s, gains, params, b)
         o["executed"], o["overrode"], o["reason"] = a, reason != NO_REFLEX, reason
         o["terminated"] = terminated
         o["truncated"] = end_step(elapsed, b, c["max_steps"])
@@ -215,7 +215,7 @@ def resident_step(state, latency, attack_steps, outcome, streams, elapsed, const
 
 
 @jit
-def resident_birth(state, constants, plan, mix_cdf, steering_constants, params, baseline, rows, u):  # type: ignore[no-untyped-def]
+def resident_birth(state, gains, constants, plan, mix_cdf, steering_constants, params, baseline, rows, u):  # type: ignore[no-untyped-def]
     """A new life for each body in ``rows``, from its row of ``u``: its baseline testosterone, the first day's intruder."""
     c, sc = constants[0], steering_constants[0]
     for j in range(rows.shape[0]):
@@ -224,7 +224,7 @@ def resident_birth(state, constants, plan, mix_cdf, steering_constants, params, 
         level = baseline_level(sc, u[j, 0])
         baseline[b] = params[b, TESTOSTERONE] = s["testosterone"] = level
         _new_encounter(s, c, plan, mix_cdf, u[j], 1)
-        _remember_gains(s, params, b)
+        _remember_gains(s, gains, params, b)
 
 
 @jit
@@ -261,7 +261,8 @@ class ResidentBody(CompiledBody[ResidentSenses, ResidentEvents]):
     events = (("day", np.int64), ("encounter_step", np.int64), ("intruder_kind", np.int64), ("identity", np.int64),
               ("attacked", np.bool_), ("bitten", np.bool_), ("won", np.bool_), ("defeated", np.bool_),
               ("encounter_ended", np.bool_), ("encounter_won", np.bool_), ("distance", np.float64))
-    unpacked = ("latency", "attack_steps", "outcome")  # one entry per day of the life
+    # One entry per day of the life, and the gains' history (the rendering's: the step's records stay small).
+    unpacked = ("latency", "attack_steps", "outcome", "gains")
     canvas_size = (640, 320)
 
     def __init__(
@@ -328,7 +329,7 @@ class ResidentBody(CompiledBody[ResidentSenses, ResidentEvents]):
 
     def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
         st = self.species
-        self._call(resident_birth, self.state, self._constants, self.plan, self.mix_cdf, self._steering_constants,
+        self._call(resident_birth, self.state, self.gains, self._constants, self.plan, self.mix_cdf, self._steering_constants,
                    st.parameters.values, st.baseline, np.flatnonzero(mask), u)
 
     # --- observation and step: the compiled kernels ---------------------------------
@@ -340,7 +341,7 @@ class ResidentBody(CompiledBody[ResidentSenses, ResidentEvents]):
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         st = self.species
-        self._call(resident_step, self.state, self.latency, self.attack_steps, self.outcome, self._rng.streams, self.elapsed,
+        self._call(resident_step, self.state, self.latency, self.attack_steps, self.outcome, self.gains, self._rng.streams, self.elapsed,
                    self._constants, self.plan, self.mix_cdf, self._steering_constants, st.parameters.values,
                    st.attack.readiness, st.baseline, st.reflexes_enabled, actions, out)
 

@@ -186,7 +186,7 @@ def test_a_copied_resident_still_steps_its_own_packed_state(clone):
     twin = clone(pickle.dumps(env)) if clone is pickle.loads else clone(env)
     body = twin.unwrapped.body
     # The named arrays are views of the one record array the kernel writes, not stale copies.
-    for name in ("resident", "intruder", "day", "gains"):
+    for name in ("resident", "intruder", "day", "testosterone"):
         assert np.shares_memory(getattr(body, name), body.state), name
     for name in body.unpacked:
         assert getattr(body, name) is body.unpacked_state[name], name
