@@ -9,11 +9,32 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
-from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
+from brainlike.envs.core import BodyEnv, BodyVectorEnv
+from brainlike.envs.kernel import CompiledBody, constants, end_step
 from brainlike.envs.profile import BodyProfile
-from brainlike.steering.aggression import NUM_IDENTITIES, ResidentEvents, ResidentSenses, ResidentSteering
-from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.aggression import ResidentAction
+from brainlike.envs.rng import uniform_row
+from brainlike.steering.aggression import (
+    ATTACK,
+    AVOIDANCE,
+    EXPLORE,
+    FLEE,
+    GENERAL_GAIN,
+    IDENTITY_GAIN,
+    INVESTIGATE,
+    NUM_IDENTITIES,
+    TESTOSTERONE,
+    THREAT,
+    UPRIGHT,
+    ResidentAction,
+    ResidentEvents,
+    ResidentSenses,
+    ResidentSteering,
+    attack_reflex,
+    baseline_level,
+    resident_evaluate,
+)
+from brainlike.steering.base import NO_REFLEX, Steering
+from brainlike.steering.compiled import jit
 from brainlike.steering.motor import names
 
 #: Intruder kinds, in the order of ``intruder_mix``.
@@ -24,7 +45,7 @@ WEAK, NEUTRAL, AGGRESSOR = range(3)
 #: before it submits. Weak (submissive) intruders are usually beaten, aggressors
 #: usually win, a neutral one never attacks.
 APPROACH = np.array([0.3, 0.4, 0.8])
-ATTACK = np.array([0.05, 0.0, 0.6])
+ATTACK_CHANCE = np.array([0.05, 0.0, 0.6])
 BITE_LANDS = np.array([0.3, 0.0, 0.7])
 BITTEN_LANDS = np.array([0.7, 0.6, 0.25])
 SUBMITS_AFTER = np.array([2, 3, 6])
@@ -38,25 +59,210 @@ REACH, SPEED = 0.15, 0.12
 CAGE_DIAGONAL = float(np.sqrt(2.0))
 #: Encounter outcomes recorded per day.
 OUTCOMES = ("draw", "won", "defeated")
+DRAW, WON, DEFEATED = range(3)
 #: Recent days whose gains the rendering plots.
 DAYS_SHOWN = 30
 CHANNELS = Layout.groups("distance", "bearing", ("intruder_state", len(INTRUDER_STATES)), ("odour", NUM_IDENTITIES))
 INTEROCEPTION = Layout.groups("injury", "arousal", "testosterone")
+_LAYOUT = Layout(CHANNELS, INTEROCEPTION, names(ResidentAction))
+_DISTANCE, _BEARING = _LAYOUT.index("distance"), _LAYOUT.index("bearing")
+_STATE, _ODOUR = _LAYOUT.slice("intruder_state").start, _LAYOUT.slice("odour").start
+_INJURY, _AROUSAL, _TESTOSTERONE = (_LAYOUT.index(n) for n in ("injury", "arousal", "testosterone"))
+#: Each step: the resident's random walk, the intruder's decision, its walk, the two bites, the
+#: threat's effect, then the next day's intruder (kind, identity) and start positions (4).
+RANDOMS_PER_STEP = 12
+_NEXT_DAY = 6
+#: At birth: the baseline testosterone, then the first day's intruder and positions.
+RANDOMS_PER_LIFE = 7
 
 
-def _unit(angle: np.ndarray) -> np.ndarray:
-    return np.stack([np.cos(angle), np.sin(angle)], axis=1)
+# --- the step, compiled: one loop over the bodies (see envs.kernel) -----------------------
+@jit
+def _new_encounter(s, c, plan, mix_cdf, u, k):  # type: ignore[no-untyped-def]
+    """Put the day's intruder in resident record ``s``'s cage, from the uniforms ``u[k:k + 6]``."""
+    if plan.shape[0] > 0:
+        s["kind"], s["identity"] = plan[s["day"], 0], plan[s["day"], 1]
+    else:
+        kind = 0
+        while kind < mix_cdf.shape[0] and mix_cdf[kind] <= u[k]:  # np.searchsorted(mix_cdf, u, side="right")
+            kind += 1
+        s["kind"] = min(kind, len(INTRUDER_KINDS) - 1)
+        s["identity"] = min(int(u[k + 1] * NUM_IDENTITIES), NUM_IDENTITIES - 1)
+    # The resident in the home half of the cage, the intruder dropped in the other half.
+    s["resident"][0], s["resident"][1] = 0.1 + 0.3 * u[k + 2], 0.1 + 0.8 * u[k + 3]
+    s["intruder"][0], s["intruder"][1] = 0.6 + 0.3 * u[k + 4], 0.1 + 0.8 * u[k + 5]
+    s["heading"] = 0.0
+    s["t"] = 0
+    s["intruder_state"] = EXPLORING
+    s["damage"] = 0
+    s["bites_taken"] = 0
+    s["submitted"] = False
 
 
-class ResidentBody(Body[ResidentSenses, ResidentEvents]):
-    """The batched world of ResidentIntruder-v0 (see ``ResidentIntruderEnv`` for the documentation)."""
+@jit
+def _remember_gains(s, gains, params, b):  # type: ignore[no-untyped-def]
+    """Keep body ``b``'s gains at the start of its current day in its row of ``gains``, for the rendering."""
+    g = gains[b, s["day"] % DAYS_SHOWN]
+    g[0] = params[b, IDENTITY_GAIN + s["identity"]]
+    g[1] = params[b, GENERAL_GAIN]
+    g[2] = params[b, TESTOSTERONE]
+
+
+@jit
+def _offset(s):  # type: ignore[no-untyped-def]
+    """The intruder's offset from the resident and their distance."""
+    dx, dy = s["intruder"][0] - s["resident"][0], s["intruder"][1] - s["resident"][1]
+    return dx, dy, np.sqrt(dx * dx + dy * dy)
+
+
+@jit
+def _approach(dist):  # type: ignore[no-untyped-def]
+    """One step's run towards the other mouse: stop just short of touching it."""
+    return min(SPEED, max(dist - 0.05, 0.0))
+
+
+@jit
+def resident_step(state, latency, attack_steps, outcome, gains, streams, elapsed, constants, plan, mix_cdf,  # type: ignore[no-untyped-def]
+                  steering_constants, params, readiness, baseline, reflexes, actions, out):
+    """One step of every resident: ``state`` (records) and its daily records (``latency``,
+    ``attack_steps``, ``outcome``, ``gains``), the counter RNG's ``streams``, the body's ``constants``,
+    its intruders' ``plan`` (one (kind, identity) per day, or none) and ``mix_cdf``, the
+    steering's constants and state (``params, readiness, baseline``); the results go to
+    ``out`` (one ``step_record`` per body)."""
+    c, sc = constants[0], steering_constants[0]
+    u = np.empty(RANDOMS_PER_STEP)
+    for b in range(state.shape[0]):
+        uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
+        s, o = state[b], out[b]
+        kind, identity, day = s["kind"], s["identity"], s["day"]
+        # The senses, before the resident moves: the intruder's male cue and whether it is within reach.
+        dx, dy, dist = _offset(s)
+        within = dist <= REACH
+        a, reason = attack_reflex(sc, params, readiness, b, reflexes, 1.0 - 0.5 * dist / CAGE_DIAGONAL, identity, within, actions[b])
+        # The resident moves.
+        tx, ty = dx / max(dist, 1e-9), dy / max(dist, 1e-9)
+        if a == EXPLORE:
+            sx, sy = SPEED * np.cos(2 * np.pi * u[0]), SPEED * np.sin(2 * np.pi * u[0])
+        elif a == INVESTIGATE or (a == ATTACK and dist > REACH):
+            run = _approach(dist)
+            sx, sy = run * tx, run * ty
+        elif a == FLEE:
+            sx, sy = -SPEED * tx, -SPEED * ty
+        else:
+            sx, sy = 0.0, 0.0
+        if np.sqrt(sx * sx + sy * sy) > 0:
+            s["heading"] = np.arctan2(sy, sx)
+        r = s["resident"]
+        r[0], r[1] = min(max(r[0] + sx, 0.0), 1.0), min(max(r[1] + sy, 0.0), 1.0)
+        # The resident acts on the intruder (before it moves: a bite is on where it stood).
+        attacked = a == ATTACK and within
+        s["damage"] += attacked and u[3] < BITTEN_LANDS[kind]
+        won = not s["submitted"] and s["damage"] >= SUBMITS_AFTER[kind]
+        s["submitted"] = s["submitted"] or won
+        submitted = s["submitted"]
+        threatened = a == THREAT and within and kind == WEAK and u[5] < 0.5
+        # The intruder decides and moves.
+        dx, dy, dist = _offset(s)
+        tx, ty = dx / max(dist, 1e-9), dy / max(dist, 1e-9)
+        approach = not submitted and not threatened and u[1] < APPROACH[kind]
+        strikes = approach and dist <= REACH and u[1] < ATTACK_CHANCE[kind]
+        if submitted:
+            s["intruder_state"], mx, my = SUBMITTING, 0.0, 0.0
+        elif threatened:
+            s["intruder_state"], mx, my = FLEEING, SPEED * tx, SPEED * ty
+        elif approach:
+            run = -_approach(dist)
+            s["intruder_state"], mx, my = ATTACKING if strikes else INVESTIGATING, run * tx, run * ty
+        else:
+            s["intruder_state"], mx, my = EXPLORING, SPEED * np.cos(2 * np.pi * u[2]), SPEED * np.sin(2 * np.pi * u[2])
+        i = s["intruder"]
+        i[0], i[1] = min(max(i[0] + mx, 0.0), 1.0), min(max(i[1] + my, 0.0), 1.0)
+        bitten = strikes and u[4] < BITE_LANDS[kind] * (0.5 if a == UPRIGHT else 1.0)
+        s["bites_taken"] += bitten
+        defeated = s["bites_taken"] >= DEFEAT_AFTER
+        # The day's record.
+        if attacked and latency[b, day] < 0:
+            latency[b, day] = s["t"]
+        attack_steps[b, day] += attacked
+        step = s["t"]
+        s["t"] = step + 1
+        ended = defeated or step + 1 >= c["encounter_steps"]
+        encounter_won = ended and submitted and not defeated
+        if ended:
+            outcome[b, day] = DEFEATED if defeated else (WON if encounter_won else DRAW)
+        dist = _offset(s)[2]
+        terminated = ended and day + 1 >= c["days"]
+        if ended and not terminated:
+            s["day"] += 1
+            _new_encounter(s, c, plan, mix_cdf, u, _NEXT_DAY)
+
+        o["win"], o["pain"], o["defeat"], o["fear"], o["drive_readiness"] = resident_evaluate(
+            sc, params, baseline, readiness, b, attacked, bitten, won, defeated, ended, encounter_won, identity,
+            min(max(1.0 - dist / CAGE_DIAGONAL, 0.0), 1.0))
+        o["reward"] = o["win"] + o["pain"] + o["defeat"] + o["fear"]
+        s["arousal"] = o["drive_readiness"]
+        s["testosterone"] = o["drive_testosterone"] = params[b, TESTOSTERONE]
+        o["drive_avoidance"] = params[b, AVOIDANCE]
+        s["last_reflex"] = reason
+        if ended:
+            _remember_gains(s, gains, params, b)
+        o["executed"], o["overrode"], o["reason"] = a, reason != NO_REFLEX, reason
+        o["terminated"] = terminated
+        o["truncated"] = end_step(elapsed, b, c["max_steps"])
+        o["event_day"], o["event_encounter_step"], o["event_intruder_kind"], o["event_identity"] = day, step, kind, identity
+        o["event_attacked"], o["event_bitten"], o["event_won"], o["event_defeated"] = attacked, bitten, won, defeated
+        o["event_encounter_ended"], o["event_encounter_won"], o["event_distance"] = ended, encounter_won, dist / CAGE_DIAGONAL
+
+
+@jit
+def resident_birth(state, gains, constants, plan, mix_cdf, steering_constants, params, baseline, rows, u):  # type: ignore[no-untyped-def]
+    """A new life for each body in ``rows``, from its row of ``u``: its baseline testosterone, the first day's intruder."""
+    c, sc = constants[0], steering_constants[0]
+    for j in range(rows.shape[0]):
+        b = rows[j]
+        s = state[b]
+        level = baseline_level(sc, u[j, 0])
+        baseline[b] = params[b, TESTOSTERONE] = s["testosterone"] = level
+        _new_encounter(s, c, plan, mix_cdf, u[j], 1)
+        _remember_gains(s, gains, params, b)
+
+
+@jit
+def resident_observe(state, constants, extero, intero):  # type: ignore[no-untyped-def]
+    """Every resident's observation into ``extero`` and ``intero`` (float32)."""
+    c = constants[0]
+    for b in range(state.shape[0]):
+        s = state[b]
+        dx, dy, dist = _offset(s)
+        angle = np.arctan2(dy, dx) - s["heading"]
+        extero[b, :] = 0.0
+        extero[b, _DISTANCE] = dist / CAGE_DIAGONAL
+        # The bearing wrapped to [-180, 180) degrees, as np.angle(np.exp(1j * angle)) wraps it.
+        extero[b, _BEARING] = np.arctan2(np.sin(angle), np.cos(angle)) / np.pi
+        extero[b, _STATE + s["intruder_state"]] = 1.0
+        extero[b, _ODOUR + s["identity"]] = 1.0
+        intero[b, _INJURY] = s["bites_taken"] / DEFEAT_AFTER
+        intero[b, _AROUSAL] = min(max(s["arousal"], 0.0), 1.0)
+        intero[b, _TESTOSTERONE] = min(max(s["testosterone"] / 2.0, 0.0), 1.0) if c["expose_testosterone"] else 0.0
+
+
+class ResidentBody(CompiledBody[ResidentSenses, ResidentEvents]):
+    """The batched world of ResidentIntruder-v0 (see ``ResidentIntruderEnv`` for the documentation).
+
+    Its step is the compiled ``resident_step``; its observation ``resident_observe``.
+    """
 
     default_steering = ResidentSteering
-    # Resident's random walk, intruder's decision, its walk, the two bites, the threat's effect,
-    # and the next day's intruder (kind, identity) and start positions (4).
-    randoms_per_step = 12
-    # Baseline testosterone, then the first day's intruder and positions.
-    randoms_per_life = 7
+    randoms_per_step = RANDOMS_PER_STEP
+    randoms_per_life = RANDOMS_PER_LIFE
+    components = ("win", "pain", "defeat", "fear")
+    drives = ("readiness", "testosterone", "avoidance")
+    #: Under their names at the top of ``info``, as ``ResidentIntruderEnv`` documents them.
+    events = (("day", np.int64), ("encounter_step", np.int64), ("intruder_kind", np.int64), ("identity", np.int64),
+              ("attacked", np.bool_), ("bitten", np.bool_), ("won", np.bool_), ("defeated", np.bool_),
+              ("encounter_ended", np.bool_), ("encounter_won", np.bool_), ("distance", np.float64))
+    # One entry per day of the life, and the gains' history (the rendering's: the step's records stay small).
+    unpacked = ("latency", "attack_steps", "outcome", "gains")
     canvas_size = (640, 320)
 
     def __init__(
@@ -92,16 +298,20 @@ class ResidentBody(Body[ResidentSenses, ResidentEvents]):
         super().__init__(num_bodies, steering, reflexes, observation_mode, max_episode_steps)
         self.days = len(plan) if plan else (10 if days is None else int(days))
         self.schedule = tuple((str(k), int(i)) for k, i in plan)
-        self.planned_kind = np.array([INTRUDER_KINDS.index(k) for k, _ in plan], dtype=np.int64)
-        self.planned_identity = np.array([i for _, i in plan], dtype=np.int64)
+        # One (kind, identity) row per day of the schedule; no rows: drawn from the mix.
+        self.plan = np.array([(INTRUDER_KINDS.index(k), i) for k, i in self.schedule], dtype=np.int64).reshape(-1, 2)
         self.mix_cdf = np.cumsum(np.asarray(intruder_mix, dtype=np.float64))
         self.encounter_steps = int(encounter_steps)
         self.expose_testosterone = expose_testosterone
-        layout = Layout(CHANNELS, INTEROCEPTION, names(ResidentAction))
         extero = spaces.Box(np.array([0.0, -1.0] + [0.0] * (len(INTRUDER_STATES) + NUM_IDENTITIES), dtype=np.float32),
                             np.ones(2 + len(INTRUDER_STATES) + NUM_IDENTITIES, dtype=np.float32), dtype=np.float32)
         intero = spaces.Box(0.0, 1.0, (len(INTEROCEPTION),), dtype=np.float32)
-        self._build(layout, extero, intero, spaces.Discrete(len(ResidentAction)))
+        self._build(_LAYOUT, extero, intero, spaces.Discrete(len(ResidentAction)))
+        self.species: ResidentSteering = self.steering.unwrapped  # type: ignore[assignment]
+        # The constants as the kernels read them, one record each; the steering's are read once, here.
+        self._constants = constants((self.days, self.encounter_steps, self.expose_testosterone, self.max_steps), [
+            ("days", np.int64), ("encounter_steps", np.int64), ("expose_testosterone", np.bool_), ("max_steps", np.int64)])
+        self._steering_constants = self.species.constants
 
     def state_table(self) -> dict[str, StateVar | dict[str, StateVar]]:
         i64 = np.int64
@@ -118,138 +328,22 @@ class ResidentBody(Body[ResidentSenses, ResidentEvents]):
         }
 
     def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
-        steering = self.steering.unwrapped
-        assert isinstance(steering, ResidentSteering)
-        steering.draw_baseline(mask, u[:, 0])
-        self.testosterone[mask] = steering.parameters["testosterone"][mask, 0]
-        self._new_encounters(np.flatnonzero(mask), u[:, 1:])
-        self._remember_steering(np.flatnonzero(mask))
+        st = self.species
+        self._call(resident_birth, self.state, self.gains, self._constants, self.plan, self.mix_cdf, self._steering_constants,
+                   st.parameters.values, st.baseline, np.flatnonzero(mask), u)
 
-    def _new_encounters(self, rows: np.ndarray, u: np.ndarray) -> None:
-        """Put the day's intruder in the cage of each resident in ``rows``, from uniforms ``u`` (rows, 6)."""
-        day = self.day[rows]
-        if self.schedule:
-            self.kind[rows] = self.planned_kind[day]
-            self.identity[rows] = self.planned_identity[day]
-        else:
-            self.kind[rows] = np.minimum(np.searchsorted(self.mix_cdf, u[:, 0], side="right"), len(INTRUDER_KINDS) - 1)
-            self.identity[rows] = np.minimum((u[:, 1] * NUM_IDENTITIES).astype(np.int64), NUM_IDENTITIES - 1)
-        # The resident in the home half of the cage, the intruder dropped in the other half.
-        self.resident[rows] = np.stack([0.1 + 0.3 * u[:, 2], 0.1 + 0.8 * u[:, 3]], axis=1)
-        self.intruder[rows] = np.stack([0.6 + 0.3 * u[:, 4], 0.1 + 0.8 * u[:, 5]], axis=1)
-        self.heading[rows] = 0.0
-        self.t[rows] = 0
-        self.intruder_state[rows] = EXPLORING
-        self.damage[rows] = 0
-        self.bites_taken[rows] = 0
-        self.submitted[rows] = False
-
-    # --- senses and observation -----------------------------------------------------
-    def _offset(self) -> tuple[np.ndarray, np.ndarray]:
-        d = self.intruder - self.resident
-        return d, np.linalg.norm(d, axis=1)
-
-    def senses(self) -> ResidentSenses:
-        _, dist = self._offset()
-        return ResidentSenses(male_cue=1.0 - 0.5 * dist / CAGE_DIAGONAL, identity=self.identity.copy(), within_reach=dist <= REACH)
-
+    # --- observation and step: the compiled kernels ---------------------------------
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
-        d, dist = self._offset()
-        angle = np.arctan2(d[:, 1], d[:, 0]) - self.heading
-        bearing = np.angle(np.exp(1j * angle)) / np.pi
-        n = self.num_bodies
-        state = np.zeros((n, len(INTRUDER_STATES)))
-        state[np.arange(n), self.intruder_state] = 1.0
-        odour = np.zeros((n, NUM_IDENTITIES))
-        odour[np.arange(n), self.identity] = 1.0
-        extero = np.concatenate([(dist / CAGE_DIAGONAL)[:, None], bearing[:, None], state, odour], axis=1).astype(np.float32)
-        testosterone = np.clip(self.testosterone / 2.0, 0.0, 1.0) if self.expose_testosterone else np.zeros(n)
-        intero = np.stack([self.bites_taken / DEFEAT_AFTER, np.clip(self.arousal, 0.0, 1.0), testosterone], axis=1).astype(np.float32)
+        extero = np.empty((self.num_bodies, 2 + len(INTRUDER_STATES) + NUM_IDENTITIES), dtype=np.float32)
+        intero = np.empty((self.num_bodies, len(INTEROCEPTION)), dtype=np.float32)
+        self._call(resident_observe, self.state, self._constants, extero, intero)
         return extero, intero
 
-    # --- physics --------------------------------------------------------------------------
-    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[ResidentEvents, np.ndarray, dict[str, Any]]:
-        a = takeover.executed
-        n = self.num_bodies
-        d, dist = self._offset()
-        towards = d / np.maximum(dist, 1e-9)[:, None]
-        # The resident moves.
-        step = np.zeros((n, 2))
-        explore = a == ResidentAction.EXPLORE
-        step[explore] = SPEED * _unit(2 * np.pi * u[explore, 0])
-        closer = (a == ResidentAction.INVESTIGATE) | ((a == ResidentAction.ATTACK) & (dist > REACH))
-        step[closer] = np.minimum(SPEED, np.maximum(dist[closer] - 0.05, 0.0))[:, None] * towards[closer]
-        flee = a == ResidentAction.FLEE
-        step[flee] = -SPEED * towards[flee]
-        moved = np.linalg.norm(step, axis=1) > 0
-        self.heading = np.where(moved, np.arctan2(step[:, 1], step[:, 0]), self.heading)
-        self.resident = np.clip(self.resident + step, 0.0, 1.0)
-        # The resident acts on the intruder (before it moves: a bite is on where it stood).
-        within = dist <= REACH
-        attacked = (a == ResidentAction.ATTACK) & within
-        landed = attacked & (u[:, 3] < BITTEN_LANDS[self.kind])
-        self.damage += landed
-        won = ~self.submitted & (self.damage >= SUBMITS_AFTER[self.kind])
-        self.submitted |= won
-        threatened = (a == ResidentAction.THREAT) & within & (self.kind == WEAK) & (u[:, 5] < 0.5)
-        # The intruder decides and moves.
-        d, dist = self._offset()
-        towards = d / np.maximum(dist, 1e-9)[:, None]
-        approach = ~self.submitted & ~threatened & (u[:, 1] < APPROACH[self.kind])
-        strikes = approach & (dist <= REACH) & (u[:, 1] < ATTACK[self.kind])
-        state = np.where(self.submitted, SUBMITTING, np.where(threatened, FLEEING, np.where(
-            strikes, ATTACKING, np.where(approach, INVESTIGATING, EXPLORING))))
-        move = np.where(approach[:, None], -np.minimum(SPEED, np.maximum(dist - 0.05, 0.0))[:, None] * towards,
-                        SPEED * _unit(2 * np.pi * u[:, 2]))
-        move[threatened] = SPEED * towards[threatened]
-        move[self.submitted] = 0.0
-        self.intruder = np.clip(self.intruder + move, 0.0, 1.0)
-        upright = a == ResidentAction.UPRIGHT
-        bitten = strikes & (u[:, 4] < BITE_LANDS[self.kind] * np.where(upright, 0.5, 1.0))
-        self.intruder_state = state
-        self.bites_taken += bitten
-        defeated = self.bites_taken >= DEFEAT_AFTER
-        # The day's record.
-        day = self.day.copy()
-        rows = np.arange(n)
-        first = attacked & (self.latency[rows, day] < 0)
-        self.latency[rows[first], day[first]] = self.t[first]
-        self.attack_steps[rows, day] += attacked
-        self.t += 1
-        ended = defeated | (self.t >= self.encounter_steps)
-        encounter_won = ended & self.submitted & ~defeated
-        self.outcome[rows[ended], day[ended]] = np.where(defeated[ended], OUTCOMES.index("defeated"),
-                                                        np.where(encounter_won[ended], OUTCOMES.index("won"), OUTCOMES.index("draw")))
-        _, dist = self._offset()
-        events = ResidentEvents(
-            attacked=attacked, bitten=bitten, won=won, defeated=defeated, encounter_ended=ended, encounter_won=encounter_won,
-            identity=self.identity.copy(), proximity=np.clip(1.0 - dist / CAGE_DIAGONAL, 0.0, 1.0))
-        info = {
-            "day": day, "encounter_step": self.t - 1, "intruder_kind": self.kind.copy(), "identity": self.identity.copy(),
-            "attacked": attacked, "bitten": bitten, "won": won, "defeated": defeated, "encounter_ended": ended,
-            "encounter_won": encounter_won, "distance": dist / CAGE_DIAGONAL,
-        }
-        terminated = ended & (day + 1 >= self.days)
-        later = np.flatnonzero(ended & ~terminated)
-        if later.size:
-            self.day[later] += 1
-            self._new_encounters(later, u[later, 6:12])
-        return events, terminated, info
-
-    def _after_evaluation(self, out: SteeringOutput, events: ResidentEvents, info: dict[str, Any]) -> None:
-        self.arousal = out.drives["readiness"].copy()
-        self.testosterone = out.drives["testosterone"].copy()
-        self.last_reflex = out.reflex.reason.copy()
-        ended = np.flatnonzero(events.encounter_ended)
-        if ended.size:
-            self._remember_steering(ended)
-
-    def _remember_steering(self, rows: np.ndarray) -> None:
-        """Keep the gains of each resident in ``rows`` at the start of its current day, for the rendering."""
-        p = self.steering.parameters
-        slot = self.day[rows] % DAYS_SHOWN
-        self.gains[rows, slot] = np.stack([p["identity_gain"][rows, self.identity[rows]], p["general_gain"][rows, 0],
-                                           p["testosterone"][rows, 0]], axis=1)
+    def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
+        st = self.species
+        self._call(resident_step, self.state, self.latency, self.attack_steps, self.outcome, self.gains, self._rng.streams, self.elapsed,
+                   self._constants, self.plan, self.mix_cdf, self._steering_constants, st.parameters.values,
+                   st.attack.readiness, st.baseline, st.reflexes_enabled, actions, out)
 
     def summary(self, i: int) -> dict[str, Any]:
         p = self.steering.parameters
@@ -382,11 +476,25 @@ class ResidentIntruderEnv(BodyEnv):
 
     body_class = ResidentBody
 
+    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        obs, reward, terminated, truncated, info = super().step(action)
+        return obs, reward, terminated, truncated, _events_on_top(info)
+
 
 class ResidentIntruderVectorEnv(BodyVectorEnv):
-    """N residents in one numpy step (see ``ResidentIntruderEnv``)."""
+    """N residents in one compiled step (see ``ResidentIntruderEnv``)."""
 
     body_class = ResidentBody
+
+    def step(self, actions: Any) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        obs, reward, terminated, truncated, info = super().step(actions)
+        return obs, reward, terminated, truncated, _events_on_top(info)
+
+
+def _events_on_top(info: dict[str, Any]) -> dict[str, Any]:
+    """The body's events (``day``, ``won``, ``distance`` ...) at the top of ``info``, where the docs and experiments read them."""
+    info.update(info.pop("events"))
+    return info
 
 
 PROFILE = BodyProfile(

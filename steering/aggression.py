@@ -35,7 +35,8 @@ from enum import IntEnum
 
 import numpy as np
 
-from brainlike.steering.base import Reflex, ReflexTakeover, Steering, SteeringOutput
+from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, Steering, SteeringOutput
+from brainlike.steering.compiled import jit
 from brainlike.steering.parameters import InnateParameters
 
 
@@ -85,6 +86,139 @@ class AttackReason(IntEnum):
     WITHHELD = 1  # a proposed attack below the readiness gate: executed as a threat, no bite
 
 
+EXPLORE, INVESTIGATE, THREAT, ATTACK, UPRIGHT, FLEE, GROOM = (int(a) for a in ResidentAction)
+ATTACKED, WITHHELD = int(AttackReason.ATTACK), int(AttackReason.WITHHELD)
+#: The columns of ``ResidentSteering.parameters.values`` (declared in that order; a test checks it):
+#: one identity-specific gain per identity from ``IDENTITY_GAIN``, then the rest.
+IDENTITY_GAIN = 0
+GENERAL_GAIN, TESTOSTERONE, AVOIDANCE, WINS = NUM_IDENTITIES, NUM_IDENTITIES + 1, NUM_IDENTITIES + 2, NUM_IDENTITIES + 3
+
+#: The steering's constants as its compiled functions read them (``ResidentSteering.constants``).
+RESIDENT_CONSTANTS = np.dtype([
+    ("threshold", np.float64), ("leak", np.float64), ("testosterone_weight", np.float64), ("avoidance_weight", np.float64),
+    ("attack_gate", np.float64), ("spent", np.float64), ("max_gain", np.float64), ("ltp_rate", np.float64),
+    ("general_rate", np.float64), ("general_after", np.int64), ("ltd_rate", np.float64), ("avoidance_rate", np.float64),
+    ("testosterone_pulse", np.float64), ("testosterone_decay", np.float64), ("ltp_testosterone", np.float64),
+    ("nonresponder_fraction", np.float64), ("win_reward", np.float64), ("pain_cost", np.float64),
+    ("defeat_stress", np.float64), ("fear_cost", np.float64), ("potentiation", np.bool_), ("defeat_rule", np.bool_),
+    ("supplement", np.bool_),
+])
+
+
+# --- compiled: one body at a time, called from ResidentIntruder's step kernel ----------------
+@jit
+def attack_drive(c, params, b, male_cue, identity):  # type: ignore[no-untyped-def]
+    """Body ``b``'s drive onto VMHvl this step, from the male cue of intruder ``identity`` (never below 0)."""
+    drive = ((params[b, IDENTITY_GAIN + identity] + params[b, GENERAL_GAIN]) * male_cue
+             + c["testosterone_weight"] * params[b, TESTOSTERONE] - c["avoidance_weight"] * params[b, AVOIDANCE])
+    return max(drive, 0.0)
+
+
+@jit
+def attack_reflex(c, params, readiness, b, enabled, male_cue, identity, within_reach, proposed):  # type: ignore[no-untyped-def]
+    """Body ``b``'s readiness integrates this step's drive; then (executed action, reason or NO_REFLEX).
+
+    Readiness is integrated even with the reflex inhibited (the gate on a learner's
+    attacks needs it); a reflex lesion removes the gate too.
+    """
+    readiness[b] = c["leak"] * readiness[b] + attack_drive(c, params, b, male_cue, identity)
+    if not enabled:
+        return proposed, NO_REFLEX
+    if readiness[b] >= c["threshold"] and within_reach:
+        return ATTACK, ATTACKED
+    # VMHvl gates the attack program: without readiness a proposed attack is only a threat.
+    if proposed == ATTACK and readiness[b] < c["attack_gate"] * c["threshold"]:
+        return THREAT, WITHHELD
+    return proposed, NO_REFLEX
+
+
+@jit
+def ltp_gate(c, testosterone):  # type: ignore[no-untyped-def]
+    """How much of the potentiation testosterone permits: 0 below ``ltp_testosterone``, 1 at normal levels."""
+    return min(max((testosterone - c["ltp_testosterone"]) / (NORMAL_TESTOSTERONE - c["ltp_testosterone"]), 0.0), 1.0)
+
+
+@jit
+def baseline_level(c, u):  # type: ignore[no-untyped-def]
+    """A resident's baseline testosterone from one uniform ``u``: the low quarter at 0.3-0.4, the others 0.8-1.2."""
+    q = c["nonresponder_fraction"]
+    if u < q:
+        level = 0.3 + 0.1 * u / max(q, 1e-12)
+    else:
+        level = 0.8 + 0.4 * (u - q) / max(1.0 - q, 1e-12)
+    return max(level, NORMAL_TESTOSTERONE) if c["supplement"] else level
+
+
+@jit
+def daily_rule(c, params, baseline, b, encounter_won, defeated, identity):  # type: ignore[no-untyped-def]
+    """Body ``b``'s fixed rule at the end of an encounter: testosterone decays, wins potentiate, defeats depress."""
+    t = baseline[b] + c["testosterone_decay"] * (params[b, TESTOSTERONE] - baseline[b])
+    if encounter_won and not defeated:
+        gate = ltp_gate(c, t)
+        params[b, WINS] += 1.0
+        if c["potentiation"]:
+            g = params[b, IDENTITY_GAIN + identity]
+            params[b, IDENTITY_GAIN + identity] = g + c["ltp_rate"] * gate * (c["max_gain"] - g)
+            # Specific before general: the general gain moves only after the first few wins.
+            if params[b, WINS] > c["general_after"]:
+                gg = params[b, GENERAL_GAIN]
+                params[b, GENERAL_GAIN] = gg + c["general_rate"] * gate * (c["max_gain"] - gg)
+        t += c["testosterone_pulse"] * baseline[b]
+    params[b, TESTOSTERONE] = t
+    if defeated and c["defeat_rule"]:
+        params[b, IDENTITY_GAIN + identity] *= 1.0 - c["ltd_rate"]
+        params[b, GENERAL_GAIN] *= 1.0 - c["ltd_rate"]
+        a = params[b, AVOIDANCE]
+        params[b, AVOIDANCE] = a + c["avoidance_rate"] * (1.0 - a)
+
+
+@jit
+def resident_evaluate(c, params, baseline, readiness, b, attacked, bitten, won, defeated, ended, encounter_won, identity, proximity):  # type: ignore[no-untyped-def]
+    """Body ``b``'s reward components (win, pain, defeat, fear) and its readiness drive (a fraction of the
+    threshold); applies the daily rule when the encounter ended."""
+    # An attack spends readiness, so the attack rate follows the drive.
+    if attacked:
+        readiness[b] = readiness[b] - c["spent"] * c["threshold"]
+    win = c["win_reward"] * (1.0 if won else 0.0)
+    pain = -c["pain_cost"] * (1.0 if bitten else 0.0)
+    defeat = -c["defeat_stress"] * (1.0 if defeated else 0.0)
+    fear = -c["fear_cost"] * params[b, AVOIDANCE] * proximity
+    if ended:
+        daily_rule(c, params, baseline, b, encounter_won, defeated, identity)
+        readiness[b] = 0.0
+    return win, pain, defeat, fear, readiness[b] / c["threshold"]
+
+
+# --- the same functions over a batch, for the Steering API (records in, arrays out) -------
+@jit
+def _reflex_batch(constants, params, readiness, enabled, male_cue, identity, within_reach, proposed, executed, reason):  # type: ignore[no-untyped-def]
+    c = constants[0]
+    for b in range(male_cue.shape[0]):
+        executed[b], reason[b] = attack_reflex(c, params, readiness, b, enabled, male_cue[b], identity[b], within_reach[b], proposed[b])
+
+
+@jit
+def _drive_batch(constants, params, male_cue, identity, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
+    for b in range(male_cue.shape[0]):
+        out[b] = attack_drive(c, params, b, male_cue[b], identity[b])
+
+
+@jit
+def _baseline_batch(constants, u, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
+    for b in range(u.shape[0]):
+        out[b] = baseline_level(c, u[b])
+
+
+@jit
+def _evaluate_batch(constants, params, baseline, readiness, attacked, bitten, won, defeated, ended, encounter_won, identity, proximity, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
+    for b in range(attacked.shape[0]):
+        out[b, 0], out[b, 1], out[b, 2], out[b, 3], out[b, 4] = resident_evaluate(
+            c, params, baseline, readiness, b, attacked[b], bitten[b], won[b], defeated[b], ended[b], encounter_won[b], identity[b], proximity[b])
+
+
 class AttackReflex(Reflex[ResidentSenses]):
     """VMHvl readiness -> attack: fires when readiness crosses ``threshold`` with the intruder within reach.
 
@@ -95,6 +229,9 @@ class AttackReflex(Reflex[ResidentSenses]):
     spends ``spent`` x ``threshold`` of it, so a resident with twice the drive
     attacks twice as often. The steering integrates it every step, even with
     the reflex inhibited (the gate on a learner's attacks needs it).
+
+    Written once, as the compiled ``attack_reflex`` (one body), which the
+    resident's step kernel calls; ``ResidentSteering.reflex`` runs it over a batch.
     """
 
     name = "attack"
@@ -116,24 +253,20 @@ class AttackReflex(Reflex[ResidentSenses]):
         super().reset(mask)
         self.readiness[slice(None) if mask is None else mask] = 0.0
 
+    @property
+    def constants(self) -> np.ndarray:
+        """The reflex's own constants in the steering's record (the rest zero): what ``attack_drive`` reads."""
+        c = np.zeros(1, dtype=RESIDENT_CONSTANTS)
+        c["threshold"], c["leak"] = self.threshold, self.leak
+        c["testosterone_weight"], c["avoidance_weight"] = self.testosterone_weight, self.avoidance_weight
+        return c
+
     def drive(self, senses: ResidentSenses, params: InnateParameters) -> np.ndarray:
         """(bodies,) the gains' drive onto VMHvl this step."""
-        rows = np.arange(senses.identity.shape[0])
-        specific = params["identity_gain"][rows, senses.identity]
-        drive = ((specific + params["general_gain"][:, 0]) * senses.male_cue
-                 + self.testosterone_weight * params["testosterone"][:, 0]
-                 - self.avoidance_weight * params["avoidance"][:, 0])
-        return np.maximum(drive, 0.0)
-
-    def integrate(self, senses: ResidentSenses, params: InnateParameters) -> None:
-        self.readiness = self.leak * self.readiness + self.drive(senses, params)
-
-    def trigger(self, senses: ResidentSenses, params: InnateParameters) -> np.ndarray:
-        return (self.readiness >= self.threshold) & senses.within_reach
-
-    def motor_program(self, senses: ResidentSenses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
-        n = senses.identity.shape[0]
-        return np.full(n, ResidentAction.ATTACK, dtype=np.int64), np.full(n, AttackReason.ATTACK, dtype=np.int64)
+        out = np.empty(senses.identity.shape[0])
+        _drive_batch(self.constants, params.values, np.asarray(senses.male_cue, dtype=np.float64),
+                     np.asarray(senses.identity, dtype=np.int64), out)
+        return out
 
 
 class ResidentSteering(Steering[ResidentSenses, ResidentEvents]):
@@ -174,6 +307,10 @@ class ResidentSteering(Steering[ResidentSenses, ResidentEvents]):
     Reflexes: ``AttackReflex`` (see there), plus the gate: a proposed attack
     with readiness below ``attack_gate`` x threshold is executed as a threat
     (reason ``withheld``). With the reflexes inhibited the gate goes too.
+
+    The rules are compiled functions (``attack_reflex``, ``resident_evaluate``)
+    called from ResidentIntruder's step kernel; ``reflex`` and ``evaluate`` run
+    them over a batch of records.
     """
 
     def __init__(
@@ -245,6 +382,15 @@ class ResidentSteering(Steering[ResidentSenses, ResidentEvents]):
     def threshold(self) -> float:
         return self.attack.threshold
 
+    @property
+    def constants(self) -> np.ndarray:
+        """The steering's constants as an array of one record; its compiled functions read ``constants[0]["spent"]``."""
+        c = self.attack.constants
+        for name in RESIDENT_CONSTANTS.names:
+            if name not in ("threshold", "leak", "testosterone_weight", "avoidance_weight"):
+                c[name] = getattr(self, name)
+        return c
+
     # --- lifecycle: the population spread is drawn at birth -------------------------
     def resize(self, num_bodies: int) -> None:
         super().resize(num_bodies)
@@ -256,10 +402,10 @@ class ResidentSteering(Steering[ResidentSenses, ResidentEvents]):
 
     def baseline_of(self, u: np.ndarray) -> np.ndarray:
         """Baseline testosterone from uniforms ``u``: the low quarter at 0.3-0.4, the others 0.8-1.2."""
-        q = self.nonresponder_fraction
-        low = u < q
-        level = np.where(low, 0.3 + 0.1 * u / max(q, 1e-12), 0.8 + 0.4 * (u - q) / max(1.0 - q, 1e-12))
-        return np.maximum(level, NORMAL_TESTOSTERONE) if self.supplement else level
+        u = np.asarray(u, dtype=np.float64)
+        out = np.empty(u.shape[0])
+        _baseline_batch(self.constants, u, out)
+        return out
 
     def draw_baseline(self, mask: np.ndarray, u: np.ndarray) -> None:
         """Draw the baseline testosterone of the residents in ``mask`` (one uniform each, ``u``)."""
@@ -267,75 +413,34 @@ class ResidentSteering(Steering[ResidentSenses, ResidentEvents]):
         self.baseline[mask] = level
         self.parameters["testosterone"][mask, 0] = level
 
-    def ltp_gate(self, testosterone: np.ndarray) -> np.ndarray:
-        """How much of the potentiation testosterone permits: 0 below ``ltp_testosterone``, 1 at normal levels."""
-        return np.clip((testosterone - self.ltp_testosterone) / (NORMAL_TESTOSTERONE - self.ltp_testosterone), 0.0, 1.0)
-
     # --- reflexes ------------------------------------------------------------------
     def reflex(self, senses: ResidentSenses, proposed: np.ndarray) -> ReflexTakeover:
-        self.attack.integrate(senses, self.parameters)
-        takeover = super().reflex(senses, proposed)
-        if not self.reflexes_enabled:  # the gate is part of the attack program: a reflex lesion removes it too
-            return takeover
-        # VMHvl gates the attack program: without readiness a proposed attack is only a threat.
-        withheld = (proposed == ResidentAction.ATTACK) & ~takeover.mask & (self.attack.readiness < self.attack_gate * self.threshold)
-        if not withheld.any():
-            return takeover
-        executed, reason = takeover.executed.copy(), takeover.reason.copy()
-        executed[withheld] = ResidentAction.THREAT
-        reason[withheld] = AttackReason.WITHHELD
-        return ReflexTakeover(takeover.mask | withheld, executed, reason)
+        n = proposed.shape[0]
+        executed, reason = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+        _reflex_batch(self.constants, self.parameters.values, self.attack.readiness, self.reflexes_enabled,
+                      np.asarray(senses.male_cue, dtype=np.float64), np.asarray(senses.identity, dtype=np.int64),
+                      np.asarray(senses.within_reach, dtype=np.bool_), np.asarray(proposed, dtype=np.int64), executed, reason)
+        return ReflexTakeover(reason != NO_REFLEX, executed, reason)
 
     # --- reward and the daily rule -----------------------------------------------------
     def evaluate(self, events: ResidentEvents, reflex: ReflexTakeover) -> SteeringOutput:
+        n = events.attacked.shape[0]
+        out = np.empty((n, 5))
+        flag = lambda x: np.asarray(x, dtype=np.bool_)  # noqa: E731
+        _evaluate_batch(self.constants, self.parameters.values, self.baseline, self.attack.readiness, flag(events.attacked),
+                        flag(events.bitten), flag(events.won), flag(events.defeated), flag(events.encounter_ended),
+                        flag(events.encounter_won), np.asarray(events.identity, dtype=np.int64),
+                        np.asarray(events.proximity, dtype=np.float64), out)
+        win, pain, defeat, fear, readiness = out.T
         p = self.parameters
-        # An attack spends readiness, so the attack rate follows the drive.
-        self.attack.readiness = np.where(events.attacked, self.attack.readiness - self.spent * self.threshold, self.attack.readiness)
-        components = {
-            "win": self.win_reward * events.won,
-            "pain": -self.pain_cost * events.bitten,
-            "defeat": -self.defeat_stress * events.defeated,
-            "fear": -self.fear_cost * p["avoidance"][:, 0] * events.proximity,
-        }
-        ended = events.encounter_ended
-        if ended.any():
-            self._daily_rule(events)
-            self.attack.readiness[ended] = 0.0
-        drives = {
-            "readiness": self.attack.readiness / self.threshold,
-            "testosterone": p["testosterone"][:, 0].copy(),
-            "avoidance": p["avoidance"][:, 0].copy(),
-        }
-        reward = components["win"] + components["pain"] + components["defeat"] + components["fear"]
-        return SteeringOutput(reward=reward, components=components, drives=drives, reflex=reflex, reason_names=self.reason_names)
-
-    def _daily_rule(self, events: ResidentEvents) -> None:
-        """The fixed rule, once per encounter that ended: testosterone decays, wins potentiate, defeats depress."""
-        p = self.parameters
-        ended = events.encounter_ended
-        t = p["testosterone"][:, 0]
-        t[ended] = self.baseline[ended] + self.testosterone_decay * (t[ended] - self.baseline[ended])
-        rows = np.flatnonzero(ended & events.encounter_won & ~events.defeated)
-        if rows.size:
-            gate = self.ltp_gate(t[rows])
-            p["wins"][rows, 0] += 1.0
-            if self.potentiation:
-                ids = events.identity[rows]
-                g = p["identity_gain"][rows, ids]
-                p["identity_gain"][rows, ids] = g + self.ltp_rate * gate * (self.max_gain - g)
-                # Specific before general: the general gain moves only after the first few wins.
-                late = p["wins"][rows, 0] > self.general_after
-                gg = p["general_gain"][rows, 0]
-                p["general_gain"][rows, 0] = np.where(late, gg + self.general_rate * gate * (self.max_gain - gg), gg)
-            t[rows] += self.testosterone_pulse * self.baseline[rows]
-        rows = np.flatnonzero(ended & events.defeated)
-        if rows.size and self.defeat_rule:
-            ids = events.identity[rows]
-            p["identity_gain"][rows, ids] *= 1.0 - self.ltd_rate
-            p["general_gain"][rows, 0] *= 1.0 - self.ltd_rate
-            a = p["avoidance"][rows, 0]
-            p["avoidance"][rows, 0] = a + self.avoidance_rate * (1.0 - a)
+        return SteeringOutput(
+            reward=win + pain + defeat + fear,
+            components={"win": win, "pain": pain, "defeat": defeat, "fear": fear},
+            drives={"readiness": readiness, "testosterone": p["testosterone"][:, 0].copy(), "avoidance": p["avoidance"][:, 0].copy()},
+            reflex=reflex,
+            reason_names=self.reason_names,
+        )
 
 
 __all__ = ["NORMAL_TESTOSTERONE", "NUM_IDENTITIES", "AttackReason", "AttackReflex", "ResidentEvents", "ResidentSenses",
-           "ResidentSteering"]
+           "ResidentSteering", "attack_reflex", "baseline_level", "resident_evaluate"]

@@ -19,11 +19,14 @@ STEPS = 400
 NUM_ENVS = 3
 
 #: (name, env id, kwargs): each body in a setting that exercises its events
-#: (mouse looms, captures and starvation; rat depletions; songbird distortion).
+#: (mouse looms, captures and starvation; rat depletions; songbird distortion;
+#: resident wins, defeats and attacks).
 CASES: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("mouse", "brainlike/ForagingMouse-v0", {"predator_rate": 0.05, "sweep_rate": 0.05, "lethal_capture": True, "loom_contrast": (0.3, 1.0)}),
     ("rat", "brainlike/SaltRat-v0", {"protocol": "sensitization", "max_episode_steps": 150}),
     ("songbird", "brainlike/SongbirdTutor-v0", {"feedback_syllable": 1, "feedback_probability": 0.5}),
+    # Short lives of three short encounters, aggressors often: wins, defeats, reflex attacks, withheld attacks.
+    ("resident", "brainlike/ResidentIntruder-v0", {"days": 3, "encounter_steps": 40, "intruder_mix": (0.5, 0.1, 0.4), "expose_testosterone": True}),
 )
 
 def _flat(obs: Any) -> np.ndarray:
