@@ -115,9 +115,13 @@ class Body(Generic[SensesT, EventsT]):
                 dtype=np.float32,
             )
         self.single_action_space = action
-        # For ``validate_one``'s common case: the number of discrete actions (0 for a Box).
+        # For the common cases of ``validate_one`` and ``validate_actions``: the number of discrete
+        # actions (0 for a Box), a Box's bounds when every dimension shares them, and the buffer
+        # ``validate_one`` writes a single action into.
         self._discrete_n = int(action.n) if isinstance(action, spaces.Discrete) else 0
-        self._one_action = np.zeros(1, dtype=np.int64)
+        self._box_range = _shared_bounds(action)
+        self._batch_action_shape = (self.num_bodies, *(action.shape or ()))
+        self._one_action = np.zeros((1, *action.shape)) if isinstance(action, spaces.Box) else np.zeros(1, dtype=np.int64)
         self._state = self.state_table()
         self._allocate_state()
 
@@ -217,15 +221,27 @@ class Body(Generic[SensesT, EventsT]):
     def validate_one(self, action: Any) -> np.ndarray:
         """A single env's ``action`` as a batch of one, or raise naming the bad value.
 
-        The common case, a valid integer for a ``Discrete`` space, costs two type
-        checks: a compiled step costs less than the general checks. It is written
-        into a buffer of the body's own, which the step reads and no one keeps
-        (``info["executed_action"]`` is the step's own copy).
+        The common cases cost a few Python operations, less than a compiled step: a
+        valid integer for a ``Discrete`` space, two type checks; a float array for a
+        one-dimensional ``Box`` whose dimensions share their bounds, its values as a
+        list, their min, max and sum (a NaN makes the sum NaN, which equals nothing).
+        Anything else, and every bad action, takes the general checks, which name
+        the bad value. A valid action is written into a buffer of the body's own,
+        which the step reads and no one keeps (``info["executed_action"]`` is the
+        step's own copy).
         """
         if type(action) in _INTEGERS and self._discrete_n and 0 <= action < self._discrete_n:
             one = self._one_action
             one[0] = action
             return one
+        bounds = self._box_range
+        if bounds is not None and type(action) is np.ndarray and action.dtype.kind == "f" and action.shape == self._batch_action_shape[1:]:
+            values = action.tolist()
+            total = sum(values)
+            if bounds[0] <= min(values) and max(values) <= bounds[1] and total == total:
+                one = self._one_action
+                one[0] = action
+                return one
         return self.validate_actions(action, batched=False)
 
     def validate_actions(self, actions: Any, batched: bool) -> np.ndarray:
@@ -235,6 +251,13 @@ class Body(Generic[SensesT, EventsT]):
             # The vector env's common case in one reduction: a negative action, viewed unsigned, is huge.
             if actions.view(np.uint64).max() < n:
                 return actions.copy()  # the caller's array is never kept
+        bounds = self._box_range
+        if batched and bounds is not None and type(actions) is np.ndarray and actions.dtype.kind == "f" and actions.shape == self._batch_action_shape:
+            # A Box's common case in two reductions over a float64 copy: NaN makes min and max NaN,
+            # which lies in no range; inf lies outside any finite one.
+            arr = actions.astype(np.float64)
+            if bounds[0] <= arr.min() and arr.max() <= bounds[1]:
+                return arr
         space = self.single_action_space
         shape = (self.num_bodies,) + (space.shape or ())
         arr = np.asarray(actions)
@@ -301,6 +324,16 @@ def check_kwargs(body_class: type[Body], kwargs: Mapping[str, Any]) -> None:
     unknown = sorted(set(kwargs) - set(accepted))
     if unknown:
         raise TypeError(f"{body_class.__name__} got unknown argument(s) {unknown}; accepted: {accepted}")
+
+
+def _shared_bounds(space: spaces.Space) -> tuple[float, float] | None:
+    """(low, high) of a one-dimensional ``Box`` whose every dimension has these finite bounds; else None."""
+    if not isinstance(space, spaces.Box) or len(space.shape) != 1:
+        return None
+    low, high = float(space.low.min()), float(space.high.max())
+    if not (np.all(space.low == low) and np.all(space.high == high) and np.isfinite(low) and np.isfinite(high)):
+        return None
+    return low, high
 
 
 #: The integer types an action of a ``Discrete`` space comes as (not bool: ``True`` is not an action).

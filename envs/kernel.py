@@ -80,7 +80,8 @@ class CompiledBody(Body[SensesT, EventsT]):
     - ``components``, ``drives``: the names of its steering's reward
       components and drives; ``events``: (name, dtype) of its own ``info["events"]``;
     - ``_run_kernel(actions, out)``: call its kernel with the packed state
-      through ``self._call(kernel, ...)``, filling ``out`` (one ``step_record`` per body).
+      through ``self._call(kernel, ...)``, filling ``out`` (one ``step_record`` per body);
+    - optionally ``_body_info(info, events)``: where its events go in ``info``.
 
     ``senses`` and ``_physics`` are not used: the kernel does their work.
     """
@@ -189,22 +190,37 @@ class CompiledBody(Body[SensesT, EventsT]):
             "steering": steering,
             "executed_action": out["executed"],
             "reflex_overrode": out["overrode"],
-            "events": {e: out[f"event_{e}"] for e, _ in self.events},
         }
+        self._body_info(info, {e: out[f"event_{e}"] for e in self._event_names})
         return steering.reward, out["terminated"], out["truncated"], info
+
+    def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:
+        """Put the body's own ``events`` (by name, without the ``event_`` prefix) into ``info``.
+
+        Called by both paths with the same keys: ``step`` with (bodies,) views of the
+        step record and ``info["steering"]`` a ``SteeringOutput``; ``step_single``
+        with body 0's values (Python scalars, arrays copied) and ``info["steering"]``
+        already body 0's dict. By default they go to ``info["events"]``; a body that
+        reports them otherwise overrides this, and keeps its single env on the fast path.
+        """
+        info["events"] = events
 
     def step_single(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
         """As ``Body.step_single``, with body 0's ``info`` read from its step record in one call.
 
         The record is a buffer the body reuses; ``info`` holds only Python scalars read
         from it (and a copy of a continuous action), so nothing returned aliases it.
-        A subclass that overrides ``step``, or steering that changes what reaches the
-        learner (a ``RewardLesion``), takes the general path through ``step``.
+        A subclass that overrides ``step`` (rather than ``_body_info``), or steering that
+        changes what reaches the learner (a ``RewardLesion``), takes the general path
+        through ``step``.
         """
         if self._one_record is None:
             self._one_record = np.zeros(1, dtype=self.step_record)
             generic = type(self).step is not CompiledBody.step or type(self.steering).reaching_learner is not Steering.reaching_learner
             self._generic_single = generic
+            # The events that are arrays (one per body: a sung syllable's features) come out of
+            # ``item()`` as views of the reused record: they are copied.
+            self._array_events = tuple(i for i, (_, t) in enumerate(self.events) if np.dtype(t).shape)
         if self._generic_single:
             return super().step_single(action)
         out = self._one_record
@@ -227,8 +243,13 @@ class CompiledBody(Body[SensesT, EventsT]):
             },
             "executed_action": executed,
             "reflex_overrode": overrode,
-            "events": dict(zip(self._event_names, r[6 + nc + nd :])),
         }
+        events = r[6 + nc + nd :]
+        if self._array_events:
+            events = list(events)
+            for i in self._array_events:
+                events[i] = events[i].copy()
+        self._body_info(info, dict(zip(self._event_names, events)))
         return self.observation_of_one(), r[0], terminated, truncated, info
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
