@@ -215,19 +215,14 @@ class CompiledBody(Body[SensesT, EventsT]):
         through ``step``.
         """
         if self._one_record is None:
-            self._one_record = np.zeros(1, dtype=self.step_record)
-            generic = type(self).step is not CompiledBody.step or type(self.steering).reaching_learner is not Steering.reaching_learner
-            self._generic_single = generic
-            # The events that are arrays (one per body: a sung syllable's features) come out of
-            # ``item()`` as views of the reused record: they are copied.
-            self._array_events = tuple(i for i, (_, t) in enumerate(self.events) if np.dtype(t).shape)
+            self._first_single_step()
         if self._generic_single:
             return super().step_single(action)
         out = self._one_record
         self._run_kernel(self.validate_one(action), out)
         r = out.item()  # every field as a Python scalar, in one call (a continuous action as a view: copied)
-        nc, nd = len(self.components), len(self.drives)
-        executed, overrode, reason, terminated, truncated = r[1 + nc + nd : 6 + nc + nd]
+        components, drives, flags, events = self._record_slices
+        executed, overrode, reason, terminated, truncated = r[flags]
         if self._discrete_n:
             reflex_action = executed if overrode else NO_REFLEX
         else:
@@ -236,21 +231,35 @@ class CompiledBody(Body[SensesT, EventsT]):
         info = {
             "steering": {
                 "reward": r[0],
-                "components": dict(zip(self.components, r[1 : 1 + nc])),
-                "drives": dict(zip(self.drives, r[1 + nc : 1 + nc + nd])),
+                "components": dict(zip(self.components, r[components])),
+                "drives": dict(zip(self.drives, r[drives])),
                 "reflex": self._reason_names[reason] if reason >= 0 else None,
                 "reflex_action": reflex_action,
             },
             "executed_action": executed,
             "reflex_overrode": overrode,
         }
-        events = r[6 + nc + nd :]
-        if self._array_events:
-            events = list(events)
-            for i in self._array_events:
-                events[i] = events[i].copy()
-        self._body_info(info, dict(zip(self._event_names, events)))
+        own = dict(zip(self._event_names, r[events]))
+        for name in self._array_events:
+            own[name] = own[name].copy()
+        if self._own_body_info:
+            self._body_info(info, own)
+        else:  # the default ``_body_info``, without the call (the mouse's step is a few microseconds)
+            info["events"] = own
         return self.observation_of_one(), r[0], terminated, truncated, info
+
+    def _first_single_step(self) -> None:
+        """``step_single``'s buffer, its path, and where its record's fields lie in ``item()``'s tuple."""
+        self._one_record = np.zeros(1, dtype=self.step_record)
+        cls = type(self)
+        self._generic_single = cls.step is not CompiledBody.step or type(self.steering).reaching_learner is not Steering.reaching_learner
+        self._own_body_info = cls._body_info is not CompiledBody._body_info
+        nc, nd = len(self.components), len(self.drives)
+        # reward, components, drives, then executed, overrode, reason, terminated, truncated, then the events
+        self._record_slices = (slice(1, 1 + nc), slice(1 + nc, 1 + nc + nd), slice(1 + nc + nd, 6 + nc + nd), slice(6 + nc + nd, None))
+        # The events that are arrays (a sung syllable's features) come out of ``item()`` as views
+        # of the reused record: they are copied.
+        self._array_events = tuple(name for name, t in self.events if np.dtype(t).shape)
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         raise NotImplementedError

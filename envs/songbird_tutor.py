@@ -272,15 +272,18 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
         self._call(song_step, self.state, self._rng.streams, self.elapsed, self._constants, self._steering_constants,
                    st.template, st.parameters.values, actions, out)
 
-    def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
-        """As ``CompiledBody.step``; the evaluator's signals go to ``info["steering"]``, the song to ``info["song"]``."""
-        reward, terminated, truncated, info = super().step(actions)
-        record, out = info.pop("events"), info["steering"]
+    def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:
+        """The evaluator's signals go to ``info["steering"]``, the song to ``info["song"]`` (batched or body 0's)."""
+        signals = {k: events[f] for k, f in _SIGNAL_FIELDS.items()}
+        out = info["steering"]
         # The reward as it reaches the learner (zero under a lesion) is the one component, named after its signal.
-        info["steering"] = SongOutput(out.reward, {self.species.reward_signal: out.reward}, out.drives, out.reflex, out.reason_names,
-                                      {k: record[f] for k, f in _SIGNAL_FIELDS.items()})
-        info["song"] = {k: record[k] for k in SONG_INFO}
-        return reward, terminated, truncated, info
+        if isinstance(out, dict):  # a single env's body 0, already a plain dict
+            out["components"] = {self.species.reward_signal: out["reward"]}
+            out["signals"] = signals
+        else:
+            info["steering"] = SongOutput(out.reward, {self.species.reward_signal: out.reward}, out.drives, out.reflex,
+                                          out.reason_names, signals)
+        info["song"] = {k: events[k] for k in SONG_INFO}
 
     # --- the song, for people -------------------------------------------------
     def bout(self, i: int = 0, who: str = "bird") -> tuple[np.ndarray, np.ndarray]:

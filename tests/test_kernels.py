@@ -373,3 +373,60 @@ def test_one_compile_serves_every_arena_food_count_and_loom_length():
             env.step(env.action_space.sample())
     for kernel in (mouse_step, mouse_observe, mouse_birth):
         assert len(kernel.signatures) == 1, f"{kernel.__name__} compiled {len(kernel.signatures)} times: {kernel.signatures}"
+
+
+# --- the songbird's single-env fast path and its cheap action checks --------------------------
+def test_the_songbird_single_env_fast_path_returns_what_the_general_path_returns():
+    """The song and the evaluator's signals, read from the step record, equal ``Body.step_single``'s; nothing returned aliases the record."""
+    from brainlike.envs.core import Body
+
+    kwargs = {"feedback_syllable": 1, "feedback_probability": 0.5}
+    fast, general = (gym.make(SONGBIRD, **kwargs).unwrapped for _ in range(2))
+    fast.reset(seed=3)
+    general.reset(seed=3)
+    rng = np.random.default_rng(0)
+    returned: list[Any] = []
+    kept: list[Any] = []
+    distorted = 0
+    for i in range(300):
+        # float32 as a space samples, float64 as a learner sends: both take the fast check.
+        a = rng.uniform(-1, 1, 4).astype(np.float32 if i % 2 else np.float64)
+        got, want = fast.body.step_single(a), Body.step_single(general.body, a)
+        _same(got, want, f"step {i}")
+        returned.append(got)
+        kept.append(copy.deepcopy(got))
+        distorted += bool(got[4]["song"]["distorted"])
+        if i % 30 == 29:  # a new life, with the tutor singing again
+            fast.reset()
+            general.reset()
+    assert distorted > 5, "the comparison must run through noise bursts"
+    assert not fast.body._generic_single
+    for i, (now, then) in enumerate(zip(returned, kept)):
+        _same(now, then, f"step {i}, later")
+
+
+@pytest.mark.parametrize("bad", [
+    np.array([0.0, np.nan, 0.0, 0.0]), np.array([np.inf, 0.0, 0.0, 0.0], dtype=np.float32), np.array([0.0, 0.0, 0.0, -1.5]),
+    np.array([1.0000001, 0.0, 0.0, 0.0]), np.array([np.inf, -np.inf, 0.0, 0.0]), np.array(["a", "b", "c", "d"]),
+    [0.0, 0.0, 2.0, 0.0], np.zeros(3), np.zeros((2, 4)),
+], ids=lambda a: repr(a)[:40])
+def test_a_bad_continuous_action_is_refused_by_name_and_changes_nothing(bad):
+    """The cheap checks of a Box action (single and batched) still refuse NaN, inf, out of range and wrong shapes, naming the value."""
+    env = gym.make(SONGBIRD, feedback_syllable=0)
+    env.reset(seed=0)
+    vec = gym.make_vec(SONGBIRD, num_envs=3, vectorization_mode="vector_entry_point")
+    vec.reset(seed=0)
+    batch = np.stack([np.zeros_like(bad)] * 2 + [bad]) if isinstance(bad, np.ndarray) else [bad] * 3  # the last body's is bad
+    for body, step, action in ((env.unwrapped.body, env.step, bad), (vec.unwrapped.body, vec.step, batch)):
+        shape = np.shape(action)
+        named = re.escape(str(shape)) if shape[-1] != 4 or shape[:-1] not in ((), (3,)) else re.escape(repr(action))
+        before = body.state.copy(), body._rng.streams.copy(), body.species.parameters.values.copy()
+        with pytest.raises(ValueError, match=named):
+            step(action)
+        # As bytes: a record holding NaN (a syllable not yet sung) never equals itself.
+        np.testing.assert_array_equal(body.state.view(np.uint8), before[0].view(np.uint8))
+        np.testing.assert_array_equal(body._rng.streams, before[1])
+        np.testing.assert_array_equal(body.species.parameters.values, before[2])
+    # The boundary itself is a valid action, in both dtypes.
+    for edge in (np.array([-1.0, 1.0, -1.0, 1.0]), np.array([-1.0, 1.0, -1.0, 1.0], dtype=np.float32)):
+        assert env.step(edge)[4]["executed_action"].tolist() == [-1.0, 1.0, -1.0, 1.0]
