@@ -283,7 +283,7 @@ class OwlBody(Body[OwlSenses, OwlEvents]):
             "kind": self.kind.copy(),
             "target_deg": self.target.copy(),  # (azimuth, elevation), for the experimenter: the learner never observes it
             "saccade": saccade,
-            "turn_deg": turn,
+            "turn_deg": turn.copy(),  # a copy: the state keeps the last turn, and a new life zeroes it in place
             # 0 on the step without one (info holds no NaN: the checkers compare it exactly).
             "orient_error_deg": np.where(saccade[:, None], self.head - self.target, 0.0),
             "strike_error_deg": filled(strike_error),
