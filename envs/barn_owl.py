@@ -17,13 +17,23 @@ from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, 
 from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
 from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
 from brainlike.steering.motor import names
+from brainlike.envs.owl_senses import (
+    AUDITORY_PREFERRED_US,
+    ILD_PREFERRED_DB,
+    VISUAL_ELEVATION_FIELD_DEG,
+    VISUAL_ELEVATION_PREFERRED_DEG,
+    VISUAL_FIELD_DEG,
+    VISUAL_PREFERRED_DEG,
+    auditory_code,
+    ild_code,
+    visual_code,
+    visual_elevation_code,
+)
 from brainlike.steering.owl import HeadMotor
 from brainlike.steering.owl import (
     ACUITY_DEG,
     AZIMUTH,
     ELEVATION,
-    ILD_MAX_DB,
-    ITD_MAX_US,
     MAX_TURN_DEG,
     OwlEvents,
     OwlSenses,
@@ -44,18 +54,6 @@ ORIENT, STRIKE = 0, 1
 #: Targets appear within this azimuth and this elevation of the zeroing position the owl faces at each trial's start.
 TARGET_RANGE_DEG = 60.0
 TARGET_ELEVATION_RANGE_DEG = 30.0
-#: The visual field (half-widths, degrees) and the two retinotopic populations that cover it,
-#: one tuned to the image's azimuth and one to its elevation.
-VISUAL_FIELD_DEG = 90.0
-VISUAL_ELEVATION_FIELD_DEG = 60.0
-VISUAL_PREFERRED_DEG = np.arange(-VISUAL_FIELD_DEG, VISUAL_FIELD_DEG + 1e-9, 5.0)
-VISUAL_ELEVATION_PREFERRED_DEG = np.arange(-VISUAL_ELEVATION_FIELD_DEG, VISUAL_ELEVATION_FIELD_DEG + 1e-9, 5.0)
-VISUAL_TUNING_DEG = 5.0
-#: The ITD-tuned and the ILD-tuned populations: preferred cues across the physical range, tuned as wide as their spacing.
-AUDITORY_PREFERRED_US = np.linspace(-ITD_MAX_US, ITD_MAX_US, 25)
-AUDITORY_TUNING_US = float(AUDITORY_PREFERRED_US[1] - AUDITORY_PREFERRED_US[0])
-ILD_PREFERRED_DB = np.linspace(-ILD_MAX_DB, ILD_MAX_DB, 25)
-ILD_TUNING_DB = float(ILD_PREFERRED_DB[1] - ILD_PREFERRED_DB[0])
 #: Trial-to-trial noise of the heard ITD and ILD (each about 2 degrees near the midline) and of a head turn.
 ITD_NOISE_US = 6.0
 ILD_NOISE_DB = 0.6
@@ -121,31 +119,6 @@ def gaussian_pair(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
     """(bodies, 2) two independent standard normal numbers from two uniforms in [0, 1) (Box-Muller)."""
     r, a = np.sqrt(-2.0 * np.log1p(-u1)), 2.0 * np.pi * u2
     return np.stack([r * np.cos(a), r * np.sin(a)], axis=1)
-
-
-def population_code(x: np.ndarray, preferred: np.ndarray, tuning: float) -> np.ndarray:
-    """(bodies, units) a Gaussian-tuned population's response to (bodies,) values (zeros where NaN: no stimulus)."""
-    return np.exp(-0.5 * ((filled(x, 1e6)[:, None] - preferred[None, :]) / tuning) ** 2)
-
-
-def visual_code(retinal_deg: np.ndarray) -> np.ndarray:
-    """(bodies, units) the retinotopic azimuth population's response to an image's (bodies, 2) retinal place."""
-    return population_code(retinal_deg[:, AZIMUTH], VISUAL_PREFERRED_DEG, VISUAL_TUNING_DEG)
-
-
-def visual_elevation_code(retinal_deg: np.ndarray) -> np.ndarray:
-    """(bodies, units) the retinotopic elevation population's response to an image's (bodies, 2) retinal place."""
-    return population_code(retinal_deg[:, ELEVATION], VISUAL_ELEVATION_PREFERRED_DEG, VISUAL_TUNING_DEG)
-
-
-def auditory_code(sound: np.ndarray) -> np.ndarray:
-    """(bodies, units) the ITD-tuned population's response to a (bodies, 2) (ITD, ILD) sound."""
-    return population_code(sound[:, AZIMUTH], AUDITORY_PREFERRED_US, AUDITORY_TUNING_US)
-
-
-def ild_code(sound: np.ndarray) -> np.ndarray:
-    """(bodies, units) the ILD-tuned population's response to a (bodies, 2) (ITD, ILD) sound."""
-    return population_code(sound[:, ELEVATION], ILD_PREFERRED_DB, ILD_TUNING_DB)
 
 
 class OwlBody(Body[OwlSenses, OwlEvents]):
