@@ -8,7 +8,8 @@ is the realignment. Each has a removal arm, the update rule frozen
 effect.
 
 ``prism-juvenile``: juveniles (60 days old) wearing 23 degree prisms for 56
-days shift auditory orienting by >= 80% of 23; visual orienting never adapts.
+days shift auditory orienting by >= 80% of 23; visual orienting never adapts;
+the prisms displace horizontally, so auditory orienting in elevation does not move.
 ``prism-adult``: adults (400 days) with one 23 degree step shift <= 20% of the
 juvenile shift in 112 days; with the steps 6, 11, 17, 23 >= 50%.
 ``prism-blind``: blind juveniles' maps move <= 2 degrees; sighted ones realign.
@@ -35,7 +36,7 @@ from brainlike.agents.reporting import save_figure
 from brainlike.agents.rollout import Transition, rollout
 from brainlike.agents.stats import TestOutcome, bootstrap_ci, equivalent, greater, not_greater
 from brainlike.envs.barn_owl import HEARD, SEEN, BarnOwlVectorEnv, PrismProtocol
-from brainlike.steering.owl import OwlSteering
+from brainlike.steering.owl import AZIMUTH, ELEVATION, OwlSteering
 
 OWL = "brainlike/BarnOwl-v0"
 JUVENILE_AGE, ADULT_AGE = 60.0, 400.0
@@ -55,15 +56,21 @@ class OwlRun:
     """Per owl and simulated day: orienting errors and the auditory map's shift."""
 
     age: np.ndarray  # (days,) age at each day's start
-    heard_error: np.ndarray  # (owls, days) mean signed saccade error to sound-only targets (degrees)
-    seen_error: np.ndarray  # (owls, days) the same for silent, seen targets
-    map_shift: np.ndarray  # (owls, days) the auditory map's offset at each day's end
+    heard_error: np.ndarray  # (owls, days) mean signed saccade error in azimuth to sound-only targets (degrees)
+    heard_elevation_error: np.ndarray  # (owls, days) the same in elevation
+    seen_error: np.ndarray  # (owls, days) the azimuth error for silent, seen targets
+    map_shift: np.ndarray  # (owls, days) the auditory map's azimuth offset at each day's end
+    map_elevation_shift: np.ndarray  # (owls, days) its elevation offset
     catch_rate: np.ndarray  # (owls, days) strikes within the acuity
     probes: np.ndarray  # (trials, 3) owl, target azimuth, signed error of the last week's sound-only saccades
 
     def shift(self, days: slice | None = None) -> np.ndarray:
         """(owls,) auditory orienting shift: the mean heard error over ``days`` (default: the last week)."""
         return np.nanmean(self.heard_error[:, slice(-LAST_DAYS, None) if days is None else days], axis=1)
+
+    def elevation_shift(self) -> np.ndarray:
+        """(owls,) auditory orienting shift in elevation over the last week."""
+        return np.nanmean(self.heard_elevation_error[:, -LAST_DAYS:], axis=1)
 
     def visual_shift(self) -> np.ndarray:
         return np.nanmean(self.seen_error[:, -LAST_DAYS:], axis=1)
@@ -84,13 +91,13 @@ def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy_f
     steering = steering or steering_with(OwlSteering, scales, plastic=plastic)
     env = BarnOwlVectorEnv(num_envs=num_owls, steering=steering, max_episode_steps=None,
                            trials_per_day=TRIALS_PER_DAY, **env_kwargs)
-    idle = np.zeros((num_owls, 1), dtype=np.float32)
+    idle = np.zeros((num_owls, 2), dtype=np.float32)
     act = (lambda obs: idle) if policy_for is None else policy_for(env)
     steps_per_day = 2 * TRIALS_PER_DAY
     shape = (num_owls, days)
-    sums = {k: np.zeros(shape) for k in ("heard", "seen", "catch")}
-    counts = {k: np.zeros(shape) for k in ("heard", "seen", "catch")}
-    map_shift = np.zeros(shape)
+    sums = {k: np.zeros(shape) for k in ("heard", "heard_elevation", "seen", "catch")}
+    counts = {k: np.zeros(shape) for k in ("heard", "heard_elevation", "seen", "catch")}
+    map_shift = np.zeros((num_owls, days, 2))
     probes: list[np.ndarray] = []
     age = np.zeros(days)
     for step, t in zip(range(days * steps_per_day), rollout(env, act, seed=cohort_seed(seed))):
@@ -101,12 +108,12 @@ def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy_f
         if step % steps_per_day == 0:
             age[day] = float(owl["age_days"][0])
         saccade = owl["saccade"]
-        for key, kind in (("heard", HEARD), ("seen", SEEN)):
+        for key, kind, dim in (("heard", HEARD, AZIMUTH), ("heard_elevation", HEARD, ELEVATION), ("seen", SEEN, AZIMUTH)):
             m = saccade & (owl["kind"] == kind)
-            sums[key][m, day] += owl["orient_error_deg"][m]
+            sums[key][m, day] += owl["orient_error_deg"][m, dim]
             counts[key][m, day] += 1
             if key == "heard" and day >= days - LAST_DAYS and m.any():
-                probes.append(np.stack([np.flatnonzero(m), owl["target_deg"][m], owl["orient_error_deg"][m]], axis=1))
+                probes.append(np.stack([np.flatnonzero(m), owl["target_deg"][m, AZIMUTH], owl["orient_error_deg"][m, AZIMUTH]], axis=1))
         strike = ~saccade
         sums["catch"][strike, day] += t.infos["steering"]["components"]["catch"][strike] > 0
         counts["catch"][strike, day] += 1
@@ -114,7 +121,8 @@ def run_owls(num_owls: int, seed: int, days: int, plastic: bool = True, policy_f
     env.close()
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = {k: np.where(counts[k] > 0, sums[k] / np.maximum(counts[k], 1), np.nan) for k in sums}
-    return OwlRun(age, mean["heard"], mean["seen"], map_shift, mean["catch"], np.concatenate(probes) if probes else np.zeros((0, 3)))
+    return OwlRun(age, mean["heard"], mean["heard_elevation"], mean["seen"], map_shift[:, :, AZIMUTH], map_shift[:, :, ELEVATION],
+                  mean["catch"], np.concatenate(probes) if probes else np.zeros((0, 3)))
 
 
 def _ci_note(x: np.ndarray, unit: str = "deg") -> str:
@@ -179,7 +187,7 @@ def _juvenile(budget: str, seed: int, plastic: bool = True, prisms: float = 23.0
 def prism_juvenile(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
     intact = _juvenile(budget, seed, scales=scales)
     frozen = _juvenile(budget, seed, plastic=False, scales=scales)
-    s, f, v = intact.shift(), frozen.shift(), intact.visual_shift()
+    s, f, v, e = intact.shift(), frozen.shift(), intact.visual_shift(), intact.elevation_shift()
     criteria = [
         _judged("auditory orienting shift, juveniles, 23 deg prisms, 56 days (deg)", greater(s, margin=0.8 * 23.0),
                 "> 18.4 (0.80 of 23)", s, s >= 0.8 * 23.0),
@@ -187,11 +195,16 @@ def prism_juvenile(budget: str, seed: int, out_dir: Path, scales: Scales = NOMIN
                 f, f <= 0.2 * 23.0),
         _judged("visual orienting error minus 23 deg (never adapts: lands on the displaced image)", equivalent(v - 23.0, margin=2.0),
                 "|difference| < 2 deg", v, np.abs(v - 23.0) <= 2.0),
+        # Specificity: horizontal prisms leave no vertical error, so the elevation map must stay.
+        _judged("auditory orienting shift in elevation (horizontal prisms: the elevation map stays)", equivalent(e, margin=2.0),
+                "|shift| < 2 deg", e, np.abs(e) <= 2.0,
+                f"elevation map offset {float(np.mean(intact.map_elevation_shift[:, -1])):+.2f} deg"),
     ]
     figure = _plot(out_dir, "prism-juvenile", "Juveniles with 23 deg prisms: the auditory map realigns",
                    {"rule on (no learner)": intact, "rule frozen": frozen}, lambda a: np.full_like(a, 23.0))
     data = {"days": intact.age - intact.age[0], "intact_daily": np.nanmean(intact.heard_error, axis=0),
-            "frozen_daily": np.nanmean(frozen.heard_error, axis=0), "intact_shift": s, "frozen_shift": f, "visual_shift": v}
+            "frozen_daily": np.nanmean(frozen.heard_error, axis=0), "intact_shift": s, "frozen_shift": f, "visual_shift": v,
+            "elevation_shift": e}
     return ExperimentResult("prism-juvenile", budget, seed, criteria, data, figure)
 
 
@@ -229,10 +242,10 @@ def prism_adult(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL)
 def prism_blind(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
     blind = _juvenile(budget, seed, vision="blind", scales=scales)
     sighted = _juvenile(budget, seed, scales=scales)
-    moved = np.abs(blind.map_shift[:, -1])
+    moved = np.maximum(np.abs(blind.map_shift[:, -1]), np.abs(blind.map_elevation_shift[:, -1]))
     s = sighted.shift()
     criteria = [
-        Criterion("blind juveniles with 23 deg prisms: |auditory map offset change| (deg)", float(moved.max()), "<= 2 (every owl)",
+        Criterion("blind juveniles with 23 deg prisms: |auditory map offset change|, azimuth or elevation (deg)", float(moved.max()), "<= 2 (every owl)",
                   bool(moved.max() <= 2.0), _ci_note(moved)),
         _judged("sighted control: shift (deg; the effect blindness removes)", greater(s, margin=0.8 * 23.0), "> 18.4 (0.80 of 23)",
                 s, s >= 0.8 * 23.0),
