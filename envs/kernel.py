@@ -189,7 +189,7 @@ class CompiledBody(Body[SensesT, EventsT]):
             "steering": steering,
             "executed_action": out["executed"],
             "reflex_overrode": out["overrode"],
-            "events": {e: out[f"event_{e}"] for e, _ in self.events},
+            **self._body_info({e: out[f"event_{e}"] for e, _ in self.events}),
         }
         return steering.reward, out["terminated"], out["truncated"], info
 
@@ -227,9 +227,14 @@ class CompiledBody(Body[SensesT, EventsT]):
             },
             "executed_action": executed,
             "reflex_overrode": overrode,
-            "events": dict(zip(self._event_names, r[6 + nc + nd :])),
+            **self._body_info(dict(zip(self._event_names, r[6 + nc + nd :]))),
         }
         return self.observation_of_one(), r[0], terminated, truncated, info
+
+    def _body_info(self, events: dict[str, Any]) -> dict[str, Any]:
+        """The body's own ``info`` entries from its step's ``events`` (by name: arrays of the batch, or
+        body 0's Python scalars in a single env): ``{"events": events}`` unless a body names them otherwise."""
+        return {"events": events}
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         raise NotImplementedError
