@@ -123,7 +123,8 @@ def test_the_recordings_exercise_every_part_of_the_step():
 def _uncompiled(code: str, out: Path) -> None:
     """Run ``code`` (which saves to ``sys.argv[1]``) in a fresh process with the JIT disabled."""
     code = ("import sys, warnings, numpy as np\n"
-            "warnings.simplefilter('ignore')  # uint64 hashing wraps on purpose; numpy scalars warn about it\n" + code)
+            "warnings.simplefilter('ignore')  # uint64 hashing wraps on purpose; numpy scalars warn about it\n"
+            "import brainlike.envs  # registers the bodies\n" + code)
     env = {**os.environ, "NUMBA_DISABLE_JIT": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -188,14 +189,14 @@ def test_the_rat_single_env_fast_path_returns_what_the_general_path_returns(mode
 
     from tests.test_kernels import _same
 
-    kwargs = {"protocol": RAT_CASES["levers"][0]["protocol"][:3] + WORK[1:4], "observation_mode": mode}
+    kwargs = {"protocol": LEVERS[1:3] + WORK[1:4], "observation_mode": mode}  # 157 steps: ends of sessions
     fast, general = (gym.make(RAT, **kwargs).unwrapped for _ in range(2))
     fast.reset(seed=3)
     general.reset(seed=3)
     rng = np.random.default_rng(0)
     returned, kept = [], []
     ends = 0
-    for _ in range(400):
+    for _ in range(500):
         a = int(_policy(rng, 1)[0])
         got, want = fast.body.step_single(a), Body.step_single(general.body, a)
         _same(got, want, "step")
@@ -205,7 +206,7 @@ def test_the_rat_single_env_fast_path_returns_what_the_general_path_returns(mode
             ends += 1
             fast.reset()
             general.reset()
-    assert ends >= 2 and not fast.body._generic_single
+    assert ends >= 3 and not fast.body._generic_single
     for i, (now, then) in enumerate(zip(returned, kept)):
         _same(now, then, f"step {i}, later")
 
@@ -251,23 +252,32 @@ def test_a_copied_rat_still_steps_its_own_packed_state(clone):
 
 
 def test_the_steering_api_runs_the_same_compiled_rules_as_the_step():
-    """``RatSteering.evaluate`` on the events the step reports equals what the kernel computed inside it."""
-    vec = gym.make_vec(RAT, num_envs=5, vectorization_mode="vector_entry_point", protocol=WORK, lick_amount=0.5)
+    """``RatSteering.evaluate`` on the events the step reports equals what the kernel computed inside it.
+
+    Under the ``hold`` regime sodium moves only by what the rat tastes, so the sodium the
+    steering senses before ingestion is the last observation's.
+    """
+    held = WORK[1:4]  # taste reactivity, progressive ratio, free access: 82 steps, all held
+    vec = gym.make_vec(RAT, num_envs=5, vectorization_mode="vector_entry_point", protocol=held, lick_amount=0.5, initial_sodium=0.3)
     obs, _ = vec.reset(seed=1)
     steering = vec.unwrapped.steering
     rng = np.random.default_rng(2)
-    for _ in range(200):
+    tasted = 0
+    for _ in range(80):
         twin = copy.deepcopy(steering)
         intero = obs["interoception"]
-        obs, r, _, _, info = vec.step(_policy(rng, 5))
+        obs, r, term, trunc, info = vec.step(_policy(rng, 5))
+        assert not (term | trunc).any()
         signals = info["innate_signals"]
+        tasted += int((signals["salt"] > 0).sum())
         out = twin.evaluate(RatEvents(sweet=signals["sweet"], salt=signals["salt"], interoception=intero,
                                       sodium_after=info["sodium"]), ReflexTakeover.none(np.zeros(5, dtype=np.int64)))
         np.testing.assert_array_equal(out.reward, r)
         np.testing.assert_array_equal(out.drives["sodium"], info["steering"]["drives"]["sodium"])
         np.testing.assert_array_equal(twin.parameters.values, steering.parameters.values)
         np.testing.assert_array_equal(twin.depletions, steering.depletions)
-    assert steering.depletions.min() >= 1 and steering.parameters.values.min() > 0
+        np.testing.assert_array_equal(twin.armed, steering.armed)
+    assert steering.depletions.min() == 1 and tasted > 40, "every rat was depleted; probes, presses and licks were tasted"
 
 
 def test_one_compile_serves_every_protocol():
