@@ -206,7 +206,7 @@ def _situations(table, iti, cue_steps, trial_len, phase, t, finished, block_firs
 
 class Timetable:
     """A parsed protocol as a table: per phase its kind, length, delivery and sodium regime
-    (``table``, ``PHASE_TABLE`` records; also as arrays by name).
+    (``table``, ``PHASE_TABLE`` records; ``length`` and ``trials`` also as arrays).
 
     A lever trial is ``iti`` steps of inter-trial interval, ``cue_steps`` of cue (a
     lever inserted) and ``outcome_steps`` of outcome. Sodium regimes become a target

@@ -54,7 +54,9 @@ def taste_valence_of_one(c, sensitization, sweet, salt, sodium, wanting):  # typ
     one body: their liking, plus the ``sensitization`` x salt incentive when ``wanting``."""
     # log kappa: the innate appetite's drive reduction, D(Na) - D(Na + sodium in the salt).
     before = drive_of_one(sodium, c["set_point"], c["weight"], c["exponent"])
-    after = drive_of_one(sodium + c["sodium_per_unit"] * salt, c["set_point"], c["weight"], c["exponent"])
+    # No salt, no drive reduction: D(Na + 0) is D(Na) bit for bit, so the dearest operation of
+    # the step (the power) is taken once on the many steps without salt.
+    after = before if salt == 0.0 else drive_of_one(sodium + c["sodium_per_unit"] * salt, c["set_point"], c["weight"], c["exponent"])
     log_kappa = c["appetite_gain"] * (before - after)
     if wanting:
         log_kappa = log_kappa + sensitization * salt
