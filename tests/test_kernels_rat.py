@@ -280,6 +280,23 @@ def test_the_steering_api_runs_the_same_compiled_rules_as_the_step():
     assert steering.depletions.min() == 1 and tasted > 40, "every rat was depleted; probes, presses and licks were tasted"
 
 
+def test_a_reward_lesion_cuts_the_reward_but_not_the_liking_the_body_reads_out():
+    """Taste reactivity is the animal's hedonic reaction, read by the experimenter: cutting the reward
+    pathway to the learner leaves it (the numpy step read the lesioned, zero, reward there)."""
+    from brainlike.steering import RewardLesion
+
+    kwargs = {"protocol": [{"name": "taste", "kind": "taste_reactivity", "steps": 12}], "initial_sodium": 0.3}
+    readouts = []
+    for steering in (RatSteering(), RewardLesion(RatSteering())):
+        env = gym.make(RAT, steering=steering, **kwargs)
+        env.reset(seed=0)
+        rewards = [env.step(0)[1] for _ in range(12)]
+        readouts.append(env.unwrapped.summary()["phases"]["taste"]["taste_reactivity"])
+        if isinstance(steering, RewardLesion):
+            assert not any(rewards)
+    assert readouts[0] == readouts[1] > 0
+
+
 def test_one_compile_serves_every_protocol():
     """The per-phase records stay their own arrays, so the record's layout, and the kernels, do not depend on the protocol."""
     from numba.core.dispatcher import Dispatcher
