@@ -22,6 +22,7 @@ from gymnasium import spaces
 
 from brainlike.agents.base import Agent
 from brainlike.envs.contract import check_arguments
+from brainlike.steering.compiled import jit
 from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS
 
 #: Lesion switches of the cerebellar cortex: intact; its parallel-fibre synapses frozen;
@@ -116,18 +117,32 @@ class GranuleBasis:
         """Advance ``state`` (CASCADE, B, cells) with mossy input ``x`` (B, lines); (B, cells) activity in [0, 1]."""
         if self.relay:
             return np.clip(x, 0.0, 1.0)
-        prev = x @ self.weights
-        for s in range(CASCADE):
-            change = prev - state[s]
-            change *= self.rate
-            state[s] += change
-            prev = state[s]
-        bump = state[-2] - state[-1]
-        bump *= self.gain
-        bump -= self.threshold
-        np.maximum(bump, 0.0, out=bump)
-        bump *= self._inverse_span
-        return bump
+        return granule_cascade(state, x @ self.weights, self.rate, self.gain, self.threshold, self._inverse_span)
+
+
+@jit
+def granule_cascade(state: np.ndarray, drive: np.ndarray, rate: np.ndarray, gain: np.ndarray,
+                    threshold: np.ndarray, inverse_span: np.ndarray) -> np.ndarray:
+    """Advance every granule cell's leaky cascade ``state`` (stages, B, cells) by one step of mossy ``drive``
+    (B, cells); return its (B, cells) firing in [0, 1]: the last two stages' difference, scaled to
+    its peak, above threshold.
+
+    One pass per cell instead of a dozen array passes over the whole layer; each cell's
+    float32 operations are the ones the array form did, in the same order.
+    """
+    stages, bodies, cells = state.shape
+    out = np.empty((bodies, cells), dtype=np.float32)
+    for b in range(bodies):
+        for c in range(cells):
+            prev = drive[b, c]
+            for s in range(stages):
+                state[s, b, c] += (prev - state[s, b, c]) * rate[c]
+                prev = state[s, b, c]
+            bump = (state[stages - 2, b, c] - state[stages - 1, b, c]) * gain[c] - threshold[c]
+            if bump < 0:  # below threshold: silent (NaN passes, as numpy's maximum lets it)
+                bump = np.float32(0.0)
+            out[b, c] = bump * inverse_span[c]
+    return out
 
 
 def _basis_array(name: str) -> property:
@@ -422,4 +437,4 @@ class CerebellarAgent(Agent):
             weights += change
 
 
-__all__ = ["CORTEX_STATES", "NUCLEUS_PLASTICITY", "PF_RANGE", "CerebellarAgent", "GranuleBasis"]
+__all__ = ["CORTEX_STATES", "NUCLEUS_PLASTICITY", "PF_RANGE", "CerebellarAgent", "GranuleBasis", "granule_cascade"]

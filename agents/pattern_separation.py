@@ -110,7 +110,6 @@ class PatternSeparationAgent(Agent):
             self._mid = ((box.low + box.high) / 2).astype(np.float32).ravel()
             self._half = ((box.high - box.low) / 2).astype(np.float32).ravel()
         self.traces: SparseTraces | None = None
-        self._cache: list[tuple[np.ndarray, np.ndarray]] = []
         # Running mean square of the TD error: the dopamine gain's adaptation (adaptive_gain).
         self.delta_var = np.ones(1, dtype=np.float64)
 
@@ -141,7 +140,6 @@ class PatternSeparationAgent(Agent):
 
     def _after_load(self) -> None:
         self.expansion.rebuild()
-        self._cache = []
 
     # --- the forward pass ----------------------------------------------------------
     def expansion_input(self, obs: Any) -> np.ndarray:
@@ -149,15 +147,8 @@ class PatternSeparationAgent(Agent):
         return expansion_input(self, obs, self.inputs, self.population_code, self.config["population_gain"])
 
     def encode(self, obs: Any) -> np.ndarray:
-        """(B, k) active unit ids. The last two encodings are cached: the training
-        loop encodes each observation twice (as next_obs, then to act on it)."""
-        x = self.expansion_input(obs)
-        for cx, ids in self._cache:
-            if cx.shape == x.shape and np.array_equal(cx, x):
-                return ids
-        ids = self.expansion.encode(x)
-        self._cache = [(x, ids)] + self._cache[:1]
-        return ids
+        """(B, k) active unit ids (the expansion remembers its last two codes)."""
+        return self.expansion.encode(self.expansion_input(obs))
 
     def _read(self, weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Mean of the active units' weights: (B, outputs)."""

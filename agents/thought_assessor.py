@@ -9,7 +9,8 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.agents.base import Agent
-from brainlike.agents.pattern_separation import KenyonExpansion, expansion_input, scatter_add, unit_counts
+from brainlike.agents.expansion import KenyonExpansion, expansion_input
+from brainlike.agents.three_factor import mean_of_active, scatter_add, unit_counts
 
 
 class ThoughtAssessorAgent(Agent):
@@ -155,7 +156,7 @@ class ThoughtAssessorAgent(Agent):
     def predict(self, obs: Any) -> np.ndarray:
         """(B, actions + 1, signals) discounted signal amounts expected soon: per action, then the situation."""
         ids = self.expansion.encode(self._input(obs))
-        return self.predictors[ids].mean(axis=1).reshape(ids.shape[0], self.num_actions + 1, len(self.signals))
+        return mean_of_active(self.predictors, ids).reshape(ids.shape[0], self.num_actions + 1, len(self.signals))
 
     def _value(self, pred: np.ndarray, intero: np.ndarray, steering: Any) -> np.ndarray:
         """Steering's valuation of (B, signals) predicted amounts in the current body state."""
@@ -229,8 +230,8 @@ class ThoughtAssessorAgent(Agent):
         if next_ids.shape[0] != b:
             raise ValueError(f"next_obs has a batch of {next_ids.shape[0]}, obs has {b}")
         s, na = len(self.signals), self.num_actions
-        now = self.predictors[ids].mean(axis=1).reshape(b, na + 1, s)
-        later = self.predictors[next_ids].mean(axis=1).reshape(b, na + 1, s)[:, -1]
+        now = mean_of_active(self.predictors, ids).reshape(b, na + 1, s)
+        later = mean_of_active(self.predictors, next_ids).reshape(b, na + 1, s)[:, -1]
         # What arrived now plus what the next situation predicts: the target "soon".
         target = got + self.config["horizon_gamma"] * np.where(terminated[:, None], 0.0, later)
         err_action = (target - now[np.arange(b), a]) * valid[:, None]

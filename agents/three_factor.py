@@ -10,32 +10,9 @@ float32 arithmetic bit for bit (the numpy learner is their reference).
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from typing import Any
-
-import numba
 import numpy as np
 
-_uncached: list[str] = []  # functions numba could not cache in this process
-
-
-def compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``fn`` compiled by numba (``fastmath`` off, so every float operation is the one written).
-
-    The machine code is cached beside the source, so only the first process pays the
-    compile. Where no cache directory is writable numba refuses ``cache=True`` when
-    the function is defined, which would break the import: compile in memory instead,
-    and say so once.
-    """
-    try:
-        return numba.njit(cache=True)(fn)
-    except RuntimeError as e:
-        if not _uncached:
-            print(f"brainlike: numba cannot cache the learner's compiled update ({e}); compiling it in memory "
-                  f"in each process", file=sys.stderr)
-        _uncached.append(fn.__name__)
-        return numba.njit(fn)
+from brainlike.steering.compiled import jit
 
 
 class SparseTraces:
@@ -94,7 +71,7 @@ def unit_counts(ids: np.ndarray, num_units: int) -> np.ndarray:
     return np.bincount(ids, minlength=num_units).astype(np.float32)
 
 
-@compiled
+@jit
 def _pairwise_block(values: np.ndarray, start: int, n: int) -> np.float32:
     """numpy's float32 sum of a run of at most 128: eight interleaved partial sums."""
     if n < 8:
@@ -115,7 +92,7 @@ def _pairwise_block(values: np.ndarray, start: int, n: int) -> np.float32:
     return total
 
 
-@compiled
+@jit
 def _pairwise_sum(values: np.ndarray, start: int, n: int) -> np.float32:
     """numpy's pairwise float32 sum of ``values[start:start + n]``, operation for operation.
 
@@ -155,7 +132,7 @@ def _pairwise_sum(values: np.ndarray, start: int, n: int) -> np.float32:
             return total
 
 
-@compiled
+@jit
 def mean_of_active(weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """(B, outputs) mean of the active units' float32 weights: ``weights[ids].mean(axis=1)``, bit for bit.
 
@@ -183,7 +160,7 @@ def mean_of_active(weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return out
 
 
-@compiled
+@jit
 def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, post: np.ndarray, head: int,
                         trace_weights: np.ndarray, signal: np.ndarray, actor_gain: np.float32) -> None:
     """Add the broadcast ``signal`` x eligibility to every eligible synapse, in place.
@@ -212,4 +189,4 @@ def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, 
                 critic[unit, 0] += post[l, b, actions] * scale / counts[unit]
 
 
-__all__ = ["SparseTraces", "compiled", "mean_of_active", "scatter_add", "three_factor_update", "unit_counts"]
+__all__ = ["SparseTraces", "mean_of_active", "scatter_add", "three_factor_update", "unit_counts"]

@@ -3,7 +3,9 @@
 ``scripts/perf.py`` times these side by side (warm-up first, then equal wall-clock
 slices, interleaved): machines here are noisy, so only the *ratio* of two rates
 measured in the same process and moment means anything. Each learner runs on
-the body it was built for, PPO on the same body.
+every body its experiments use, as its training loop runs it; PPO on the same
+body as a user trains it (``brainlike train --algo ppo``: the body's rl-zoo3
+entry, its number of bodies, one torch thread).
 """
 
 from __future__ import annotations
@@ -17,17 +19,17 @@ from brainlike.agents.training import make_vec_env
 #: One unit of work: does some training and returns how many env steps it took.
 Work = Callable[[], int]
 
-#: Each learning-from-scratch agent and the body it is built for (its experiments' body).
-LEARNER_BODIES: dict[str, str] = {
-    "pattern-separation": "ForagingMouse",
-    "thought-assessor": "SaltRat",
-    "cached-value-td": "SaltRat",
-    "node-perturbation": "SongbirdTutor",
-    "cerebellar": "Eyeblink",
+#: Each learning-from-scratch agent and the bodies its experiments run it on.
+LEARNER_BODIES: dict[str, tuple[str, ...]] = {
+    "pattern-separation": ("ForagingMouse", "BarnOwl", "ResidentIntruder"),
+    "thought-assessor": ("SaltRat",),
+    "cached-value-td": ("SaltRat",),
+    "node-perturbation": ("SongbirdTutor",),
+    "cerebellar": ("Eyeblink",),
 }
 
 #: What the PPO reference is, as the results state it.
-PPO_SETTINGS = "SB3 PPO, MultiInputPolicy, default hyperparameters, 1 env, torch threads=1"
+PPO_SETTINGS = "SB3 PPO as `brainlike train --algo ppo` runs it (the body's rl-zoo3 entry and n_envs), torch threads=1"
 
 
 def learning_agents() -> list[str]:
@@ -56,17 +58,21 @@ def learner_work(name: str, env_id: str, seed: int = 0) -> Work:
 
 
 def ppo_work(env_id: str, seed: int = 0) -> Work:
-    """One rollout (2,048 steps by default) plus its update of SB3 PPO on one ``env_id`` body."""
-    import gymnasium as gym
-    import torch
-    from stable_baselines3 import PPO
+    """One rollout plus its update of SB3 PPO on ``env_id``, built as the project's PPO baseline is.
 
-    torch.set_num_threads(1)  # what a 2-core shared machine gives one job; stated in PPO_SETTINGS
-    model = PPO("MultiInputPolicy", gym.make(env_id), seed=seed, verbose=0, device="cpu")
+    ``agents.baselines.SB3Agent``: the body's shipped rl-zoo3 hyperparameters, its
+    ``n_envs`` bodies on the native vector env, one torch thread: what a user gets
+    from ``brainlike train --algo ppo``. (SB3's bare defaults on one body, 2,048-step
+    rollouts and ten epochs, spend several times more per env step than that.)
+    """
+    from brainlike.agents.baselines import SB3Agent
+
+    model = SB3Agent("ppo", env_id, seed=seed).model
+    per_rollout = model.n_steps * model.n_envs
 
     def work() -> int:
         before = model.num_timesteps
-        model.learn(total_timesteps=model.n_steps, reset_num_timesteps=False)
+        model.learn(total_timesteps=per_rollout, reset_num_timesteps=False)
         return int(model.num_timesteps - before)
 
     return work

@@ -14,12 +14,14 @@ Measured (medians of ``--repeats`` slices per side):
 - native vector env against ``SyncVectorEnv`` of the same body at N = 256;
 - the SB3 ``VecEnv`` adapter over the native vector env against SB3's
   ``DummyVecEnv`` of single envs at N = 64 (``--sb3``);
-- each learning-from-scratch agent's training steps/s (act, env step, learn, on
-  its own body) against SB3 PPO's on the same body (``--agents``).
+- each learning-from-scratch agent's training steps/s (act, env step, learn, as
+  its training loop runs it, on each body its experiments use) against SB3 PPO's
+  on the same body, built as ``brainlike train --algo ppo`` builds it (``--agents``).
 How: both sides are built and warmed up first (a cold compile or a lazy
 allocation is not throughput), then timed in equal wall-clock slices of
 ``--seconds``, alternating reference and body, so a burst of load on the machine
-hits both. Agents run on one BLAS thread, PPO on one torch thread.
+hits both. Agents run on one BLAS thread, PPO on one torch thread
+(``agents/throughput.py`` says how each side is built).
 Targets: single >= 0.5x CartPole; vector at N=1024 >= 0.5x CartPole's vector
 env; native >= 50x SyncVectorEnv; learners >= 20x PPO.
 (Same as ``python scripts/perf.py ...``.)
@@ -151,19 +153,20 @@ def measure_sb3(bodies: list[str], repeats: int, seconds: float, n: int = 64) ->
     return rows
 
 
-def measure_agents(learners: list[str], repeats: int, seconds: float) -> list[dict[str, Any]]:
+def measure_agents(learners: list[str], bodies: list[str], repeats: int, seconds: float) -> list[dict[str, Any]]:
+    """Each learner's training against PPO's on every body (among ``bodies``) its experiments use."""
     from brainlike.agents.backends import one_blas_thread
     from brainlike.agents.throughput import LEARNER_BODIES, PPO_SETTINGS, learner_work, ppo_work
 
     rows = []
     with one_blas_thread():
         for name in learners:
-            body = LEARNER_BODIES[name]
-            env_id = f"brainlike/{body}-v0"
-            # PPO's unit of work is a whole rollout and update (seconds long): longer slices.
-            rows.append({"body": body, "what": f"{name} training", "reference": PPO_SETTINGS,
-                         "target": TARGETS["agent_vs_ppo"],
-                         **compare(learner_work(name, env_id), ppo_work(env_id), repeats, AGENT_SLICES * seconds)})
+            for body in (b for b in LEARNER_BODIES[name] if b in bodies):
+                env_id = f"brainlike/{body}-v0"
+                # PPO's unit of work is a whole rollout and update (seconds long): longer slices.
+                rows.append({"body": body, "what": f"{name} training", "reference": PPO_SETTINGS,
+                             "target": TARGETS["agent_vs_ppo"],
+                             **compare(learner_work(name, env_id), ppo_work(env_id), repeats, AGENT_SLICES * seconds)})
     return rows
 
 
@@ -205,7 +208,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.sb3:
         rows += measure_sb3(bodies, args.repeats, seconds)
     if args.agents:
-        rows += measure_agents(learners, args.repeats, seconds)
+        rows += measure_agents(learners, bodies, args.repeats, seconds)
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0

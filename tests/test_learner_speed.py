@@ -28,30 +28,32 @@ from brainlike.scripts.perf import compare  # noqa: E402
 SHORT = 25  # steps of the uncompiled comparison: pure Python is slow
 
 
-@pytest.mark.parametrize("name,env_id,overrides", learner_golden.CASES, ids=[c[0] for c in learner_golden.CASES])
-def test_compiled_learner_reproduces_the_recorded_numpy_learner(name, env_id, overrides):
-    golden = np.load(learner_golden.GOLDEN)
-    got = learner_golden.run(learner_golden.make(env_id, overrides))
+@pytest.mark.parametrize("case", learner_golden.CASES, ids=[f"{c.file}-{c.name}" for c in learner_golden.CASES])
+def test_learner_reproduces_its_recording(case):
+    golden = np.load(case.golden)
+    got = learner_golden.run_case(case)
+    assert sorted(k for k in golden.files if k.startswith(f"{case.name}/")) == sorted(f"{case.name}/{k}" for k in got)
     for key, value in got.items():
-        ref = golden[f"{name}/{key}"]
-        assert ref.dtype == value.dtype and np.array_equal(ref, value), f"{name}/{key} differs from the recording"
+        ref = golden[f"{case.name}/{key}"]
+        assert ref.dtype == value.dtype and np.array_equal(ref, value), f"{case.file}: {case.name}/{key} differs from the recording"
 
 
 def test_compiled_and_uncompiled_kernels_agree(tmp_path):
     """The same kernel source run by the Python interpreter (NUMBA_DISABLE_JIT=1) gives identical output."""
     out = tmp_path / "uncompiled.npz"
     script = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import numpy as np, learner_golden as g\n"
-              f"r = {{f'{{n}}/{{k}}': v for n, e, o in g.CASES for k, v in g.run(g.make(e, o), {SHORT}).items()}}\n"
+              f"r = {{f'{{c.file}}/{{c.name}}/{{k}}': v for c in g.CASES for k, v in g.run_case(c, {SHORT}).items()}}\n"
               f"np.savez({str(out)!r}, **r)")
     subprocess.run([sys.executable, "-c", script], check=True, env={**os.environ, "NUMBA_DISABLE_JIT": "1"}, timeout=600)
     uncompiled = np.load(out)
-    for name, env_id, overrides in learner_golden.CASES:
-        for key, value in learner_golden.run(learner_golden.make(env_id, overrides), SHORT).items():
-            assert np.array_equal(uncompiled[f"{name}/{key}"], value), f"{name}/{key}: compiled and uncompiled differ"
+    for case in learner_golden.CASES:
+        for key, value in learner_golden.run_case(case, SHORT).items():
+            assert np.array_equal(uncompiled[f"{case.file}/{case.name}/{key}"], value), \
+                f"{case.file}/{case.name}/{key}: compiled and uncompiled differ"
 
 
 @pytest.mark.parametrize("k", [1, 7, 8, 9, 100, 128, 129, 300, 1500])
-@pytest.mark.parametrize("outputs", [1, 2, 5])
+@pytest.mark.parametrize("outputs", [1, 2, 5, 10])
 def test_mean_of_active_is_numpys_mean_bit_for_bit(k, outputs):
     # numpy sums one column pairwise (halving past 128) and several columns in order.
     rng = np.random.default_rng(k * 10 + outputs)
@@ -82,11 +84,31 @@ def test_the_training_loop_runs_on_one_blas_thread():
     assert len(seen) >= 2 and all(threads and set(threads) == {1} for threads in seen)
 
 
-def test_every_learning_agent_has_a_body_to_be_timed_on():
+def test_every_learning_agent_has_a_body_to_be_timed_on_and_every_body_a_learner():
+    from brainlike import envs
+
     assert set(learning_agents()) == set(LEARNER_BODIES)
+    assert {body for bodies in LEARNER_BODIES.values() for body in bodies} == set(envs.BODIES)
     assert not {"random", "innate-only", "licking"} & set(learning_agents())
     with pytest.raises(ValueError, match="not learning agents: \\['random'\\]"):
         check_learners(["pattern-separation", "random"])
+
+
+def test_ppo_is_timed_as_a_user_trains_it_with_the_bodys_zoo_entry_on_one_torch_thread():
+    import torch
+
+    from brainlike.agents.hyperparams import sb3_hyperparams
+    from brainlike.agents.throughput import ppo_work
+
+    zoo = sb3_hyperparams("ppo", "brainlike/SaltRat-v0")
+    threads = torch.get_num_threads()
+    try:
+        work = ppo_work("brainlike/SaltRat-v0")
+        assert torch.get_num_threads() == 1
+        # One unit is one rollout of the zoo's n_steps on each of its n_envs bodies (and its update).
+        assert work() == zoo["n_steps"] * zoo["n_envs"] != 2048
+    finally:
+        torch.set_num_threads(threads)
 
 
 def test_perf_compare_warms_up_before_timing_and_alternates_the_sides():
@@ -108,22 +130,17 @@ def test_perf_compare_warms_up_before_timing_and_alternates_the_sides():
     assert sides == ["reference", "body"] * 4  # the warm-up pair, then three interleaved pairs
 
 
-def test_an_uncacheable_compile_falls_back_to_memory_with_one_notice(monkeypatch, capsys):
-    import numba
-
-    from brainlike.agents import three_factor
-
-    real = numba.njit
-
-    def njit(*args, **kwargs):
-        if kwargs.get("cache"):
-            raise RuntimeError("cannot cache function: no locator available")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(numba, "njit", njit)
-    monkeypatch.setattr(three_factor, "_uncached", [])
-    double = three_factor.compiled(lambda x: 2 * x)
-    triple = three_factor.compiled(lambda x: 3 * x)
-    assert double(2.0) == 4.0 and triple(2.0) == 6.0
-    notice = capsys.readouterr().err.strip().splitlines()
-    assert len(notice) == 1 and "compiling it in memory" in notice[0]
+def test_without_a_writable_cache_the_learners_compile_in_memory_with_one_notice():
+    # As tests/test_kernels.py does for the bodies: numba without cache locators refuses
+    # ``cache=True`` at decoration time; importing the learners must still work.
+    code = ("import numba.core.caching as caching\n"
+            "caching.CacheImpl._locator_classes = []\n"
+            "import numpy as np\n"
+            "import brainlike.agents.registry\n"
+            "from brainlike.agents.three_factor import mean_of_active\n"
+            "print(mean_of_active(np.arange(10, dtype=np.float32).reshape(5, 2), np.array([[1, 3]]))[0, 1])\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "5.0"  # the mean of 3 and 7
+    notices = [line for line in done.stderr.splitlines() if "compiling in memory" in line]
+    assert len(notices) == 1, done.stderr
