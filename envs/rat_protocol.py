@@ -28,8 +28,9 @@ Presets (with SaltRat's default period lengths a trial is 3 + 6 + 2 = 11 steps):
 - ``"salt_work"``: three times ``deplete_k`` (30 steps) -> ``work_k`` (progressive
   ratio, 100 steps) -> ``replete_k`` (40 steps): 510 steps.
 
-``Timetable`` turns a parsed protocol into lookup tables: what each phase is and, for
-each step, which trial, period (``PERIOD_NAMES``, as in NeuroGym) and cue it belongs to.
+``Timetable`` turns a parsed protocol into a table of what each phase is (``PHASE_TABLE``
+records, as SaltRat's compiled step reads them); ``situation_of`` (compiled) says which
+trial, period (``PERIOD_NAMES``, as in NeuroGym) and cue a step belongs to.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+
+from brainlike.steering.compiled import jit
 
 # Phase kinds: lever trials (how the outcome arrives) or timed steps (what the rat can do).
 TRIAL_KINDS = ("pavlovian", "train", "extinction")
@@ -159,9 +162,51 @@ def parse_protocol(protocol: str | Sequence[Mapping[str, Any]]) -> tuple[dict[st
     return tuple(phases)
 
 
+#: What a phase is, one record per phase of a protocol (``Timetable.table``), as compiled code reads it.
+PHASE_TABLE = np.dtype([
+    ("length", np.int64),  # steps
+    ("is_trial", np.bool_),  # lever trials (pavlovian, train, extinction)
+    ("delivery", np.int64),  # at the end of a cue: 0 none (cue only), 1 on a press, 2 always
+    ("target", np.float64),  # sodium's target under the phase's regime
+    ("pull", np.float64),  # towards it, per step (0: hold)
+    ("spout", np.bool_),  # free access: a salt spout
+    ("progressive_ratio", np.bool_),  # the salt lever stays in
+    ("probe", np.bool_),  # taste reactivity: intraoral salt probes
+])
+#: One step's situation (``Timetable.situation``): the fields ``situation_of`` returns, in its order.
+SITUATION = np.dtype([("phase", np.int64), ("trial", np.int64), ("within", np.int64), ("period", np.int64),
+                      ("cue", np.int64), ("spout", np.bool_), ("salt_lever_in", np.bool_)])
+
+
+@jit
+def situation_of(table, iti, cue_steps, trial_len, phase, t, finished, block_first):  # type: ignore[no-untyped-def]
+    """Step ``t`` of ``phase`` in the protocol ``table`` (``PHASE_TABLE`` records), for one body:
+    (phase, trial, within, period, cue, spout, salt_lever_in). ``within`` is the step within a
+    trial; a block's two cues alternate from ``block_first``. A finished session is in no phase's
+    trial and offers nothing (its phase is the last)."""
+    ph = min(phase, table.shape[0] - 1)
+    live = not finished
+    within = t % trial_len
+    trial, period, cue = -1, NO_PERIOD, NO_CUE
+    if table[ph]["is_trial"] and live:
+        trial = t // trial_len
+        period = ITI if within < iti else (CUE if within < iti + cue_steps else OUTCOME)
+        if period >= CUE:
+            cue = block_first ^ (trial % 2)
+    return ph, trial, within, period, cue, table[ph]["spout"] and live, table[ph]["progressive_ratio"] and live
+
+
+@jit
+def _situations(table, iti, cue_steps, trial_len, phase, t, finished, block_first, out):  # type: ignore[no-untyped-def]
+    for b in range(phase.shape[0]):
+        o = out[b]
+        (o["phase"], o["trial"], o["within"], o["period"], o["cue"], o["spout"], o["salt_lever_in"]) = situation_of(
+            table, iti, cue_steps, trial_len, phase[b], t[b], finished[b], block_first[b])
+
+
 class Timetable:
-    """A parsed protocol as lookup tables: per phase its kind, length, delivery and sodium
-    regime; per step within a phase its trial, period and the cue of its block.
+    """A parsed protocol as a table: per phase its kind, length, delivery and sodium regime
+    (``table``, ``PHASE_TABLE`` records; ``length`` and ``trials`` also as arrays).
 
     A lever trial is ``iti`` steps of inter-trial interval, ``cue_steps`` of cue (a
     lever inserted) and ``outcome_steps`` of outcome. Sodium regimes become a target
@@ -176,48 +221,30 @@ class Timetable:
         self.iti, self.cue_steps, self.outcome_steps = int(iti), int(cue_steps), int(outcome_steps)
         self.trial_len = self.iti + self.cue_steps + self.outcome_steps
         self.kind = np.array([KINDS.index(p["kind"]) for p in phases])
-        self.is_trial = np.array([p["kind"] in TRIAL_KINDS for p in phases])
         self.trials = np.array([p.get("trials", 0) for p in phases])
-        self.length = np.array([p["trials"] * self.trial_len if "trials" in p else p["steps"] for p in phases])
-        self.delivery = np.array([DELIVERY.get(p["kind"], 0) for p in phases])
-        self.regime = np.array([REGIMES.index(p["sodium"]) for p in phases])
-        self.spout = np.array([p["kind"] == "free_access" for p in phases])
-        self.progressive_ratio = np.array([p["kind"] == "progressive_ratio" for p in phases])
-        self.probe = np.array([p["kind"] == "taste_reactivity" for p in phases])
-        self.target = np.where(self.regime == DEPLETE, depletion_level, 1.0)
-        self.pull = np.where(self.regime == HOLD, 0.0, sodium_rate)
         self.num_phases = len(phases)
+        regime = np.array([REGIMES.index(p["sodium"]) for p in phases])
+        self.table = np.zeros(self.num_phases, dtype=PHASE_TABLE)
+        self.table["length"] = [p["trials"] * self.trial_len if "trials" in p else p["steps"] for p in phases]
+        self.table["is_trial"] = [p["kind"] in TRIAL_KINDS for p in phases]
+        self.table["delivery"] = [DELIVERY.get(p["kind"], 0) for p in phases]
+        self.table["target"] = np.where(regime == DEPLETE, depletion_level, 1.0)
+        self.table["pull"] = np.where(regime == HOLD, 0.0, sodium_rate)
+        self.table["spout"] = [p["kind"] == "free_access" for p in phases]
+        self.table["progressive_ratio"] = [p["kind"] == "progressive_ratio" for p in phases]
+        self.table["probe"] = [p["kind"] == "taste_reactivity" for p in phases]
+        self.length = self.table["length"]
         self.total_steps = int(self.length.sum())
-        # Lookup tables indexed by the step within a phase replace integer division.
-        steps = np.arange(int(self.length.max()) + 1)
-        self._within_of_t = steps % self.trial_len
-        self._trial_of_t = steps // self.trial_len
-        self._odd_of_t = self._trial_of_t % 2
-        w = np.arange(self.trial_len)
-        self._period_of_within = np.where(w < self.iti, ITI, np.where(w < self.iti + self.cue_steps, CUE, OUTCOME))
         self.per_cue = max(1, int(np.max((self.trials + 1) // 2)))  # presentations of a cue in a phase, at most
 
     def situation(self, phase: np.ndarray, t: np.ndarray, finished: np.ndarray,
                   block_first: np.ndarray) -> dict[str, np.ndarray]:
-        """Phase, trial, period and cue of the step ``t`` of ``phase``, per body; a block's
-        cues alternate from ``block_first``."""
-        ph = np.minimum(phase, self.num_phases - 1)
-        live = ~finished
-        is_trial = self.is_trial[ph] & live
-        within = self._within_of_t[t]
-        trial = np.where(is_trial, self._trial_of_t[t], -1)
-        period = np.where(is_trial, self._period_of_within[within], NO_PERIOD)
-        cue = block_first ^ self._odd_of_t[t]
-        cue = np.where(period >= CUE, cue, NO_CUE)
-        return {
-            "phase": ph,
-            "trial": trial,
-            "within": within,
-            "period": period,
-            "cue": cue,
-            "spout": self.spout[ph] & live,
-            "salt_lever_in": self.progressive_ratio[ph] & live,  # the progressive ratio's salt lever
-        }
+        """Phase, trial, within (the step within a trial), period, cue, spout and salt_lever_in
+        (the progressive ratio's lever) of the step ``t`` of ``phase``, per body (``situation_of``)."""
+        out = np.empty(phase.shape[0], dtype=SITUATION)
+        _situations(self.table, self.iti, self.cue_steps, self.trial_len, np.ascontiguousarray(phase), np.ascontiguousarray(t),
+                    np.ascontiguousarray(finished), np.ascontiguousarray(block_first), out)
+        return {k: out[k] for k in SITUATION.names}
 
 
 def phase_readouts(spec: Mapping[str, Any], scores: Sequence[np.ndarray], delivered: np.ndarray, intake: float,
@@ -250,4 +277,4 @@ def phase_readouts(spec: Mapping[str, Any], scores: Sequence[np.ndarray], delive
     return rec
 
 
-__all__ = ["CUE", "CUE_NAMES", "ITI", "NO_CUE", "NO_PERIOD", "OUTCOME", "PERIOD_NAMES", "SALT", "SUCROSE", "Timetable", "phase_readouts", "DEFAULT_REGIME", "DELIVERY", "DEPLETE", "HOLD", "KINDS", "NORMAL", "PHASE_KEYS", "PRESETS", "PROBE_INTERVAL", "PR_SCHEDULE", "REGIMES", "STEP_KINDS", "TRIAL_KINDS", "parse_protocol"]
+__all__ = ["CUE", "CUE_NAMES", "ITI", "NO_CUE", "NO_PERIOD", "OUTCOME", "PERIOD_NAMES", "PHASE_TABLE", "SALT", "SITUATION", "SUCROSE", "Timetable", "situation_of", "phase_readouts", "DEFAULT_REGIME", "DELIVERY", "DEPLETE", "HOLD", "KINDS", "NORMAL", "PHASE_KEYS", "PRESETS", "PROBE_INTERVAL", "PR_SCHEDULE", "REGIMES", "STEP_KINDS", "TRIAL_KINDS", "parse_protocol"]

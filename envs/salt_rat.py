@@ -9,19 +9,22 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
-from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
-from brainlike.envs.rat_protocol import (CUE, CUE_NAMES, PERIOD_NAMES, PR_SCHEDULE, PRESETS,
-                                         PROBE_INTERVAL, SALT, SUCROSE, Timetable, parse_protocol, phase_readouts)
-from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
+from brainlike.envs.core import BodyEnv, BodyVectorEnv
+from brainlike.envs.kernel import CompiledBody, constants, end_step
+from brainlike.envs.rat_protocol import (CUE, CUE_NAMES, PERIOD_NAMES, PR_SCHEDULE, PRESETS, PROBE_INTERVAL, SALT,
+                                         SUCROSE, Timetable, parse_protocol, phase_readouts, situation_of)
+from brainlike.envs.rng import uniform_row
+from brainlike.steering.base import NO_REFLEX, Steering
+from brainlike.steering.compiled import jit
 from brainlike.steering.motor import names
-from brainlike.steering.rat import RatAction
-from brainlike.steering.rat import RatEvents, RatSteering
+from brainlike.steering.rat import RatAction, RatEvents, RatSteering, rat_evaluate
 
 # The rat's motor vocabulary (``steering.motor``). Approach and nibble are appetitive, withdraw aversive.
 ACTION_NAMES = names(RatAction)
 STAY, APPROACH, NIBBLE, WITHDRAW = (int(a) for a in RatAction)
 # Distance from the front wall (levers and spout): 0 at the wall, BACK at the back.
 BACK = 2
+RANDOMS_PER_STEP = 1  # the cue order of a block that starts this step
 
 #: The names of the observation channels (see ``SaltRatEnv``) and actions.
 LAYOUT = Layout(
@@ -29,15 +32,147 @@ LAYOUT = Layout(
     interoception=Layout.groups("sodium"),
     actions=ACTION_NAMES,
 )
-_SUCROSE_LEVER, _SALT_LEVER, _SPOUT, _DISTANCE, _CUE_PROGRESS = (
-    LAYOUT.index(n) for n in ("sucrose_lever", "salt_lever", "spout", "distance", "cue_progress"))
-_TASTES = slice(LAYOUT.index("sweet_taste"), LAYOUT.index("salt_taste") + 1)
+_SUCROSE_LEVER, _SALT_LEVER, _SPOUT, _DISTANCE, _CUE_PROGRESS, _SWEET_TASTE, _SALT_TASTE = (
+    LAYOUT.index(n) for n in ("sucrose_lever", "salt_lever", "spout", "distance", "cue_progress", "sweet_taste", "salt_taste"))
+#: The taste columns of the state's ``taste``.
+SWEET, SALTY = 0, 1
 
-class RatBody(Body[None, RatEvents]):
-    """The batched world of SaltRat-v0 (see ``SaltRatEnv`` for the documentation)."""
+
+# --- the step, compiled: one loop over the bodies (see envs.kernel) -----------------------
+@jit
+def rat_step(state, scores, presented, delivered, intake, latency, sodium_end, earned, reactivity, probed,  # type: ignore[no-untyped-def]
+             streams, elapsed, constants, table, steering_constants, params, armed, depletions, actions, out):
+    """One step of every rat: ``state`` (records) and its per-phase records (``scores`` ...
+    ``probed``, each (bodies, phases, ...)), the counter RNG's ``streams``, the body's
+    ``constants`` and protocol ``table``, the steering's constants and state (``params``,
+    ``armed``, ``depletions``); the results go to ``out`` (one ``step_record`` per body)."""
+    c, sc = constants[0], steering_constants[0]
+    iti, cue_steps, trial_len = c["iti"], c["cue_steps"], c["trial_len"]
+    u = np.empty(RANDOMS_PER_STEP)
+    last_ratio = PR_SCHEDULE.shape[0] - 1
+    for b in range(state.shape[0]):
+        uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
+        s, o = state[b], out[b]
+        ph, trial, within, period, cue, spout, salt_lever_in = situation_of(
+            table, iti, cue_steps, trial_len, s["phase"], s["t"], s["finished"], s["block_first"])
+        phase = table[ph]
+        live = not s["finished"]
+        lever = period == CUE
+        executed = actions[b]  # the rat has no reflexes
+
+        # Movement along the chamber; nibbling reaches the lever or spout only at the wall.
+        s["pos"] = min(max(s["pos"] - (executed == APPROACH) + (executed == WITHDRAW), 0), BACK)
+        at_wall = executed == NIBBLE and s["pos"] == 0
+        s["pressed"] |= at_wall and lever
+        lick = at_wall and spout
+        s["appetitive"] += lever and (executed == APPROACH or executed == NIBBLE)
+        s["aversive"] += lever and executed == WITHDRAW
+
+        # The lever retracts at the end of the cue and the solution, if any, is infused.
+        cue_end = lever and within == iti + cue_steps - 1
+        deliver = cue_end and (phase["delivery"] == 2 or (phase["delivery"] == 1 and s["pressed"]))
+        # Progressive ratio: a press at the wall counts; completing the ratio earns a small salt reward.
+        press = at_wall and salt_lever_in
+        s["pr_presses"] += press
+        completed = press and s["pr_presses"] >= PR_SCHEDULE[min(earned[b, ph], last_ratio)]
+        earned[b, ph] += completed
+        if completed:
+            s["pr_presses"] = 0
+        # Taste reactivity: an intraoral salt probe every PROBE_INTERVAL steps, whatever the rat does.
+        probe = phase["probe"] and live and s["t"] % PROBE_INTERVAL == 0
+        sweet = c["infusion"] if deliver and cue == SUCROSE else 0.0
+        salt = (c["infusion"] if deliver and cue == SALT else 0.0) + (c["lick_amount"] if lick or completed or probe else 0.0)
+
+        # Physiology: the phase's regime moves sodium; then the tasted salt is absorbed.
+        pull = phase["pull"] if live else 0.0
+        s["sodium"] = s["sodium"] + pull * (phase["target"] - s["sodium"])
+        sensed = np.float64(np.float32(s["sodium"]))  # as the interoception reports it, before ingestion
+        sodium_after = min(s["sodium"] + c["sodium_per_unit"] * salt, c["max_sodium"])
+        s["sodium"] = sodium_after
+        if live:
+            sodium_end[b, ph] = sodium_after
+        s["taste"][SWEET], s["taste"][SALTY] = sweet, salt
+        s["last_action"] = executed
+        o["sweet"], o["salt"], o["drive_sodium"] = rat_evaluate(sc, params, armed, depletions, b, sweet, salt, sensed, sodium_after)
+        o["reward"] = o["sweet"] + o["salt"]
+        if probe:  # the taste-reactivity readout: the liking of the probe
+            reactivity[b, ph] += o["salt"]
+            probed[b, ph] += salt
+
+        # Records: the approach score of a cue, salt intake and latency to drink.
+        score = (s["appetitive"] - s["aversive"]) / cue_steps
+        if cue_end:
+            k = presented[b, ph, cue]
+            scores[b, ph, cue, k] = score
+            presented[b, ph, cue] += 1
+            delivered[b, ph, cue] += deliver
+            s["pressed"] = False
+            s["appetitive"] = 0
+            s["aversive"] = 0
+        if lick:
+            intake[b, ph] += salt
+            if np.isnan(latency[b, ph]):
+                latency[b, ph] = s["t"]
+
+        # Advance the protocol; its end ends the life (the session is over).
+        s["t"] += live
+        if live and s["t"] >= phase["length"]:
+            s["phase"] += 1
+            s["t"] = 0
+            s["pr_presses"] = 0
+            s["finished"] = s["phase"] >= table.shape[0]
+        # A block's first cue is drawn at its onset, from this step's uniform.
+        _, next_trial, next_within, next_period, _, _, _ = situation_of(
+            table, iti, cue_steps, trial_len, s["phase"], s["t"], s["finished"], s["block_first"])
+        if next_period == CUE and next_within == iti and next_trial % 2 == 0:
+            s["block_first"] = SALT if u[0] < 0.5 else SUCROSE
+
+        # A session that is over stays over: every later step is terminated too.
+        o["executed"], o["overrode"], o["reason"], o["terminated"] = executed, False, NO_REFLEX, s["finished"]
+        o["truncated"] = end_step(elapsed, b, c["max_steps"])
+        o["event_phase"], o["event_trial"], o["event_period"], o["event_cue"] = ph, trial, period, cue
+        o["event_delivered"], o["event_taste_probe"] = deliver or lick or completed or probe, probe
+        o["event_sweet"], o["event_salt"], o["event_sodium"] = sweet, salt, sodium_after
+        o["event_trial_ended"], o["event_trial_score"] = cue_end, score if cue_end else 0.0
+        o["event_salt_intake"] = intake[b, ph]
+
+
+@jit
+def rat_observe(state, constants, table, extero, intero):  # type: ignore[no-untyped-def]
+    """Every rat's observation into ``extero`` and ``intero`` (float32)."""
+    c = constants[0]
+    iti, cue_steps = c["iti"], c["cue_steps"]
+    for b in range(state.shape[0]):
+        s = state[b]
+        _, _, within, period, cue, spout, salt_lever_in = situation_of(
+            table, iti, cue_steps, c["trial_len"], s["phase"], s["t"], s["finished"], s["block_first"])
+        lever = period == CUE
+        extero[b, _SUCROSE_LEVER] = lever and cue == SUCROSE
+        extero[b, _SALT_LEVER] = (lever and cue == SALT) or salt_lever_in
+        extero[b, _SPOUT] = spout
+        extero[b, _DISTANCE] = s["pos"] * (1.0 / BACK)
+        extero[b, _CUE_PROGRESS] = (within - iti + 1) / cue_steps if lever else 0.0
+        extero[b, _SWEET_TASTE] = s["taste"][SWEET]
+        extero[b, _SALT_TASTE] = s["taste"][SALTY]
+        intero[b, 0] = s["sodium"]
+
+
+class RatBody(CompiledBody[None, RatEvents]):
+    """The batched world of SaltRat-v0 (see ``SaltRatEnv`` for the documentation).
+
+    Its step is the compiled ``rat_step``; its observation ``rat_observe``.
+    """
 
     default_steering = RatSteering
-    randoms_per_step = 1  # the cue order of a block that starts this step
+    randoms_per_step = RANDOMS_PER_STEP
+    components = ("sweet", "salt")
+    drives = ("sodium",)
+    # The rat's own ``info`` entries (see ``SaltRatEnv``), then the tastes that arrived (``innate_signals``).
+    events = (("phase", np.int64), ("trial", np.int64), ("period", np.int64), ("cue", np.int64), ("delivered", np.bool_),
+              ("taste_probe", np.bool_), ("sodium", np.float64), ("trial_ended", np.bool_), ("trial_score", np.float64),
+              ("salt_intake", np.float64), ("sweet", np.float64), ("salt", np.float64))
+    # Shaped by the protocol (its phases, its trials per phase): see ``CompiledBody.unpacked``.
+    unpacked = ("scores", "presented", "delivered", "intake", "latency", "sodium_end", "earned", "reactivity", "probed")
     canvas_size = (440, 320)
 
     def __init__(
@@ -90,8 +225,15 @@ class RatBody(Body[None, RatEvents]):
             spaces.Box(np.array([0.0], np.float32), np.array([max_sodium], np.float32), dtype=np.float32),
             spaces.Discrete(len(ACTION_NAMES)),
         )
-        self._rows = np.arange(self.num_bodies)
-        self._situation = self._compute_situation()
+        self.species: RatSteering = self.steering.unwrapped  # type: ignore[assignment]
+        # The constants as the kernels read them, one record each; the steering's are read once, here.
+        self._constants = constants((
+            tt.iti, tt.cue_steps, tt.trial_len, self.infusion, self.lick_amount, self.sodium_per_unit, self.max_sodium, self.max_steps,
+        ), [
+            ("iti", np.int64), ("cue_steps", np.int64), ("trial_len", np.int64), ("infusion", np.float64),
+            ("lick_amount", np.float64), ("sodium_per_unit", np.float64), ("max_sodium", np.float64), ("max_steps", np.int64),
+        ])
+        self._steering_constants = self.species.constants
 
     # --- state, declared once: the core allocates it and returns it to birth values ---
     def state_table(self) -> dict[str, Any]:
@@ -123,138 +265,28 @@ class RatBody(Body[None, RatEvents]):
             "probed": StateVar((p,)),
         }
 
-    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
-        # Nothing random at birth: the first cue is drawn at its onset, from the step's draw.
-        self._situation = self._compute_situation()
-
     # --- the protocol's situation at the current step ---------------------------------
     def situation(self) -> dict[str, np.ndarray]:
-        """Phase, trial, period and cue of the step about to be taken, per body."""
-        return self._situation
-
-    def _compute_situation(self) -> dict[str, np.ndarray]:
-        # Computed once per step (and at reset) and shared by senses, physics and observation.
+        """Phase, trial, within, period, cue, spout and salt_lever_in of the step about to be taken, per body."""
         return self.timetable.situation(self.phase, self.t, self.finished, self.block_first)
 
-    def _interoception(self) -> np.ndarray:
-        return self.sodium.astype(np.float32)[:, None]
-
+    # --- observation and step: the compiled kernels ---------------------------------
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
-        s = self.situation()
-        lever = s["period"] == CUE
         extero = np.empty((self.num_bodies, 7), dtype=np.float32)
-        extero[:, _SUCROSE_LEVER] = lever & (s["cue"] == SUCROSE)
-        extero[:, _SALT_LEVER] = (lever & (s["cue"] == SALT)) | s["salt_lever_in"]
-        extero[:, _SPOUT] = s["spout"]
-        extero[:, _DISTANCE] = self.pos * (1.0 / BACK)
-        extero[:, _CUE_PROGRESS] = np.where(lever, (s["within"] - self.iti + 1) / self.cue_steps, 0.0)
-        extero[:, _TASTES] = self.taste
-        return extero, self._interoception()
+        intero = np.empty((self.num_bodies, 1), dtype=np.float32)
+        self._call(rat_observe, self.state, self._constants, self.timetable.table, extero, intero)
+        return extero, intero
 
-    # --- physics ------------------------------------------------------------------------
-    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[RatEvents, np.ndarray, dict[str, Any]]:
-        u = u[:, 0]
-        executed = takeover.executed
-        s = self.situation()
-        ph, period, cue, within = s["phase"], s["period"], s["cue"], s["within"]
-        live = ~self.finished
-        lever = period == CUE
+    def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
+        st = self.species
+        self._call(rat_step, self.state, self.scores, self.presented, self.delivered, self.intake, self.latency, self.sodium_end,
+                   self.earned, self.reactivity, self.probed, self._rng.streams, self.elapsed, self._constants, self.timetable.table,
+                   self._steering_constants, st.parameters.values, st.armed, st.depletions, actions, out)
 
-        # Movement along the chamber; nibbling reaches the lever or spout only at the wall.
-        self.pos = np.minimum(np.maximum(self.pos - (executed == APPROACH) + (executed == WITHDRAW), 0), BACK)
-        at_wall = (executed == NIBBLE) & (self.pos == 0)
-        self.pressed |= at_wall & lever
-        lick = at_wall & s["spout"]
-        self.appetitive += lever & ((executed == APPROACH) | (executed == NIBBLE))
-        self.aversive += lever & (executed == WITHDRAW)
-
-        # The lever retracts at the end of the cue and the solution, if any, is infused.
-        cue_end = lever & (within == self.iti + self.cue_steps - 1)
-        mode = self.timetable.delivery[ph]
-        deliver = cue_end & ((mode == 2) | ((mode == 1) & self.pressed))
-        # Progressive ratio: a press at the wall counts; completing the ratio earns a small salt reward.
-        press = at_wall & s["salt_lever_in"]
-        self.pr_presses += press
-        earned = self.earned[self._rows, ph]
-        completed = press & (self.pr_presses >= PR_SCHEDULE[np.minimum(earned, len(PR_SCHEDULE) - 1)])
-        self.earned[self._rows, ph] = earned + completed
-        self.pr_presses = np.where(completed, 0, self.pr_presses)
-        # Taste reactivity: an intraoral salt probe every PROBE_INTERVAL steps, whatever the rat does.
-        probe = self.timetable.probe[ph] & live & (self.t % PROBE_INTERVAL == 0)
-        sweet = np.where(deliver & (cue == SUCROSE), self.infusion, 0.0)
-        salt = (np.where(deliver & (cue == SALT), self.infusion, 0.0)
-                + np.where(lick | completed | probe, self.lick_amount, 0.0))
-
-        # Physiology: the phase's regime moves sodium; then the tasted salt is absorbed.
-        pull = np.where(live, self.timetable.pull[ph], 0.0)
-        self.sodium = self.sodium + pull * (self.timetable.target[ph] - self.sodium)
-        intero = self._interoception()
-        sodium_after = np.minimum(self.sodium + self.sodium_per_unit * salt, self.max_sodium)
-        events = RatEvents(sweet=sweet, salt=salt, interoception=intero, sodium_after=sodium_after)
-        self.sodium = sodium_after
-        self.sodium_end[self._rows, ph] = np.where(live, sodium_after, self.sodium_end[self._rows, ph])
-        self.taste[:, 0] = sweet
-        self.taste[:, 1] = salt
-        self.last_action[:] = executed
-
-        # Records: the approach score of a cue, salt intake and latency to drink.
-        score = (self.appetitive - self.aversive) / self.cue_steps
-        rows = np.flatnonzero(cue_end)
-        if rows.size:
-            c, p = cue[rows], ph[rows]
-            k = self.presented[rows, p, c]
-            self.scores[rows, p, c, k] = score[rows]
-            self.presented[rows, p, c] += 1
-            self.delivered[rows, p, c] += deliver[rows]
-            self.pressed[rows] = False
-            self.appetitive[rows] = 0
-            self.aversive[rows] = 0
-        rows = np.flatnonzero(lick)
-        if rows.size:
-            p = ph[rows]
-            self.intake[rows, p] += salt[rows]
-            first = np.isnan(self.latency[rows, p])
-            self.latency[rows[first], p[first]] = self.t[rows[first]]
-        trial_score = np.where(cue_end, score, 0.0)
-
-        # Advance the protocol; its end ends the life (the session is over).
-        self.t += live
-        phase_over = live & (self.t >= self.timetable.length[ph])
-        self.phase += phase_over
-        self.t = np.where(phase_over, 0, self.t)
-        self.pr_presses = np.where(phase_over, 0, self.pr_presses)
-        self.finished |= phase_over & (self.phase >= self.num_phases)
-        # A session that is over stays over: every later step is terminated too.
-        terminated = self.finished.copy()
-        nxt = self._compute_situation()
-        block_start = (nxt["period"] == CUE) & (nxt["within"] == self.iti) & (nxt["trial"] % 2 == 0)
-        if block_start.any():
-            self.block_first = np.where(block_start, (u < 0.5).astype(np.int64), self.block_first)
-            nxt = self._compute_situation()
-        self._situation = nxt
-
-        info = {
-            "phase": ph,
-            "trial": s["trial"],
-            "period": period,
-            "cue": cue,
-            "delivered": deliver | lick | completed | probe,
-            "taste_probe": probe,
-            "innate_signals": {"sweet": sweet, "salt": salt},
-            "sodium": self.sodium.copy(),
-            "trial_ended": cue_end,
-            "trial_score": trial_score,
-            "salt_intake": self.intake[self._rows, ph].copy(),
-        }
-        return events, terminated, info
-
-    def _after_evaluation(self, out: SteeringOutput, events: RatEvents, info: dict[str, Any]) -> None:
-        # The taste-reactivity readout: the liking (the taste reward) of each probe.
-        rows = np.flatnonzero(info["taste_probe"])
-        if rows.size:
-            p = info["phase"][rows]
-            self.reactivity[rows, p] += out.components["salt"][rows]
-            self.probed[rows, p] += events.salt[rows]
+    def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:
+        """The rat's events beside the core's ``info`` entries, the tastes that arrived as ``innate_signals``."""
+        events["innate_signals"] = {"sweet": events.pop("sweet"), "salt": events.pop("salt")}
+        info.update(events)
 
     def summary(self, i: int) -> dict[str, Any]:
         """Per-phase records of rat i: cue scores (in presentation order, trial 1 first),
@@ -467,7 +499,7 @@ class SaltRatEnv(BodyEnv):
 
 
 class SaltRatVectorEnv(BodyVectorEnv):
-    """N rats in one numpy step (see ``SaltRatEnv``)."""
+    """N rats in one compiled step (see ``SaltRatEnv``)."""
 
     body_class = RatBody
     metadata = {**BodyVectorEnv.metadata, "render_fps": 6}

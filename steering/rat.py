@@ -18,7 +18,8 @@ from enum import IntEnum
 import numpy as np
 
 from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput, check_names
-from brainlike.steering.homeostat import Homeostat
+from brainlike.steering.compiled import jit
+from brainlike.steering.homeostat import Homeostat, drive_of_one
 from brainlike.steering.parameters import InnateParameters
 
 
@@ -33,6 +34,71 @@ class RatAction(IntEnum):
 
 KAPPA_FORMS = ("additive", "multiplicative")
 STRAINS = ("incremental", "full")
+#: The column of ``RatSteering.parameters.values`` holding ``salt_sensitization`` (its only parameter).
+SALT_SENSITIZATION = 0
+
+
+#: The steering's constants as its compiled functions read them (``RatSteering.constants``).
+RAT_CONSTANTS = np.dtype([
+    ("sweet_value", np.float64), ("salt_aversion", np.float64), ("appetite_gain", np.float64),
+    ("sodium_per_unit", np.float64), ("set_point", np.float64), ("weight", np.float64), ("exponent", np.float64),
+    ("additive", np.bool_), ("rate", np.float64), ("max_sensitization", np.float64),
+    ("danger_level", np.float64), ("rearm_level", np.float64),
+])
+
+
+# --- compiled: one body at a time, called from SaltRat's step kernel ---------------------
+@jit
+def taste_valence_of_one(c, sensitization, sweet, salt, sodium, wanting):  # type: ignore[no-untyped-def]
+    """(sweet valence, salt valence) of ``sweet`` and ``salt`` units tasted at ``sodium``, for
+    one body: their liking, plus the ``sensitization`` x salt incentive when ``wanting``."""
+    # log kappa: the innate appetite's drive reduction, D(Na) - D(Na + sodium in the salt).
+    before = drive_of_one(sodium, c["set_point"], c["weight"], c["exponent"])
+    # No salt, no drive reduction: D(Na + 0) is D(Na) bit for bit, so the dearest operation of
+    # the step (the power) is taken once on the many steps without salt.
+    after = before if salt == 0.0 else drive_of_one(sodium + c["sodium_per_unit"] * salt, c["set_point"], c["weight"], c["exponent"])
+    log_kappa = c["appetite_gain"] * (before - after)
+    if wanting:
+        log_kappa = log_kappa + sensitization * salt
+    r_salt = -c["salt_aversion"] * salt
+    salt_value = r_salt + log_kappa if c["additive"] else np.exp(log_kappa) * r_salt
+    return c["sweet_value"] * sweet, salt_value
+
+
+@jit
+def sensitize(c, params, armed, depletions, b, sodium):  # type: ignore[no-untyped-def]
+    """Body ``b``'s depletion episodes at ``sodium``, and the sensitization applied when one ends."""
+    # An episode opens when sodium falls below the danger level (counted once,
+    # however long it lasts) and closes when sodium is back near the set point;
+    # the sensitization is applied when it closes, so it changes later depletions.
+    onset = armed[b] and sodium < c["danger_level"]
+    recovered = not armed[b] and sodium > c["rearm_level"]
+    if recovered:
+        params[b, SALT_SENSITIZATION] += c["rate"] * (c["max_sensitization"] - params[b, SALT_SENSITIZATION])
+    depletions[b] += onset
+    armed[b] = (armed[b] and not onset) or recovered
+
+
+@jit
+def rat_evaluate(c, params, armed, depletions, b, sweet, salt, sodium, sodium_after):  # type: ignore[no-untyped-def]
+    """Body ``b``'s reward components (sweet, salt: their liking at the sensed ``sodium``) and its
+    sodium drive after ingestion; updates its sensitization."""
+    sweet_value, salt_value = taste_valence_of_one(c, params[b, SALT_SENSITIZATION], sweet, salt, sodium, False)
+    sensitize(c, params, armed, depletions, b, sodium)
+    return sweet_value, salt_value, drive_of_one(sodium_after, c["set_point"], c["weight"], c["exponent"])
+
+
+# --- the same functions over a batch, for the Steering API (arrays in, arrays out) ------
+@jit
+def _valence_batch(c, params, sweet, salt, sodium, wanting, out):  # type: ignore[no-untyped-def]
+    for b in range(sodium.shape[0]):
+        out[b, 0], out[b, 1] = taste_valence_of_one(c[0], params[b, SALT_SENSITIZATION], sweet[b], salt[b], sodium[b], wanting)
+
+
+@jit
+def _evaluate_batch(c, params, armed, depletions, sweet, salt, sodium, sodium_after, out):  # type: ignore[no-untyped-def]
+    for b in range(sodium.shape[0]):
+        out[b, 0], out[b, 1], out[b, 2] = rat_evaluate(c[0], params, armed, depletions, b, sweet[b], salt[b], sodium[b], sodium_after[b])
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +179,9 @@ class RatSteering(Steering[None, RatEvents]):
 
     Reads from the body a ``RatEvents``: the tastes, ``interoception`` (whose
     column 0 is the sodium level, the same vector the body puts in its
-    observation) and ``sodium_after`` (after ingestion). Everything is plain
-    (bodies,) array arithmetic, with no per-body Python.
+    observation) and ``sodium_after`` (after ingestion). The rules are compiled
+    functions (``taste_valence_of_one``, ``rat_evaluate``) called from SaltRat's step
+    kernel; ``evaluate``, ``taste_valence`` and ``evaluate_prediction`` run them over a batch.
     """
 
     signal_names = ("sweet", "salt")
@@ -168,68 +235,54 @@ class RatSteering(Steering[None, RatEvents]):
         self.rearm_level = float(rearm_level)
         self.homeostat = Homeostat(("sodium",), (sodium_set_point,), n=float(drive_exponent), m=1.0)
         self.parameters = InnateParameters({"salt_sensitization": 0.0})
-        self._armed = np.ones(1, dtype=bool)
+        self.armed = np.ones(1, dtype=bool)  # per body: a dangerous depletion would open an episode
         self.depletions = np.zeros(1, dtype=np.int64)
+
+    @property
+    def constants(self) -> np.ndarray:
+        """The steering's constants as an array of one record; its compiled functions read ``constants[0]["rate"]``."""
+        values = (self.sweet_value, self.salt_aversion, self.innate_appetite * self.need_gain, self.sodium_per_unit,
+                  *self.homeostat.one_variable(), self.kappa_form == "additive", self.rate, self.max_sensitization,
+                  self.danger_level, self.rearm_level)
+        return np.array([values], dtype=RAT_CONSTANTS)
 
     def resize(self, num_bodies: int) -> None:
         super().resize(num_bodies)
-        self._armed = np.ones(num_bodies, dtype=bool)
+        self.armed = np.ones(num_bodies, dtype=bool)
         self.depletions = np.zeros(num_bodies, dtype=np.int64)
 
     def reset(self, mask: np.ndarray | None = None) -> None:
         super().reset(mask)
         sel = slice(None) if mask is None else mask
-        self._armed[sel] = True
+        self.armed[sel] = True
         self.depletions[sel] = 0
 
     # --- the valuation of tastes, on the liking or the wanting channel --------------
-    def log_kappa(self, salt: np.ndarray, sodium: np.ndarray, wanting: bool = False) -> np.ndarray:
-        """(bodies,) log kappa of ``salt`` units tasted at ``sodium``: the innate appetite's
-        drive reduction (liking), plus the sensitized incentive when ``wanting``."""
-        relief = self.homeostat.reward(sodium[:, None], (self.sodium_per_unit * salt)[:, None])
-        out = self.innate_appetite * self.need_gain * relief
-        if wanting:
-            out = out + self.parameters["salt_sensitization"][:, 0] * salt
-        return out
-
     def taste_valence(self, sweet: np.ndarray, salt: np.ndarray, interoception: np.ndarray,
                       wanting: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(sweet valence, salt valence), each (bodies,), of tastes in the state ``interoception``:
         their liking, or their wanting (liking plus the sensitized incentive) when ``wanting``."""
-        sweet = np.asarray(sweet, dtype=np.float64)
-        salt = np.asarray(salt, dtype=np.float64)
-        sodium = np.asarray(interoception, dtype=np.float64)[:, 0]
-        r_salt = -self.salt_aversion * salt
-        log_kappa = self.log_kappa(salt, sodium, wanting)
-        if self.kappa_form == "additive":
-            salt_value = r_salt + log_kappa
-        else:
-            salt_value = np.exp(log_kappa) * r_salt
-        return self.sweet_value * sweet, salt_value
+        sodium = np.ascontiguousarray(np.asarray(interoception, dtype=np.float64)[:, 0])
+        out = np.empty((sodium.shape[0], 2))
+        _valence_batch(self.constants, self.parameters.values, np.ascontiguousarray(sweet, dtype=np.float64),
+                       np.ascontiguousarray(salt, dtype=np.float64), sodium, bool(wanting), out)
+        return out[:, 0], out[:, 1]
 
     # --- the body's step --------------------------------------------------------------
     def evaluate(self, events: RatEvents, reflex: ReflexTakeover) -> SteeringOutput:
-        # The reward of a taste that arrives is its liking.
-        sweet, salt = self.taste_valence(events.sweet, events.salt, events.interoception)
-        self._sensitize(np.asarray(events.interoception, dtype=np.float64)[:, 0])
+        # The reward of a taste that arrives is its liking; the rules are the compiled ``rat_evaluate``.
+        sodium = np.ascontiguousarray(np.asarray(events.interoception, dtype=np.float64)[:, 0])
+        out = np.empty((sodium.shape[0], 3))
+        _evaluate_batch(self.constants, self.parameters.values, self.armed, self.depletions, np.ascontiguousarray(events.sweet, dtype=np.float64),
+                        np.ascontiguousarray(events.salt, dtype=np.float64), sodium, np.ascontiguousarray(events.sodium_after, dtype=np.float64), out)
+        sweet, salt, drive = out.T
         return SteeringOutput(
             reward=sweet + salt,
             components={"sweet": sweet, "salt": salt},
-            drives={"sodium": self.homeostat.drive(np.asarray(events.sodium_after, dtype=np.float64)[:, None])},
+            drives={"sodium": drive},
             reflex=reflex,
             reason_names=self.reason_names,
         )
-
-    def _sensitize(self, sodium: np.ndarray) -> None:
-        # An episode opens when sodium falls below the danger level (counted once,
-        # however long it lasts) and closes when sodium is back near the set point;
-        # the sensitization is applied when it closes, so it changes later depletions.
-        onset = self._armed & (sodium < self.danger_level)
-        recovered = ~self._armed & (sodium > self.rearm_level)
-        s = self.parameters["salt_sensitization"]
-        s[:, 0] += np.where(recovered, self.rate * (self.max_sensitization - s[:, 0]), 0.0)
-        self.depletions += onset
-        self._armed = (self._armed & ~onset) | recovered
 
     # --- thought assessors' channel ---------------------------------------------------
     def evaluate_prediction(self, predicted: Mapping[str, np.ndarray], interoception: np.ndarray) -> np.ndarray:
@@ -257,4 +310,4 @@ class RatSteering(Steering[None, RatEvents]):
         return sweet + salt
 
 
-__all__ = ["KAPPA_FORMS", "STRAINS", "RatEvents", "RatSteering"]
+__all__ = ["KAPPA_FORMS", "RAT_CONSTANTS", "SALT_SENSITIZATION", "STRAINS", "RatAction", "RatEvents", "RatSteering", "rat_evaluate", "taste_valence_of_one"]
