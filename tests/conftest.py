@@ -28,3 +28,21 @@ def _warm_compiled_kernels():
             env.reset(seed=0)
             env.step(env.action_space.sample())
         env.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # Under ``pytest -n --dist loadgroup`` the tests that compare with the uncompiled kernels run on
+    # one worker, so that the one process computing every uncompiled reference runs once, not per worker.
+    for item in items:
+        if "uncompiled" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("uncompiled"))
+
+
+@pytest.fixture(scope="session")
+def uncompiled(request, tmp_path_factory):
+    """Every ``UNCOMPILED_RUNS`` of the kernel test modules this session runs, computed with the JIT off in one process."""
+    from tests.kernel_checks import UncompiledReferences
+
+    modules = {item.path.stem for item in request.session.items if "uncompiled" in getattr(item, "fixturenames", ())}
+    return UncompiledReferences(modules, tmp_path_factory.mktemp("uncompiled"))
