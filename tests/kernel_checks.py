@@ -29,10 +29,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-#: What each kernel test module lists: case name -> a call giving the arrays to compare.
-Runs = dict[str, Callable[[], dict[str, np.ndarray]]]
-
-
 # --- compiled against uncompiled ------------------------------------------------------------
 _RUN_UNCOMPILED = """\
 import importlib, sys, warnings
