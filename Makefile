@@ -36,10 +36,8 @@ time-demo: $(STAMP)
 time-demo-full: $(STAMP)
 	$(PY) -m brainlike.scripts.time_main_job --full --runs 1
 
-# loadgroup: the tests compared with the uncompiled kernels share one worker, whose one JIT-off
-# process computes all their references (tests/kernel_checks.py).
 test: $(STAMP)
-	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(PY) -m pytest -n 2 --dist loadgroup -q
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(PY) -m pytest -n 2 -q
 
 perf: $(STAMP)
 	$(VENV)/bin/brainlike perf --sb3

@@ -30,19 +30,14 @@ def _warm_compiled_kernels():
         env.close()
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    # Under ``pytest -n --dist loadgroup`` the tests that compare with the uncompiled kernels run on
-    # one worker, so that the one process computing every uncompiled reference runs once, not per worker.
-    for item in items:
-        if "uncompiled" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("uncompiled"))
-
-
 @pytest.fixture(scope="session")
 def uncompiled(request, tmp_path_factory):
     """Every ``UNCOMPILED_RUNS`` of the kernel test modules this session runs, computed with the JIT off in one process."""
     from tests.kernel_checks import UncompiledReferences
 
     modules = {item.path.stem for item in request.session.items if "uncompiled" in getattr(item, "fixturenames", ())}
-    return UncompiledReferences(modules, tmp_path_factory.mktemp("uncompiled"))
+    # Under pytest -n every worker collects the same tests: they share one directory, and the first computes it.
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    return UncompiledReferences(modules, shared / "uncompiled")

@@ -16,6 +16,7 @@ These are not golden trajectories (tests/golden.py): nothing here is a recording
 from __future__ import annotations
 
 import copy
+import fcntl
 import os
 import subprocess
 import sys
@@ -58,7 +59,12 @@ class UncompiledReferences:
         self.modules = sorted(set(modules))
         if not self.modules:
             return
-        run_with_the_jit_off(_RUN_UNCOMPILED, str(out), *self.modules)
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / "lock", "w") as lock:  # another pytest worker may be computing them: wait for it
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (out / "done").exists():
+                run_with_the_jit_off(_RUN_UNCOMPILED, str(out), *self.modules)
+                (out / "done").touch()
 
     def same_as_compiled(self, module: str, name: str, compiled: dict[str, np.ndarray]) -> Any:
         """Require ``compiled`` (case ``name`` of test module ``module``'s ``UNCOMPILED_RUNS``, run here) to equal
