@@ -95,8 +95,12 @@ def performance_error(budget: str, seed: int, out_dir: Path, scales: Scales = NO
     seconds = time.perf_counter() - t0
 
     def at_every_p(claim: str, values: np.ndarray, test: Callable[[np.ndarray], TestOutcome], target: str) -> Criterion:
-        """One claim tested at every p; the row shown is the least convincing p (largest p-value, or too few birds)."""
-        rows = [_per_bird(f"{claim}, p={p}", values[j], test, target) for j, p in enumerate(PROBABILITIES)]
+        """One claim tested at every p; the row shown is the least convincing p (largest p-value, or too few birds).
+
+        Which p that is varies between seeds, so it goes in the row's note: the name is the same at every seed.
+        """
+        name = f"{claim}, least convincing p of {', '.join(f'{p:g}' for p in PROBABILITIES)}"
+        rows = [_per_bird(name, values[j], test, target, note=f"at p={p}") for j, p in enumerate(PROBABILITIES)]
         scores = [test(v[np.isfinite(v)]).p_value if np.isfinite(v).sum() >= 2 else np.inf for v in values]
         return rows[int(np.argmax(scores))]
 
