@@ -177,7 +177,7 @@ def sense(s, c, u1, u2):  # type: ignore[no-untyped-def]
 def new_trial(s, c, prism_ages, prism_displacements, u_kind, u_azimuth, u_elevation, u1, u2):  # type: ignore[no-untyped-def]
     """A new target for owl ``s``, the head back at the zeroing position, the prisms its age's."""
     s["phase"] = ORIENT
-    s["kind"] = (u_kind >= c["heard_from"]) + (u_kind >= c["seen_from"])
+    s["kind"] = int(u_kind >= c["heard_from"]) + int(u_kind >= c["seen_from"])  # ints: numpy's bool + bool is "or"
     s["target"][AZIMUTH] = TARGET_RANGE_DEG * (2.0 * u_azimuth - 1.0)
     s["target"][ELEVATION] = TARGET_ELEVATION_RANGE_DEG * (2.0 * u_elevation - 1.0)
     s["head"][:] = 0.0

@@ -415,7 +415,8 @@ def auditory_shift_of(c, params, b, bins):  # type: ignore[no-untyped-def]
 
 # --- the same functions over a batch, for the Steering API (arrays in, arrays out) ----------
 @jit
-def _auditory_places(c, params, centres, sound, out):  # type: ignore[no-untyped-def]
+def _auditory_places(constants, params, centres, sound, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
     for b in range(sound.shape[0]):
         # Each coordinate absent (NaN) where its cue is.
         located = auditory_place(c, params, b, centres, 0.0 if np.isnan(sound[b, 0]) else sound[b, 0],
@@ -425,26 +426,30 @@ def _auditory_places(c, params, centres, sound, out):  # type: ignore[no-untyped
 
 
 @jit
-def _saccades(c, params, location, out):  # type: ignore[no-untyped-def]
+def _saccades(constants, params, location, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
     for b in range(location.shape[0]):
         out[b, 0], out[b, 1] = saccade_of(c, params, b, location[b, 0], location[b, 1])
 
 
 @jit
-def _auditory_shifts(c, params, bins, out):  # type: ignore[no-untyped-def]
+def _auditory_shifts(constants, params, bins, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
     for b in range(out.shape[0]):
         out[b, 0], out[b, 1] = auditory_shift_of(c, params, b, bins)
 
 
 @jit
-def _reflexes(c, params, centres, enabled, onset, sound, retinal, proposed, executed, took_over, reason):  # type: ignore[no-untyped-def]
+def _reflexes(constants, params, centres, enabled, onset, sound, retinal, proposed, executed, took_over, reason):  # type: ignore[no-untyped-def]
+    c = constants[0]
     for b in range(proposed.shape[0]):
         took_over[b], reason[b] = orienting_reflex(c, params, b, centres, enabled, onset[b], sound[b], retinal[b], proposed[b], executed[b])
 
 
 @jit
-def _evaluations(c, params, centres, instructed, age_days, turn, saccade, sound, retinal_before, retinal_after,  # type: ignore[no-untyped-def]
+def _evaluations(constants, params, centres, instructed, age_days, turn, saccade, sound, retinal_before, retinal_after,  # type: ignore[no-untyped-def]
                  visual_reflex, strike, strike_error, catch, effort):
+    c = constants[0]
     share = np.empty(centres.shape[0])
     for b in range(turn.shape[0]):
         catch[b], effort[b] = strike_reward(turn[b], strike[b], strike_error[b])
