@@ -33,7 +33,6 @@ from brainlike.steering.base import Steering
 from brainlike.steering.compiled import jit
 from brainlike.steering.motor import names
 from brainlike.steering.owl import (
-    ACUITY_DEG,
     AZIMUTH,
     ELEVATION,
     MAX_TURN_DEG,

@@ -182,29 +182,42 @@ def angular_distance(offset_deg: np.ndarray) -> np.ndarray:
 
 
 # Compiled, and written so that each takes a number or an array: the step kernel calls them for one
-# owl, the tests and the batch functions below for many.
+# owl, the tests and the batch functions below for many. ITD and ILD share one geometry: a cue grows
+# as the sine of its angle, up to its largest value at 90 degrees.
+@jit
+def cue_of_angle(angle_deg, largest_cue):  # type: ignore[no-untyped-def]
+    """The binaural cue (ITD or ILD) of a source at a head-centred angle (degrees), ``largest_cue`` at 90 degrees."""
+    return largest_cue * np.sin(angle_deg * RADIANS_PER_DEGREE)
+
+
+@jit
+def angle_of_cue(cue, largest_cue):  # type: ignore[no-untyped-def]
+    """The innate reading of a binaural cue as an angle (degrees): the inverse of ``cue_of_angle``."""
+    return np.arcsin(np.minimum(np.maximum(cue / largest_cue, -1.0), 1.0)) * DEGREES_PER_RADIAN
+
+
 @jit
 def itd_of_azimuth(azimuth_deg):  # type: ignore[no-untyped-def]
     """The ITD (microseconds) of a source at a head-centred azimuth (degrees)."""
-    return ITD_MAX_US * np.sin(azimuth_deg * RADIANS_PER_DEGREE)
+    return cue_of_angle(azimuth_deg, ITD_MAX_US)
 
 
 @jit
 def azimuth_of_itd(itd_us):  # type: ignore[no-untyped-def]
     """The innate reading of an ITD as an azimuth (degrees): the inverse of ``itd_of_azimuth``."""
-    return np.arcsin(np.minimum(np.maximum(itd_us / ITD_MAX_US, -1.0), 1.0)) * DEGREES_PER_RADIAN
+    return angle_of_cue(itd_us, ITD_MAX_US)
 
 
 @jit
 def ild_of_elevation(elevation_deg):  # type: ignore[no-untyped-def]
     """The ILD (dB) of a source at a head-centred elevation (degrees)."""
-    return ILD_MAX_DB * np.sin(elevation_deg * RADIANS_PER_DEGREE)
+    return cue_of_angle(elevation_deg, ILD_MAX_DB)
 
 
 @jit
 def elevation_of_ild(ild_db):  # type: ignore[no-untyped-def]
     """The innate reading of an ILD as an elevation (degrees): the inverse of ``ild_of_elevation``."""
-    return np.arcsin(np.minimum(np.maximum(ild_db / ILD_MAX_DB, -1.0), 1.0)) * DEGREES_PER_RADIAN
+    return angle_of_cue(ild_db, ILD_MAX_DB)
 
 
 def sound_of_direction(direction_deg: np.ndarray) -> np.ndarray:
