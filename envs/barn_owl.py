@@ -14,34 +14,38 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer, real
-from brainlike.envs.core import Body, BodyEnv, BodyVectorEnv
-from brainlike.steering.base import ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.motor import names
+from brainlike.envs.core import BodyEnv, BodyVectorEnv
+from brainlike.envs.kernel import CompiledBody, constants, end_step
 from brainlike.envs.owl_senses import (
     AUDITORY_PREFERRED_US,
+    AUDITORY_TUNING_US,
     ILD_PREFERRED_DB,
+    ILD_TUNING_DB,
     VISUAL_ELEVATION_FIELD_DEG,
     VISUAL_ELEVATION_PREFERRED_DEG,
     VISUAL_FIELD_DEG,
     VISUAL_PREFERRED_DEG,
-    auditory_code,
-    ild_code,
-    visual_code,
-    visual_elevation_code,
+    VISUAL_TUNING_DEG,
+    population_code,
 )
-from brainlike.steering.owl import HeadMotor
+from brainlike.envs.rng import uniform_row
+from brainlike.steering.base import Steering
+from brainlike.steering.compiled import jit
+from brainlike.steering.motor import names
 from brainlike.steering.owl import (
-    ACUITY_DEG,
     AZIMUTH,
     ELEVATION,
     MAX_TURN_DEG,
+    HeadMotor,
     OwlEvents,
     OwlSenses,
     OwlSteering,
-    angular_distance,
-    filled,
-    present,
-    sound_of_direction,
+    auditory_shift_of,
+    ild_of_elevation,
+    itd_of_azimuth,
+    orienting_reflex,
+    realign,
+    strike_reward,
 )
 
 #: Kinds of trial: a rustling mouse in the light, a mouse heard in the dark, a silent one seen.
@@ -109,32 +113,208 @@ class PrismProtocol:
 
     def at(self, age_days: np.ndarray) -> np.ndarray:
         """(bodies,) the displacement worn at each age."""
-        if len(self.ages) == 0:
-            return np.full(np.shape(age_days), self.initial)
-        k = np.searchsorted(self.ages, age_days, side="right")
-        return np.where(k == 0, self.initial, self.displacements[np.maximum(k - 1, 0)])
+        ages = np.ascontiguousarray(age_days, dtype=np.float64)
+        out = np.empty(ages.shape)
+        _prisms_at(self.initial, self.ages, self.displacements, ages.reshape(-1), out.reshape(-1))
+        return out
 
 
-def gaussian_pair(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
-    """(bodies, 2) two independent standard normal numbers from two uniforms in [0, 1) (Box-Muller)."""
+# --- the world, compiled: one owl at a time ----------------------------------------------
+@jit
+def prism_at(initial, ages, displacements, age_days):  # type: ignore[no-untyped-def]
+    """The displacement a protocol (``initial``, then ``displacements`` from ``ages`` on) has the owl wear at an age."""
+    k = 0
+    while k < ages.shape[0] and ages[k] <= age_days:
+        k += 1
+    return initial if k == 0 else displacements[k - 1]
+
+
+@jit
+def _prisms_at(initial, ages, displacements, age_days, out):  # type: ignore[no-untyped-def]
+    for i in range(age_days.shape[0]):
+        out[i] = prism_at(initial, ages, displacements, age_days[i])
+
+
+@jit
+def gaussian_pair(u1, u2):  # type: ignore[no-untyped-def]
+    """Two independent standard normal numbers from two uniforms in [0, 1) (Box-Muller)."""
     r, a = np.sqrt(-2.0 * np.log1p(-u1)), 2.0 * np.pi * u2
-    return np.stack([r * np.cos(a), r * np.sin(a)], axis=1)
+    return r * np.cos(a), r * np.sin(a)
 
 
-class OwlBody(Body[OwlSenses, OwlEvents]):
-    """The batched world of BarnOwl-v0 (see ``BarnOwlEnv`` for the documentation)."""
+@jit
+def in_view(azimuth, elevation):  # type: ignore[no-untyped-def]
+    """Whether an image at this retinal place falls within the visual field."""
+    return abs(azimuth) <= VISUAL_FIELD_DEG and abs(elevation) <= VISUAL_ELEVATION_FIELD_DEG
+
+
+@jit
+def age_of(s, c):  # type: ignore[no-untyped-def]
+    """Owl ``s``'s age in simulated days: a day is ``trials_per_day`` trials."""
+    return c["birth_age"] + s["trials"] / c["trials_per_day"]
+
+
+@jit
+def sense(s, c, u1, u2):  # type: ignore[no-untyped-def]
+    """The cues owl ``s``'s target gives from where its head points now (``u1``, ``u2``: the ITD and ILD noise)."""
+    relative_azimuth, relative_elevation = s["target"][AZIMUTH] - s["head"][AZIMUTH], s["target"][ELEVATION] - s["head"][ELEVATION]
+    noise_itd, noise_ild = gaussian_pair(u1, u2)
+    if s["kind"] != SEEN:
+        s["sound"][AZIMUTH] = itd_of_azimuth(relative_azimuth) + ITD_NOISE_US * noise_itd
+        s["sound"][ELEVATION] = ild_of_elevation(relative_elevation) + ILD_NOISE_DB * noise_ild
+    else:
+        s["sound"][:] = np.nan
+    # The prisms displace the image, not the sound.
+    image_azimuth, image_elevation = relative_azimuth + s["prism"], relative_elevation + c["vertical_prisms"]
+    if s["kind"] != HEARD and in_view(image_azimuth, image_elevation) and not c["blind"]:
+        s["retinal"][AZIMUTH], s["retinal"][ELEVATION] = image_azimuth, image_elevation
+    else:
+        s["retinal"][:] = np.nan
+
+
+@jit
+def new_trial(s, c, prism_ages, prism_displacements, u_kind, u_azimuth, u_elevation, u1, u2):  # type: ignore[no-untyped-def]
+    """A new target for owl ``s``, the head back at the zeroing position, the prisms its age's."""
+    s["phase"] = ORIENT
+    s["kind"] = int(u_kind >= c["heard_from"]) + int(u_kind >= c["seen_from"])  # ints: numpy's bool + bool is "or"
+    s["target"][AZIMUTH] = TARGET_RANGE_DEG * (2.0 * u_azimuth - 1.0)
+    s["target"][ELEVATION] = TARGET_ELEVATION_RANGE_DEG * (2.0 * u_elevation - 1.0)
+    s["head"][:] = 0.0
+    s["prism"] = prism_at(c["initial_prism"], prism_ages, prism_displacements, age_of(s, c))
+    sense(s, c, u1, u2)
+
+
+#: Where a step's uniforms go (``RANDOMS_PER_STEP``): the motor noise, the next cue's ITD and ILD noise,
+#: the next trial's kind, azimuth and elevation.
+MOTOR_AZIMUTH, MOTOR_ELEVATION, NOISE_ITD, NOISE_ILD, NEXT_KIND, NEXT_AZIMUTH, NEXT_ELEVATION = range(7)
+RANDOMS_PER_STEP = 7
+
+
+@jit
+def owl_step(state, streams, elapsed, constants, prism_ages, prism_displacements, steering_constants, params, centres,  # type: ignore[no-untyped-def]
+             instructed, reflexes, actions, out):
+    """One step of every owl: ``state`` (records), the counter RNG's ``streams``, the body's ``constants``
+    and prism protocol, the steering's constants, maps (``params``), bins and lesion (``instructed``);
+    ``actions`` are (owls, 2) head turns; the results go to ``out`` (one ``step_record`` per owl)."""
+    c, sc = constants[0], steering_constants[0]
+    u = np.empty(RANDOMS_PER_STEP)
+    # turn, sound and image before, image after, strike error: (2,) each, for the rule and the reward
+    cues = np.empty((5, 2))
+    turn, sound_before, retinal_before, retinal_after, strike_error = cues[0], cues[1], cues[2], cues[3], cues[4]
+    share = np.empty(centres.shape[0])
+    for b in range(state.shape[0]):
+        uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
+        s, o = state[b], out[b]
+        saccade = s["phase"] == ORIENT
+        strike = not saccade
+        overrode, reason = orienting_reflex(sc, params, b, centres, reflexes, saccade, s["sound"], s["retinal"], actions[b], o["executed"])
+        # The muscles add a little noise to the commanded turn.
+        noise_azimuth, noise_elevation = gaussian_pair(u[MOTOR_AZIMUTH], u[MOTOR_ELEVATION])
+        turn[AZIMUTH] = o["executed"][AZIMUTH] * MAX_TURN_DEG + MOTOR_NOISE_DEG * noise_azimuth
+        turn[ELEVATION] = o["executed"][ELEVATION] * MAX_TURN_DEG + MOTOR_NOISE_DEG * noise_elevation
+        sound_before[:] = s["sound"]
+        retinal_before[:] = s["retinal"]
+        seen_before, heard_before = not np.isnan(retinal_before[AZIMUTH]), not np.isnan(sound_before[AZIMUTH])
+        for d in range(2):
+            s["head"][d] += turn[d]
+            error = s["head"][d] - s["target"][d]
+            strike_error[d] = error if strike else np.nan
+            o["event_strike_error_deg"][d] = error if strike else 0.0  # info holds no NaN: the checkers compare it exactly
+            o["event_orient_error_deg"][d] = error if saccade else 0.0
+            o["event_target_deg"][d] = s["target"][d]
+            o["event_turn_deg"][d] = turn[d]
+        # Where the image lies after the turn: the visual error the saccade left.
+        image_azimuth = (s["target"][AZIMUTH] - s["head"][AZIMUTH]) + s["prism"]
+        image_elevation = (s["target"][ELEVATION] - s["head"][ELEVATION]) + c["vertical_prisms"]
+        if seen_before and in_view(image_azimuth, image_elevation):
+            retinal_after[AZIMUTH], retinal_after[ELEVATION] = image_azimuth, image_elevation
+        else:
+            retinal_after[:] = np.nan
+        age = age_of(s, c)
+        o["event_kind"], o["event_saccade"], o["event_prism_deg"], o["event_age_days"] = s["kind"], saccade, s["prism"], age
+        catch, effort = strike_reward(turn, strike, strike_error)
+        s["catches"] += catch > 0.0
+        s["orienting_reflexes"] += saccade and overrode
+        s["corrective_reflexes"] += strike and overrode
+        s["paired_trials"] += saccade and heard_before and seen_before
+        s["trials"] += strike
+        s["last_turn"][:] = turn
+        # Next: the strike phase sees the target from the new head position; after a strike, a new trial.
+        if saccade:
+            s["phase"] = STRIKE
+            sense(s, c, u[NOISE_ITD], u[NOISE_ILD])
+        else:
+            s["last_strike"][:] = strike_error
+            new_trial(s, c, prism_ages, prism_displacements, u[NEXT_KIND], u[NEXT_AZIMUTH], u[NEXT_ELEVATION], u[NOISE_ITD], u[NOISE_ILD])
+        # Steering: the reward, then the rule realigns the maps (a saccade the reflex steered by sight alone calibrates the motor map).
+        realign(sc, params, b, centres, instructed, share, age, turn, saccade, sound_before, retinal_before, retinal_after,
+                saccade and overrode and not heard_before)
+        o["catch"], o["effort"] = catch, effort
+        o["reward"] = catch + effort
+        o["overrode"], o["reason"] = overrode, reason
+        o["event_auditory_shift_deg"][AZIMUTH], o["event_auditory_shift_deg"][ELEVATION] = auditory_shift_of(sc, params, b, centres.shape[0])
+        o["terminated"] = False
+        o["truncated"] = end_step(elapsed, b, c["max_steps"])
+
+
+@jit
+def owl_birth(state, rows, constants, prism_ages, prism_displacements, u):  # type: ignore[no-untyped-def]
+    """The first trial of each owl in ``rows`` (indices), from its row of ``u``: kind, azimuth, elevation, ITD and ILD noise."""
+    c = constants[0]
+    for i in range(rows.shape[0]):
+        new_trial(state[rows[i]], c, prism_ages, prism_displacements, u[i, 0], u[i, 1], u[i, 2], u[i, 3], u[i, 4])
+
+
+#: Where each population starts in the exteroception (``LAYOUT``'s order), and the onset channel.
+VISUAL_AZIMUTH_AT = 0
+VISUAL_ELEVATION_AT = VISUAL_AZIMUTH_AT + len(VISUAL_PREFERRED_DEG)
+AUDITORY_ITD_AT = VISUAL_ELEVATION_AT + len(VISUAL_ELEVATION_PREFERRED_DEG)
+AUDITORY_ILD_AT = AUDITORY_ITD_AT + len(AUDITORY_PREFERRED_US)
+ONSET_AT = AUDITORY_ILD_AT + len(ILD_PREFERRED_DB)
+
+
+@jit
+def owl_observe(state, extero, intero):  # type: ignore[no-untyped-def]
+    """Every owl's observation into ``extero`` (the four population codes, the onset) and ``intero`` (the head), float32."""
+    for b in range(state.shape[0]):
+        s, e = state[b], extero[b]
+        population_code(s["retinal"][AZIMUTH], VISUAL_PREFERRED_DEG, VISUAL_TUNING_DEG, e[VISUAL_AZIMUTH_AT:VISUAL_ELEVATION_AT])
+        population_code(s["retinal"][ELEVATION], VISUAL_ELEVATION_PREFERRED_DEG, VISUAL_TUNING_DEG, e[VISUAL_ELEVATION_AT:AUDITORY_ITD_AT])
+        population_code(s["sound"][AZIMUTH], AUDITORY_PREFERRED_US, AUDITORY_TUNING_US, e[AUDITORY_ITD_AT:AUDITORY_ILD_AT])
+        population_code(s["sound"][ELEVATION], ILD_PREFERRED_DB, ILD_TUNING_DB, e[AUDITORY_ILD_AT:ONSET_AT])
+        e[ONSET_AT] = 1.0 if s["phase"] == ORIENT else 0.0
+        for d in range(2):
+            intero[b, d] = min(max(s["head"][d] / HEAD_SCALE_DEG, -1.0), 1.0)
+
+
+#: The body's constants as its kernels read them (``OwlBody._constants``).
+OWL_BODY_CONSTANTS = [
+    ("birth_age", np.float64), ("trials_per_day", np.int64), ("vertical_prisms", np.float64), ("blind", np.bool_),
+    ("heard_from", np.float64), ("seen_from", np.float64), ("initial_prism", np.float64), ("max_steps", np.int64),
+]
+#: What a step's ``info["owl"]`` holds, each a field of the step record.
+OWL_INFO = (("kind", np.int64), ("target_deg", (np.float64, (2,))), ("saccade", np.bool_), ("turn_deg", (np.float64, (2,))),
+            ("orient_error_deg", (np.float64, (2,))), ("strike_error_deg", (np.float64, (2,))), ("prism_deg", np.float64),
+            ("age_days", np.float64), ("auditory_shift_deg", (np.float64, (2,))))
+
+
+class OwlBody(CompiledBody[OwlSenses, OwlEvents]):
+    """The batched world of BarnOwl-v0 (see ``BarnOwlEnv`` for the documentation).
+
+    Its step is the compiled ``owl_step``; its observation ``owl_observe``.
+    """
 
     default_steering = OwlSteering
-    # Motor noise (2, Box-Muller: azimuth and elevation), the next cue's ITD and ILD noise (2),
-    # the next trial's kind, azimuth and elevation.
-    randoms_per_step = 7
+    randoms_per_step = RANDOMS_PER_STEP
     randoms_per_life = 5  # the first trial's kind, azimuth and elevation, its ITD and ILD noise (2)
+    components = ("catch", "effort")
+    events = OWL_INFO
     canvas_size = (640, 440)
 
     def __init__(
         self,
         num_bodies: int = 1,
-        steering: Steering | None = None,
+        steering: Steering[Any, Any] | None = None,
         reflexes: bool = True,
         observation_mode: str = "dict",
         max_episode_steps: int | None = None,
@@ -166,6 +346,11 @@ class OwlBody(Body[OwlSenses, OwlEvents]):
         e, i = LAYOUT.widths()
         self._build(LAYOUT, spaces.Box(0.0, 1.0, (e,), np.float32), spaces.Box(-1.0, 1.0, (i,), np.float32),
                     spaces.Box(-1.0, 1.0, (len(HeadMotor),), np.float32))
+        # The constants as the kernels read them, one record each; the steering's are read once, here.
+        self._constants = constants((self.birth_age, self.trials_per_day, self.vertical_prisms, self.blind, self.mix_edges[0],
+                                     self.mix_edges[1], self.protocol.initial, self.max_steps), OWL_BODY_CONSTANTS)
+        self._steering = self.steering.unwrapped
+        self._steering_constants = self._steering.constants
 
     def state_table(self) -> dict[str, Any]:
         return {
@@ -186,107 +371,28 @@ class OwlBody(Body[OwlSenses, OwlEvents]):
         return self.birth_age + self.stats["trials"] / self.trials_per_day
 
     def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
-        self._new_trials(np.flatnonzero(mask), u[:, 0], u[:, 1:3], u[:, 3], u[:, 4])
+        self._call(owl_birth, self.state, np.flatnonzero(mask), self._constants, self.protocol.ages, self.protocol.displacements, u)
 
-    def _new_trials(self, idx: np.ndarray, u_kind: np.ndarray, u_place: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> None:
-        """A new target for the bodies ``idx`` (``u_place``: (bodies, 2) uniforms); the head back at the zeroing position."""
-        self.phase[idx] = ORIENT
-        self.kind[idx] = np.searchsorted(self.mix_edges, u_kind, side="right")
-        self.target[idx] = np.array([TARGET_RANGE_DEG, TARGET_ELEVATION_RANGE_DEG]) * (2.0 * u_place - 1.0)
-        self.head[idx] = 0.0
-        self.prism[idx] = self.protocol.at(self.age()[idx])
-        self._sense(idx, u1, u2)
-
-    def _sense(self, idx: np.ndarray, u1: np.ndarray, u2: np.ndarray) -> None:
-        """The cues the target gives from where the head points now."""
-        relative = self.target[idx] - self.head[idx]
-        kind = self.kind[idx]
-        heard = (kind != SEEN)[:, None]
-        sound = sound_of_direction(relative) + np.array([ITD_NOISE_US, ILD_NOISE_DB]) * gaussian_pair(u1, u2)
-        self.sound[idx] = np.where(heard, sound, np.nan)
-        # The prisms displace the image, not the sound.
-        image = self._image(relative, self.prism[idx])
-        seen = (kind != HEARD) & self._in_view(image) & (not self.blind)
-        self.retinal[idx] = np.where(seen[:, None], image, np.nan)
-
-    def _image(self, relative: np.ndarray, prism: np.ndarray) -> np.ndarray:
-        """(bodies, 2) where a target at head-centred ``relative`` falls on the retina through the prisms."""
-        return relative + np.stack([prism, np.full(len(prism), self.vertical_prisms)], axis=1)
-
-    @staticmethod
-    def _in_view(image: np.ndarray) -> np.ndarray:
-        return (np.abs(image[:, AZIMUTH]) <= VISUAL_FIELD_DEG) & (np.abs(image[:, ELEVATION]) <= VISUAL_ELEVATION_FIELD_DEG)
-
-    # --- senses and observation ----------------------------------------------
-    def senses(self) -> OwlSenses:
-        return OwlSenses(onset=self.phase == ORIENT, sound=self.sound, retinal_deg=self.retinal)
-
+    # --- observation and step: the compiled kernels ---------------------------------
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
-        codes = (visual_code(self.retinal), visual_elevation_code(self.retinal), auditory_code(self.sound), ild_code(self.sound),
-                 (self.phase == ORIENT)[:, None])
-        extero = np.concatenate(codes, axis=1, dtype=np.float32)
-        intero = np.clip(self.head / HEAD_SCALE_DEG, -1.0, 1.0).astype(np.float32)
+        extero = np.empty((self.num_bodies, ONSET_AT + 1), dtype=np.float32)
+        intero = np.empty((self.num_bodies, 2), dtype=np.float32)
+        self._call(owl_observe, self.state, extero, intero)
         return extero, intero
 
-    # --- physics --------------------------------------------------------------
-    def _physics(self, takeover: ReflexTakeover, u: np.ndarray) -> tuple[OwlEvents, np.ndarray, dict[str, Any]]:
-        all_bodies = np.arange(self.num_bodies)
-        # The muscles add a little noise to the commanded turn.
-        turn = takeover.executed * MAX_TURN_DEG + MOTOR_NOISE_DEG * gaussian_pair(u[:, 0], u[:, 1])
-        self.head = self.head + turn
-        saccade = self.phase == ORIENT
-        strike = ~saccade
-        sound_before, retinal_before = self.sound.copy(), self.retinal.copy()
-        # Where the image lies after the turn: the visual error the saccade left.
-        image_after = self._image(self.target - self.head, self.prism)
-        seen_after = present(retinal_before) & self._in_view(image_after)
-        strike_error = np.where(strike[:, None], self.head - self.target, np.nan)
-        events = OwlEvents(
-            age_days=self.age(),
-            turn_deg=turn,
-            saccade=saccade,
-            sound=sound_before,
-            retinal_before_deg=retinal_before,
-            retinal_after_deg=np.where(seen_after[:, None], image_after, np.nan),
-            visual_reflex=saccade & takeover.mask & ~present(sound_before),
-            strike=strike,
-            strike_error_deg=strike_error,
-        )
-        info = {"owl": {
-            "kind": self.kind.copy(),
-            "target_deg": self.target.copy(),  # (azimuth, elevation), for the experimenter: the learner never observes it
-            "saccade": saccade,
-            "turn_deg": turn.copy(),  # a copy: the state keeps the last turn, and a new life zeroes it in place
-            # 0 on the step without one (info holds no NaN: the checkers compare it exactly).
-            "orient_error_deg": np.where(saccade[:, None], self.head - self.target, 0.0),
-            "strike_error_deg": filled(strike_error),
-            "prism_deg": self.prism.copy(),
-            "age_days": events.age_days,
-        }}
-        st = self.stats
-        st["catches"] += strike & (angular_distance(filled(strike_error, np.inf)) <= ACUITY_DEG)
-        st["orienting_reflexes"] += saccade & takeover.mask
-        st["corrective_reflexes"] += strike & takeover.mask
-        st["paired_trials"] += saccade & present(sound_before) & present(retinal_before)
-        st["trials"] += strike
-        self.last_turn = turn
-        self.last_strike = np.where(strike[:, None], strike_error, self.last_strike)
-        # Next: the strike phase sees the target from the new head position; after a strike, a new trial.
-        if saccade.any():
-            self.phase[saccade] = STRIKE
-            self._sense(all_bodies[saccade], u[saccade, 2], u[saccade, 3])
-        if strike.any():
-            i = all_bodies[strike]
-            self._new_trials(i, u[i, 4], u[i, 5:7], u[i, 2], u[i, 3])
-        return events, np.zeros(self.num_bodies, dtype=bool), info
+    def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
+        st = self._steering
+        self._call(owl_step, self.state, self._rng.streams, self.elapsed, self._constants, self.protocol.ages, self.protocol.displacements,
+                   self._steering_constants, st.parameters.values, st.centres, st.instructed, st.reflexes_enabled, actions, out)
 
-    def _after_evaluation(self, out: SteeringOutput, events: OwlEvents, info: dict[str, Any]) -> None:
-        info["owl"]["auditory_shift_deg"] = self._auditory_shift()
+    def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:
+        # For the experimenter: the trial kind, the target's true (azimuth, elevation) (the learner never observes
+        # it), the orienting and strike errors (0 on the step without one), the prisms, the age, the map's shift.
+        info["owl"] = events
 
     def _auditory_shift(self) -> np.ndarray:
-        """(bodies, 2) the auditory map's azimuth and elevation shift (zeros under a steering without maps)."""
-        shift = getattr(self.steering, "auditory_shift", None)
-        return shift() if shift is not None else np.zeros((self.num_bodies, 2))
+        """(bodies, 2) the auditory map's azimuth and elevation shift."""
+        return self._steering.auditory_shift()
 
     def summary(self, i: int) -> dict[str, Any]:
         s = {k: int(v[i]) for k, v in self.stats.items()}
@@ -470,7 +576,7 @@ class BarnOwlEnv(BodyEnv):
 
 
 class BarnOwlVectorEnv(BodyVectorEnv):
-    """N barn owls in one numpy step (see ``BarnOwlEnv``)."""
+    """N barn owls in one compiled step (see ``BarnOwlEnv``)."""
 
     body_class = OwlBody
     metadata = {**BodyVectorEnv.metadata, "render_fps": 4}

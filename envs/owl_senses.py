@@ -5,15 +5,16 @@ azimuth and one in elevation, and two auditory ones, tuned to the
 interaural time difference (ITD, which codes azimuth) and to the interaural
 level difference (ILD, which the owl's asymmetric ears make code elevation).
 Each unit has a Gaussian tuning curve around its preferred value; an absent
-stimulus (NaN) gives zeros. Directions and sounds are (bodies, 2) arrays in
-the columns ``AZIMUTH`` and ``ELEVATION`` (a sound: ITD, ILD).
+stimulus (NaN) gives zeros. ``population_code`` is compiled: BarnOwl's
+``owl_observe`` calls it for each owl and each population.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from brainlike.steering.owl import AZIMUTH, ELEVATION, ILD_MAX_DB, ITD_MAX_US, filled
+from brainlike.steering.compiled import jit
+from brainlike.steering.owl import ILD_MAX_DB, ITD_MAX_US
 
 #: The visual field (half-widths, degrees) and the two retinotopic populations that cover it,
 #: one tuned to the image's azimuth and one to its elevation.
@@ -29,26 +30,15 @@ ILD_PREFERRED_DB = np.linspace(-ILD_MAX_DB, ILD_MAX_DB, 25)
 ILD_TUNING_DB = float(ILD_PREFERRED_DB[1] - ILD_PREFERRED_DB[0])
 
 
-def population_code(x: np.ndarray, preferred: np.ndarray, tuning: float) -> np.ndarray:
-    """(bodies, units) a Gaussian-tuned population's response to (bodies,) values (zeros where NaN: no stimulus)."""
-    return np.exp(-0.5 * ((filled(x, 1e6)[:, None] - preferred[None, :]) / tuning) ** 2)
+@jit
+def population_code(x, preferred, tuning, out):  # type: ignore[no-untyped-def]
+    """A Gaussian-tuned population's response to the value ``x`` into ``out`` (one unit per ``preferred`` value; zeros where NaN: no stimulus).
 
-
-def visual_code(retinal_deg: np.ndarray) -> np.ndarray:
-    """(bodies, units) the retinotopic azimuth population's response to an image's (bodies, 2) retinal place."""
-    return population_code(retinal_deg[:, AZIMUTH], VISUAL_PREFERRED_DEG, VISUAL_TUNING_DEG)
-
-
-def visual_elevation_code(retinal_deg: np.ndarray) -> np.ndarray:
-    """(bodies, units) the retinotopic elevation population's response to an image's (bodies, 2) retinal place."""
-    return population_code(retinal_deg[:, ELEVATION], VISUAL_ELEVATION_PREFERRED_DEG, VISUAL_TUNING_DEG)
-
-
-def auditory_code(sound: np.ndarray) -> np.ndarray:
-    """(bodies, units) the ITD-tuned population's response to a (bodies, 2) (ITD, ILD) sound."""
-    return population_code(sound[:, AZIMUTH], AUDITORY_PREFERRED_US, AUDITORY_TUNING_US)
-
-
-def ild_code(sound: np.ndarray) -> np.ndarray:
-    """(bodies, units) the ILD-tuned population's response to a (bodies, 2) (ITD, ILD) sound."""
-    return population_code(sound[:, ELEVATION], ILD_PREFERRED_DB, ILD_TUNING_DB)
+    Each unit costs one ``exp``, computed in float64 and rounded into ``out`` (float32).
+    """
+    if np.isnan(x):
+        out[:] = 0.0
+        return
+    for k in range(preferred.shape[0]):
+        d = (x - preferred[k]) / tuning
+        out[k] = np.exp(-0.5 * (d * d))

@@ -54,6 +54,7 @@ from enum import IntEnum
 import numpy as np
 
 from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, Steering, SteeringOutput
+from brainlike.steering.compiled import jit
 from brainlike.steering.parameters import InnateParameters
 
 
@@ -160,6 +161,11 @@ class OwlEvents:
 
 
 # --- the science, as plain functions ----------------------------------------------------
+#: Degrees to radians and back, as numpy's ``deg2rad`` and ``rad2deg`` multiply.
+RADIANS_PER_DEGREE = np.pi / 180.0
+DEGREES_PER_RADIAN = 180.0 / np.pi
+
+
 def filled(x: np.ndarray, value: float = 0.0) -> np.ndarray:
     """``x`` with NaN (an absent cue) replaced by ``value``; cheaper than ``np.nan_to_num``."""
     return np.where(np.isnan(x), value, x)
@@ -175,24 +181,43 @@ def angular_distance(offset_deg: np.ndarray) -> np.ndarray:
     return np.hypot(offset_deg[:, AZIMUTH], offset_deg[:, ELEVATION])
 
 
-def itd_of_azimuth(azimuth_deg: np.ndarray) -> np.ndarray:
+# Compiled, and written so that each takes a number or an array: the step kernel calls them for one
+# owl, the tests and the batch functions below for many. ITD and ILD share one geometry: a cue grows
+# as the sine of its angle, up to its largest value at 90 degrees.
+@jit
+def cue_of_angle(angle_deg, largest_cue):  # type: ignore[no-untyped-def]
+    """The binaural cue (ITD or ILD) of a source at a head-centred angle (degrees), ``largest_cue`` at 90 degrees."""
+    return largest_cue * np.sin(angle_deg * RADIANS_PER_DEGREE)
+
+
+@jit
+def angle_of_cue(cue, largest_cue):  # type: ignore[no-untyped-def]
+    """The innate reading of a binaural cue as an angle (degrees): the inverse of ``cue_of_angle``."""
+    return np.arcsin(np.minimum(np.maximum(cue / largest_cue, -1.0), 1.0)) * DEGREES_PER_RADIAN
+
+
+@jit
+def itd_of_azimuth(azimuth_deg):  # type: ignore[no-untyped-def]
     """The ITD (microseconds) of a source at a head-centred azimuth (degrees)."""
-    return ITD_MAX_US * np.sin(np.deg2rad(azimuth_deg))
+    return cue_of_angle(azimuth_deg, ITD_MAX_US)
 
 
-def azimuth_of_itd(itd_us: np.ndarray) -> np.ndarray:
+@jit
+def azimuth_of_itd(itd_us):  # type: ignore[no-untyped-def]
     """The innate reading of an ITD as an azimuth (degrees): the inverse of ``itd_of_azimuth``."""
-    return np.rad2deg(np.arcsin(np.clip(itd_us / ITD_MAX_US, -1.0, 1.0)))
+    return angle_of_cue(itd_us, ITD_MAX_US)
 
 
-def ild_of_elevation(elevation_deg: np.ndarray) -> np.ndarray:
+@jit
+def ild_of_elevation(elevation_deg):  # type: ignore[no-untyped-def]
     """The ILD (dB) of a source at a head-centred elevation (degrees)."""
-    return ILD_MAX_DB * np.sin(np.deg2rad(elevation_deg))
+    return cue_of_angle(elevation_deg, ILD_MAX_DB)
 
 
-def elevation_of_ild(ild_db: np.ndarray) -> np.ndarray:
+@jit
+def elevation_of_ild(ild_db):  # type: ignore[no-untyped-def]
     """The innate reading of an ILD as an elevation (degrees): the inverse of ``ild_of_elevation``."""
-    return np.rad2deg(np.arcsin(np.clip(ild_db / ILD_MAX_DB, -1.0, 1.0)))
+    return angle_of_cue(ild_db, ILD_MAX_DB)
 
 
 def sound_of_direction(direction_deg: np.ndarray) -> np.ndarray:
@@ -205,21 +230,25 @@ def direction_of_sound(sound: np.ndarray) -> np.ndarray:
     return np.stack([azimuth_of_itd(sound[:, AZIMUTH]), elevation_of_ild(sound[:, ELEVATION])], axis=1)
 
 
-def maturity(age_days: np.ndarray) -> np.ndarray:
+@jit
+def maturity(age_days):  # type: ignore[no-untyped-def]
     """0 in the young juvenile, 1 in the adult: the end of the sensitive period."""
-    return 1.0 / (1.0 + np.exp(-(np.asarray(age_days, dtype=np.float64) - SENSITIVE_PERIOD_END_DAYS) / SENSITIVE_PERIOD_WIDTH_DAYS))
+    return 1.0 / (1.0 + np.exp(-(age_days - SENSITIVE_PERIOD_END_DAYS) / SENSITIVE_PERIOD_WIDTH_DAYS))
 
 
-def plasticity(age_days: np.ndarray, juvenile_rate: float = JUVENILE_RATE, adult_rate: float = ADULT_RATE,
-               juvenile_reach_deg: float = JUVENILE_REACH_DEG, adult_reach_deg: float = ADULT_REACH_DEG) -> tuple[np.ndarray, np.ndarray]:
+@jit
+def plasticity(age_days, juvenile_rate=JUVENILE_RATE, adult_rate=ADULT_RATE,  # type: ignore[no-untyped-def]
+               juvenile_reach_deg=JUVENILE_REACH_DEG, adult_reach_deg=ADULT_REACH_DEG):
     """(rate, reach in degrees) of the map adjustment at an age: both fall after the sensitive period."""
     m = maturity(age_days)
     return juvenile_rate + (adult_rate - juvenile_rate) * m, juvenile_reach_deg + (adult_reach_deg - juvenile_reach_deg) * m
 
 
-def instruction(error_deg: np.ndarray, reach_deg: np.ndarray) -> np.ndarray:
+@jit
+def instruction(error_deg, reach_deg):  # type: ignore[no-untyped-def]
     """How strongly an error instructs: 1 for small errors, falling off beyond the reach."""
-    return np.exp(-0.5 * (error_deg / reach_deg) ** 2)
+    x = error_deg / reach_deg
+    return np.exp(-0.5 * (x * x))
 
 
 def bin_centres(bins: int) -> np.ndarray:
@@ -227,39 +256,226 @@ def bin_centres(bins: int) -> np.ndarray:
     return np.zeros(1) if bins == 1 else np.linspace(-MAP_RANGE_DEG, MAP_RANGE_DEG, bins)
 
 
-def bin_weights(azimuth_deg: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """(bodies, bins) linear-interpolation weights of each azimuth between its two nearest bins."""
-    if len(centres) == 1:
-        return np.ones((len(azimuth_deg), 1))
-    x = np.clip(azimuth_deg, centres[0], centres[-1])
-    step = centres[1] - centres[0]
-    pos = (x - centres[0]) / step
-    lo = np.minimum(np.floor(pos).astype(np.int64), len(centres) - 2)
-    frac = pos - lo
-    w = np.zeros((len(x), len(centres)))
-    rows = np.arange(len(x))
-    w[rows, lo] = 1.0 - frac
-    w[rows, lo + 1] += frac
-    return w
+# --- the maps and the rule, compiled: one owl at a time (called from BarnOwl's step kernel) ---
+#: The rule's constants and where each map's numbers lie in the parameters' columns, as the
+#: compiled functions read them (``OwlSteering.constants``).
+OWL_CONSTANTS = np.dtype([
+    ("juvenile_rate", np.float64), ("adult_rate", np.float64), ("juvenile_reach_deg", np.float64), ("adult_reach_deg", np.float64),
+    ("shift_cap_deg", np.float64), ("plastic", np.bool_),
+    *((f"column_{m}_{d}_{k}", np.int64) for m in ("auditory", "saccade") for d in DIMENSIONS for k in ("offset", "gain")),
+])
 
 
-def auditory_location(params: InnateParameters, centres: np.ndarray, sound: np.ndarray) -> np.ndarray:
-    """(bodies, 2) where the auditory map places a sound (degrees, head-centred); NaN where nothing is heard."""
-    raw = direction_of_sound(filled(sound))
-    azimuth_offset = np.sum(params["auditory_azimuth_offset"] * bin_weights(raw[:, AZIMUTH], centres), axis=1)
-    location = np.stack([
-        params["auditory_azimuth_gain"][:, 0] * raw[:, AZIMUTH] + azimuth_offset,
-        params["auditory_elevation_gain"][:, 0] * raw[:, ELEVATION] + params["auditory_elevation_offset"][:, 0],
-    ], axis=1)
-    return np.where(np.isnan(sound), np.nan, location)
+#: The share of a step an untopographic map's one offset takes: all of it.
+WHOLE_MAP = np.ones(1)
+#: The reasons as plain integers, as the compiled reflex returns them.
+ORIENT_REASON, CORRECT_REASON = int(OrientingReason.ORIENT), int(OrientingReason.CORRECT)
 
 
-def saccade_turn(params: InnateParameters, location_deg: np.ndarray) -> np.ndarray:
-    """(bodies, 2) the head turn (degrees) the motor map makes for a (bodies, 2) tectal location."""
-    return np.stack([
-        params["saccade_azimuth_gain"][:, 0] * location_deg[:, AZIMUTH] + params["saccade_azimuth_offset"][:, 0],
-        params["saccade_elevation_gain"][:, 0] * location_deg[:, ELEVATION] + params["saccade_elevation_offset"][:, 0],
-    ], axis=1)
+@jit
+def bin_span(azimuth_deg, centres):  # type: ignore[no-untyped-def]
+    """(lo, frac): an azimuth lies between the map's bins lo and lo + 1, ``frac`` of the way (linear interpolation).
+
+    One bin (the whole map): (0, 0.0), all of it in bin 0.
+    """
+    n = centres.shape[0]
+    if n == 1:
+        return 0, 0.0
+    x = min(max(azimuth_deg, centres[0]), centres[n - 1])
+    pos = (x - centres[0]) / (centres[1] - centres[0])
+    lo = min(np.int64(np.floor(pos)), n - 2)
+    return lo, pos - lo
+
+
+@jit
+def azimuth_offset(params, b, first, centres, lo, frac):  # type: ignore[no-untyped-def]
+    """Owl ``b``'s auditory azimuth offset where the map reads bin ``lo`` and ``frac`` of bin lo + 1 (columns from ``first``)."""
+    if centres.shape[0] == 1:
+        return params[b, first] * 1.0
+    return params[b, first + lo] * (1.0 - frac) + params[b, first + lo + 1] * frac
+
+
+@jit
+def auditory_place(c, params, b, centres, itd, ild):  # type: ignore[no-untyped-def]
+    """(azimuth, elevation) where owl ``b``'s auditory map places a heard (ITD, ILD) (degrees, head-centred)."""
+    raw_azimuth, raw_elevation = azimuth_of_itd(itd), elevation_of_ild(ild)
+    lo, frac = bin_span(raw_azimuth, centres)
+    offset = azimuth_offset(params, b, c["column_auditory_azimuth_offset"], centres, lo, frac)
+    return (params[b, c["column_auditory_azimuth_gain"]] * raw_azimuth + offset,
+            params[b, c["column_auditory_elevation_gain"]] * raw_elevation + params[b, c["column_auditory_elevation_offset"]])
+
+
+@jit
+def saccade_of(c, params, b, azimuth, elevation):  # type: ignore[no-untyped-def]
+    """The head turn (degrees) owl ``b``'s motor map makes for a tectal location."""
+    return (params[b, c["column_saccade_azimuth_gain"]] * azimuth + params[b, c["column_saccade_azimuth_offset"]],
+            params[b, c["column_saccade_elevation_gain"]] * elevation + params[b, c["column_saccade_elevation_offset"]])
+
+
+@jit
+def orienting_reflex(c, params, b, centres, enabled, onset, sound, retinal, proposed, executed):  # type: ignore[no-untyped-def]
+    """Owl ``b``'s orienting reflex: the executed turn (units of MAX_TURN_DEG) into ``executed``; (took over, reason).
+
+    At onset a target heard or seen triggers a saccade to where the maps place it (a heard
+    one by the auditory map, a silent seen one by vision); later a target seen more than
+    ``FOVEA_DEG`` off the fovea triggers a corrective one. It takes over only where the
+    learner does not act (``|proposed| <= IDLE_ACTION`` in both dimensions); elsewhere
+    ``executed`` is the proposed turn.
+    """
+    executed[0], executed[1] = proposed[0], proposed[1]
+    if not enabled:
+        return False, NO_REFLEX
+    seen, heard = not np.isnan(retinal[AZIMUTH]), not np.isnan(sound[AZIMUTH])
+    if onset:
+        fired = seen or heard
+    else:
+        fired = seen and np.hypot(retinal[AZIMUTH], retinal[ELEVATION]) > FOVEA_DEG
+    if not fired or max(abs(proposed[0]), abs(proposed[1])) > IDLE_ACTION:
+        return False, NO_REFLEX
+    if heard:
+        azimuth, elevation = auditory_place(c, params, b, centres, sound[AZIMUTH], sound[ELEVATION])
+    else:
+        azimuth, elevation = retinal[AZIMUTH], retinal[ELEVATION]
+    turn_azimuth, turn_elevation = saccade_of(c, params, b, azimuth, elevation)
+    executed[0] = min(max(turn_azimuth, -MAX_TURN_DEG), MAX_TURN_DEG) / MAX_TURN_DEG
+    executed[1] = min(max(turn_elevation, -MAX_TURN_DEG), MAX_TURN_DEG) / MAX_TURN_DEG
+    return True, ORIENT_REASON if onset else CORRECT_REASON
+
+
+@jit
+def adjust(c, params, b, offset_column, gain_column, error, raw, rate, reach, share, share_max):  # type: ignore[no-untyped-def]
+    """Move one map's offset (or a topographic map's ``share``d offsets) and gain, in one dimension, by the rule."""
+    cap = c["shift_cap_deg"]
+    step = rate * instruction(error, reach) * error
+    for k in range(share.shape[0]):
+        params[b, offset_column + k] = min(max(params[b, offset_column + k] + step * share[k], -cap), cap)
+    gain_step = GAIN_RATE_FRACTION * step * raw / GAIN_REFERENCE_DEG * share_max
+    params[b, gain_column] = min(max(params[b, gain_column] + gain_step, GAIN_RANGE[0]), GAIN_RANGE[1])
+
+
+@jit
+def realign(c, params, b, centres, instructed, share, age_days, turn, saccade, sound, retinal_before, retinal_after,  # type: ignore[no-untyped-def]
+            visual_reflex):
+    """The fixed update rule for owl ``b`` after its step, in each dimension by its own error (``share``: scratch, one per bin).
+
+    After a saccade to a target both seen and heard, the visual error left over less
+    the error the auditory map predicted moves the auditory map; after one the reflex
+    steered by sight alone, the visual error left over moves the saccade map.
+    """
+    if not c["plastic"] or not saccade or np.isnan(retinal_after[AZIMUTH]):
+        return
+    rate, reach = plasticity(age_days, c["juvenile_rate"], c["adult_rate"], c["juvenile_reach_deg"], c["adult_reach_deg"])
+    if not np.isnan(sound[AZIMUTH]):
+        raw_azimuth, raw_elevation = azimuth_of_itd(sound[AZIMUTH]), elevation_of_ild(sound[ELEVATION])
+        located_azimuth, located_elevation = auditory_place(c, params, b, centres, sound[AZIMUTH], sound[ELEVATION])
+        # The error the map predicted is where it placed the sound less the turn; the instructive error is the difference.
+        error_azimuth = retinal_after[AZIMUTH] - (located_azimuth - turn[AZIMUTH])
+        error_elevation = retinal_after[ELEVATION] - (located_elevation - turn[ELEVATION])
+        # The azimuth offset is topographic: the bins the map read the sound from share the error.
+        lo, frac = bin_span(raw_azimuth, centres)
+        share[:] = 0.0
+        if centres.shape[0] == 1:
+            share[0] = 1.0
+        else:
+            share[lo], share[lo + 1] = 1.0 - frac, frac
+        share_max = 0.0
+        for k in range(share.shape[0]):
+            share[k] = share[k] * instructed[k]
+            share_max = max(share_max, share[k])
+        adjust(c, params, b, c["column_auditory_azimuth_offset"], c["column_auditory_azimuth_gain"], error_azimuth, raw_azimuth,
+               rate, reach, share, share_max)
+        adjust(c, params, b, c["column_auditory_elevation_offset"], c["column_auditory_elevation_gain"], error_elevation,
+               raw_elevation, rate, reach, WHOLE_MAP, 1.0)
+    if visual_reflex:
+        adjust(c, params, b, c["column_saccade_azimuth_offset"], c["column_saccade_azimuth_gain"], retinal_after[AZIMUTH],
+               retinal_before[AZIMUTH], rate, reach, WHOLE_MAP, 1.0)
+        adjust(c, params, b, c["column_saccade_elevation_offset"], c["column_saccade_elevation_gain"], retinal_after[ELEVATION],
+               retinal_before[ELEVATION], rate, reach, WHOLE_MAP, 1.0)
+
+
+@jit
+def strike_reward(turn, strike, strike_error):  # type: ignore[no-untyped-def]
+    """(catch, effort): a strike within the acuity catches the prey; every degree turned costs a little."""
+    caught = strike and np.hypot(strike_error[AZIMUTH], strike_error[ELEVATION]) <= ACUITY_DEG
+    return (CATCH_REWARD if caught else 0.0), -EFFORT_COST * np.hypot(turn[AZIMUTH], turn[ELEVATION]) / MAX_TURN_DEG
+
+
+@jit
+def row_sum(x):  # type: ignore[no-untyped-def]
+    """The sum of a short row as numpy's ``add.reduce`` adds it (pairwise, blocks of 8), bit for bit (up to 128 entries)."""
+    n = x.shape[0]
+    if n < 8:
+        total = -0.0
+        for k in range(n):
+            total += x[k]
+        return total
+    r = x[:8].copy()
+    for i in range(8, n - n % 8, 8):
+        for j in range(8):
+            r[j] += x[i + j]
+    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    for i in range(n - n % 8, n):
+        total += x[i]
+    return total
+
+
+@jit
+def auditory_shift_of(c, params, b, bins):  # type: ignore[no-untyped-def]
+    """(azimuth, elevation): owl ``b``'s auditory map's shift from its innate place: its mean azimuth offset, its elevation offset."""
+    first = c["column_auditory_azimuth_offset"]
+    return row_sum(params[b, first:first + bins]) / bins, params[b, c["column_auditory_elevation_offset"]]
+
+
+# --- the same functions over a batch, for the Steering API (arrays in, arrays out) ----------
+@jit
+def _auditory_places(constants, params, centres, sound, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
+    for b in range(sound.shape[0]):
+        # Each coordinate absent (NaN) where its cue is.
+        located = auditory_place(c, params, b, centres, 0.0 if np.isnan(sound[b, 0]) else sound[b, 0],
+                                 0.0 if np.isnan(sound[b, 1]) else sound[b, 1])
+        for d in range(2):
+            out[b, d] = np.nan if np.isnan(sound[b, d]) else located[d]
+
+
+@jit
+def _saccades(constants, params, location, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
+    for b in range(location.shape[0]):
+        out[b, 0], out[b, 1] = saccade_of(c, params, b, location[b, 0], location[b, 1])
+
+
+@jit
+def _auditory_shifts(constants, params, bins, out):  # type: ignore[no-untyped-def]
+    c = constants[0]
+    for b in range(out.shape[0]):
+        out[b, 0], out[b, 1] = auditory_shift_of(c, params, b, bins)
+
+
+@jit
+def _reflexes(constants, params, centres, enabled, onset, sound, retinal, proposed, executed, took_over, reason):  # type: ignore[no-untyped-def]
+    c = constants[0]
+    for b in range(proposed.shape[0]):
+        took_over[b], reason[b] = orienting_reflex(c, params, b, centres, enabled, onset[b], sound[b], retinal[b], proposed[b], executed[b])
+
+
+@jit
+def _evaluations(constants, params, centres, instructed, age_days, turn, saccade, sound, retinal_before, retinal_after,  # type: ignore[no-untyped-def]
+                 visual_reflex, strike, strike_error, catch, effort):
+    c = constants[0]
+    share = np.empty(centres.shape[0])
+    for b in range(turn.shape[0]):
+        catch[b], effort[b] = strike_reward(turn[b], strike[b], strike_error[b])
+        realign(c, params, b, centres, instructed, share, age_days[b], turn[b], saccade[b], sound[b], retinal_before[b],
+                retinal_after[b], visual_reflex[b])
+
+
+def _floats(x: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(x, dtype=np.float64)
+
+
+def _flags(x: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(x, dtype=np.bool_)
 
 
 class OrientingReflex(Reflex[OwlSenses]):
@@ -268,8 +484,10 @@ class OrientingReflex(Reflex[OwlSenses]):
     At a target's onset, a saccade to where the maps place it: a heard target
     by the auditory map (the sudden rustle is what the owl turns to), a silent
     seen one by vision. Later in the trial, a target still seen more than
-    ``FOVEA_DEG`` off the fovea gets a corrective saccade. One step each.
-    ``OwlSteering.reflex`` lets a learner that acts keep its own movement.
+    ``FOVEA_DEG`` off the fovea gets a corrective saccade. One step each, and
+    only where the learner does not act. Written once, as the compiled
+    ``orienting_reflex`` (one owl), which BarnOwl's step kernel calls;
+    ``OwlSteering.reflex`` runs it over a batch.
     """
 
     name = "orienting"
@@ -278,19 +496,6 @@ class OrientingReflex(Reflex[OwlSenses]):
     def __init__(self, centres: np.ndarray) -> None:
         super().__init__(duration=1)
         self.centres = centres
-
-    def trigger(self, senses: OwlSenses, params: InnateParameters) -> np.ndarray:
-        seen = present(senses.retinal_deg)
-        onset = senses.onset & (seen | present(senses.sound))
-        off_fovea = ~senses.onset & seen & (angular_distance(filled(senses.retinal_deg)) > FOVEA_DEG)
-        return onset | off_fovea
-
-    def motor_program(self, senses: OwlSenses, params: InnateParameters) -> tuple[np.ndarray, np.ndarray]:
-        heard = present(senses.sound)[:, None]
-        location = np.where(heard, filled(auditory_location(params, self.centres, senses.sound)), filled(senses.retinal_deg))
-        turn = np.clip(saccade_turn(params, location), -MAX_TURN_DEG, MAX_TURN_DEG)
-        reason = np.where(senses.onset, OrientingReason.ORIENT, OrientingReason.CORRECT).astype(np.int64)
-        return turn / MAX_TURN_DEG, reason
 
 
 class OwlSteering(Steering[OwlSenses, OwlEvents]):
@@ -331,6 +536,10 @@ class OwlSteering(Steering[OwlSenses, OwlEvents]):
             it: heard targets by the auditory map, silent seen ones by vision.
         ``correct``: a target still seen more than ``FOVEA_DEG`` off the fovea
             after the orienting saccade gets a corrective saccade.
+
+    The maps, the reflex and the rule are compiled functions (``auditory_place``,
+    ``orienting_reflex``, ``realign``, ``strike_reward``) called from BarnOwl's step
+    kernel; this class's methods run the same functions over a batch.
     """
 
     def __init__(self, plastic: bool = True, topographic_bins: int = 1, lesioned_bins: tuple[int, ...] = (),
@@ -368,76 +577,51 @@ class OwlSteering(Steering[OwlSenses, OwlEvents]):
             "saccade_elevation_gain": 1.0,
         })
 
+    @property
+    def constants(self) -> np.ndarray:
+        """The rule's constants and the maps' columns as an array of one record (``OWL_CONSTANTS``), as the compiled functions read them."""
+        columns = tuple(self.parameters.columns(name[len("column_"):]).start for name in OWL_CONSTANTS.names if name.startswith("column_"))
+        r = self.rule
+        values = (r["juvenile_rate"], r["adult_rate"], r["juvenile_reach_deg"], r["adult_reach_deg"], self.shift_cap_deg, self.plastic, *columns)
+        return np.array([values], dtype=OWL_CONSTANTS)
+
     # --- the maps ---------------------------------------------------------------------
     def auditory_location(self, sound: np.ndarray) -> np.ndarray:
         """(bodies, 2) where each owl's auditory map places a sound (degrees); NaN where nothing is heard."""
-        return auditory_location(self.parameters, self.centres, sound)
+        out = np.empty((sound.shape[0], 2))
+        _auditory_places(self.constants, self.parameters.values, self.centres, _floats(sound), out)
+        return out
 
     def saccade(self, location_deg: np.ndarray) -> np.ndarray:
         """(bodies, 2) the head turn (degrees) each owl's motor map makes for a tectal location."""
-        return saccade_turn(self.parameters, location_deg)
+        out = np.empty((location_deg.shape[0], 2))
+        _saccades(self.constants, self.parameters.values, _floats(location_deg), out)
+        return out
 
     def auditory_shift(self) -> np.ndarray:
         """(bodies, 2) the auditory map's offset from its innate place (degrees): mean azimuth offset, elevation offset."""
-        p = self.parameters
-        return np.stack([p["auditory_azimuth_offset"].mean(axis=1), p["auditory_elevation_offset"][:, 0]], axis=1)
+        out = np.empty((self.parameters.values.shape[0], 2))
+        _auditory_shifts(self.constants, self.parameters.values, len(self.centres), out)
+        return out
 
     # --- the reflexes -----------------------------------------------------------------
     def reflex(self, senses: OwlSenses, proposed: np.ndarray) -> ReflexTakeover:
         """The orienting reflex takes over only where the learner does not act (a voluntary turn wins)."""
-        takeover = super().reflex(senses, proposed)
-        if not takeover.mask.any():
-            return takeover
-        mask = takeover.mask & (np.abs(proposed).max(axis=1) <= IDLE_ACTION)
-        return ReflexTakeover(mask, np.where(mask[:, None], takeover.executed, proposed), np.where(mask, takeover.reason, NO_REFLEX))
+        n = proposed.shape[0]
+        executed, took_over, reason = np.empty((n, 2)), np.empty(n, dtype=np.bool_), np.empty(n, dtype=np.int64)
+        _reflexes(self.constants, self.parameters.values, self.centres, self.reflexes_enabled, _flags(senses.onset),
+                  _floats(senses.sound), _floats(senses.retinal_deg), _floats(proposed), executed, took_over, reason)
+        return ReflexTakeover(took_over, executed, reason)
 
-    # --- the rule ---------------------------------------------------------------------
-    def instructive_error(self, events: OwlEvents) -> np.ndarray:
-        """(bodies, 2) visual error left after the saccade minus the error the auditory map predicted (degrees)."""
-        predicted_after = self.auditory_location(events.sound) - events.turn_deg
-        return events.retinal_after_deg - predicted_after
-
-    def realign(self, events: OwlEvents) -> None:
-        """The fixed update rule, applied after this step's saccades, in each dimension by its own error."""
-        if not self.plastic:
-            return
-        rate, reach = plasticity(events.age_days, **self.rule)
-        paired = events.saccade & present(events.sound) & present(events.retinal_after_deg)
-        if paired.any():
-            i = np.flatnonzero(paired)
-            raw = direction_of_sound(events.sound[i])
-            # The azimuth offset is topographic: the bins the map read the sound from share the error.
-            spread = bin_weights(raw[:, AZIMUTH], self.centres) * self.instructed
-            self._adjust("auditory", i, self.instructive_error(events)[i], raw, rate[i], reach[i], spread)
-        visual = events.saccade & events.visual_reflex & present(events.retinal_after_deg)
-        if visual.any():
-            i = np.flatnonzero(visual)
-            self._adjust("saccade", i, events.retinal_after_deg[i], events.retinal_before_deg[i], rate[i], reach[i])
-
-    def _adjust(self, map_name: str, i: np.ndarray, error: np.ndarray, raw: np.ndarray, rate: np.ndarray, reach: np.ndarray,
-                azimuth_spread: np.ndarray | None = None) -> None:
-        """Move one map's offsets and gains of owls ``i`` by the rule: the same in each dimension.
-
-        ``error`` and ``raw`` (the direction the map read) are (owls, 2);
-        ``azimuth_spread`` (owls, bins) shares the azimuth step among a
-        topographic map's bins (None: the one offset takes it all).
-        """
-        p, cap = self.parameters, self.shift_cap_deg
-        step = rate[:, None] * instruction(error, reach[:, None]) * error
-        for d, dimension in enumerate(DIMENSIONS):
-            offset, gain = p[f"{map_name}_{dimension}_offset"], p[f"{map_name}_{dimension}_gain"]
-            share = azimuth_spread if (d == AZIMUTH and azimuth_spread is not None) else np.ones((len(i), 1))
-            offset[i] = np.clip(offset[i] + step[:, d, None] * share, -cap, cap)
-            gain_step = GAIN_RATE_FRACTION * step[:, d] * raw[:, d] / GAIN_REFERENCE_DEG * share.max(axis=1)
-            gain[i, 0] = np.clip(gain[i, 0] + gain_step, *GAIN_RANGE)
-
-    # --- reward -----------------------------------------------------------------------
+    # --- reward and the rule ----------------------------------------------------------
     def evaluate(self, events: OwlEvents, reflex: ReflexTakeover) -> SteeringOutput:
         """Reward the strike and the effort; then let the rule realign the maps."""
-        caught = events.strike & (angular_distance(filled(events.strike_error_deg, np.inf)) <= ACUITY_DEG)
-        catch = np.where(caught, CATCH_REWARD, 0.0)
-        effort = -EFFORT_COST * angular_distance(events.turn_deg) / MAX_TURN_DEG
-        self.realign(events)
+        n = events.saccade.shape[0]
+        catch, effort = np.empty(n), np.empty(n)
+        _evaluations(self.constants, self.parameters.values, self.centres, self.instructed, _floats(np.broadcast_to(events.age_days, n)),
+                     _floats(events.turn_deg), _flags(events.saccade), _floats(events.sound), _floats(events.retinal_before_deg),
+                     _floats(events.retinal_after_deg), _flags(events.visual_reflex), _flags(events.strike),
+                     _floats(events.strike_error_deg), catch, effort)
         return SteeringOutput(
             reward=catch + effort,
             components={"catch": catch, "effort": effort},
@@ -456,19 +640,25 @@ __all__ = [
     "ITD_MAX_US",
     "ITD_US_PER_DEGREE",
     "MAX_TURN_DEG",
+    "OWL_CONSTANTS",
     "OrientingReason",
     "OrientingReflex",
     "OwlEvents",
     "OwlSenses",
     "OwlSteering",
     "angular_distance",
+    "auditory_place",
+    "auditory_shift_of",
     "azimuth_of_itd",
     "direction_of_sound",
     "elevation_of_ild",
     "filled",
     "ild_of_elevation",
     "itd_of_azimuth",
+    "orienting_reflex",
     "present",
+    "realign",
     "sound_of_direction",
     "plasticity",
+    "strike_reward",
 ]

@@ -41,10 +41,11 @@ def _actions(space: gym.Space, steps: int, seed: int) -> np.ndarray:
     return np.stack([np.asarray(space.sample()) for _ in range(steps)])
 
 
-def run_vector(env_id: str, kwargs: dict[str, Any], info_keys: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
-    """A vector env of NUM_ENVS bodies, seeded 7, driven by seeded random actions (and ``info[k]`` for ``info_keys``)."""
+def run_vector(env_id: str, kwargs: dict[str, Any], info_keys: tuple[str, ...] = (), actions: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """A vector env of NUM_ENVS bodies, seeded 7, driven by seeded random actions (or ``actions``, (steps, bodies, ...)),
+    recording ``info[k]`` for ``info_keys`` (``"owl.kind"``: ``info["owl"]["kind"]``)."""
     env = gym.make_vec(env_id, num_envs=NUM_ENVS, vectorization_mode="vector_entry_point", **kwargs)
-    actions = _actions(env.action_space, STEPS, 11)
+    actions = _actions(env.action_space, STEPS, 11) if actions is None else actions
     obs, _ = env.reset(seed=7)
     rec: dict[str, list[np.ndarray]] = {"obs": [_flat(obs)], "reward": [], "terminated": [], "truncated": [], "executed": [], "components": [],
                                         **{f"info_{k}": [] for k in info_keys}}
@@ -58,7 +59,10 @@ def run_vector(env_id: str, kwargs: dict[str, Any], info_keys: tuple[str, ...] =
         comps = info["steering"]["components"]
         rec["components"].append(np.stack([np.asarray(comps[k], dtype=np.float64) for k in sorted(comps)], axis=1))
         for k in info_keys:
-            rec[f"info_{k}"].append(np.array(info[k]))
+            value = info
+            for part in k.split("."):
+                value = value[part]
+            rec[f"info_{k}"].append(np.array(value))
     env.close()
     return {k: np.stack(v) for k, v in rec.items()}
 
@@ -111,6 +115,49 @@ def record(names: list[str]) -> None:
         if not names or name in names:
             np.savez_compressed(GOLDEN_DIR / f"{name}.npz", **run_vector(env_id, kwargs, info_keys))
             print(f"recorded {name}")
+    for name, kwargs in owl_cases().items():
+        if not names or name in names:
+            np.savez_compressed(GOLDEN_DIR / f"{name}.npz", **run_owl(kwargs))
+            print(f"recorded {name}")
+
+
+#: BarnOwl's cases, replayed by tests/test_kernels_owl.py with every ``info["owl"]`` entry: short days
+#: (the age, and with it the rule's rate and the prisms' protocol, moves within the recording) and
+#: mostly idle actions, so that the orienting and corrective reflexes steer and the maps realign.
+OWL = "brainlike/BarnOwl-v0"
+OWL_INFO = ("reflex_overrode", "owl.kind", "owl.target_deg", "owl.saccade", "owl.turn_deg", "owl.orient_error_deg",
+            "owl.strike_error_deg", "owl.prism_deg", "owl.age_days", "owl.auditory_shift_deg")
+
+
+def owl_cases() -> dict[str, dict[str, Any]]:
+    from brainlike.steering.owl import OwlSteering
+
+    return {
+        # Prisms on, stepped and removed by age, in juveniles near the end of the sensitive period.
+        "owl": {"prisms": 23.0, "prism_protocol": ((190.5, 11.0), (191.0, 0.0)), "age_days": 190.0, "trials_per_day": 40},
+        # Vertical prisms, a topographic map with a lesioned bin, more silent and dark trials, shorter lives, flat observations.
+        "owl-vertical-topographic": {"vertical_prisms": -12.0, "prisms": -8.0, "trial_mix": (0.4, 0.3, 0.3), "max_episode_steps": 150,
+                                     "steering": OwlSteering(topographic_bins=7, lesioned_bins=(3,), adult_reach_deg=9.0),
+                                     "observation_mode": "flat", "age_days": 60.0},
+        "owl-blind": {"vision": "blind", "prisms": 23.0, "max_episode_steps": 130},
+        "owl-frozen-no-reflexes": {"reflexes": False, "steering": OwlSteering(plastic=False), "prisms": -34.0, "max_episode_steps": 170},
+    }
+
+
+def owl_actions(steps: int = STEPS, seed: int = 11) -> np.ndarray:
+    """(steps, bodies, 2) head turns: idle on about 70% of steps (the reflexes steer), random elsewhere."""
+    rng = np.random.default_rng(seed)
+    turns = rng.uniform(-1.0, 1.0, (steps, NUM_ENVS, 2)).astype(np.float32)
+    idle = rng.random((steps, NUM_ENVS)) < 0.7
+    turns[idle] = 0.0
+    return turns
+
+
+def run_owl(kwargs: dict[str, Any]) -> dict[str, np.ndarray]:
+    """``run_vector`` for an owl case: its actions and every ``info["owl"]`` entry."""
+    import copy
+
+    return run_vector(OWL, copy.deepcopy(kwargs), OWL_INFO, owl_actions())
 
 
 if __name__ == "__main__":
