@@ -1,5 +1,8 @@
 """Golden trajectories of the learning-from-scratch agents: what each did before its speed work.
 
+(The Kenyon learners' files were recorded again when the expansion's code got an explicit
+order, see ``tests/test_learner_speed.py``; every later speed change must keep them.)
+
 ``python tests/learner_golden.py [learner ...]`` records them (run it on the commit whose
 numbers are the reference; by default only learners with no recording yet);
 ``tests/test_learner_speed.py`` replays the same streams and requires bit-identical

@@ -1,8 +1,11 @@
 """The learners' speed work: the compiled pattern-separation update is the numpy learner, bit for bit;
 training runs on one BLAS thread; perf's timing warms up and interleaves.
 
-The golden trajectory (``tests/learner_golden.py``) was recorded from the numpy
-learner before its update was compiled.
+The golden trajectories (``tests/learner_golden.py``) were recorded from the numpy
+learners before their updates were compiled; the Kenyon learners' (pattern separation,
+the thought assessor, cached-value TD) again when their expansion code got an explicit
+order (``agents/expansion.kenyon_code``: same winners, ascending ids, so float32 sums
+over the active units moved in their last bits).
 """
 
 from __future__ import annotations

@@ -1,0 +1,135 @@
+"""The compiled Kenyon code (``agents/expansion.kenyon_code``) against a plain-numpy reference of its documented order.
+
+The order is the contract: a unit's fan-in summed in ascending input-line order in
+float32, then its threshold; the k largest drives win, ties to the lower unit id;
+ids ascending. The reference below is that sentence in numpy, independent of how
+the compiled code searches (by input line, a histogram, a quickselect).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from brainlike.agents.expansion import KenyonExpansion
+
+
+def reference_drive(kc: KenyonExpansion, x: np.ndarray) -> np.ndarray:
+    """(B, num_units) drives: each unit's fan-in by ascending input line, summed in float32, then its threshold."""
+    order = np.argsort(kc.inputs, axis=1, kind="stable")  # each unit's fan-in by ascending input line
+    lines, weights = np.take_along_axis(kc.inputs, order, 1), np.take_along_axis(kc.weights, order, 1)
+    drive = np.zeros((x.shape[0], kc.num_units), dtype=np.float32)
+    for f in range(kc.fan_in):
+        drive = drive + x[:, lines[:, f]] * weights[:, f]
+    return drive + kc.thresholds
+
+
+def reference_code(kc: KenyonExpansion, x: np.ndarray) -> np.ndarray:
+    """(B, k) winners by the documented order, in plain numpy."""
+    drive = reference_drive(kc, x)
+    # Largest drive first, then the lower id; keep k; report them ascending.
+    ranked = np.lexsort((np.broadcast_to(np.arange(kc.num_units), drive.shape), -drive), axis=1)
+    return np.sort(ranked[:, : kc.k], axis=1)
+
+
+def sparse_input(rng: np.random.Generator, shape: tuple[int, int], density: float) -> np.ndarray:
+    """Mostly zeros (as sensory population codes are), some -0.0, the rest in [0, 2)."""
+    x = (2 * rng.random(shape) * (rng.random(shape) < density)).astype(np.float32)
+    x[rng.random(shape) < 0.05] = -0.0
+    return x
+
+
+@pytest.mark.parametrize("input_dim,num_units,fan_in,active_fraction,density", [
+    (92, 2000, 7, 0.05, 0.13),  # the mouse's shape
+    (115, 2000, 7, 0.05, 0.7),  # the owl's
+    (13, 2000, 7, 0.05, 0.4),   # the resident's
+    (28, 1000, 4, 0.05, 0.25),  # the rat's thought assessor
+    (10, 50, 10, 1.0, 0.5),     # everyone wins
+    (6, 40, 3, 0.01, 0.5),      # one winner
+])
+def test_code_is_the_documented_order(input_dim, num_units, fan_in, active_fraction, density):
+    rng = np.random.default_rng(input_dim)
+    kc = KenyonExpansion(input_dim, num_units, fan_in, active_fraction, rng)
+    x = sparse_input(rng, (64, input_dim), density)
+    x[0] = 0.0  # no input at all: the thresholds alone decide
+    ids = kc.encode(x)
+    assert ids.shape == (64, kc.k) and ids.dtype == np.int64
+    np.testing.assert_array_equal(ids, reference_code(kc, x))
+    assert np.all(np.diff(ids, axis=1) > 0)  # ascending, no repeats
+
+
+def test_exact_ties_go_to_the_lower_unit_id():
+    rng = np.random.default_rng(1)
+    kc = KenyonExpansion(8, 300, 2, 0.1, rng)
+    # Make most drives tie exactly: equal weights, and thresholds from only three values.
+    kc.weights[:] = 1.0
+    kc.thresholds[:] = rng.choice(np.float32([0.0, 1e-4, 2e-4]), kc.num_units)
+    kc.rebuild()
+    x = np.zeros((5, 8), dtype=np.float32)
+    x[1:, :4] = 1.0  # rows 1-4: units reading lines 0-3 tie at 1, 2 plus a threshold
+    x[3] = 0.5
+    ids = kc.encode(x)
+    np.testing.assert_array_equal(ids, reference_code(kc, x))
+    # Row 0: only the thresholds drive, so the top threshold's units win, lowest ids first.
+    top = np.flatnonzero(kc.thresholds == kc.thresholds.max())
+    assert top.size > kc.k
+    np.testing.assert_array_equal(ids[0], top[: kc.k])
+    # Every row really had ties across the boundary: the test exercises the tie rule.
+    for row in range(5):
+        drive = np.sort(reference_drive(kc, x[row : row + 1])[0])[::-1]
+        assert drive[kc.k - 1] == drive[kc.k], f"row {row} has no tie at the boundary"
+
+
+def test_all_drives_equal_gives_the_first_k_units():
+    kc = KenyonExpansion(5, 100, 5, 0.1, np.random.default_rng(2))
+    kc.thresholds[:] = 0.0
+    kc.rebuild()
+    np.testing.assert_array_equal(kc.encode(np.zeros((2, 5), np.float32)), np.tile(np.arange(10), (2, 1)))
+
+
+def test_a_loaded_expansion_codes_with_its_new_arrays_not_a_remembered_code():
+    rng = np.random.default_rng(3)
+    kc = KenyonExpansion(20, 500, 7, 0.05, rng)
+    x = sparse_input(rng, (4, 20), 0.5)
+    before = kc.encode(x).copy()
+    other = KenyonExpansion(20, 500, 7, 0.05, np.random.default_rng(4))
+    kc.inputs, kc.weights, kc.thresholds = other.inputs.astype(np.int64), other.weights.astype(np.float64), other.thresholds
+    kc.rebuild()  # what an agent's _after_load does
+    after = kc.encode(x)
+    np.testing.assert_array_equal(after, other.encode(x))
+    assert not np.array_equal(before, after)
+
+
+def test_wrong_input_width_is_a_clear_error():
+    kc = KenyonExpansion(20, 100, 7, 0.05, np.random.default_rng(5))
+    with pytest.raises(ValueError, match=r"\(B, 20\) input lines, got shape \(3, 19\)"):
+        kc.encode(np.zeros((3, 19), np.float32))
+
+
+def test_uncompiled_source_gives_the_compiled_code():
+    """``NUMBA_DISABLE_JIT=1`` runs the same source as Python: it must pick the same winners, ties included."""
+    script = (
+        "import numpy as np\n"
+        "from brainlike.agents.expansion import KenyonExpansion\n"
+        "rng = np.random.default_rng(6)\n"
+        "out = []\n"
+        "for dim, units, fan_in, frac in [(30, 400, 7, 0.05), (8, 200, 2, 0.1)]:\n"
+        "    kc = KenyonExpansion(dim, units, fan_in, frac, rng)\n"
+        "    kc.thresholds[3:] = 0.0  # past the first three units, inputless units tie at 0\n"
+        "    kc.rebuild()\n"
+        "    x = (rng.random((6, dim)) * (rng.random((6, dim)) < 0.4)).astype(np.float32)\n"
+        "    x[0] = 0.0\n"
+        "    out.append(kc.encode(x))\n"
+        "print(repr([o.tolist() for o in out]))\n"
+    )
+    runs = {}
+    for disabled in ("0", "1"):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "NUMBA_DISABLE_JIT": disabled})
+        assert done.returncode == 0, done.stderr
+        runs[disabled] = done.stdout
+    assert runs["0"] == runs["1"] and runs["0"].startswith("[[[")
