@@ -82,19 +82,6 @@ def assert_same_arrays(compiled: dict[str, np.ndarray], reference: Any, case: st
         np.testing.assert_array_equal(compiled[key], reference[key], err_msg=f"{case}: {key} differs between compiled and uncompiled")
 
 
-def same_as_uncompiled(imports: str, call: str, compiled: dict[str, np.ndarray], tmp_path: Path, case: str) -> Any:
-    """One run in its own JIT-off process: ``call`` (after ``imports``: an expression giving a dict of arrays) must
-    give ``compiled`` bit for bit; returns it. Prefer ``UNCOMPILED_RUNS`` and the ``uncompiled`` fixture, which
-    pay for one process for all runs; this stays for a test that needs a process of its own."""
-    code = ("import sys, warnings, numpy as np\n"
-            "warnings.simplefilter('ignore')  # uint64 hashing wraps on purpose; numpy scalars warn about it\n"
-            f"import brainlike.envs\n{imports}\nnp.savez(sys.argv[1], **{call})\n")
-    run_with_the_jit_off(code, str(tmp_path / "uncompiled.npz"))
-    reference = np.load(tmp_path / "uncompiled.npz")
-    assert_same_arrays(compiled, reference, case)
-    return reference
-
-
 # --- body i of a batch is a single body seeded s + i ----------------------------------------
 def _at(info: dict[str, Any], path: str) -> Any:
     for part in path.split("."):

@@ -23,8 +23,6 @@ from brainlike.steering import MouseSteering, RewardLesion, SongbirdSteering
 from brainlike.steering.base import ReflexTakeover
 from brainlike.steering.mouse import ESCAPE_THRESHOLD, NEST_X, NEST_Y
 from tests.kernel_checks import assert_batch_lives_as_singles, assert_fast_path_is_the_general_path, assert_one_compile, sampled
-from tests.kernel_checks import same as _same  # noqa: F401  (imported from here by other kernel test files)
-from tests.kernel_checks import same_as_uncompiled  # noqa: F401  (likewise)
 from tests.test_contract import _trajectory
 
 REPO = Path(__file__).resolve().parents[1]

@@ -22,7 +22,6 @@ from brainlike.envs.barn_owl import ORIENT, in_view
 from brainlike.steering import RewardLesion
 from brainlike.steering.owl import AZIMUTH, OwlEvents, OwlSenses, OwlSteering
 from tests.golden import NUM_ENVS, OWL, OWL_INFO, assert_as_recorded, owl_actions, owl_cases, run_owl
-from tests.test_kernels import same_as_uncompiled
 
 CASES = owl_cases()
 
@@ -64,10 +63,13 @@ UNCOMPILED = {**CASES, "owl-reward-lesion": {"steering": RewardLesion(OwlSteerin
                                              "max_episode_steps": 90}}
 
 
+#: The runs compared with the same source uncompiled (tests/kernel_checks.py).
+UNCOMPILED_RUNS = {name: (lambda kwargs=kwargs: owl_trajectory(kwargs)) for name, kwargs in UNCOMPILED.items()}
+
+
 @pytest.mark.parametrize("name", sorted(UNCOMPILED))
-def test_the_uncompiled_owl_kernel_gives_identical_numbers(name, tmp_path):
-    reference = same_as_uncompiled("from tests.test_kernels_owl import UNCOMPILED, owl_trajectory", f"owl_trajectory(UNCOMPILED[{name!r}])",
-                                   owl_trajectory(UNCOMPILED[name]), tmp_path, name)
+def test_the_uncompiled_owl_kernel_gives_identical_numbers(name, uncompiled):
+    reference = uncompiled.same_as_compiled(__name__, name, UNCOMPILED_RUNS[name]())
     assert reference["flags"][:, 1].any(), "the comparison must run through ends of life"
     assert reference["flags"][:, 2].any() == UNCOMPILED[name].get("reflexes", True)
 
