@@ -135,6 +135,9 @@ class CompiledBody(Body[SensesT, EventsT]):
             *((f"event_{e}", t) for e, t in self.events),
         ])
         self._event_names = tuple(e for e, _ in self.events)
+        # (name in info, field of the record), spelled once: ``step`` builds its views from these.
+        self._drive_fields = tuple((d, f"drive_{d}") for d in self.drives)
+        self._event_fields = tuple((e, f"event_{e}") for e in self._event_names)
 
     def _call(self, kernel: Callable[..., Any], *args: Any) -> None:
         """``kernel(*args)`` through its entry point, looked up at this body's first call (see ``entry_point``)."""
@@ -182,7 +185,7 @@ class CompiledBody(Body[SensesT, EventsT]):
         steering = self.steering.reaching_learner(SteeringOutput(
             reward=out["reward"],
             components={c: out[c] for c in self.components},
-            drives={d: out[f"drive_{d}"] for d in self.drives},
+            drives={d: out[f] for d, f in self._drive_fields},
             reflex=ReflexTakeover(out["overrode"], out["executed"], out["reason"]),
             reason_names=self._reason_names,
         ))
@@ -191,7 +194,7 @@ class CompiledBody(Body[SensesT, EventsT]):
             "executed_action": out["executed"],
             "reflex_overrode": out["overrode"],
         }
-        self._body_info(info, {e: out[f"event_{e}"] for e in self._event_names})
+        self._body_info(info, {e: out[f] for e, f in self._event_fields})
         return steering.reward, out["terminated"], out["truncated"], info
 
     def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:
