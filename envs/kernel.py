@@ -61,7 +61,9 @@ def end_step(elapsed: np.ndarray, b: int, max_episode_steps: int) -> bool:
     """Count body ``b``'s step; whether it is truncated (``max_episode_steps`` <= 0: never)."""
     elapsed[b] += 1
     # As Gymnasium's TimeLimit: the limit truncates even on a step that also terminates.
-    return max_episode_steps > 0 and elapsed[b] >= max_episode_steps
+    # ``&``, not ``and``: without a branch, numba's reference counting of ``elapsed`` around this
+    # inlined call falls in one basic block and is pruned (two atomic operations per body and step).
+    return (max_episode_steps > 0) & (elapsed[b] >= max_episode_steps)
 
 
 def constants(values: tuple[Any, ...], fields: list[tuple[Any, ...]]) -> np.ndarray:
