@@ -99,8 +99,8 @@ def resident_trajectory(kwargs: dict[str, Any], steps: int = 300) -> dict[str, n
 @pytest.mark.parametrize("name", sorted(RESIDENT_CASES))
 def test_the_compiled_step_gives_the_numbers_of_the_numpy_step(name):
     """Bit for bit, info and the steering's state included: the kernel's cos, sin, atan2 and sqrt are the
-    libm calls numpy made, and the bearing's ``wrapped_angle`` (which replaced an atan2 of sin and cos, within
-    1 float32 ULP on one observation in 10^7) gives the same float32 bearings here: no ULP bound is needed."""
+    libm calls numpy made, and the bearing's ``wrapped_angle`` (which replaced an atan2 of sin and cos; see the
+    test below for its bound) gives the same float32 bearings here: no ULP bound is needed."""
     golden = np.load(GOLDEN)
     now = resident_trajectory(RESIDENT_CASES[name])
     assert {f"{name}/{k}" for k in now} == {k for k in golden.files if k.startswith(f"{name}/")}
