@@ -494,9 +494,10 @@ class BodyVectorEnv(VectorEnv):
             # Bodies whose life ended on the previous step start a new one now;
             # their action is ignored, as in Gymnasium's next-step autoreset.
             self.body.reset_bodies(restart)
-            reward = np.where(restart, 0.0, reward)
-            terminated = terminated & ~restart
-            truncated = truncated & ~restart
+            # Copies (``info`` keeps the step's own reward), changed only in the few restarted rows.
+            rows = np.flatnonzero(restart)
+            reward, terminated, truncated = reward.copy(), terminated.copy(), truncated.copy()
+            reward[rows], terminated[rows], truncated[rows] = 0.0, False, False
         self._autoreset = terminated | truncated
         return self.body.observation(), reward, terminated, truncated, info
 

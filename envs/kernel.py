@@ -61,7 +61,9 @@ def end_step(elapsed: np.ndarray, b: int, max_episode_steps: int) -> bool:
     """Count body ``b``'s step; whether it is truncated (``max_episode_steps`` <= 0: never)."""
     elapsed[b] += 1
     # As Gymnasium's TimeLimit: the limit truncates even on a step that also terminates.
-    return max_episode_steps > 0 and elapsed[b] >= max_episode_steps
+    # ``&``, not ``and``: without a branch, numba's reference counting of ``elapsed`` around this
+    # inlined call falls in one basic block and is pruned (two atomic operations per body and step).
+    return (max_episode_steps > 0) & (elapsed[b] >= max_episode_steps)
 
 
 def constants(values: tuple[Any, ...], fields: list[tuple[Any, ...]]) -> np.ndarray:
@@ -135,6 +137,9 @@ class CompiledBody(Body[SensesT, EventsT]):
             *((f"event_{e}", t) for e, t in self.events),
         ])
         self._event_names = tuple(e for e, _ in self.events)
+        # (name in info, field of the record), spelled once: ``step`` builds its views from these.
+        self._drive_fields = tuple((d, f"drive_{d}") for d in self.drives)
+        self._event_fields = tuple((e, f"event_{e}") for e in self._event_names)
 
     def _call(self, kernel: Callable[..., Any], *args: Any) -> None:
         """``kernel(*args)`` through its entry point, looked up at this body's first call (see ``entry_point``)."""
@@ -182,7 +187,7 @@ class CompiledBody(Body[SensesT, EventsT]):
         steering = self.steering.reaching_learner(SteeringOutput(
             reward=out["reward"],
             components={c: out[c] for c in self.components},
-            drives={d: out[f"drive_{d}"] for d in self.drives},
+            drives={d: out[f] for d, f in self._drive_fields},
             reflex=ReflexTakeover(out["overrode"], out["executed"], out["reason"]),
             reason_names=self._reason_names,
         ))
@@ -191,7 +196,7 @@ class CompiledBody(Body[SensesT, EventsT]):
             "executed_action": out["executed"],
             "reflex_overrode": out["overrode"],
         }
-        self._body_info(info, {e: out[f"event_{e}"] for e in self._event_names})
+        self._body_info(info, {e: out[f] for e, f in self._event_fields})
         return steering.reward, out["terminated"], out["truncated"], info
 
     def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from brainlike.envs.contract import Layout
 from brainlike.envs.kernel import end_step
-from brainlike.envs.rng import uniform_row
+from brainlike.envs.rng import next_draw, uniform_of
 from brainlike.steering.base import NO_REFLEX
 from brainlike.steering.compiled import jit
 from brainlike.steering.mouse import ACTION_NAMES, FLEE, FREEZE, LOOM_FULL_ANGLE, MOVES, STAY, looming_reflex, mouse_evaluate
@@ -46,12 +46,15 @@ _DISC_ANGLE, _DISC_EXPANSION, _DISC_CONTRAST = (LAYOUT.index(n) for n in ("disc_
 _POSITION = LAYOUT.slice("position").start
 _ENERGY, _PAIN = LAYOUT.index("energy"), LAYOUT.index("pain")
 RANDOMS_PER_STEP = 4  # predator onset, its kind/contrast, the perceived contrast, the capture
+_ONSET, _CONTRAST, _PERCEIVED, _CAPTURE = range(RANDOMS_PER_STEP)
 
 
 # --- the step, compiled: one loop over the bodies (see envs.kernel) -----------------------
 @jit
-def _predators(s, c, loom_angles, u, in_nest, age):  # type: ignore[no-untyped-def]
-    """Advance body record ``s``'s overhead stimulus with its uniforms ``u``; whether a strike caught the mouse.
+def _predators(s, c, loom_angles, draw, in_nest, age):  # type: ignore[no-untyped-def]
+    """Advance body record ``s``'s overhead stimulus with this step's ``draw``; whether a strike caught the mouse.
+
+    Each of the draw's uniforms is hashed only where it is read (see ``rng.next_draw``).
 
     ``loom_angles``: the loom's angle at each of its steps (deg).
 
@@ -61,14 +64,15 @@ def _predators(s, c, loom_angles, u, in_nest, age):  # type: ignore[no-untyped-d
     """
     idle = s["stimulus"] == NO_STIMULUS
     sky_open = idle and age >= c["acclimation_steps"]
-    onset_loom = sky_open and u[0] < c["predator_rate"]
-    onset_sweep = sky_open and u[0] >= c["predator_rate"] and u[0] < c["predator_rate"] + c["sweep_rate"]
+    onset = uniform_of(draw, _ONSET) if sky_open else 1.0
+    onset_loom = sky_open and onset < c["predator_rate"]
+    onset_sweep = sky_open and onset >= c["predator_rate"] and onset < c["predator_rate"] + c["sweep_rate"]
     if idle and not (onset_loom or onset_sweep):
         return False  # most of the sky is empty most of the time: nothing changes
     if onset_loom or onset_sweep:
-        contrast = c["contrast_low"] + (c["contrast_high"] - c["contrast_low"]) * u[1]
+        contrast = c["contrast_low"] + (c["contrast_high"] - c["contrast_low"]) * uniform_of(draw, _CONTRAST)
         # Trial-to-trial variability of the retina's report (Evans et al. 2018).
-        perceived = min(max(contrast * (1.0 + c["contrast_noise"] * (2.0 * u[2] - 1.0)), 0.0), 1.0)
+        perceived = min(max(contrast * (1.0 + c["contrast_noise"] * (2.0 * uniform_of(draw, _PERCEIVED) - 1.0)), 0.0), 1.0)
         s["contrast"] = contrast
         stimulus = LOOM if onset_loom else SWEEP
         t = 0
@@ -82,7 +86,7 @@ def _predators(s, c, loom_angles, u, in_nest, age):  # type: ignore[no-untyped-d
     strike = looming and t >= c["loom_steps"]
     exposed = not in_nest
     p_capture = 1.0 - c["freeze_protection"] if s["still"] >= 2 else 1.0
-    captured = strike and exposed and u[3] < p_capture
+    captured = strike and exposed and uniform_of(draw, _CAPTURE) < p_capture
     s["escapes"] += strike and not exposed
     ended = strike or (stimulus == SWEEP and t >= c["sweep_steps"])
     if ended:
@@ -109,10 +113,9 @@ def mouse_step(state, grid, food_cell, food_timer, streams, elapsed, constants, 
     the steering's constants and state (``params, remaining, mode, memory, last_drive``); the results go to
     ``out`` (one ``step_record`` per body)."""
     c, sc = constants[0], steering_constants[0]
-    u = np.empty(RANDOMS_PER_STEP)
     r = VIEW_RADIUS
     for b in range(state.shape[0]):
-        uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
+        draw = next_draw(streams, b)  # first and unconditionally: the stream never depends on events
         s, o = state[b], out[b]
         x, y = s["pos"][0], s["pos"][1]
         in_nest = x == s["nest"][0] and y == s["nest"][1]
@@ -147,7 +150,7 @@ def mouse_step(state, grid, food_cell, food_timer, streams, elapsed, constants, 
         s["energy"] = min(energy_before + food, c["max_energy"])
 
         in_nest = x == s["nest"][0] and y == s["nest"][1]
-        captured = _predators(s, c, loom_angles, u, in_nest, elapsed[b])
+        captured = _predators(s, c, loom_angles, draw, in_nest, elapsed[b])
         s["pain"] = 1.0 if captured else s["pain"] * 0.5
         s["food_eaten"] += ate
         s["captures"] += captured

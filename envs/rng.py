@@ -34,12 +34,30 @@ def splitmix(x: np.uint64) -> np.uint64:
 
 
 @jit
+def next_draw(streams: np.ndarray, b: int) -> np.uint64:
+    """Body ``b``'s next draw (call), as the base its uniforms hash from; its counter advances by one.
+
+    The draw's j-th uniform (``uniform_of(draw, j)``) is a hash of the draw and j alone, so a
+    kernel may compute only the uniforms a step uses, when it uses them: the ones it skips
+    change nothing that comes after (the next draw is the counter's next value either way).
+    """
+    draw = streams[b, KEY] + (streams[b, COUNTER] << np.uint64(6)) * _GOLDEN
+    streams[b, COUNTER] += np.uint64(1)
+    return draw
+
+
+@jit
+def uniform_of(draw: np.uint64, j: int) -> float:
+    """The ``j``-th uniform in [0, 1) of ``draw`` (see ``next_draw``)."""
+    return np.float64(splitmix(draw + np.uint64(j + 1) * _GOLDEN) >> np.uint64(11)) * (1.0 / 2**53)
+
+
+@jit
 def uniform_row(streams: np.ndarray, b: int, out: np.ndarray) -> None:
     """Body ``b``'s next ``len(out)`` uniforms in [0, 1) into ``out``; its counter advances by one."""
-    base = streams[b, KEY] + (streams[b, COUNTER] << np.uint64(6)) * _GOLDEN
+    draw = next_draw(streams, b)
     for j in range(out.shape[0]):
-        out[j] = np.float64(splitmix(base + np.uint64(j + 1) * _GOLDEN) >> np.uint64(11)) * (1.0 / 2**53)
-    streams[b, COUNTER] += np.uint64(1)
+        out[j] = uniform_of(draw, j)
 
 
 @jit

@@ -121,15 +121,16 @@ def attack_reflex(c, params, readiness, b, enabled, male_cue, identity, within_r
     Readiness is integrated even with the reflex inhibited (the gate on a learner's
     attacks needs it); a reflex lesion removes the gate too.
     """
-    readiness[b] = c["leak"] * readiness[b] + attack_drive(c, params, b, male_cue, identity)
-    if not enabled:
-        return proposed, NO_REFLEX
-    if readiness[b] >= c["threshold"] and within_reach:
-        return ATTACK, ATTACKED
+    level = readiness[b] = c["leak"] * readiness[b] + attack_drive(c, params, b, male_cue, identity)
+    # One exit, arrays no longer read: numba's reference counting of ``readiness`` around this
+    # inlined call is then pruned (atomic operations per body and step).
+    executed, reason = proposed, NO_REFLEX
+    if enabled and level >= c["threshold"] and within_reach:
+        executed, reason = ATTACK, ATTACKED
     # VMHvl gates the attack program: without readiness a proposed attack is only a threat.
-    if proposed == ATTACK and readiness[b] < c["attack_gate"] * c["threshold"]:
-        return THREAT, WITHHELD
-    return proposed, NO_REFLEX
+    elif enabled and proposed == ATTACK and level < c["attack_gate"] * c["threshold"]:
+        executed, reason = THREAT, WITHHELD
+    return executed, reason
 
 
 @jit

@@ -96,7 +96,8 @@ def resident_trajectory(kwargs: dict[str, Any], steps: int = 300) -> dict[str, n
 @pytest.mark.parametrize("name", sorted(RESIDENT_CASES))
 def test_the_compiled_step_gives_the_numbers_of_the_numpy_step(name):
     """Bit for bit, info and the steering's state included: the kernel's cos, sin, atan2 and sqrt are the
-    libm calls numpy made (no transcendental differs in its last bit here, so no ULP bound is needed)."""
+    libm calls numpy made, and the bearing's ``wrapped_angle`` (which replaced an atan2 of sin and cos; see the
+    test below for its bound) gives the same float32 bearings here: no ULP bound is needed."""
     golden = np.load(GOLDEN)
     now = resident_trajectory(RESIDENT_CASES[name])
     assert {f"{name}/{k}" for k in now} == {k for k in golden.files if k.startswith(f"{name}/")}
@@ -218,6 +219,38 @@ def record() -> None:
     np.savez_compressed(GOLDEN, **{f"{name}/{k}": v for name, kwargs in RESIDENT_CASES.items()
                                    for k, v in resident_trajectory(kwargs).items()})
     print(f"recorded {GOLDEN}")
+
+
+def test_the_bearings_wrap_is_numpys_atan2_of_sin_and_cos_within_one_float32_ulp():
+    """``wrapped_angle`` replaced ``np.arctan2(np.sin(a), np.cos(a))`` in the observation: the same branch cuts,
+    within 1 ULP as a double, and the float32 bearing equal but for at most one observation in 10^6, by 1 ULP."""
+    import numba
+
+    from brainlike.envs.resident_intruder import wrapped_angle
+
+    @numba.njit
+    def wrap_all(a, out):  # type: ignore[no-untyped-def]
+        for i in range(a.shape[0]):
+            out[i] = wrapped_angle(a[i])
+
+    # A dense grid over every angle a bearing less a heading takes, and 2,000 doubles either side of each cut.
+    cuts = np.array([-2 * np.pi, -np.pi, 0.0, np.pi, 2 * np.pi])
+    steps = np.arange(-1000, 1001)
+    near = np.concatenate([c + steps * np.spacing(max(abs(c), 1.0)) for c in cuts] + [steps * 1e-300])
+    a = np.concatenate([np.linspace(-2 * np.pi, 2 * np.pi, 2_000_001), near])
+    wrapped = np.empty_like(a)
+    wrap_all(a, wrapped)
+    reference = np.arctan2(np.sin(a), np.cos(a))
+    assert np.array_equal(np.signbit(wrapped), np.signbit(reference)), "a branch cut moved"
+    assert np.all(np.abs(wrapped) <= np.pi)
+    ulps = np.abs(wrapped.view(np.int64) - reference.view(np.int64))
+    assert ulps.max() <= 1, f"{ulps.max()} ULPs apart as doubles"
+    bearing, expected = (wrapped / np.pi).astype(np.float32), (reference / np.pi).astype(np.float32)
+    ulps32 = np.abs(bearing.view(np.int32).astype(np.int64) - expected.view(np.int32))
+    assert ulps32.max() <= 1 and np.count_nonzero(ulps32) <= a.size // 10**6, (ulps32.max(), np.count_nonzero(ulps32))
+    # The pure-Python source (the uncompiled kernel's) gives the compiled numbers.
+    sample = a[:: 997]
+    np.testing.assert_array_equal([wrapped_angle.py_func(float(x)) for x in sample], wrapped[:: 997])
 
 
 if __name__ == "__main__":
