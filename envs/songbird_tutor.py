@@ -75,9 +75,13 @@ def song_step(state, streams, elapsed, constants, steering_constants, template, 
     for b in range(state.shape[0]):
         uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
         s, o = state[b], out[b]
-        o["executed"][:] = actions[b]
+        # Element by element, and executed from the record's copy: a row view of ``actions`` (or a
+        # slice assignment, which allocates a temporary) would cost more than the rest of the bookkeeping.
+        command = o["executed"]
+        for j in range(NUM_MOTOR):
+            command[j] = actions[b, j]
         sung = o["event_sung"]
-        sing(execute(actions[b], u, c["motor_noise"], s["motor"]), sung)
+        sing(execute(command, u, c["motor_noise"], s["motor"]), sung)
         syllable = s["clock"]
         sensory = s["bouts"] < c["sensory_bouts"]
         pitch_hz = physical_pitch(sung[PITCH])
@@ -95,7 +99,8 @@ def song_step(state, streams, elapsed, constants, steering_constants, template, 
         quality, o["event_expectation"], error, o["event_noise_heard"], o["event_self_sung"], o["reward"] = song_evaluate(
             sc, template, expectation, b, heard, syllable, sensory)
         if not sensory:  # the bird's latest rendition of this syllable, and its verdict
-            s["bird_bout"][syllable] = heard
+            for f in range(NOISE + 1):
+                s["bird_bout"][syllable, f] = heard[f]
             s["bout_quality"][syllable] = quality
             s["trace"][s["trace_len"] % TRACE] = error
             s["trace_len"] += 1
@@ -105,7 +110,8 @@ def song_step(state, streams, elapsed, constants, steering_constants, template, 
         o["overrode"], o["reason"], o["terminated"] = False, NO_REFLEX, False  # a songbird here has no reflexes
         o["truncated"] = end_step(elapsed, b, c["max_steps"])
         o["event_syllable"], o["event_tutor_sang"], o["event_pitch_hz"], o["event_distorted"] = syllable, sensory, pitch_hz, hit
-        o["event_heard"][:] = heard
+        for f in range(NOISE + 1):
+            o["event_heard"][f] = heard[f]
         o["event_quality"], o["event_performance_error"] = quality, error
 
 

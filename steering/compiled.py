@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import numba
 
@@ -37,13 +37,27 @@ def _notice(reason: BaseException) -> None:
         print(f"brainlike: cannot cache compiled kernels on disk ({reason}); compiling in memory in every process", file=sys.stderr)
 
 
-def jit(fn: F) -> F:
-    """``numba.njit(cache=True, fastmath=False)``, falling back to an in-memory compile when no cache is writable."""
+@overload
+def jit(fn: F) -> F: ...
+@overload
+def jit(*, inline: bool = False) -> Callable[[F], F]: ...
+def jit(fn: F | None = None, *, inline: bool = False) -> Any:
+    """``numba.njit(cache=True, fastmath=False)``, falling back to an in-memory compile when no cache is writable.
+
+    ``@jit(inline=True)``: the function's code is pasted into each compiled caller
+    (numba's ``inline="always"``) instead of being called. For a small function
+    called once per body in a kernel's loop that takes whole arrays: a call
+    increments and decrements their reference counts, atomic operations that
+    stall the loop.
+    """
+    if fn is None:
+        return lambda f: jit(f, inline=inline)
+    options = {"fastmath": False, "inline": "always" if inline else "never"}
     try:
-        return numba.njit(cache=True, fastmath=False)(fn)  # type: ignore[no-any-return]
+        return numba.njit(cache=True, **options)(fn)
     except RuntimeError as e:  # "cannot cache function ...: no locator available"
         _notice(e)
-        return numba.njit(cache=False, fastmath=False)(fn)  # type: ignore[no-any-return]
+        return numba.njit(cache=False, **options)(fn)
 
 
 __all__ = ["jit"]

@@ -111,7 +111,9 @@ def physical_duration(perceived: float) -> float:
     return DURATION_RANGE_MS[0] * (DURATION_RANGE_MS[1] / DURATION_RANGE_MS[0]) ** perceived
 
 
-@jit
+# The three below are pasted into SongbirdTutor's step kernel (``jit(inline=True)``): called,
+# they would change the reference counts of the evaluator's arrays once per bird and step.
+@jit(inline=True)
 def similarity_of(heard, template, width, weights, noise_weight):  # type: ignore[no-untyped-def]
     """One heard syllable ((4,), or (5,) with its noise level) against one template syllable (see ``similarity``)."""
     d2 = 0.0
@@ -123,14 +125,14 @@ def similarity_of(heard, template, width, weights, noise_weight):  # type: ignor
     return math.exp(-d2 / (2.0 * (width * width)))
 
 
-@jit
+@jit(inline=True)
 def song_quality(c, template, b, heard, syllable):  # type: ignore[no-untyped-def]
     """Body ``b``'s score of a heard syllable against its template; 0 where the template holds none (NaN)."""
     q = similarity_of(heard, template[b, syllable], c["width"], c["weights"], c["noise_weight"])
     return 0.0 if math.isnan(q) else q
 
 
-@jit
+@jit(inline=True)
 def song_evaluate(c, template, expectation, b, heard, syllable, tutor_sang):  # type: ignore[no-untyped-def]
     """Body ``b``'s evaluation of one heard syllable: its ``SongOutput.signals`` (see ``SIGNALS``) and the reward.
 
