@@ -6,6 +6,7 @@ Each reference is measured in the same process, because machines are noisy.
     brainlike perf --json             # the same numbers for machines
     brainlike perf --sb3              # also the SB3 VecEnv adapter against SB3's DummyVecEnv
     brainlike perf --agents           # also every learning-from-scratch agent against SB3 PPO
+    brainlike perf --compile          # instead: each body's cold compile and warm cache load, in fresh processes
 
 Measured (medians of ``--repeats`` slices per side):
 - single env, ``gym.make`` and random actions, against ``CartPole-v1``;
@@ -22,6 +23,11 @@ allocation is not throughput), then timed in equal wall-clock slices of
 ``--seconds``, alternating reference and body, so a burst of load on the machine
 hits both. Agents run on one BLAS thread, PPO on one torch thread
 (``agents/throughput.py`` says how each side is built).
+``--compile`` times, per body, a fresh process that imports the package, makes
+the env, resets it and takes one step: once with an empty numba cache (the
+cold compile, paid once per machine) and ``--repeats`` times with that cache
+warm (what every later process pays); wall-clock seconds, the warm ones'
+median.
 Targets: single >= 0.5x CartPole; vector at N=1024 >= 0.5x CartPole's vector
 env; native >= 50x SyncVectorEnv; learners >= 20x PPO.
 (Same as ``python scripts/perf.py ...``.)
@@ -170,6 +176,49 @@ def measure_agents(learners: list[str], bodies: list[str], repeats: int, seconds
     return rows
 
 
+#: A fresh process's first step: seconds to import and to make, reset and step ``sys.argv[1]``, as JSON.
+_FIRST_STEP = """\
+import json, sys, time
+t0 = time.perf_counter()
+import gymnasium as gym
+import brainlike.envs
+t1 = time.perf_counter()
+env = gym.make(sys.argv[1])
+env.reset(seed=0)
+env.step(env.action_space.sample())
+t2 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "first_step": t2 - t1}))
+"""
+
+
+def first_step_seconds(env_id: str, cache_dir: str) -> dict[str, float]:
+    """Import, and make + reset + one step of ``env_id``, in a fresh process whose numba cache is ``cache_dir``."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir, "SDL_VIDEODRIVER": "dummy"}
+    done = subprocess.run([sys.executable, "-c", _FIRST_STEP, env_id], env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"the first step of {env_id} failed in a fresh process: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_compile(bodies: list[str], repeats: int) -> list[dict[str, Any]]:
+    """Per body: a cold compile (empty numba cache) and the median of ``repeats`` warm loads, each a fresh process."""
+    import tempfile
+
+    rows = []
+    for body in bodies:
+        env_id = f"brainlike/{body}-v0"
+        with tempfile.TemporaryDirectory() as cache:
+            cold = first_step_seconds(env_id, cache)
+            warm = [first_step_seconds(env_id, cache) for _ in range(repeats)]
+        rows.append({"body": body, "cold_first_step": cold["first_step"], "cold_import": cold["import"],
+                     "warm_first_step": statistics.median(w["first_step"] for w in warm),
+                     "warm_import": statistics.median(w["import"] for w in warm)})
+    return rows
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bodies", nargs="+", default=None, help=f"bodies to measure (default: all of {sorted(envs.BODIES)})")
     parser.add_argument("--repeats", type=positive_int, default=5, help="timed slices per side; the median is reported (default 5)")
@@ -180,6 +229,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--agents", action="store_true", help="also measure every learning agent's training against SB3 PPO")
     parser.add_argument("--learners", nargs="+", default=None,
                         help="with --agents: the learning agents to measure (default: all of them)")
+    parser.add_argument("--compile", action="store_true",
+                        help="instead of throughput: each body's cold compile and warm cache load in fresh processes")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
@@ -202,6 +253,18 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             check_learners(learners)
         except ValueError as e:
             parser.error(f"--learners: {e}")
+    if args.compile:
+        if args.sb3 or args.agents:
+            parser.error("--compile measures start-up, not throughput: run it without --sb3 and --agents")
+        timings = measure_compile(bodies, args.repeats)
+        if args.json:
+            print(json.dumps(timings, indent=2))
+            return 0
+        print(f"{'body':<18}{'cold: make+reset+step':>23}{'warm: make+reset+step':>23}{'warm: import':>14}")
+        for t in timings:
+            print(f"{t['body']:<18}{t['cold_first_step']:>21.2f} s{t['warm_first_step']:>21.2f} s{t['warm_import']:>12.2f} s")
+        print(f"(fresh processes; cold: an empty numba cache; warm: the median of {args.repeats} with that cache)")
+        return 0
     seconds = args.seconds if args.seconds is not None else (0.3 if args.quick else 2.0)
 
     rows = measure(bodies, args.repeats, seconds)

@@ -143,6 +143,13 @@ def test_perf_quick_json():
     assert all(r["ratio"] > 0 and r["body_rate"] > 0 and r["reference_rate"] > 0 for r in rows)
 
 
+def test_perf_compile_times_a_cold_compile_and_warm_loads_in_fresh_processes():
+    rows = json.loads(run("perf", "--compile", "--repeats", "1", "--bodies", "Eyeblink", "--json").stdout)
+    assert [r["body"] for r in rows] == ["Eyeblink"]
+    (row,) = rows
+    assert all(row[k] > 0 for k in ("cold_first_step", "warm_first_step", "warm_import", "cold_import"))
+
+
 def test_perf_agents_times_the_chosen_learners_against_ppo_on_their_bodies():
     # Each learner is timed on the chosen bodies its experiments use: pattern separation on the mouse
     # (not on the owl or the resident, which are not chosen), the cerebellar agent on the eyelid.
@@ -233,6 +240,7 @@ def test_benchmark_resumes_after_a_kill_without_redoing_or_duplicating(tmp_path)
         ("perf", ["--seconds", "0"], "--seconds must be a finite number > 0"),
         ("perf", ["--learners", "cerebellar"], "add --agents"),
         ("perf", ["--agents", "--learners", "random"], "not learning agents: ['random']"),
+        ("perf", ["--compile", "--agents"], "--compile measures start-up"),
         ("play", ["--body", "SongbirdTutor"], "no keyboard controls"),
         ("play", ["--body", "ForagingMouse", "--zoom", "nan"], "--zoom must be a finite number"),
     ],
