@@ -28,3 +28,16 @@ def _warm_compiled_kernels():
             env.reset(seed=0)
             env.step(env.action_space.sample())
         env.close()
+
+
+@pytest.fixture(scope="session")
+def uncompiled(request, tmp_path_factory):
+    """Every ``UNCOMPILED_RUNS`` of the kernel test modules this session runs, computed with the JIT off in one process."""
+    from tests.kernel_checks import UncompiledReferences
+
+    modules = {item.path.stem for item in request.session.items if "uncompiled" in getattr(item, "fixturenames", ())}
+    # Under pytest -n every worker collects the same tests: they share one directory, and the first computes it.
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    return UncompiledReferences(modules, shared / "uncompiled")

@@ -22,6 +22,9 @@ import pytest
 from brainlike.steering import MouseSteering, RewardLesion, SongbirdSteering
 from brainlike.steering.base import ReflexTakeover
 from brainlike.steering.mouse import ESCAPE_THRESHOLD, NEST_X, NEST_Y
+from tests.kernel_checks import assert_batch_lives_as_singles, assert_fast_path_is_the_general_path, assert_one_compile, sampled
+from tests.kernel_checks import same as _same  # noqa: F401  (imported from here by other kernel test files)
+from tests.kernel_checks import same_as_uncompiled  # noqa: F401  (likewise)
 from tests.test_contract import _trajectory
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,32 +61,9 @@ def trajectory(env_id: str, kwargs: dict[str, Any], steps: int = 250) -> dict[st
     return {**{k: np.stack(v) for k, v in rec.items()}, **final, "single_rewards": single_rewards}
 
 
-def same_as_uncompiled(imports: str, call: str, compiled: dict[str, np.ndarray], tmp_path: Path, case: str) -> Any:
-    """Run ``call`` (after ``imports``: an expression giving a dict of arrays) in a fresh process with the
-    JIT disabled; require ``compiled`` (the same call, compiled) to equal it bit for bit; return it."""
-    code = (
-        "import sys, warnings, numpy as np\n"
-        "warnings.simplefilter('ignore')  # uint64 hashing wraps on purpose; numpy scalars warn about it\n"
-        "import brainlike.envs\n"
-        f"{imports}\n"
-        f"np.savez(sys.argv[1], **{call})\n"
-    )
-    out = tmp_path / "uncompiled.npz"
-    env = {**os.environ, "NUMBA_DISABLE_JIT": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-    done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    reference = np.load(out)
-    assert set(reference.files) == set(compiled)
-    for key in reference.files:
-        np.testing.assert_array_equal(compiled[key], reference[key], err_msg=f"{case}: {key} differs between compiled and uncompiled")
-    return reference
-
-
-@pytest.mark.parametrize("name, env_id, kwargs", COMPILED, ids=[c[0] for c in COMPILED])
-def test_the_uncompiled_kernel_gives_identical_numbers(name, env_id, kwargs, tmp_path):
-    reference = same_as_uncompiled("from tests.test_kernels import COMPILED, trajectory",
-                                   f"trajectory(*dict((c[0], c[1:]) for c in COMPILED)[{name!r}])",
-                                   trajectory(env_id, copy.deepcopy(kwargs)), tmp_path, name)
+@pytest.mark.parametrize("name", [c[0] for c in COMPILED])
+def test_the_uncompiled_kernel_gives_identical_numbers(name, uncompiled):
+    reference = uncompiled.same_as_compiled(__name__, name, UNCOMPILED_RUNS[name]())
     assert reference["flags"][:, 0].any(), "the comparison must run through terminations"
 
 
@@ -225,11 +205,15 @@ def song_trajectory(kwargs: dict[str, Any], steps: int = 200) -> dict[str, np.nd
             "streams": body._rng.streams.copy()}
 
 
+#: The runs compared with the same source uncompiled (tests/kernel_checks.py): the mouse's and the songbird's cases.
+UNCOMPILED_RUNS = {**{name: (lambda env_id=env_id, kwargs=kwargs: trajectory(env_id, copy.deepcopy(kwargs))) for name, env_id, kwargs in COMPILED},
+                   **{name: (lambda kwargs=kwargs: song_trajectory(copy.deepcopy(kwargs))) for name, kwargs in SONG_CASES.items()}}
+
+
 @pytest.mark.parametrize("name", sorted(SONG_CASES))
-def test_the_uncompiled_songbird_kernel_gives_identical_numbers(name, tmp_path):
+def test_the_uncompiled_songbird_kernel_gives_identical_numbers(name, uncompiled):
     """Bit for bit, not within 1 ULP: the kernel calls the same libm exp, log1p, cos and pow as numpy does here."""
-    reference = same_as_uncompiled("from tests.test_kernels import SONG_CASES, song_trajectory", f"song_trajectory(SONG_CASES[{name!r}])",
-                                   song_trajectory(copy.deepcopy(SONG_CASES[name])), tmp_path, name)
+    reference = uncompiled.same_as_compiled(__name__, name, UNCOMPILED_RUNS[name]())
     assert reference["flags"][:, 1].any(), "the comparison must run through episode ends"
     assert reference["song_distorted"].any() and reference["signal_self_sung"].any()
     if SONG_CASES[name].get("sensory_bouts", 2):
@@ -239,29 +223,8 @@ def test_the_uncompiled_songbird_kernel_gives_identical_numbers(name, tmp_path):
 def test_a_songbird_in_a_batch_sings_and_hears_what_a_single_songbird_does():
     """Body i of a vector env seeded s: the same song, signals and reward as a single env seeded s + i, through resets."""
     kwargs = {"feedback_syllable": 0, "feedback_probability": 0.7, "max_episode_steps": 30}
-    vec = gym.make_vec(SONGBIRD, num_envs=4, vectorization_mode="vector_entry_point", **kwargs)
-    singles = [gym.make(SONGBIRD, **kwargs) for _ in range(4)]
-    vec.reset(seed=20)
-    for i, env in enumerate(singles):
-        env.reset(seed=20 + i)
-    vec.action_space.seed(0)
-    restart, ends = np.zeros(4, dtype=bool), 0
-    for _ in range(100):
-        actions = vec.action_space.sample()
-        _, r, _, trunc, info = vec.step(actions)
-        for i, env in enumerate(singles):
-            if restart[i]:  # the vector env's autoreset step; the single env was reset at the life's end
-                continue
-            _, ri, _, ti, infoi = env.step(actions[i])
-            assert ri == r[i]
-            for k, v in infoi["song"].items():
-                np.testing.assert_array_equal(v, info["song"][k][i], err_msg=k)
-            for k, v in infoi["steering"]["signals"].items():
-                assert v == info["steering"]["signals"][k][i], k
-            if ti:
-                env.reset()
-        restart, ends = trunc, ends + int(trunc.sum())
-    assert ends >= 8, "the comparison must run through resets"
+    lives = assert_batch_lives_as_singles(SONGBIRD, kwargs, sampled(100, seed=0), seed=20, info=("song", "steering.signals"))
+    assert lives.ends >= 8, "the comparison must run through resets"
 
 
 def test_the_songbird_steering_api_runs_the_same_compiled_rules_over_a_batch():
@@ -287,51 +250,15 @@ def test_the_songbird_steering_api_runs_the_same_compiled_rules_over_a_batch():
 
 
 # --- the mouse's single-env fast path and one compile per kernel ------------------------------
-def _same(a: Any, b: Any, where: str) -> None:
-    """``a`` equals ``b`` through nested dicts, arrays compared by value; a scalar's value, not its numpy type."""
-    if isinstance(a, dict):
-        assert isinstance(b, dict) and set(a) == set(b), f"{where}: keys {sorted(a)} != {sorted(b)}"
-        for k in a:
-            _same(a[k], b[k], f"{where}[{k!r}]")
-    elif isinstance(a, tuple):
-        assert isinstance(b, tuple) and len(a) == len(b), f"{where}: {a!r} != {b!r}"
-        for k, (x, y) in enumerate(zip(a, b)):
-            _same(x, y, f"{where}[{k}]")
-    elif isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        np.testing.assert_array_equal(a, b, err_msg=where)
-    else:
-        assert a == b and (a is None) == (b is None), f"{where}: {a!r} != {b!r}"
-
-
 @pytest.mark.parametrize("mode", ["dict", "flat"])
 def test_the_single_env_fast_path_returns_what_the_general_path_returns(mode):
     """``CompiledBody.step_single`` (info read from the step record in one call) equals ``Body.step_single``."""
-    from brainlike.envs.core import Body
-
     kwargs = {"predator_rate": 0.1, "sweep_rate": 0.05, "lethal_capture": True, "observation_mode": mode}
-    fast, general = (gym.make(MOUSE, **kwargs).unwrapped for _ in range(2))
-    fast.reset(seed=3)
-    general.reset(seed=3)
     rng = np.random.default_rng(0)
-    returned: list[Any] = []
-    kept: list[Any] = []
-    reflexes = ends = 0
-    for _ in range(600):
-        a = int(rng.integers(5))
-        got, want = fast.body.step_single(a), Body.step_single(general.body, a)
-        _same(got, want, "step")
-        returned.append(got)
-        kept.append(copy.deepcopy(got))
-        reflexes += bool(got[4]["reflex_overrode"])
-        if got[2] or got[3]:
-            ends += 1
-            fast.reset()
-            general.reset()
+    returned = assert_fast_path_is_the_general_path(MOUSE, kwargs, (int(rng.integers(5)) for _ in range(600)))
+    reflexes = sum(bool(step[4]["reflex_overrode"]) for step in returned)
+    ends = sum(bool(step[2] or step[3]) for step in returned)
     assert reflexes > 10 and ends > 2, "the comparison must run through reflexes and ends of life"
-    assert not fast.body._generic_single
-    # Nothing returned aliases a buffer the body reuses: what it returned earlier is unchanged.
-    for i, (now, then) in enumerate(zip(returned, kept)):
-        _same(now, then, f"step {i}, later")
 
 
 def test_a_bad_single_action_is_refused_by_name_and_changes_nothing():
@@ -360,49 +287,21 @@ def test_a_birth_reads_the_head_of_a_stable_argsort():
 
 def test_one_compile_serves_every_arena_food_count_and_loom_length():
     """The record's layout does not depend on the configuration, so the kernels compile once."""
-    from numba.core.dispatcher import Dispatcher
-
     from brainlike.envs.mouse_world import mouse_birth, mouse_observe, mouse_step
 
-    if not isinstance(mouse_step, Dispatcher):
-        pytest.skip("the JIT is disabled: nothing is compiled")
-    for kwargs in ({}, {"arena_size": 12, "num_food": 7, "loom_steps": 14}, {"arena_size": 5, "num_food": 0, "nest": (1, 1)}):
-        env = gym.make(MOUSE, **kwargs)
-        env.reset(seed=0)
-        for _ in range(5):
-            env.step(env.action_space.sample())
-    for kernel in (mouse_step, mouse_observe, mouse_birth):
-        assert len(kernel.signatures) == 1, f"{kernel.__name__} compiled {len(kernel.signatures)} times: {kernel.signatures}"
+    assert_one_compile(MOUSE, ({}, {"arena_size": 12, "num_food": 7, "loom_steps": 14}, {"arena_size": 5, "num_food": 0, "nest": (1, 1)}),
+                       (mouse_step, mouse_observe, mouse_birth))
 
 
 # --- the songbird's single-env fast path and its cheap action checks --------------------------
 def test_the_songbird_single_env_fast_path_returns_what_the_general_path_returns():
     """The song and the evaluator's signals, read from the step record, equal ``Body.step_single``'s; nothing returned aliases the record."""
-    from brainlike.envs.core import Body
-
     kwargs = {"feedback_syllable": 1, "feedback_probability": 0.5}
-    fast, general = (gym.make(SONGBIRD, **kwargs).unwrapped for _ in range(2))
-    fast.reset(seed=3)
-    general.reset(seed=3)
     rng = np.random.default_rng(0)
-    returned: list[Any] = []
-    kept: list[Any] = []
-    distorted = 0
-    for i in range(300):
-        # float32 as a space samples, float64 as a learner sends: both take the fast check.
-        a = rng.uniform(-1, 1, 4).astype(np.float32 if i % 2 else np.float64)
-        got, want = fast.body.step_single(a), Body.step_single(general.body, a)
-        _same(got, want, f"step {i}")
-        returned.append(got)
-        kept.append(copy.deepcopy(got))
-        distorted += bool(got[4]["song"]["distorted"])
-        if i % 30 == 29:  # a new life, with the tutor singing again
-            fast.reset()
-            general.reset()
-    assert distorted > 5, "the comparison must run through noise bursts"
-    assert not fast.body._generic_single
-    for i, (now, then) in enumerate(zip(returned, kept)):
-        _same(now, then, f"step {i}, later")
+    # float32 as a space samples, float64 as a learner sends: both take the fast check.
+    actions = (rng.uniform(-1, 1, 4).astype(np.float32 if i % 2 else np.float64) for i in range(300))
+    returned = assert_fast_path_is_the_general_path(SONGBIRD, kwargs, actions, new_life=lambda i, step: i % 30 == 29)  # the tutor sings again
+    assert sum(bool(step[4]["song"]["distorted"]) for step in returned) > 5, "the comparison must run through noise bursts"
 
 
 @pytest.mark.parametrize("bad", [

@@ -21,7 +21,8 @@ from brainlike.steering import RewardLesion
 from brainlike.steering.base import ReflexTakeover
 from brainlike.steering.eyelid import CLIMBING_FIBRE, EyelidEvents, EyelidSenses, EyelidSteering
 from tests.golden import EYEBLINK, EYEBLINK_INFO, _eyeblink_cases, assert_as_recorded, run_vector
-from tests.test_kernels import record_steps, same_as_uncompiled
+from tests.kernel_checks import assert_batch_lives_as_singles, assert_one_compile, sampled
+from tests.test_kernels import record_steps
 
 CASES = {name: kwargs for name, _, kwargs in _eyeblink_cases()}
 
@@ -54,10 +55,13 @@ UNCOMPILED = {**CASES, "eyeblink-no-reflex-lesion": {"reflexes": False, "steerin
                                                       "after_ms": 30.0, "max_episode_steps": 170}}
 
 
+#: The runs compared with the same source uncompiled (tests/kernel_checks.py).
+UNCOMPILED_RUNS = {name: (lambda kwargs=kwargs: eye_trajectory(copy.deepcopy(kwargs))) for name, kwargs in UNCOMPILED.items()}
+
+
 @pytest.mark.parametrize("name", sorted(UNCOMPILED))
-def test_the_uncompiled_eyeblink_kernel_gives_identical_numbers(name, tmp_path):
-    reference = same_as_uncompiled("from tests.test_kernels_eyeblink import UNCOMPILED, eye_trajectory", f"eye_trajectory(UNCOMPILED[{name!r}])",
-                                   eye_trajectory(copy.deepcopy(UNCOMPILED[name])), tmp_path, name)
+def test_the_uncompiled_eyeblink_kernel_gives_identical_numbers(name, uncompiled):
+    reference = uncompiled.same_as_compiled(__name__, name, UNCOMPILED_RUNS[name]())
     assert reference["flags"][:, :2].any(), "the comparison must run through episode ends"
     assert reference["flags"][:, 2].any() == UNCOMPILED[name].get("reflexes", True)
 
@@ -66,38 +70,12 @@ def test_the_uncompiled_eyeblink_kernel_gives_identical_numbers(name, tmp_path):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_an_eye_in_a_batch_blinks_and_learns_what_a_single_eye_does(name):
     """Body i of a vector env seeded s: the same observations, reward and info as a single env seeded s + i, through ends of life."""
-    kwargs = CASES[name]
-    n = 4
-    vec = gym.make_vec(EYEBLINK, num_envs=n, vectorization_mode="vector_entry_point", **copy.deepcopy(kwargs))
-    singles = [gym.make(EYEBLINK, **copy.deepcopy(kwargs)) for _ in range(n)]
-    vec.reset(seed=30)
-    for i, env in enumerate(singles):
-        env.reset(seed=30 + i)
-    vec.action_space.seed(1)
-    restart, ends, blinks = np.zeros(n, dtype=bool), 0, 0
-    for _ in range(900):
-        actions = vec.action_space.sample()
-        obs, r, term, trunc, info = vec.step(actions)
-        for i, env in enumerate(singles):
-            if restart[i]:  # the vector env's autoreset step; the single env was reset at the life's end
-                continue
-            oi, ri, tei, tri, infoi = env.step(actions[i])
-            assert ri == r[i] and tei == term[i] and tri == trunc[i]
-            for part in ("exteroception", "interoception"):
-                np.testing.assert_array_equal(oi[part], obs[part][i])
-            for k in (*EYEBLINK_INFO, "executed_action"):
-                np.testing.assert_array_equal(infoi[k], info[k][i], err_msg=k)
-            for k, v in infoi["steering"]["components"].items():
-                assert v == info["steering"]["components"][k][i], k
-            assert infoi["steering"]["reflex"] == info["steering"]["reflex"][i]
-            blinks += infoi["reflex_overrode"]
-            if tei or tri:
-                env.reset()
-        restart, ends = term | trunc, ends + int((term | trunc).sum())
-    for i, env in enumerate(singles):
-        np.testing.assert_array_equal(env.unwrapped.body.state[0], vec.unwrapped.body.state[i])
-        np.testing.assert_array_equal(env.unwrapped.steering.parameters.values[0], vec.unwrapped.steering.parameters.values[i])
-    assert ends >= 8 and blinks > 20, "the comparison must run through blinks and ends of life"
+    info = (*EYEBLINK_INFO, "executed_action", "steering.components", "steering.reflex")
+    lives = assert_batch_lives_as_singles(EYEBLINK, CASES[name], sampled(900, seed=1), info=info, tally=("reflex_overrode",))
+    for i, env in enumerate(lives.singles):
+        np.testing.assert_array_equal(env.unwrapped.body.state[0], lives.vec.unwrapped.body.state[i])
+        np.testing.assert_array_equal(env.unwrapped.steering.parameters.values[0], lives.vec.unwrapped.steering.parameters.values[i])
+    assert lives.ends >= 8 and lives.tally["reflex_overrode"] > 20, "the comparison must run through blinks and ends of life"
 
 
 # --- bad actions, copies, the Steering API --------------------------------------------------
@@ -182,19 +160,10 @@ def test_the_eyelid_steering_api_runs_the_same_compiled_rules_over_a_batch():
 
 def test_one_compile_serves_every_schedule_and_interval():
     """The record's layout does not depend on the configuration (the traces are their own array): one compile per action vocabulary."""
-    from numba.core.dispatcher import Dispatcher
-
     from brainlike.envs.eyeblink import eyeblink_birth, eyeblink_observe, eyeblink_step
 
-    if not isinstance(eyeblink_step, Dispatcher):
-        pytest.skip("the JIT is disabled: nothing is compiled")
-    for kwargs in ({}, {"isi_ms": [100.0, 400.0, 700.0], "phases": (("extinction", 2),)}, {"conditioning": "trace", "after_ms": 1000.0}):
-        env = gym.make(EYEBLINK, **kwargs)
-        env.reset(seed=0)
-        for _ in range(5):
-            env.step(env.action_space.sample())
-    for kernel in (eyeblink_observe, eyeblink_birth):
-        assert len(kernel.signatures) == 1, f"{kernel.__name__} compiled {len(kernel.signatures)} times: {kernel.signatures}"
+    assert_one_compile(EYEBLINK, ({}, {"isi_ms": [100.0, 400.0, 700.0], "phases": (("extinction", 2),)}, {"conditioning": "trace", "after_ms": 1000.0}),
+                       (eyeblink_observe, eyeblink_birth))
     # The step: once for lid commands, once for EyelidAction codes if a test in this process used them.
     vocabularies = {sig[-2] for sig in eyeblink_step.signatures}
     assert len(eyeblink_step.signatures) == len(vocabularies) <= 2, eyeblink_step.signatures

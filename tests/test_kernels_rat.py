@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import pickle
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +22,9 @@ import numpy as np
 import pytest
 
 from brainlike.steering import RatEvents, RatSteering, ReflexTakeover
+from tests.kernel_checks import assert_batch_lives_as_singles, assert_fast_path_is_the_general_path, assert_one_compile
 
 RAT = "brainlike/SaltRat-v0"
-REPO = Path(__file__).resolve().parents[1]
 GOLDEN_DIR = Path(__file__).parent / "golden"
 LEVERS = [
     {"name": "train", "kind": "train", "trials": 6},
@@ -120,26 +117,14 @@ def test_the_recordings_exercise_every_part_of_the_step():
     assert all(r["sensitization"].max() > 0 for r in runs.values()), "a depletion episode ended and sensitized"
 
 
-def _uncompiled(code: str, out: Path) -> None:
-    """Run ``code`` (which saves to ``sys.argv[1]``) in a fresh process with the JIT disabled."""
-    code = ("import sys, warnings, numpy as np\n"
-            "warnings.simplefilter('ignore')  # uint64 hashing wraps on purpose; numpy scalars warn about it\n"
-            "import brainlike.envs  # registers the bodies\n" + code)
-    env = {**os.environ, "NUMBA_DISABLE_JIT": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-    done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
+#: The runs compared with the same source uncompiled (tests/kernel_checks.py), state included.
+UNCOMPILED_RUNS = {name: (lambda name=name: rat_trajectory(name, with_state=True)) for name in ("levers", "work-full-multiplicative")}
 
 
-@pytest.mark.parametrize("name", ["levers", "work-full-multiplicative"])
-def test_the_uncompiled_rat_kernel_gives_identical_numbers(name, tmp_path):
+@pytest.mark.parametrize("name", sorted(UNCOMPILED_RUNS))
+def test_the_uncompiled_rat_kernel_gives_identical_numbers(name, uncompiled):
     """The kernel's source run as plain Python is the reference: the compiled code equals it bit for bit, state included."""
-    _uncompiled(f"from tests.test_kernels_rat import rat_trajectory\nnp.savez(sys.argv[1], **rat_trajectory({name!r}, with_state=True))\n",
-                tmp_path / "u.npz")
-    reference = np.load(tmp_path / "u.npz")
-    compiled = rat_trajectory(name, with_state=True)
-    assert set(reference.files) == set(compiled)
-    for key in reference.files:
-        np.testing.assert_array_equal(compiled[key], reference[key], err_msg=f"{name}: {key} differs between compiled and uncompiled")
+    reference = uncompiled.same_as_compiled(__name__, name, UNCOMPILED_RUNS[name]())
     assert (reference["terminated"] | reference["truncated"]).sum() >= 3, "the comparison must run through ends of life"
 
 
@@ -149,66 +134,23 @@ def test_a_rat_in_a_batch_lives_what_a_single_rat_seeded_s_plus_i_lives():
                            {"kind": "progressive_ratio", "steps": 8}, {"kind": "taste_reactivity", "steps": 6}],
               "max_episode_steps": 50, "cue_steps": 3, "depletion_level": 0.2, "sodium_rate": 0.4}
     n = 4
-    vec = gym.make_vec(RAT, num_envs=n, vectorization_mode="vector_entry_point", **kwargs)
-    singles = [gym.make(RAT, **kwargs) for _ in range(n)]
-    obs, _ = vec.reset(seed=30)
-    for i, env in enumerate(singles):
-        o, _ = env.reset(seed=30 + i)
-        np.testing.assert_array_equal(o["exteroception"], obs["exteroception"][i])
     rng = np.random.default_rng(4)
-    restart, ends, terminations = np.zeros(n, dtype=bool), 0, 0
-    for _ in range(300):
-        actions = _policy(rng, n)
-        obs, r, term, trunc, info = vec.step(actions)
-        for i, env in enumerate(singles):
-            if restart[i]:  # the vector env's autoreset step; the single env was reset at the life's end
-                continue
-            oi, ri, ti, tri, infoi = env.step(int(actions[i]))
-            assert (ri, ti, tri) == (r[i], term[i], trunc[i])
-            for part in ("exteroception", "interoception"):
-                np.testing.assert_array_equal(oi[part], obs[part][i])
-            for k in INFO_KEYS:
-                assert infoi[k] == info[k][i], k
-            for k, v in infoi["innate_signals"].items():
-                assert v == info["innate_signals"][k][i], k
-            for k, v in infoi["steering"]["components"].items():
-                assert v == info["steering"]["components"][k][i], k
-            if ti or tri:
-                assert env.unwrapped.summary() == vec.unwrapped.summary(i)
-                env.reset()
-        restart = term | trunc
-        ends += int(restart.sum())
-        terminations += int(term.sum())
-    assert ends >= 12 and terminations >= 4, "the comparison must run through ends of life"
+
+    def same_records(i: int, single: Any, vec: Any) -> None:
+        assert single.unwrapped.summary() == vec.unwrapped.summary(i)
+
+    lives = assert_batch_lives_as_singles(RAT, kwargs, lambda vec: (_policy(rng, n) for _ in range(300)), num_envs=n,
+                                          info=(*INFO_KEYS, "innate_signals", "steering.components"), at_end=same_records)
+    assert lives.ends >= 12 and lives.terminations >= 4, "the comparison must run through ends of life"
 
 
 @pytest.mark.parametrize("mode", ["dict", "flat"])
 def test_the_rat_single_env_fast_path_returns_what_the_general_path_returns(mode):
     """``CompiledBody.step_single`` (info read from the step record in one call) equals ``Body.step_single``, and returns nothing that aliases its buffers."""
-    from brainlike.envs.core import Body
-
-    from tests.test_kernels import _same
-
     kwargs = {"protocol": LEVERS[1:3] + WORK[1:4], "observation_mode": mode}  # 157 steps: ends of sessions
-    fast, general = (gym.make(RAT, **kwargs).unwrapped for _ in range(2))
-    fast.reset(seed=3)
-    general.reset(seed=3)
     rng = np.random.default_rng(0)
-    returned, kept = [], []
-    ends = 0
-    for _ in range(500):
-        a = int(_policy(rng, 1)[0])
-        got, want = fast.body.step_single(a), Body.step_single(general.body, a)
-        _same(got, want, "step")
-        returned.append(got)
-        kept.append(copy.deepcopy(got))
-        if got[2] or got[3]:
-            ends += 1
-            fast.reset()
-            general.reset()
-    assert ends >= 3 and not fast.body._generic_single
-    for i, (now, then) in enumerate(zip(returned, kept)):
-        _same(now, then, f"step {i}, later")
+    returned = assert_fast_path_is_the_general_path(RAT, kwargs, (int(_policy(rng, 1)[0]) for _ in range(500)))
+    assert sum(bool(step[2] or step[3]) for step in returned) >= 3
 
 
 def test_a_bad_single_action_is_refused_by_name_and_changes_nothing():
@@ -299,19 +241,10 @@ def test_a_reward_lesion_cuts_the_reward_but_not_the_liking_the_body_reads_out()
 
 def test_one_compile_serves_every_protocol():
     """The per-phase records stay their own arrays, so the record's layout, and the kernels, do not depend on the protocol."""
-    from numba.core.dispatcher import Dispatcher
-
     from brainlike.envs.salt_rat import rat_observe, rat_step
 
-    if not isinstance(rat_step, Dispatcher):
-        pytest.skip("the JIT is disabled: nothing is compiled")
-    for kwargs in ({}, {"protocol": "sensitization"}, {"protocol": WORK, "cue_steps": 2}, {"protocol": [{"kind": "train", "trials": 40}]}):
-        env = gym.make(RAT, **kwargs)
-        env.reset(seed=0)
-        for _ in range(5):
-            env.step(env.action_space.sample())
-    for kernel in (rat_step, rat_observe):
-        assert len(kernel.signatures) == 1, f"{kernel.__name__} compiled {len(kernel.signatures)} times: {kernel.signatures}"
+    assert_one_compile(RAT, ({}, {"protocol": "sensitization"}, {"protocol": WORK, "cue_steps": 2}, {"protocol": [{"kind": "train", "trials": 40}]}),
+                       (rat_step, rat_observe))
 
 
 def record() -> None:

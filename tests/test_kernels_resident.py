@@ -9,11 +9,8 @@ readiness after every step, and every state array at the end, in three settings.
 from __future__ import annotations
 
 import copy
-import os
 import pickle
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +20,8 @@ import pytest
 
 from brainlike.steering import RewardLesion
 from brainlike.steering.aggression import ResidentAction, ResidentSteering
+from tests.kernel_checks import assert_batch_lives_as_singles
 
-REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden" / "resident_steps.npz"
 RESIDENT = "brainlike/ResidentIntruder-v0"
 #: Settings where every branch runs: wins, defeats, reflex and withheld attacks, threats that
@@ -110,18 +107,13 @@ def test_the_compiled_step_gives_the_numbers_of_the_numpy_step(name):
     assert ends.all(), "every body's life ends in the comparison"
 
 
+#: The runs compared with the same source uncompiled (tests/kernel_checks.py).
+UNCOMPILED_RUNS = {name: (lambda kwargs=kwargs: resident_trajectory(kwargs, steps=UNCOMPILED_STEPS)) for name, kwargs in RESIDENT_CASES.items()}
+
+
 @pytest.mark.parametrize("name", sorted(RESIDENT_CASES))
-def test_the_uncompiled_resident_kernel_gives_identical_numbers(name, tmp_path):
-    # This module run as a script, JIT off (-W ignore: uint64 hashing wraps on purpose; numpy scalars warn about it).
-    env = {**os.environ, "NUMBA_DISABLE_JIT": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-    command = [sys.executable, "-W", "ignore", "-m", "tests.test_kernels_resident", "--uncompiled", name, str(tmp_path / "u.npz")]
-    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    reference = np.load(tmp_path / "u.npz")
-    compiled = resident_trajectory(RESIDENT_CASES[name], steps=UNCOMPILED_STEPS)
-    assert set(reference.files) == set(compiled)
-    for key in reference.files:
-        np.testing.assert_array_equal(compiled[key], reference[key], err_msg=f"{name}: {key} differs between compiled and uncompiled")
+def test_the_uncompiled_resident_kernel_gives_identical_numbers(name, uncompiled):
+    reference = uncompiled.same_as_compiled(__name__, name, UNCOMPILED_RUNS[name]())
     assert reference["flags"][:, :2].any(), "the comparison must run through episode ends"
     assert reference["info_won"].any() and reference["info_defeated"].any()
 
@@ -131,32 +123,9 @@ def test_a_resident_in_a_batch_lives_what_a_single_resident_seeded_s_plus_i_live
     kwargs = {"days": 2, "encounter_steps": 12, "intruder_mix": (0.4, 0.2, 0.4), "expose_testosterone": True,
               "steering": ResidentSteering(threshold=6.0), "max_episode_steps": 20}
     n = 4
-    vec = gym.make_vec(RESIDENT, num_envs=n, vectorization_mode="vector_entry_point", **kwargs)
-    singles = [gym.make(RESIDENT, **kwargs) for _ in range(n)]
-    vec.reset(seed=30)
-    for i, env in enumerate(singles):
-        env.reset(seed=30 + i)
-    restart, ends, fights = np.zeros(n, dtype=bool), 0, 0
-    for actions in _actions(6, 200, n):
-        obs, r, term, trunc, info = vec.step(actions)
-        for i, env in enumerate(singles):
-            if restart[i]:  # the vector env's autoreset step; the single env was reset at the life's end
-                continue
-            oi, ri, termi, trunci, infoi = env.step(int(actions[i]))
-            np.testing.assert_array_equal(_flat(oi), _flat(obs)[i])
-            assert (ri, termi, trunci) == (r[i], term[i], trunc[i])
-            assert infoi["executed_action"] == info["executed_action"][i]
-            assert infoi["steering"]["reflex"] == info["steering"]["reflex"][i]
-            for k in INFO:
-                assert infoi[k] == info[k][i], k
-            for k, v in infoi["steering"]["drives"].items():
-                assert v == info["steering"]["drives"][k][i], k
-            if termi or trunci:
-                env.reset()
-        restart = term | trunc
-        ends += int(restart.sum())
-        fights += int(info["won"].sum() + info["defeated"].sum())
-    assert ends >= 3 * n and fights > 0, "the comparison must run through ends of life and fights"
+    lives = assert_batch_lives_as_singles(RESIDENT, kwargs, lambda vec: _actions(6, 200, n), num_envs=n,
+                                          info=("executed_action", "steering.reflex", *INFO, "steering.drives"), tally=("won", "defeated"))
+    assert lives.ends >= 3 * n and lives.tally["won"] + lives.tally["defeated"] > 0, "the comparison must run through ends of life and fights"
 
 
 def test_a_bad_single_action_is_refused_by_name_and_changes_nothing():
@@ -254,7 +223,4 @@ def record() -> None:
 if __name__ == "__main__":
     import brainlike.envs  # noqa: F401  (registers the bodies)
 
-    if sys.argv[1:2] == ["--uncompiled"]:  # one case's trajectory, for the test that runs it with the JIT off
-        np.savez(sys.argv[3], **resident_trajectory(RESIDENT_CASES[sys.argv[2]], steps=UNCOMPILED_STEPS))
-    else:
-        record()
+    record()
