@@ -127,16 +127,28 @@ class NodePerturbationAgent(Agent):
                 code[line, self.rng.choice(hvc_units, size=hvc_active, replace=False)] = 1.0 / np.sqrt(hvc_active)
             self.hvc = code
             self.fixed_arrays = ("hvc",)  # this agent's own: saved with it, never learned
+        self._acted: tuple[Any, int, np.ndarray, np.ndarray] | None = None
 
     def _x(self, obs: Any) -> np.ndarray:
         lines = self.features(obs, keys=self.inputs)[:, self.input_dims]
         return lines if self.hvc is None else lines @ self.hvc
 
-    def _perturbation(self, x: np.ndarray, actions: np.ndarray) -> np.ndarray:
+    def _sensed(self, obs: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(RA's input x, its drive x @ W) for ``obs``: as ``act`` computed them when ``obs`` is the very
+        batch ``act`` was last given and no update came between (the training loop's act-then-learn),
+        otherwise computed afresh. An observation changed in place between the two is not noticed."""
+        acted, self._acted = self._acted, None
+        if acted is not None and acted[0] is obs and acted[1] == int(self.age[0]):
+            return acted[2], acted[3]
+        x = self._x(obs)
+        return x, x @ self.weights
+
+    def _perturbation(self, x: np.ndarray, actions: np.ndarray, drive: np.ndarray | None = None) -> np.ndarray:
         """LMAN's perturbation: what was sung minus what RA commanded (clipping included), in [-1, 1] units."""
         b = x.shape[0]
         actions = self._check_batch("actions", actions, b, self.action_space.shape)
-        return perturbation(actions.reshape(b, -1).astype(np.float32), x @ self.weights, self._mid, self._half)
+        drive = x @ self.weights if drive is None else drive
+        return perturbation(actions.reshape(b, -1).astype(np.float32), drive, self._mid, self._half)
 
     def _valid(self, valid: np.ndarray | None, b: int) -> np.ndarray:
         return np.ones(b, bool) if valid is None else self._check_batch("valid", valid, b).astype(bool)
@@ -167,7 +179,9 @@ class NodePerturbationAgent(Agent):
         return noise, lr
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
-        drive = self._x(obs) @ self.weights
+        x = self._x(obs)
+        drive = x @ self.weights
+        self._acted = (obs, int(self.age[0]), x, drive)  # what learn() needs of this batch (see _sensed)
         if explore:
             noise = np.float32(self.plasticity()[0])
             draw = self.rng.standard_normal(drive.shape).astype(np.float32)
@@ -188,9 +202,9 @@ class NodePerturbationAgent(Agent):
         valid: np.ndarray | None = None,
     ) -> dict[str, float]:
         self._need_delayed(False, "learn")
-        x = self._x(obs)
+        x, drive = self._sensed(obs)
         b = x.shape[0]
-        xi = self._perturbation(x, actions)
+        xi = self._perturbation(x, actions, drive)
         r = self._check_batch("rewards", rewards, b).astype(np.float32)
         valid = self._valid(valid, b)
         own_baseline = not self.config["reward_is_error"]

@@ -383,3 +383,24 @@ def test_cerebellar_kernels_equal_the_array_form(seed):
     out = np.full((b, cells), np.nan, np.float32)
     granule_cascade(state, drive, rate, gain, threshold, span, out)
     assert _bits_equal(out, want) and _bits_equal(state, stages)
+
+
+def test_node_perturbation_learns_the_same_whether_or_not_act_saw_the_same_batch():
+    # learn() reuses act()'s input and drive only for the very batch act() was last given, before
+    # any update; any other batch (a copy, an older one, a second learn) is computed afresh.
+    env = gym.make("brainlike/SongbirdTutor-v0")
+    reused, fresh = (make_agent("node-perturbation", env, seed=4, hvc_units=12, hvc_active=3) for _ in range(2))
+    space = reused.observation_space
+    space.seed(2)
+    rng = np.random.default_rng(1)
+    for _ in range(6):
+        obs, other = ({k: np.stack([space.sample()[k] for _ in range(5)]) for k in space.spaces} for _ in range(2))
+        a, r, ends = reused.act(obs), rng.normal(size=5).astype(np.float32), np.zeros(5, bool)
+        assert _bits_equal(fresh.act(obs), a)
+        fresh.act(other, explore=False)  # its last batch is now another one (no noise drawn)
+        reused.learn(obs, a, r, obs, ends, ends)
+        fresh.learn(dict(obs), a, r, obs, ends, ends)
+        reused.learn(obs, a, r, obs, ends, ends)  # a second update from the same batch: no stale drive
+        fresh.learn(obs, a, r, obs, ends, ends)
+        assert _bits_equal(reused.weights, fresh.weights) and _bits_equal(reused.baseline, fresh.baseline)
+    env.close()
