@@ -113,36 +113,42 @@ class GranuleBasis:
     def initial_state(self, num_bodies: int) -> np.ndarray:
         return np.zeros((0 if self.relay else CASCADE, num_bodies, self.num_cells), dtype=np.float32)
 
-    def step(self, state: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """Advance ``state`` (CASCADE, B, cells) with mossy input ``x`` (B, lines); (B, cells) activity in [0, 1]."""
+    def step(self, state: np.ndarray, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Advance ``state`` (CASCADE, B, cells) with mossy input ``x`` (B, lines); (B, cells) activity in [0, 1],
+        written into ``out`` if given."""
+        if out is None:
+            out = np.empty((x.shape[0], self.num_cells), dtype=np.float32)
         if self.relay:
-            return np.clip(x, 0.0, 1.0)
-        return granule_cascade(state, x @ self.weights, self.rate, self.gain, self.threshold, self._inverse_span)
+            return np.clip(x, 0.0, 1.0, out=out)
+        granule_cascade(state, x @ self.weights, self.rate, self.gain, self.threshold, self._inverse_span, out)
+        return out
 
 
 @jit
 def granule_cascade(state: np.ndarray, drive: np.ndarray, rate: np.ndarray, gain: np.ndarray,
-                    threshold: np.ndarray, inverse_span: np.ndarray) -> np.ndarray:
+                    threshold: np.ndarray, inverse_span: np.ndarray, out: np.ndarray) -> None:
     """Advance every granule cell's leaky cascade ``state`` (stages, B, cells) by one step of mossy ``drive``
-    (B, cells); return its (B, cells) firing in [0, 1]: the last two stages' difference, scaled to
-    its peak, above threshold.
+    (B, cells); write its (B, cells) firing in [0, 1] into ``out``: the last two stages' difference,
+    scaled to its peak, above threshold.
 
-    One pass per cell instead of a dozen array passes over the whole layer; each cell's
-    float32 operations are the ones the array form did, in the same order.
+    One pass per stage over a body's cells instead of a dozen array passes over the whole
+    layer; each cell's float32 operations are the ones the array form did, in the same order.
+    Stage by stage (not cell by cell) so that each inner loop runs over contiguous cells and
+    compiles to vector instructions.
     """
     stages, bodies, cells = state.shape
-    out = np.empty((bodies, cells), dtype=np.float32)
     for b in range(bodies):
+        for s in range(stages):
+            prev = drive[b] if s == 0 else state[s - 1, b]
+            stage = state[s, b]
+            for c in range(cells):
+                stage[c] += (prev[c] - stage[c]) * rate[c]
+        second_last, last, fired = state[stages - 2, b], state[stages - 1, b], out[b]
         for c in range(cells):
-            prev = drive[b, c]
-            for s in range(stages):
-                state[s, b, c] += (prev - state[s, b, c]) * rate[c]
-                prev = state[s, b, c]
-            bump = (state[stages - 2, b, c] - state[stages - 1, b, c]) * gain[c] - threshold[c]
+            bump = (second_last[c] - last[c]) * gain[c] - threshold[c]
             if bump < 0:  # below threshold: silent (NaN passes, as numpy's maximum lets it)
                 bump = np.float32(0.0)
-            out[b, c] = bump * inverse_span[c]
-    return out
+            fired[c] = bump * inverse_span[c]
 
 
 def _basis_array(name: str) -> property:
@@ -329,12 +335,14 @@ class CerebellarAgent(Agent):
         """(B, cells) granule activity for this step's observation, advancing the basis."""
         return self._mossy_and_granule(obs)[1]
 
-    def _mossy_and_granule(self, obs: Any) -> tuple[np.ndarray, np.ndarray]:
-        """(B, lines) mossy-fibre input and (B, cells) granule activity, advancing the basis."""
+    def _mossy_and_granule(self, obs: Any, out: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(B, lines) mossy-fibre input and (B, cells) granule activity, advancing the basis
+        (with ``out``: written into this step's slot of the granule history)."""
         x = self.features(obs, keys=self.inputs)
         self._ensure_state(x.shape[0])
-        assert self._state is not None
-        return x, self.basis.step(self._state, x)
+        assert self._state is not None and self._granule_history is not None
+        slot = self._granule_history[self._t % self._granule_history.shape[0]] if out else None
+        return x, self.basis.step(self._state, x, slot)
 
     def _per_body(self, weights: np.ndarray, b: int) -> np.ndarray:
         """(B, n) weights: one animal's row for every body, or each body's own."""
@@ -345,7 +353,8 @@ class CerebellarAgent(Agent):
         sum((1 - w) g) in units of typical granule activity (>= 0, as w <= 1); 0 once the cortex is removed."""
         if self.config["cortex"] == "removed":
             return np.zeros(g.shape[0], dtype=np.float32)
-        return np.einsum("bg,bg->b", 1.0 - self._per_body(self.pf_weights, g.shape[0]), g) / self.activity_scale
+        # 1 - w per animal, then broadcast over the bodies: einsum runs the same loop over each row.
+        return np.einsum("bg,bg->b", self._per_body(1.0 - self.pf_weights, g.shape[0]), g) / self.activity_scale
 
     def nucleus_output(self, x: np.ndarray, pause: np.ndarray) -> np.ndarray:
         """(B,) interpositus output: the Purkinje pause plus its mossy-fibre drive v . x, times the gain.
@@ -362,10 +371,8 @@ class CerebellarAgent(Agent):
         return self.config["nucleus_gain"] * (pause + release * drive)
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
-        x, g = self._mossy_and_granule(obs)
-        assert self._granule_history is not None and self._output_history is not None
-        slot = self._t % self._granule_history.shape[0]
-        self._granule_history[slot] = g
+        x, g = self._mossy_and_granule(obs, out=True)
+        assert self._output_history is not None
         self._mossy, self._pause = x, self.purkinje_pause(g)
         out = self.nucleus_output(x, self._pause) if self.config["nucleus"] else np.zeros(g.shape[0], dtype=np.float32)
         self._output_history[self._t % self._output_history.shape[0]] = out
@@ -401,21 +408,20 @@ class CerebellarAgent(Agent):
             hist = self._granule_history
             g_now = hist[(self._t - 1) % hist.shape[0]]
             eligible = hist[self._t % hist.shape[0]] if self._t > self.plasticity_delay else np.zeros_like(g_now)
-            change = self.config["ltp"] * g_now
             error = bool(cf.any())  # the climbing fibre fires on a few steps of a trial: most steps only potentiate
-            if error:
-                change -= self.config["ltd"] * cf[:, None] * eligible
-            if not valid.all():
-                change[~valid] = 0.0
+            change = parallel_fibre_change(g_now, eligible, cf, valid, np.float32(self.config["ltp"]),
+                                           np.float32(self.config["ltd"]), error)
             self._apply(self.pf_weights, change)
             np.clip(self.pf_weights, *PF_RANGE, out=self.pf_weights)
         rate = self.config["nucleus_plasticity"]
         if rate > 0 and self.config["nucleus"]:
             # Mossy-fibre -> nucleus synapses follow the Purkinje cell: up while it pauses by more than
             # the threshold, slowly down while the fibre fires without such a pause.
-            change = rate * self._mossy * (np.maximum(self._pause, 0.0) - self.config["nucleus_threshold"])[:, None]
-            if not valid.all():
-                change[~valid] = 0.0
+            # Laid out in memory as the mossy input is, as the array form's was (numpy's mean over
+            # the bodies then sums in the same order).
+            change = np.zeros_like(self._mossy)
+            nucleus_change(self._mossy, self._pause, valid, np.float32(rate), np.float32(self.config["nucleus_threshold"]),
+                           change)
             self._apply(self.mf_weights, change)
             np.maximum(self.mf_weights, 0.0, out=self.mf_weights)
         ended = terminated | truncated | ~valid
@@ -437,4 +443,45 @@ class CerebellarAgent(Agent):
             weights += change
 
 
-__all__ = ["CORTEX_STATES", "NUCLEUS_PLASTICITY", "PF_RANGE", "CerebellarAgent", "GranuleBasis", "granule_cascade"]
+# The two synapse changes, each in one compiled pass doing, element by element, the float32
+# operations of the array form in its order (bit-identical); the mean over bodies stays numpy's.
+@jit
+def parallel_fibre_change(g_now: np.ndarray, eligible: np.ndarray, cf: np.ndarray, valid: np.ndarray,
+                          ltp: np.float32, ltd: np.float32, error: bool) -> np.ndarray:
+    """(B, cells) climbing-fibre rule: ``ltp * g(t)``, minus ``ltd * cf * g(t - delay)`` when the
+    climbing fibre fired anywhere in the batch (``error``); 0 on invalid rows."""
+    bodies, cells = g_now.shape
+    change = np.empty((bodies, cells), dtype=np.float32)
+    for b in range(bodies):
+        row = change[b]
+        if not valid[b]:
+            row[:] = 0.0
+            continue
+        g, e = g_now[b], eligible[b]
+        depression = ltd * cf[b]
+        for c in range(cells):
+            row[c] = ltp * g[c]
+        if error:
+            for c in range(cells):
+                row[c] -= depression * e[c]
+    return change
+
+
+@jit
+def nucleus_change(mossy: np.ndarray, pause: np.ndarray, valid: np.ndarray, rate: np.float32,
+                   threshold: np.float32, change: np.ndarray) -> None:
+    """Write the (B, lines) nucleus rule ``rate * x * (max(pause, 0) - threshold)`` into ``change``
+    (zeros), leaving invalid rows at 0."""
+    bodies, lines = mossy.shape
+    for b in range(bodies):
+        if valid[b]:
+            p = pause[b]
+            if not (p > 0.0 or p != p):  # numpy's maximum(p, 0): NaN passes, -0 becomes +0
+                p = np.float32(0.0)
+            drive = p - threshold
+            for line in range(lines):
+                change[b, line] = rate * mossy[b, line] * drive
+
+
+__all__ = ["CORTEX_STATES", "NUCLEUS_PLASTICITY", "PF_RANGE", "CerebellarAgent", "GranuleBasis", "granule_cascade",
+           "nucleus_change", "parallel_fibre_change"]

@@ -9,6 +9,7 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.agents.base import Agent
+from brainlike.steering.compiled import jit
 
 
 class NodePerturbationAgent(Agent):
@@ -126,29 +127,40 @@ class NodePerturbationAgent(Agent):
                 code[line, self.rng.choice(hvc_units, size=hvc_active, replace=False)] = 1.0 / np.sqrt(hvc_active)
             self.hvc = code
             self.fixed_arrays = ("hvc",)  # this agent's own: saved with it, never learned
+        self._acted: tuple[Any, int, np.ndarray, np.ndarray] | None = None
 
     def _x(self, obs: Any) -> np.ndarray:
         lines = self.features(obs, keys=self.inputs)[:, self.input_dims]
         return lines if self.hvc is None else lines @ self.hvc
 
-    def _perturbation(self, x: np.ndarray, actions: np.ndarray) -> np.ndarray:
+    def _sensed(self, obs: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(RA's input x, its drive x @ W) for ``obs``: as ``act`` computed them when ``obs`` is the very
+        batch ``act`` was last given and no update came between (the training loop's act-then-learn),
+        otherwise computed afresh. An observation changed in place between the two is not noticed."""
+        acted, self._acted = self._acted, None
+        if acted is not None and acted[0] is obs and acted[1] == int(self.age[0]):
+            return acted[2], acted[3]
+        x = self._x(obs)
+        return x, x @ self.weights
+
+    def _perturbation(self, x: np.ndarray, actions: np.ndarray, drive: np.ndarray | None = None) -> np.ndarray:
         """LMAN's perturbation: what was sung minus what RA commanded (clipping included), in [-1, 1] units."""
         b = x.shape[0]
         actions = self._check_batch("actions", actions, b, self.action_space.shape)
-        unit = (actions.reshape(b, -1).astype(np.float32) - self._mid) / self._half
-        return unit - np.clip(x @ self.weights, -1.0, 1.0)
+        drive = x @ self.weights if drive is None else drive
+        return perturbation(actions.reshape(b, -1).astype(np.float32), drive, self._mid, self._half)
 
     def _valid(self, valid: np.ndarray | None, b: int) -> np.ndarray:
         return np.ones(b, bool) if valid is None else self._check_batch("valid", valid, b).astype(bool)
 
     @staticmethod
-    def _usage(x: np.ndarray, valid: np.ndarray) -> np.ndarray:
-        """(units, 1): each input unit's summed activity over the valid rows, at least 1.
+    def _usage(active: np.ndarray) -> np.ndarray:
+        """(units, 1): each input unit's summed activity ``|x|`` over the valid rows, at least 1.
 
         Each unit takes the mean change over the bodies in which it was active
         (for a one-hot clock: the renditions of that syllable in this batch).
         """
-        return np.maximum((np.abs(x) * valid[:, None]).sum(axis=0), 1.0)[:, None]
+        return np.maximum(active.sum(axis=0), 1.0)[:, None]
 
     def command(self, obs: Any) -> np.ndarray:
         """(B, action dims) the unperturbed motor command in [-1, 1] (RA's output)."""
@@ -167,12 +179,16 @@ class NodePerturbationAgent(Agent):
         return noise, lr
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
-        m = self.command(obs)
+        x = self._x(obs)
+        drive = x @ self.weights
+        self._acted = (obs, int(self.age[0]), x, drive)  # what learn() needs of this batch (see _sensed)
         if explore:
-            noise, _ = self.plasticity()
-            m = np.clip(m + noise * self.rng.standard_normal(m.shape).astype(np.float32), -1.0, 1.0)
-        a = self._mid + self._half * m
-        return a.reshape((m.shape[0],) + self.action_space.shape).astype(self.action_space.dtype)
+            noise = np.float32(self.plasticity()[0])
+            draw = self.rng.standard_normal(drive.shape).astype(np.float32)
+        else:
+            noise, draw = np.float32(0.0), drive[:0]
+        a = motor_output(drive, draw, noise, self._mid, self._half)
+        return a.reshape((a.shape[0],) + self.action_space.shape).astype(self.action_space.dtype, copy=False)
 
     def learn(
         self,
@@ -186,19 +202,25 @@ class NodePerturbationAgent(Agent):
         valid: np.ndarray | None = None,
     ) -> dict[str, float]:
         self._need_delayed(False, "learn")
-        x = self._x(obs)
+        x, drive = self._sensed(obs)
         b = x.shape[0]
-        xi = self._perturbation(x, actions)
+        xi = self._perturbation(x, actions, drive)
         r = self._check_batch("rewards", rewards, b).astype(np.float32)
         valid = self._valid(valid, b)
+        own_baseline = not self.config["reward_is_error"]
         # The teaching signal: the reward minus the context's running expectation, or the
         # steering's own performance error as it comes.
-        error = (r if self.config["reward_is_error"] else r - x @ self.baseline) * valid
-        usage = self._usage(x, valid)
-        self.weights += self.plasticity()[1] * (x.T @ (error[:, None] * xi)) / usage
+        # |x| on the valid rows, laid out in memory as x is: numpy sums a column-major array's columns
+        # pairwise and a row-major one's row by row, and the sums must be the ones the array form took.
+        active = np.empty_like(x)
+        error, error_xi = teaching_signal(xi, r, x @ self.baseline if own_baseline else r[:0], valid, x, active)
+        usage = self._usage(active)
+        weight_step(self.weights, x.T @ error_xi, usage, np.float32(self.plasticity()[1]))
         self.age += 1
-        if not self.config["reward_is_error"]:  # the baseline tracks the mean reward of each context
-            self.baseline += self.config["baseline_lr"] * (x.T @ error) / usage[:, 0]
+        if own_baseline:  # the baseline tracks the mean reward of each context
+            weight_step(self.baseline[:, None], (x.T @ error)[:, None], usage, np.float32(self.config["baseline_lr"]))
+        if valid.all():
+            return {"performance_error": float(error.mean())}
         return {"performance_error": float(error[valid].mean()) if valid.any() else 0.0}
 
     def _need_delayed(self, delayed: bool, method: str) -> None:
@@ -212,7 +234,7 @@ class NodePerturbationAgent(Agent):
         x = self._x(obs)
         valid = self._valid(valid, x.shape[0])
         xi = self._perturbation(x, actions) * valid[:, None]
-        self.eligibility += (x.T @ xi) / self._usage(x, valid)
+        self.eligibility += (x.T @ xi) / self._usage(np.abs(x) * valid[:, None])
 
     def reinforce(self, reward: float) -> float:
         """A delayed scalar ``reward`` for everything sung since the last one: one weight step, trace cleared.
@@ -231,4 +253,73 @@ class NodePerturbationAgent(Agent):
         return error
 
 
-__all__ = ["NodePerturbationAgent"]
+# --- the compiled pieces: each does, element by element, the float32 operations the array
+# form did, in the same order (results bit-identical); the matrix products stay numpy's.
+@jit
+def _clip_unit(v: float) -> float:
+    """numpy's clip to [-1, 1] of one value (NaN passes)."""
+    if v < -1.0:
+        return np.float32(-1.0)
+    if v > 1.0:
+        return np.float32(1.0)
+    return v
+
+
+@jit
+def motor_output(drive: np.ndarray, draw: np.ndarray, noise: np.float32, mid: np.ndarray,
+                 half: np.ndarray) -> np.ndarray:
+    """(B, dims) motor command: RA's ``drive`` clipped to [-1, 1], plus LMAN's ``noise * draw``
+    (clipped again) when ``draw`` has the batch's rows, mapped onto the action range."""
+    bodies, dims = drive.shape
+    out = np.empty((bodies, dims), dtype=np.float32)
+    for b in range(bodies):
+        for a in range(dims):
+            m = _clip_unit(drive[b, a])
+            if draw.shape[0] == bodies:
+                m = _clip_unit(m + noise * draw[b, a])
+            out[b, a] = mid[a] + half[a] * m
+    return out
+
+
+@jit
+def perturbation(actions: np.ndarray, drive: np.ndarray, mid: np.ndarray, half: np.ndarray) -> np.ndarray:
+    """(B, dims) LMAN's perturbation: the action sung, in [-1, 1] units, minus RA's clipped command."""
+    bodies, dims = drive.shape
+    xi = np.empty((bodies, dims), dtype=np.float32)
+    for b in range(bodies):
+        for a in range(dims):
+            xi[b, a] = (actions[b, a] - mid[a]) / half[a] - _clip_unit(drive[b, a])
+    return xi
+
+
+@jit
+def teaching_signal(xi: np.ndarray, reward: np.ndarray, expected: np.ndarray, valid: np.ndarray,
+                    x: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(error, error * xi): the performance error ``(reward - expected) * valid`` (``reward * valid``
+    when ``expected`` is empty: the reward is the error) and its product with each body's
+    perturbation; writes each input unit's activity on the valid rows, ``|x| * valid``, into ``active``."""
+    bodies, dims = xi.shape
+    units = x.shape[1]
+    error = np.empty(bodies, dtype=np.float32)
+    error_xi = np.empty((bodies, dims), dtype=np.float32)
+    for b in range(bodies):
+        keep = np.float32(1.0) if valid[b] else np.float32(0.0)
+        e = (reward[b] - expected[b] if expected.shape[0] == bodies else reward[b]) * keep
+        error[b] = e
+        for a in range(dims):
+            error_xi[b, a] = e * xi[b, a]
+        for u in range(units):
+            active[b, u] = abs(x[b, u]) * keep
+    return error, error_xi
+
+
+@jit
+def weight_step(weights: np.ndarray, gradient: np.ndarray, usage: np.ndarray, lr: np.float32) -> None:
+    """``weights += lr * gradient / usage`` in place (``usage``: (units, 1), one per row)."""
+    units, dims = weights.shape
+    for u in range(units):
+        for a in range(dims):
+            weights[u, a] += lr * gradient[u, a] / usage[u, 0]
+
+
+__all__ = ["NodePerturbationAgent", "motor_output", "perturbation", "teaching_signal", "weight_step"]

@@ -90,6 +90,9 @@ CASES: tuple[Case, ...] = (
          {"maturation": 200, "noise_end": 0.05, "lr_end": 0.5}),
     Case("node_perturbation", "hvc-code", "node-perturbation", "brainlike/SongbirdTutor-v0",
          {"hvc_units": 40, "hvc_active": 3}),
+    # As the tutor-learning birds learn: the steering's performance error is the teaching signal.
+    Case("node_perturbation", "reward-is-error", "node-perturbation", "brainlike/SongbirdTutor-v0",
+         {"hvc_units": 40, "hvc_active": 3, "reward_is_error": True}),
     Case("cerebellar", "shared-brain", "cerebellar", "brainlike/Eyeblink-v0", {}, climbing_fibre),
     Case("cerebellar", "individuals", "cerebellar", "brainlike/Eyeblink-v0", {"animals": NUM_BODIES}, climbing_fibre),
 )

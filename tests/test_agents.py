@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import gymnasium as gym
 import numpy as np
 import pytest
 
@@ -277,3 +278,129 @@ def test_bad_input_gives_clear_errors():
         agent.learn(small, a[:2], r[:2], small, te[:2], tr[:2], info)
     with pytest.raises(ValueError, match="unknown agent 'ppo'.*known agents"):
         make_agent("ppo", env)
+
+
+# --- compiled node-perturbation and cerebellar pieces: each equals the array form it replaced --------------
+# The golden streams (tests/learner_golden.py) pin whole runs; these reach the corners those streams
+# never do: NaN and -0.0, invalid rows, a column-major input, the delayed reward.
+def _bits_equal(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def _edge_floats(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    x = rng.normal(0.0, 1.5, shape).astype(np.float32)
+    flat = x.reshape(-1)
+    flat[rng.random(flat.size) < 0.05] = -0.0
+    flat[rng.random(flat.size) < 0.02] = np.nan
+    return x
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_node_perturbation_kernels_equal_the_array_form(seed):
+    from brainlike.agents.node_perturbation import motor_output, perturbation, teaching_signal, weight_step
+
+    rng = np.random.default_rng(seed)
+    b, dims, units = 9, 4, 5
+    drive, draw = _edge_floats(rng, (b, dims)), _edge_floats(rng, (b, dims))
+    mid, half = rng.normal(size=dims).astype(np.float32), rng.uniform(0.5, 2, dims).astype(np.float32)
+    noise = 0.37
+    for explore in (True, False):
+        m = np.clip(drive, -1.0, 1.0)
+        if explore:
+            m = np.clip(m + noise * draw, -1.0, 1.0)
+        got = motor_output(drive, draw if explore else draw[:0], np.float32(noise), mid, half)
+        assert _bits_equal(got, mid + half * m)
+    actions = _edge_floats(rng, (b, dims))
+    xi = perturbation(actions, drive, mid, half)
+    assert _bits_equal(xi, (actions - mid) / half - np.clip(drive, -1.0, 1.0))
+    r, expected, valid = _edge_floats(rng, (b,)), _edge_floats(rng, (b,)), rng.random(b) < 0.7
+    for x in (_edge_floats(rng, (b, units)), np.asfortranarray(_edge_floats(rng, (b, units)))):
+        for own_baseline in (True, False):
+            active = np.empty_like(x)
+            error, error_xi = teaching_signal(xi, r, expected if own_baseline else r[:0], valid, x, active)
+            want = (r - expected if own_baseline else r) * valid
+            assert _bits_equal(error, want) and _bits_equal(error_xi, want[:, None] * xi)
+            assert _bits_equal(active, np.abs(x) * valid[:, None]) and active.flags.f_contiguous == x.flags.f_contiguous
+    weights, gradient = _edge_floats(rng, (units, dims)), _edge_floats(rng, (units, dims))
+    usage = np.maximum(rng.uniform(0, 3, (units, 1)), 1.0).astype(np.float32)
+    want = weights.copy()
+    want += 2.7 * gradient / usage
+    weight_step(weights, gradient, usage, np.float32(2.7))
+    assert _bits_equal(weights, want)
+
+
+def test_node_perturbation_delayed_reward_keeps_the_array_forms_eligibility():
+    env = gym.make("brainlike/SongbirdTutor-v0")
+    agent = make_agent("node-perturbation", env, seed=2, delayed_reward=True, hvc_units=12, hvc_active=3)
+    rng = np.random.default_rng(0)
+    space = agent.observation_space
+    space.seed(1)
+    want = np.zeros_like(agent.weights)
+    for _ in range(5):
+        obs = {k: np.stack([space.sample()[k] for _ in range(6)]) for k in space.spaces}
+        actions = agent.act(obs)
+        valid = rng.random(6) < 0.7
+        x = agent._x(obs)
+        unit = (actions.reshape(6, -1) - agent._mid) / agent._half
+        xi = (unit - np.clip(x @ agent.weights, -1.0, 1.0)) * valid[:, None]
+        want += (x.T @ xi) / np.maximum((np.abs(x) * valid[:, None]).sum(axis=0), 1.0)[:, None]
+        agent.accumulate(obs, actions, valid=valid)
+    assert _bits_equal(agent.eligibility, want)
+    env.close()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cerebellar_kernels_equal_the_array_form(seed):
+    from brainlike.agents.cerebellar import granule_cascade, nucleus_change, parallel_fibre_change
+
+    rng = np.random.default_rng(seed)
+    b, cells, lines = 7, 40, 3
+    g_now, eligible = rng.random((b, cells)).astype(np.float32), rng.random((b, cells)).astype(np.float32)
+    cf, valid = (rng.random(b) < 0.5).astype(np.float32), rng.random(b) < 0.7
+    ltp, ltd = 0.0001, 0.002
+    for error in (True, False):
+        want = ltp * g_now
+        if error:
+            want -= ltd * cf[:, None] * eligible
+        want[~valid] = 0.0
+        assert _bits_equal(parallel_fibre_change(g_now, eligible, cf, valid, np.float32(ltp), np.float32(ltd), error), want)
+    mossy, pause = rng.random((b, lines)).astype(np.float32), _edge_floats(rng, (b,))
+    for threshold in (0.002, 0.0):
+        want = 0.002 * mossy * (np.maximum(pause, 0.0) - threshold)[:, None]
+        want[~valid] = 0.0
+        got = np.zeros_like(mossy)
+        nucleus_change(mossy, pause, valid, np.float32(0.002), np.float32(threshold), got)
+        assert _bits_equal(got, want)
+    # The cascade writes into the array it is given and leaves the state as the allocating call did.
+    state = rng.random((4, b, cells)).astype(np.float32)
+    drive, rate = rng.random((b, cells)).astype(np.float32), rng.uniform(0.01, 0.5, cells).astype(np.float32)
+    gain, threshold = rng.uniform(1, 3, cells).astype(np.float32), rng.uniform(0.7, 0.9, cells).astype(np.float32)
+    span = (1.0 / (1.0 - threshold)).astype(np.float32)
+    stages = state.copy()
+    for s in range(4):
+        stages[s] += ((drive if s == 0 else stages[s - 1]) - stages[s]) * rate
+    want = np.maximum((stages[2] - stages[3]) * gain - threshold, 0.0) * span
+    out = np.full((b, cells), np.nan, np.float32)
+    granule_cascade(state, drive, rate, gain, threshold, span, out)
+    assert _bits_equal(out, want) and _bits_equal(state, stages)
+
+
+def test_node_perturbation_learns_the_same_whether_or_not_act_saw_the_same_batch():
+    # learn() reuses act()'s input and drive only for the very batch act() was last given, before
+    # any update; any other batch (a copy, an older one, a second learn) is computed afresh.
+    env = gym.make("brainlike/SongbirdTutor-v0")
+    reused, fresh = (make_agent("node-perturbation", env, seed=4, hvc_units=12, hvc_active=3) for _ in range(2))
+    space = reused.observation_space
+    space.seed(2)
+    rng = np.random.default_rng(1)
+    for _ in range(6):
+        obs, other = ({k: np.stack([space.sample()[k] for _ in range(5)]) for k in space.spaces} for _ in range(2))
+        a, r, ends = reused.act(obs), rng.normal(size=5).astype(np.float32), np.zeros(5, bool)
+        assert _bits_equal(fresh.act(obs), a)
+        fresh.act(other, explore=False)  # its last batch is now another one (no noise drawn)
+        reused.learn(obs, a, r, obs, ends, ends)
+        fresh.learn(dict(obs), a, r, obs, ends, ends)
+        reused.learn(obs, a, r, obs, ends, ends)  # a second update from the same batch: no stale drive
+        fresh.learn(obs, a, r, obs, ends, ends)
+        assert _bits_equal(reused.weights, fresh.weights) and _bits_equal(reused.baseline, fresh.baseline)
+    env.close()
