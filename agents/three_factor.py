@@ -183,15 +183,18 @@ def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, 
         for b in range(bodies):
             for j in range(k):
                 counts[ids[l, b, j]] += np.float32(1.0)
+    gained = actor_gain != np.float32(1.0)  # a division by 1 changes nothing: skipped (exactly so)
     for age in range(length):
         l = (head + age) % length
         for b in range(bodies):
             scale = trace_weights[age] * signal[b]
             for j in range(k):
                 unit = ids[l, b, j]
+                count = counts[unit]
                 for o in range(actions):
-                    actor[unit, o] += post[l, b, o] * scale / counts[unit] / actor_gain
-                critic[unit, 0] += post[l, b, actions] * scale / counts[unit]
+                    change = post[l, b, o] * scale / count
+                    actor[unit, o] += change / actor_gain if gained else change
+                critic[unit, 0] += post[l, b, actions] * scale / count
 
 
 __all__ = ["SparseTraces", "credit_active", "mean_of_active", "three_factor_update"]
