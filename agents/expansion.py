@@ -232,6 +232,11 @@ def expansion_input(agent: Agent, obs: Any, inputs: tuple[str, ...] | None, popu
     return population_lines(x, np.asarray(bins, dtype=np.int64), np.float32(gain), sum(n or 1 for n in bins))
 
 
+def _expansion_array(name: str) -> property:
+    """The agent's ``expansion.<name>`` (a fixed array), readable and replaceable (by a load) through the agent."""
+    return property(lambda self: getattr(self.expansion, name), lambda self, v: setattr(self.expansion, name, v))
+
+
 class KenyonReader:
     """What an agent that reads its observations through a ``KenyonExpansion`` shares (a mixin of ``Agent``).
 
@@ -289,29 +294,9 @@ class KenyonReader:
         self._codes: list[tuple[tuple[Any, ...], Any, np.ndarray]] = []
 
     # The expansion's fixed arrays, saved under these names.
-    @property
-    def kc_inputs(self) -> np.ndarray:
-        return self.expansion.inputs
-
-    @kc_inputs.setter
-    def kc_inputs(self, v: np.ndarray) -> None:
-        self.expansion.inputs = v
-
-    @property
-    def kc_weights(self) -> np.ndarray:
-        return self.expansion.weights
-
-    @kc_weights.setter
-    def kc_weights(self, v: np.ndarray) -> None:
-        self.expansion.weights = v
-
-    @property
-    def kc_thresholds(self) -> np.ndarray:
-        return self.expansion.thresholds
-
-    @kc_thresholds.setter
-    def kc_thresholds(self, v: np.ndarray) -> None:
-        self.expansion.thresholds = v
+    kc_inputs = _expansion_array("inputs")
+    kc_weights = _expansion_array("weights")
+    kc_thresholds = _expansion_array("thresholds")
 
     def _after_load(self) -> None:
         self.expansion.rebuild()
