@@ -9,6 +9,7 @@ separation). Nothing here learns; the read-out after it does
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -171,25 +172,18 @@ class KenyonExpansion:
         self._line_units = (order // self.fan_in).astype(np.int32)
         self._line_weights = self.weights.ravel()[order]
         self._line_start = np.searchsorted(self.inputs.ravel()[order], np.arange(self.input_dim + 1)).astype(np.int64)
-        self._recent: list[tuple[np.ndarray, np.ndarray]] = []  # the last two (input, code) pairs
 
     def encode(self, x: np.ndarray) -> np.ndarray:
         """(B, k) ids of the winning (active) units for each row of ``x``, ascending (read-only: it may be shared).
 
-        The last two codes are remembered: a training step encodes each observation
-        two or three times (to act on it, then as the next observation, then as the
-        observation learned from), and the code is most of a learner's step.
+        (An agent codes each observation once: ``KenyonReader.encode`` remembers the last two.)
         """
         x = np.asarray(x)
         if x.ndim != 2 or x.shape[1] != self.input_dim:
             raise ValueError(f"the expansion reads (B, {self.input_dim}) input lines, got shape {x.shape}")
-        for seen, ids in self._recent:
-            if seen.shape == x.shape and np.array_equal(seen, x):
-                return ids
         ids = kenyon_code(np.ascontiguousarray(x, dtype=np.float32), self._line_start, self._line_units, self._line_weights,
                           self.thresholds, self.k)
         ids.flags.writeable = False
-        self._recent = [(x.copy(), ids), *self._recent[:1]]
         return ids
 
     def dense_code(self, x: np.ndarray) -> np.ndarray:
@@ -200,6 +194,28 @@ class KenyonExpansion:
         return out
 
 
+@jit
+def population_lines(x: np.ndarray, bins: np.ndarray, gain: np.float32, lines: int) -> np.ndarray:
+    """(B, lines) input lines from (B, D) scaled features: column ``c`` passes through when ``bins[c] == 0``,
+    else becomes ``bins[c]`` lines, one of them ``gain`` (the bin ``min(int(clip(x, 0, 1) * bins), bins - 1)``,
+    in float32 as numpy computes it), the others 0.
+    """
+    bodies, columns = x.shape
+    out = np.zeros((bodies, lines), dtype=np.float32)
+    for b in range(bodies):
+        line = 0
+        for c in range(columns):
+            n = bins[c]
+            if n == 0:
+                out[b, line] = x[b, c]
+                line += 1
+            else:
+                level = int(min(max(x[b, c], np.float32(0.0)), np.float32(1.0)) * np.float32(n))
+                out[b, line + min(level, n - 1)] = gain
+                line += n
+    return out
+
+
 def expansion_input(agent: Agent, obs: Any, inputs: tuple[str, ...] | None, population_code: dict[str, int], gain: float) -> np.ndarray:
     """(B, D) input lines of an expansion: the chosen channels scaled to [0, 1].
 
@@ -208,23 +224,83 @@ def expansion_input(agent: Agent, obs: Any, inputs: tuple[str, ...] | None, popu
     becomes a few labelled lines, as interoceptive neurons tile a range, so the
     expansion forms conjunctions of "what I see" with "how hungry I am").
     """
+    x = agent.features(obs, keys=inputs)
     if not population_code:
-        return agent.features(obs, keys=inputs)
-    parts = []
-    for key, *_ in agent._channels:
-        if inputs is not None and key not in inputs:
-            continue
-        x = agent.features(obs, keys=(key,))
-        bins = population_code.get(key) if key is not None else population_code.get("observation")
-        if bins:
-            level = np.minimum((np.clip(x, 0.0, 1.0) * bins).astype(np.int64), bins - 1)
-            code = np.zeros(x.shape + (bins,), dtype=np.float32)
-            np.put_along_axis(code, level[..., None], gain, axis=2)
-            x = code.reshape(x.shape[0], -1)
-        if parts and x.shape[0] != parts[0].shape[0]:
-            raise ValueError(f"observation channels disagree on the batch size: {parts[0].shape[0]} vs {x.shape[0]} in {key!r}")
-        parts.append(x)
-    return np.concatenate(parts, axis=1)
+        return x
+    bins = [population_code.get("observation" if key is None else key, 0)
+            for key, dim, *_ in agent._channels if inputs is None or key in inputs for _ in range(dim)]
+    return population_lines(x, np.asarray(bins, dtype=np.int64), np.float32(gain), sum(n or 1 for n in bins))
 
 
-__all__ = ["KenyonExpansion", "expansion_input", "kenyon_code"]
+def _expansion_array(name: str) -> property:
+    """The agent's ``expansion.<name>`` (a fixed array), readable and replaceable (by a load) through the agent."""
+    return property(lambda self: getattr(self.expansion, name), lambda self, v: setattr(self.expansion, name, v))
+
+
+class KenyonReader:
+    """What an agent that reads its observations through a ``KenyonExpansion`` shares (a mixin of ``Agent``).
+
+    The agent sets ``expansion``, ``inputs``, ``population_code`` and
+    ``config["population_gain"]``. A training step meets each observation three
+    times (acted on, then learned from as the next observation, then as the
+    observation), and coding it is most of a learner's step: ``encode`` codes each
+    observation once, remembering the last two codes by the content of the channels
+    the expansion reads (not by the object, so an observation changed in place is
+    coded again).
+    """
+
+    expansion: KenyonExpansion
+    inputs: tuple[str, ...] | None
+    population_code: dict[str, int]
+    config: dict[str, Any]
+    _channels: list[tuple[str | None, int, np.ndarray, np.ndarray]]
+
+    def expansion_input(self, obs: Any) -> np.ndarray:
+        """(B, D) input lines of the expansion (see ``expansion_input``)."""
+        assert isinstance(self, Agent)
+        return expansion_input(self, obs, self.inputs, self.population_code, self.config["population_gain"])
+
+    def _observation_key(self, obs: Any) -> tuple[Any, ...] | None:
+        """The bytes of the channels the expansion reads (None when ``obs`` lacks one: ``features`` says what is wrong)."""
+        key: list[Any] = []
+        for name, *_ in self._channels:
+            if self.inputs is not None and name not in self.inputs:
+                continue
+            if name is None:
+                value = obs
+            elif isinstance(obs, Mapping) and name in obs:
+                value = obs[name]
+            else:
+                return None
+            value = np.asarray(value)
+            key += (value.dtype.str, value.shape, value.tobytes())
+        return tuple(key)
+
+    def encode(self, obs: Any) -> np.ndarray:
+        """(B, k) active unit ids of a batch of observations (read-only: it may be shared)."""
+        key = self._observation_key(obs)
+        recent = getattr(self, "_codes", [])
+        for seen, expansion, ids in recent:
+            # The expansion too: an experiment may swap it for another (agents/experiments/rat.py).
+            if seen == key and expansion is self.expansion:
+                return ids
+        ids = self.expansion.encode(self.expansion_input(obs))
+        if key is not None:
+            self._codes = [(key, self.expansion, ids), *recent[:1]]
+        return ids
+
+    def forget_codes(self) -> None:
+        """Drop the remembered codes (the expansion's arrays were replaced, e.g. by a load)."""
+        self._codes: list[tuple[tuple[Any, ...], Any, np.ndarray]] = []
+
+    # The expansion's fixed arrays, saved under these names.
+    kc_inputs = _expansion_array("inputs")
+    kc_weights = _expansion_array("weights")
+    kc_thresholds = _expansion_array("thresholds")
+
+    def _after_load(self) -> None:
+        self.expansion.rebuild()
+        self.forget_codes()
+
+
+__all__ = ["KenyonExpansion", "KenyonReader", "expansion_input", "kenyon_code", "population_lines"]

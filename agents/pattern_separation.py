@@ -12,11 +12,11 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.agents.base import Agent
-from brainlike.agents.expansion import KenyonExpansion, expansion_input
-from brainlike.agents.three_factor import SparseTraces, mean_of_active, scatter_add, unit_counts
+from brainlike.agents.expansion import KenyonExpansion, KenyonReader, expansion_input
+from brainlike.agents.three_factor import SparseTraces, mean_of_active
 
 
-class PatternSeparationAgent(Agent):
+class PatternSeparationAgent(KenyonReader, Agent):
     """A Kenyon-cell expansion and one learnable actor-critic layer with a three-factor rule.
 
     The science (docs/science.md, "Pattern separation"): cerebellar and dentate
@@ -110,49 +110,22 @@ class PatternSeparationAgent(Agent):
             self._mid = ((box.low + box.high) / 2).astype(np.float32).ravel()
             self._half = ((box.high - box.low) / 2).astype(np.float32).ravel()
         self.traces: SparseTraces | None = None
+        # What act() read for its batch, (ids, actor output): learn() on the same batch reads it again (see _logits).
+        self._acted: tuple[np.ndarray, np.ndarray] | None = None
         # Running mean square of the TD error: the dopamine gain's adaptation (adaptive_gain).
         self.delta_var = np.ones(1, dtype=np.float64)
 
-    # The expansion's arrays are saved through these names (fixed, never learned).
-    @property
-    def kc_inputs(self) -> np.ndarray:
-        return self.expansion.inputs
-
-    @kc_inputs.setter
-    def kc_inputs(self, v: np.ndarray) -> None:
-        self.expansion.inputs = v
-
-    @property
-    def kc_weights(self) -> np.ndarray:
-        return self.expansion.weights
-
-    @kc_weights.setter
-    def kc_weights(self, v: np.ndarray) -> None:
-        self.expansion.weights = v
-
-    @property
-    def kc_thresholds(self) -> np.ndarray:
-        return self.expansion.thresholds
-
-    @kc_thresholds.setter
-    def kc_thresholds(self, v: np.ndarray) -> None:
-        self.expansion.thresholds = v
-
-    def _after_load(self) -> None:
-        self.expansion.rebuild()
-
     # --- the forward pass ----------------------------------------------------------
-    def expansion_input(self, obs: Any) -> np.ndarray:
-        """(B, D) input lines of the expansion (see ``expansion_input``)."""
-        return expansion_input(self, obs, self.inputs, self.population_code, self.config["population_gain"])
-
-    def encode(self, obs: Any) -> np.ndarray:
-        """(B, k) active unit ids (the expansion remembers its last two codes)."""
-        return self.expansion.encode(self.expansion_input(obs))
-
     def _read(self, weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Mean of the active units' weights: (B, outputs)."""
         return mean_of_active(weights, ids)
+
+    def _logits(self, ids: np.ndarray) -> np.ndarray:
+        """The actor's output for ``ids``: what act() read if it acted on this code since the last update."""
+        acted, self._acted = self._acted, None
+        if acted is not None and acted[0] is ids:  # the same code object: the same observation (see encode)
+            return acted[1]
+        return self._read(self.actor, ids)
 
     def _policy(self, logits: np.ndarray) -> np.ndarray:
         z = logits / self.config["temperature"]
@@ -163,6 +136,7 @@ class PatternSeparationAgent(Agent):
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
         ids = self.encode(obs)
         out = self._read(self.actor, ids)
+        self._acted = (ids, out)  # the actor changes only in learn(), which takes this back
         b = ids.shape[0]
         if self.discrete:
             if explore:
@@ -215,7 +189,7 @@ class PatternSeparationAgent(Agent):
             raise ValueError(f"learn() got {b} bodies but the eligibility traces follow {self.traces.num_bodies}; call reset_state() to start new traces")
 
         # Post-synaptic factors: what each output neuron did relative to what was expected.
-        logits = self._read(self.actor, ids)
+        logits = self._logits(ids)
         post = np.empty((b, self.num_actions + 1), dtype=np.float32)
         if self.discrete:
             a = actions.astype(np.int64)
@@ -261,5 +235,5 @@ class PatternSeparationAgent(Agent):
         return {"td_error": float(np.abs(delta[valid]).mean()) if valid.any() else 0.0}
 
 
-# KenyonExpansion, expansion_input, mean_of_active, scatter_add and unit_counts stay importable from here, their home before the split.
-__all__ = ["KenyonExpansion", "PatternSeparationAgent", "SparseTraces", "expansion_input", "mean_of_active", "scatter_add", "unit_counts"]
+# KenyonExpansion, expansion_input and mean_of_active stay importable from here, their home before the split.
+__all__ = ["KenyonExpansion", "PatternSeparationAgent", "SparseTraces", "expansion_input", "mean_of_active"]

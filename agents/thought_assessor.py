@@ -9,11 +9,11 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.agents.base import Agent
-from brainlike.agents.expansion import KenyonExpansion, expansion_input
-from brainlike.agents.three_factor import mean_of_active, scatter_add, unit_counts
+from brainlike.agents.expansion import KenyonExpansion, KenyonReader
+from brainlike.agents.three_factor import credit_active, mean_of_active
 
 
-class ThoughtAssessorAgent(Agent):
+class ThoughtAssessorAgent(KenyonReader, Agent):
     """Short-term predictors of innate signals whose value the body's steering decides.
 
     The science (docs/science.md, "Two subsystems" and "Dead Sea salt"): the
@@ -120,24 +120,15 @@ class ThoughtAssessorAgent(Agent):
         self.inputs = None if inputs is None else tuple(inputs)
         self.population_code = dict(population_code or {})
         self.signs = np.zeros(self.num_actions, np.float32) if pavlovian_signs is None else np.asarray(pavlovian_signs, np.float32)
-        dim = self._input(self._zero_obs()).shape[1]
+        dim = self.expansion_input(self._zero_obs()).shape[1]
         self.expansion = KenyonExpansion(dim, num_units, fan_in, active_fraction, self.rng)
         # Rows: units. Columns: (action 0..A-1, then the situation) x signal.
         self.predictors = np.zeros((num_units, (self.num_actions + 1) * len(self.signals)), dtype=np.float32)
+        # What predict() read for its batch, (ids, predictors' output): learn() on the same batch reads it again.
+        self._predicted: tuple[np.ndarray, np.ndarray] | None = None
         self.steering = None
         if steering is not None:
             self._set_steering(steering)
-
-    # The expansion's fixed arrays, saved under these names.
-    kc_inputs = property(lambda self: self.expansion.inputs, lambda self, v: setattr(self.expansion, "inputs", v))
-    kc_weights = property(lambda self: self.expansion.weights, lambda self, v: setattr(self.expansion, "weights", v))
-    kc_thresholds = property(lambda self: self.expansion.thresholds, lambda self, v: setattr(self.expansion, "thresholds", v))
-
-    def _after_load(self) -> None:
-        self.expansion.rebuild()
-
-    def _input(self, obs: Any) -> np.ndarray:
-        return expansion_input(self, obs, self.inputs, self.population_code, self.config["population_gain"])
 
     # --- the steering channel --------------------------------------------------------
     def _checked_steering(self, steering: Any) -> Any:
@@ -155,8 +146,10 @@ class ThoughtAssessorAgent(Agent):
     # --- predictions and choice ---------------------------------------------------------
     def predict(self, obs: Any) -> np.ndarray:
         """(B, actions + 1, signals) discounted signal amounts expected soon: per action, then the situation."""
-        ids = self.expansion.encode(self._input(obs))
-        return mean_of_active(self.predictors, ids).reshape(ids.shape[0], self.num_actions + 1, len(self.signals))
+        ids = self.encode(obs)
+        out = mean_of_active(self.predictors, ids)
+        self._predicted = (ids, out)  # the predictors change only in learn(), which takes this back
+        return out.reshape(ids.shape[0], self.num_actions + 1, len(self.signals))
 
     def _value(self, pred: np.ndarray, intero: np.ndarray, steering: Any) -> np.ndarray:
         """Steering's valuation of (B, signals) predicted amounts in the current body state."""
@@ -213,8 +206,8 @@ class ThoughtAssessorAgent(Agent):
         infos: Mapping[str, Any] | None = None,
         valid: np.ndarray | None = None,
     ) -> dict[str, float]:
-        x = self._input(obs)
-        b = x.shape[0]
+        ids = self.encode(obs)
+        b = ids.shape[0]
         a = self._check_batch("actions", actions, b).astype(np.int64)
         if a.min() < 0 or a.max() >= self.num_actions:
             raise ValueError(f"actions must be in [0, {self.num_actions}), got {a.min()}..{a.max()}")
@@ -225,12 +218,13 @@ class ThoughtAssessorAgent(Agent):
             raise ValueError(f"learn() needs infos['innate_signals'] with {list(self.signals)} (what actually arrived), got {arrived if arrived is None else list(arrived)}")
         got = np.stack([self._check_batch(f"innate_signals[{s!r}]", arrived[s], b) for s in self.signals], axis=1).astype(np.float32)
 
-        ids = self.expansion.encode(x)
-        next_ids = self.expansion.encode(self._input(next_obs))
+        next_ids = self.encode(next_obs)
         if next_ids.shape[0] != b:
             raise ValueError(f"next_obs has a batch of {next_ids.shape[0]}, obs has {b}")
         s, na = len(self.signals), self.num_actions
-        now = mean_of_active(self.predictors, ids).reshape(b, na + 1, s)
+        predicted, self._predicted = self._predicted, None
+        # What predict() read for this code (the same object: the same observation), if no update came since.
+        now = (predicted[1] if predicted is not None and predicted[0] is ids else mean_of_active(self.predictors, ids)).reshape(b, na + 1, s)
         later = mean_of_active(self.predictors, next_ids).reshape(b, na + 1, s)[:, -1]
         # What arrived now plus what the next situation predicts: the target "soon".
         target = got + self.config["horizon_gamma"] * np.where(terminated[:, None], 0.0, later)
@@ -241,12 +235,8 @@ class ThoughtAssessorAgent(Agent):
         delta[np.arange(b), a] = err_action
         delta[:, -1] = err_situation
         delta = delta.reshape(b, -1) * self.config["lr"]
-        k = ids.shape[1]
-        unit_ids = ids.reshape(-1)
         # Mean over the bodies sharing a synapse this step (see PatternSeparationAgent).
-        counts = unit_counts(unit_ids, self.expansion.num_units)
-        values = np.repeat(delta, k, axis=0) / counts[unit_ids][:, None]
-        scatter_add(self.predictors, unit_ids, values)
+        credit_active(self.predictors, ids, delta)
         return {"prediction_error": float(np.abs(err_situation[valid]).mean()) if valid.any() else 0.0}
 
 

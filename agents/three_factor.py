@@ -54,21 +54,26 @@ class SparseTraces:
                             np.ascontiguousarray(signal, dtype=np.float32), np.float32(actor_gain))
 
 
-def scatter_add(weights: np.ndarray, ids: np.ndarray, values: np.ndarray) -> None:
-    """weights[ids] += values, accumulating repeated ids (several bodies share a unit).
+@jit
+def credit_active(weights: np.ndarray, ids: np.ndarray, change: np.ndarray) -> None:
+    """Move each body's active units' weights by its (B, outputs) ``change``, in place: one step, no traces.
 
-    ``np.add.at`` on a flat 1-D view touches only the listed entries, so the
-    cost follows the number of active units, not the layer width (measured
-    faster here than a weighted ``np.bincount``).
+    A unit active in several bodies takes the mean of their changes (its change
+    divided by the number of bodies it is active in), as ``three_factor_update``
+    does; entries are added body by body, unit by unit, so repeated units sum in
+    one fixed order.
     """
-    cols = weights.shape[1]
-    flat = (ids[:, None] * cols + np.arange(cols)).ravel()
-    np.add.at(weights.reshape(-1), flat, values.ravel().astype(weights.dtype, copy=False))
-
-
-def unit_counts(ids: np.ndarray, num_units: int) -> np.ndarray:
-    """How many (body, step) entries in ``ids`` touch each unit."""
-    return np.bincount(ids, minlength=num_units).astype(np.float32)
+    bodies, k = ids.shape
+    outputs = weights.shape[1]
+    counts = np.zeros(weights.shape[0], dtype=np.float32)
+    for b in range(bodies):
+        for j in range(k):
+            counts[ids[b, j]] += np.float32(1.0)
+    for b in range(bodies):
+        for j in range(k):
+            unit = ids[b, j]
+            for o in range(outputs):
+                weights[unit, o] += change[b, o] / counts[unit]
 
 
 @jit
@@ -178,15 +183,18 @@ def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, 
         for b in range(bodies):
             for j in range(k):
                 counts[ids[l, b, j]] += np.float32(1.0)
+    gained = actor_gain != np.float32(1.0)  # a division by 1 changes nothing: skipped (exactly so)
     for age in range(length):
         l = (head + age) % length
         for b in range(bodies):
             scale = trace_weights[age] * signal[b]
             for j in range(k):
                 unit = ids[l, b, j]
+                count = counts[unit]
                 for o in range(actions):
-                    actor[unit, o] += post[l, b, o] * scale / counts[unit] / actor_gain
-                critic[unit, 0] += post[l, b, actions] * scale / counts[unit]
+                    change = post[l, b, o] * scale / count
+                    actor[unit, o] += change / actor_gain if gained else change
+                critic[unit, 0] += post[l, b, actions] * scale / count
 
 
-__all__ = ["SparseTraces", "mean_of_active", "scatter_add", "three_factor_update", "unit_counts"]
+__all__ = ["SparseTraces", "credit_active", "mean_of_active", "three_factor_update"]

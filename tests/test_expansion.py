@@ -15,7 +15,7 @@ import sys
 import numpy as np
 import pytest
 
-from brainlike.agents.expansion import KenyonExpansion
+from brainlike.agents.expansion import KenyonExpansion, population_lines
 
 
 def reference_drive(kc: KenyonExpansion, x: np.ndarray) -> np.ndarray:
@@ -133,3 +133,55 @@ def test_uncompiled_source_gives_the_compiled_code():
         assert done.returncode == 0, done.stderr
         runs[disabled] = done.stdout
     assert runs["0"] == runs["1"] and runs["0"].startswith("[[[")
+
+
+def reference_lines(x: np.ndarray, bins: list[int], gain: float) -> np.ndarray:
+    """The population code in plain numpy: per column, pass through (0 bins) or one ``gain`` line of ``bins``."""
+    parts = []
+    for c, n in enumerate(bins):
+        col = x[:, c : c + 1]
+        if not n:
+            parts.append(col)
+            continue
+        level = np.minimum((np.clip(col, 0.0, 1.0) * n).astype(np.int64), n - 1)
+        code = np.zeros(col.shape + (n,), dtype=np.float32)
+        np.put_along_axis(code, level[..., None], gain, axis=2)
+        parts.append(code.reshape(x.shape[0], -1))
+    return np.concatenate(parts, axis=1)
+
+
+def test_population_lines_are_numpys_one_hot_code():
+    rng = np.random.default_rng(7)
+    x = rng.uniform(-0.5, 1.5, (40, 6)).astype(np.float32)
+    x[0] = [0.0, 1.0, 0.5, 1 / 3, 2 / 3, np.nextafter(np.float32(1.0), np.float32(0.0))]  # bin edges, clipped ends
+    bins = [0, 6, 4, 3, 0, 5]
+    got = population_lines(x, np.asarray(bins, np.int64), np.float32(4.0), sum(n or 1 for n in bins))
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, reference_lines(x, bins, 4.0))
+
+
+def mouse_learner():
+    import gymnasium as gym
+
+    from brainlike import envs  # noqa: F401
+    from brainlike.agents.registry import make_agent
+
+    env = gym.make("brainlike/ForagingMouse-v0")
+    agent = make_agent("pattern-separation", env, seed=0)
+    obs = env.observation_space.sample()
+    return agent, {k: np.stack([v, v * 0.5]) for k, v in obs.items()}
+
+
+def test_an_agent_codes_each_observation_once_and_again_when_it_changes():
+    agent, obs = mouse_learner()
+    coded = []
+    encode = agent.expansion.encode
+    agent.expansion.encode = lambda x: coded.append(x) or encode(x)
+    first = agent.encode(obs)
+    assert agent.encode({k: v.copy() for k, v in obs.items()}) is first and len(coded) == 1  # equal content: remembered
+    obs["exteroception"][1, 0] += 0.25  # changed in place: coded again, as from scratch
+    again = agent.encode(obs)
+    assert len(coded) == 2
+    np.testing.assert_array_equal(again, encode(agent.expansion_input(obs)))
+    agent.expansion = KenyonExpansion(agent.expansion.input_dim, 300, 7, 0.05, np.random.default_rng(1))
+    assert agent.encode(obs).shape == (2, agent.expansion.k)  # another expansion: its own code, not a remembered one

@@ -25,6 +25,7 @@ import learner_golden  # noqa: E402
 
 from brainlike.agents.backends import one_blas_thread  # noqa: E402
 from brainlike.agents.pattern_separation import mean_of_active  # noqa: E402
+from brainlike.agents.three_factor import credit_active  # noqa: E402
 from brainlike.agents.throughput import LEARNER_BODIES, check_learners, learning_agents  # noqa: E402
 from brainlike.scripts.perf import compare  # noqa: E402
 
@@ -63,6 +64,22 @@ def test_mean_of_active_is_numpys_mean_bit_for_bit(k, outputs):
     weights = rng.normal(size=(3000, outputs)).astype(np.float32)
     ids = rng.integers(0, 3000, (7, k))
     assert np.array_equal(mean_of_active(weights, ids), weights[ids].mean(axis=1))
+
+
+@pytest.mark.parametrize("outputs", [1, 3, 10])
+def test_credit_active_is_the_numpy_mean_over_bodies_bit_for_bit(outputs):
+    # The numpy rule it replaced: counts by bincount, changes divided by them, np.add.at in entry order.
+    rng = np.random.default_rng(outputs)
+    weights = rng.normal(size=(300, outputs)).astype(np.float32)
+    ids = rng.integers(0, 300, (16, 20))  # 320 entries on 300 units: many shared
+    change = rng.normal(size=(16, outputs)).astype(np.float32)
+    expected = weights.copy()
+    flat = ids.reshape(-1)
+    counts = np.bincount(flat, minlength=300).astype(np.float32)
+    values = np.repeat(change, ids.shape[1], axis=0) / counts[flat][:, None]
+    np.add.at(expected.reshape(-1), (flat[:, None] * outputs + np.arange(outputs)).ravel(), values.ravel())
+    credit_active(weights, ids, change)
+    assert np.array_equal(weights, expected)
 
 
 def blas_threads() -> list[int]:
