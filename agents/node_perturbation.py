@@ -148,10 +148,10 @@ class NodePerturbationAgent(Agent):
         b = x.shape[0]
         actions = self._check_batch("actions", actions, b, self.action_space.shape)
         drive = x @ self.weights if drive is None else drive
-        return perturbation(actions.reshape(b, -1).astype(np.float32), drive, self._mid, self._half)
+        return perturbation(actions.reshape(b, -1).astype(np.float32, copy=False), drive, self._mid, self._half)
 
     def _valid(self, valid: np.ndarray | None, b: int) -> np.ndarray:
-        return np.ones(b, bool) if valid is None else self._check_batch("valid", valid, b).astype(bool)
+        return np.ones(b, bool) if valid is None else self._check_batch("valid", valid, b).astype(bool, copy=False)
 
     @staticmethod
     def _usage(active: np.ndarray) -> np.ndarray:
@@ -170,7 +170,7 @@ class NodePerturbationAgent(Agent):
         """(perturbation size, learning rate) at the agent's current age."""
         cfg = self.config
         noise, lr = cfg["noise_std"], cfg["lr"]
-        if cfg.get("maturation", 0) > 0:
+        if cfg["maturation"] > 0:
             f = min(float(self.age[0]) / cfg["maturation"], 1.0)
             if cfg.get("noise_end") is not None:
                 noise = noise * (cfg["noise_end"] / noise) ** f
@@ -216,11 +216,11 @@ class NodePerturbationAgent(Agent):
         error, error_xi = teaching_signal(xi, r, x @ self.baseline if own_baseline else r[:0], valid, x, active)
         usage = self._usage(active)
         weight_step(self.weights, x.T @ error_xi, usage, np.float32(self.plasticity()[1]))
-        self.age += 1
+        self.age[0] += 1
         if own_baseline:  # the baseline tracks the mean reward of each context
             weight_step(self.baseline[:, None], (x.T @ error)[:, None], usage, np.float32(self.config["baseline_lr"]))
-        if valid.all():
-            return {"performance_error": float(error.mean())}
+        if valid.all():  # the sum over the batch divided by its size: ``error.mean()``'s number, cheaper
+            return {"performance_error": float(error.sum() / b)}
         return {"performance_error": float(error[valid].mean()) if valid.any() else 0.0}
 
     def _need_delayed(self, delayed: bool, method: str) -> None:
@@ -251,6 +251,135 @@ class NodePerturbationAgent(Agent):
         if not self.config["reward_is_error"]:
             self.bout_baseline += self.config["baseline_lr"] * error
         return error
+
+
+class NodePerturbationCohort:
+    """Several bodies' own ``NodePerturbationAgent``s stepped as one batch, each exactly as if alone.
+
+    Row ``i`` of every batch is body ``i``, and only ``agents[i]`` acts on and learns
+    from it: its weights, baseline, HVC code, age, eligibility and random stream stay its
+    own (one brain per bird, as ``experiments.songbird.Flock`` needs). ``act``, ``learn``
+    and ``accumulate`` give, bit for bit, what each agent's own method gives on its row
+    as a batch of one: the matrix products are numpy's over stacks of the per-body
+    products (each item takes the same BLAS path as the single product), the rest runs
+    elementwise per body in the same float32 order. One call replaces a Python loop of
+    ``len(agents)`` single-body calls.
+
+    The agents' arrays become views into the cohort's stacked ones, so each agent stays
+    in step and usable on its own (``command``, ``reinforce``, ``save``, a deep copy).
+    Each agent's plasticity (``plasticity()``) is read at every step, so changing an
+    agent's ``config`` schedules it as before.
+    """
+
+    def __init__(self, agents: Sequence[NodePerturbationAgent]) -> None:
+        agents = list(agents)
+        if not agents or not all(isinstance(a, NodePerturbationAgent) for a in agents):
+            raise TypeError(f"a cohort needs one or more NodePerturbationAgents, got {[type(a).__name__ for a in agents]}")
+        if len({id(a) for a in agents}) != len(agents):
+            raise ValueError("a cohort needs a separate agent per body; the same agent was given twice")
+        first = agents[0]
+        shared = ("reward_is_error", "delayed_reward", "inputs", "input_dims", "hvc_units", "hvc_active")
+        for i, a in enumerate(agents[1:], 1):
+            differ = [k for k in shared if a.config[k] != first.config[k]]
+            if (a.observation_space, a.action_space) != (first.observation_space, first.action_space) or differ:
+                raise ValueError(f"every agent of a cohort must read the same inputs with the same spaces and teaching "
+                                 f"signal; agent {i} differs from agent 0 in {differ or ['its spaces']}")
+        self.agents = agents
+        self.first = first
+        self.weights = np.stack([a.weights for a in agents])  # (bodies, units, dims)
+        self.baseline = np.stack([a.baseline for a in agents])  # (bodies, units)
+        self.age = np.concatenate([a.age for a in agents])  # (bodies,)
+        self.bout_baseline = np.concatenate([a.bout_baseline for a in agents])
+        self.eligibility = np.stack([a.eligibility for a in agents])
+        self.hvc = None if first.hvc is None else np.stack([a.hvc for a in agents])  # (bodies, lines, units)
+        for i, a in enumerate(agents):
+            a.weights, a.baseline, a.eligibility = self.weights[i], self.baseline[i], self.eligibility[i]
+            a.age, a.bout_baseline = self.age[i : i + 1], self.bout_baseline[i : i + 1]
+            if self.hvc is not None:
+                a.hvc = self.hvc[i]
+            a._acted = None
+        self._baseline_lr = np.array([a.config["baseline_lr"] for a in agents], np.float32)
+        self._ones = np.ones(len(agents), np.float32)
+        self._draw = np.empty((len(agents), first.num_actions))  # each body's own normal draws, float64 as drawn
+        self._acted: tuple[Any, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.agents)
+
+    def _x(self, obs: Any) -> np.ndarray:
+        """(bodies, 1, units): each body's RA input as a batch of one (the stacked products' left side)."""
+        first = self.first
+        lines = first.features(obs, keys=first.inputs)
+        if lines.shape[0] != len(self.agents):
+            raise ValueError(f"a cohort of {len(self.agents)} bodies needs a batch of {len(self.agents)} observations, "
+                             f"got {lines.shape[0]}")
+        # Row-major, as a single body's (1, lines) row is: a product's BLAS call takes the stride between
+        # a row's elements, and a strided dot product sums in another order than a contiguous one.
+        lines = np.ascontiguousarray(lines[:, first.input_dims])[:, None, :]
+        return lines if self.hvc is None else lines @ self.hvc
+
+    def _sensed(self, obs: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(x, drive) as ``act`` computed them for this very batch before any update, or afresh (see the agent's)."""
+        acted, self._acted = self._acted, None
+        if acted is not None and acted[0] is obs and np.array_equal(acted[1], self.age):
+            return acted[2], acted[3]
+        x = self._x(obs)
+        return x, (x @ self.weights)[:, 0]
+
+    def _perturbation(self, actions: np.ndarray, drive: np.ndarray) -> np.ndarray:
+        b, first = len(self.agents), self.first
+        actions = first._check_batch("actions", actions, b, first.action_space.shape)
+        return perturbation(actions.reshape(b, -1).astype(np.float32, copy=False), drive, first._mid, first._half)
+
+    def act(self, obs: Any, explore: bool = True) -> np.ndarray:
+        """(bodies, *action shape): row ``i`` is ``agents[i].act`` of row ``i`` of ``obs``."""
+        x = self._x(obs)
+        drive = (x @ self.weights)[:, 0]
+        self._acted = (obs, self.age.copy(), x, drive)
+        first = self.first
+        if explore:
+            for agent, row in zip(self.agents, self._draw):
+                agent.rng.standard_normal(out=row)  # the same numbers as the agent's own (1, dims) draw
+            noise = np.array([a.plasticity()[0] for a in self.agents], np.float32)
+            # Each body's perturbation scaled by its own size, then added at unit size: 1 * v is v, so
+            # the sums are the single agent's ``m + noise * draw``.
+            draw, unit = noise[:, None] * self._draw.astype(np.float32), np.float32(1.0)
+        else:
+            draw, unit = drive[:0], np.float32(0.0)
+        a = motor_output(drive, draw, unit, first._mid, first._half)
+        return a.reshape((a.shape[0],) + first.action_space.shape).astype(first.action_space.dtype, copy=False)
+
+    def learn(self, obs: Any, actions: np.ndarray, rewards: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
+        """Each agent's ``learn`` from its own row; returns each body's teaching signal (0 on invalid rows)."""
+        first, b = self.first, len(self.agents)
+        first._need_delayed(False, "learn")
+        x, drive = self._sensed(obs)
+        xi = self._perturbation(actions, drive)
+        r = first._check_batch("rewards", rewards, b).astype(np.float32)
+        valid = first._valid(valid, b)
+        own_baseline = not first.config["reward_is_error"]
+        expected = (x @ self.baseline[:, :, None])[:, 0, 0] if own_baseline else r[:0]
+        units = x[:, 0]
+        active = np.empty_like(units)
+        error, error_xi = teaching_signal(xi, r, expected, valid, units, active)
+        lr = np.array([a.plasticity()[1] for a in self.agents], np.float32)
+        step_each(self.weights, units, error_xi, active, lr)
+        self.age += 1
+        if own_baseline:
+            step_each(self.baseline[:, :, None], units, error[:, None], active, self._baseline_lr)
+        return error
+
+    def accumulate(self, obs: Any, actions: np.ndarray, valid: np.ndarray | None = None) -> None:
+        """Each agent's ``accumulate`` of its own row (a delayed reward: ``agents[i].reinforce``)."""
+        first, b = self.first, len(self.agents)
+        first._need_delayed(True, "accumulate")
+        x, drive = self._sensed(obs)
+        xi = self._perturbation(actions, drive)
+        units = x[:, 0]
+        active = np.empty_like(units)
+        # The reward 1 on every valid row: the error is ``valid`` and error * xi the agent's ``xi * valid``.
+        _, xi_valid = teaching_signal(xi, self._ones, self._ones[:0], first._valid(valid, b), units, active)
+        step_each(self.eligibility, units, xi_valid, active, self._ones)
 
 
 # --- the compiled pieces: each does, element by element, the float32 operations the array
@@ -314,6 +443,24 @@ def teaching_signal(xi: np.ndarray, reward: np.ndarray, expected: np.ndarray, va
 
 
 @jit
+def step_each(target: np.ndarray, x: np.ndarray, signal: np.ndarray, active: np.ndarray, lr: np.ndarray) -> None:
+    """Body by body, a batch of one's ``weight_step``: ``target[i] += lr[i] * outer(x[i], signal[i]) / usage``.
+
+    ``target`` (bodies, units, dims), ``x`` and ``active`` (bodies, units), ``signal`` (bodies, dims),
+    ``lr`` (bodies,); each unit's usage is its own activity, at least 1 (a sum over one row is that
+    row). numpy forms a one-row ``x.T @ signal`` from 0 by adding the product, hence ``0 + x * s``
+    (which turns a -0.0 product into +0.0 as numpy does).
+    """
+    bodies, units, dims = target.shape
+    for i in range(bodies):
+        for u in range(units):
+            usage = max(active[i, u], np.float32(1.0))
+            for a in range(dims):
+                target[i, u, a] += lr[i] * (np.float32(0.0) + x[i, u] * signal[i, a]) / usage
+    return None
+
+
+@jit
 def weight_step(weights: np.ndarray, gradient: np.ndarray, usage: np.ndarray, lr: np.float32) -> None:
     """``weights += lr * gradient / usage`` in place (``usage``: (units, 1), one per row)."""
     units, dims = weights.shape
@@ -322,4 +469,4 @@ def weight_step(weights: np.ndarray, gradient: np.ndarray, usage: np.ndarray, lr
             weights[u, a] += lr * gradient[u, a] / usage[u, 0]
 
 
-__all__ = ["NodePerturbationAgent", "motor_output", "perturbation", "teaching_signal", "weight_step"]
+__all__ = ["NodePerturbationAgent", "NodePerturbationCohort", "motor_output", "step_each", "perturbation", "teaching_signal", "weight_step"]

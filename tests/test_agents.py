@@ -404,3 +404,99 @@ def test_node_perturbation_learns_the_same_whether_or_not_act_saw_the_same_batch
         fresh.learn(obs, a, r, obs, ends, ends)
         assert _bits_equal(reused.weights, fresh.weights) and _bits_equal(reused.baseline, fresh.baseline)
     env.close()
+
+
+# --- the cohort: several bodies' own node-perturbation agents in one batch ----------------------------------
+def _rows(obs: dict[str, np.ndarray], i: int) -> dict[str, np.ndarray]:
+    return {k: v[i : i + 1] for k, v in obs.items()}
+
+
+@pytest.mark.parametrize("settings", [{}, {"hvc_units": 8, "hvc_active": 3}, {"hvc_units": 16, "hvc_active": 4, "reward_is_error": True},
+                                      {"hvc_units": 12, "hvc_active": 3, "delayed_reward": True}])
+def test_node_perturbation_cohort_is_each_agent_alone_bit_for_bit(settings):
+    """Row i of the cohort acts and learns exactly as agent i alone on that row as a batch of one: actions,
+    weights, baselines, ages, eligibility and the random stream, through a changing schedule, invalid rows
+    and LMAN-off steps."""
+    import copy
+
+    from brainlike.agents.node_perturbation import NodePerturbationCohort
+
+    env = gym.make("brainlike/SongbirdTutor-v0")
+    n = 4
+    alone = [make_agent("node-perturbation", env, seed=10 + i, maturation=0, **settings) for i in range(n)]
+    cohort = NodePerturbationCohort([copy.deepcopy(a) for a in alone])
+    space = alone[0].observation_space
+    space.seed(3)
+    rng = np.random.default_rng(0)
+    for t in range(40):
+        obs = {k: np.stack([space.sample()[k] for _ in range(n)]) for k in space.spaces}
+        explore = t % 7 != 3
+        for a in alone + cohort.agents:
+            a.config["noise_std"], a.config["lr"] = 0.5 - t / 100, 2.0 - t / 30
+        actions = np.concatenate([a.act(_rows(obs, i), explore=explore) for i, a in enumerate(alone)])
+        assert _bits_equal(cohort.act(obs, explore=explore), actions)
+        rewards, valid = rng.normal(size=n), rng.random(n) < 0.8
+        if settings.get("delayed_reward"):
+            for i, a in enumerate(alone):
+                a.accumulate(_rows(obs, i), actions[i : i + 1], valid=valid[i : i + 1])
+            cohort.accumulate(obs, actions, valid=valid)
+            if t % 4 == 3:
+                for a, b, r in zip(alone, cohort.agents, rewards):
+                    assert a.reinforce(float(r > 0)) == b.reinforce(float(r > 0))
+        else:
+            ends = np.zeros(1, bool)
+            for i, a in enumerate(alone):
+                a.learn(_rows(obs, i), actions[i : i + 1], rewards[i : i + 1], None, ends, ends, valid=valid[i : i + 1])
+            cohort.learn(obs, actions, rewards, valid=valid)
+        for a, b in zip(alone, cohort.agents):
+            for name in ("weights", "baseline", "age", "eligibility", "bout_baseline"):
+                assert _bits_equal(getattr(a, name), getattr(b, name)), (t, name)
+            assert a.rng.bit_generator.state == b.rng.bit_generator.state
+    assert not np.array_equal(alone[0].weights, alone[1].weights)  # each learned on its own
+    env.close()
+
+
+def test_node_perturbation_cohort_refuses_mixed_agents_and_wrong_batches():
+    from brainlike.agents.node_perturbation import NodePerturbationCohort
+
+    env = gym.make("brainlike/SongbirdTutor-v0")
+    a, b = (make_agent("node-perturbation", env, seed=s) for s in (0, 1))
+    with pytest.raises(ValueError, match="the same agent was given twice"):
+        NodePerturbationCohort([a, a])
+    with pytest.raises(ValueError, match=r"agent 1 differs from agent 0 in \['reward_is_error'\]"):
+        NodePerturbationCohort([a, make_agent("node-perturbation", env, seed=1, reward_is_error=True)])
+    with pytest.raises(TypeError, match="one or more NodePerturbationAgents"):
+        NodePerturbationCohort([])
+    cohort = NodePerturbationCohort([a, b])
+    space = a.observation_space
+    three = {k: np.stack([space.sample()[k] for _ in range(3)]) for k in space.spaces}
+    weights = cohort.weights.copy()
+    with pytest.raises(ValueError, match="a cohort of 2 bodies needs a batch of 2 observations, got 3"):
+        cohort.act(three)
+    two = {k: v[:2] for k, v in three.items()}
+    actions = cohort.act(two)
+    with pytest.raises(ValueError, match=r"rewards must have shape \(2,\)"):
+        cohort.learn(two, actions, np.zeros(3))
+    with pytest.raises(RuntimeError, match="accumulate\\(\\) is for an agent with delayed_reward=True"):
+        cohort.accumulate(two, actions)
+    assert _bits_equal(cohort.weights, weights)  # refused input leaves the brains as they were
+    env.close()
+
+
+def test_step_each_is_a_batch_of_ones_weight_step_with_its_zeros():
+    """``step_each`` on body i equals ``weight_step`` with numpy's one-row ``x.T @ signal``, -0.0 products included."""
+    from brainlike.agents.node_perturbation import step_each, weight_step
+
+    rng = np.random.default_rng(5)
+    bodies, units, dims = 6, 5, 4
+    x, signal = _edge_floats(rng, (bodies, units)), _edge_floats(rng, (bodies, dims))
+    x[np.isnan(x)], signal[np.isnan(signal)] = 0.5, -0.0  # activities are finite; -0.0 products stay
+    active = np.abs(x) * (rng.random((bodies, 1)) < 0.7)
+    target, lr = _edge_floats(rng, (bodies, units, dims)), rng.uniform(0.1, 3, bodies).astype(np.float32)
+    target[np.isnan(target)] = -0.0
+    want = target.copy()
+    for i in range(bodies):
+        usage = np.maximum(active[i : i + 1].sum(axis=0), 1.0)[:, None]
+        weight_step(want[i], x[i : i + 1].T @ signal[i : i + 1], usage, lr[i])
+    step_each(target, x, signal, active, lr)
+    assert _bits_equal(target, want)

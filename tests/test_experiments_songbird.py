@@ -197,3 +197,19 @@ def test_write_songs_writes_three_valid_wavs(tmp_path):
             assert n > 0
             pcm = np.frombuffer(w.readframes(n), dtype="<i2")
         assert not math.isnan(float(pcm.mean())) and np.abs(pcm).max() > 0
+
+
+def test_a_cage_of_copied_adults_leaves_the_originals_as_they_were():
+    """The cohort's agents are views into its stacked arrays: a new cage copies the brains, never shares them."""
+    trained = Flock(3, 0)
+    trained.sing(2)
+    before = [a.weights.copy() for a in trained.agents]
+    cage = Flock(3, 0, brains=trained.agents)
+    assert all(np.array_equal(a.weights, b.weights) for a, b in zip(cage.agents, trained.agents))
+    cage.sing(3)
+    assert all(np.array_equal(a.weights, w) for a, w in zip(trained.agents, before))
+    assert not all(np.array_equal(a.weights, w) for a, w in zip(cage.agents, before))
+    # Each agent of the cage stays in step with its cohort: what it commands is what the cohort learned.
+    assert all(np.shares_memory(a.weights, cage.cohort.weights) for a in cage.agents)
+    trained.close()
+    cage.close()

@@ -32,7 +32,7 @@ import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, cohort_seed, steering_with
-from brainlike.agents.node_perturbation import NodePerturbationAgent
+from brainlike.agents.node_perturbation import NodePerturbationAgent, NodePerturbationCohort
 from brainlike.agents.reporting import save_figure
 from brainlike.agents.rollout import rollout
 from brainlike.agents.stats import greater, not_greater
@@ -93,6 +93,8 @@ class Flock:
 
     One agent per bird, never one agent shared by the batch: each bird has its
     own tutor (drawn from the seed) and learns only from its own renditions.
+    The birds' agents are stepped together (``NodePerturbationCohort``): one
+    batched call per step, each bird's numbers exactly those of its agent alone.
     Lives never truncate (``max_episode_steps=None``): one life, one tutor.
     ``brains``: start from copies of these agents (e.g. adults trained
     elsewhere, put in a new cage with the same tutors) instead of new ones.
@@ -117,6 +119,7 @@ class Flock:
                                       delayed_reward=delayed) for i in range(n)]
         else:
             self.agents = [copy.deepcopy(a) for a in brains]
+        self.cohort = NodePerturbationCohort(self.agents)
         self._bout_error = np.zeros(n)
         self._explore = False
         self._steps = rollout(self.env, self._act, seed=cohort_seed(seed))
@@ -132,12 +135,8 @@ class Flock:
             a.config["noise_std"] = float(noise_std)
             a.config["lr"] = float(lr)
 
-    def _rows(self, obs: dict[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
-        """Each bird's own observation, as a batch of one."""
-        return [{k: v[i : i + 1] for k, v in obs.items()} for i in range(self.n)]
-
     def _act(self, obs: dict[str, np.ndarray]) -> np.ndarray:
-        return np.concatenate([a.act(o, explore=self._explore) for a, o in zip(self.agents, self._rows(obs))])
+        return self.cohort.act(obs, explore=self._explore)
 
     def _step(self, learn: bool, explore: bool) -> dict[str, Any]:
         self._explore = explore
@@ -147,15 +146,13 @@ class Flock:
             sung = ~song["tutor_sang"]
             bout_end = sung & (song["syllable"] == S - 1)
             self._bout_error += np.where(sung, t.rewards, 0.0)
-            for i, (a, o) in enumerate(zip(self.agents, self._rows(t.obs))):
-                # The learner sees only its observation, its action and the steering's teaching signal.
-                if self.teaching is Teaching.PERFORMANCE_ERROR:
-                    a.learn(o, t.actions[i : i + 1], t.rewards[i : i + 1], None, t.terminated[i : i + 1],
-                            t.truncated[i : i + 1], valid=sung[i : i + 1])
-                else:
-                    a.accumulate(o, t.actions[i : i + 1], valid=sung[i : i + 1])
-                    if bout_end[i]:
-                        a.reinforce(float(self._bout_error[i] > 0.0))
+            # Each bird's learner sees only its observation, its action and the steering's teaching signal.
+            if self.teaching is Teaching.PERFORMANCE_ERROR:
+                self.cohort.learn(t.obs, t.actions, t.rewards, valid=sung)
+            else:
+                self.cohort.accumulate(t.obs, t.actions, valid=sung)
+                for i in np.flatnonzero(bout_end):
+                    self.agents[i].reinforce(float(self._bout_error[i] > 0.0))
             self._bout_error[bout_end] = 0.0
         return song
 
