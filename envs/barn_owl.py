@@ -370,8 +370,8 @@ class OwlBody(CompiledBody[OwlSenses, OwlEvents]):
         """(bodies,) age in simulated days: a day is ``trials_per_day`` trials."""
         return self.birth_age + self.stats["trials"] / self.trials_per_day
 
-    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
-        self._call(owl_birth, self.state, np.flatnonzero(mask), self._constants, self.protocol.ages, self.protocol.displacements, u)
+    def _reset_bodies(self, rows: np.ndarray, u: np.ndarray) -> None:
+        self._call(owl_birth, self.state, rows, self._constants, self.protocol.ages, self.protocol.displacements, u)
 
     # --- observation and step: the compiled kernels ---------------------------------
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:

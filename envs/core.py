@@ -23,7 +23,7 @@ from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode, VectorEnv
 
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer
-from brainlike.envs.rng import CounterRNG, draw_keys, next_keys
+from brainlike.envs.rng import CounterRNG, draw_keys
 from brainlike.steering.base import EventsT, ReflexTakeover, SensesT, Steering, SteeringOutput
 
 
@@ -38,7 +38,7 @@ class Body(Generic[SensesT, EventsT]):
     - ``__init__``: check its arguments (``check_arguments``), set its
       configuration, then ``self._build(layout, extero, intero, action)``;
     - ``state_table()``: its per-body arrays (allocated and reset by the core);
-    - ``_reset_bodies(mask, u)``: what is drawn at birth, from ``u``;
+    - ``_reset_bodies(rows, u)``: what is drawn at birth for the bodies ``rows``, from ``u``;
     - ``senses()``: the record its reflexes read (None without reflexes);
     - ``_physics(takeover, u)``: move, return (events record, terminated, info);
     - ``_observe()``: (exteroception, interoception) arrays;
@@ -160,13 +160,19 @@ class Body(Generic[SensesT, EventsT]):
     # --- lifecycle -----------------------------------------------------------
     def reset_bodies(self, mask: np.ndarray, keys: np.ndarray | None = None) -> None:
         """New lives for the bodies in ``mask``, each from its 64-bit key (default: the next of its stream)."""
-        rows = np.flatnonzero(mask)  # a few bodies of many: indexing by rows costs less than by the mask
-        self._rng.seed(rows, next_keys(self._rng.key[rows]) if keys is None else keys)
+        self.reset_rows(np.flatnonzero(mask), keys)
+
+    def reset_rows(self, rows: np.ndarray, keys: np.ndarray | None = None) -> None:
+        """New lives for the bodies ``rows`` (int64 indices, ascending), as ``reset_bodies``.
+
+        Everything is indexed by rows, not by a mask over every body: at N=1024 a few
+        bodies end on most steps, and a mask costs a pass over all of them per array.
+        """
+        u = self._rng.new_lives(rows, keys, self.randoms_per_life)
         self.elapsed[rows] = 0
-        self.steering.reset(mask)
+        self.steering.reset(rows)
         self._return_to_birth(rows)
-        u = self._rng.uniform(self.randoms_per_life, rows=rows) if self.randoms_per_life else np.empty((len(rows), 0))
-        self._reset_bodies(mask, u)
+        self._reset_bodies(rows, u)
 
     def _return_to_birth(self, rows: np.ndarray) -> None:
         """Every declared state array of the bodies ``rows`` (indices) back to its value at birth."""
@@ -288,8 +294,8 @@ class Body(Generic[SensesT, EventsT]):
         return arr
 
     # --- for subclasses ------------------------------------------------------
-    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
-        """What is drawn at birth for the bodies in ``mask``, from ``u`` (their ``randoms_per_life`` uniforms)."""
+    def _reset_bodies(self, rows: np.ndarray, u: np.ndarray) -> None:
+        """What is drawn at birth for the bodies ``rows`` (int64 indices), from ``u`` (their ``randoms_per_life`` uniforms, one row each)."""
 
     def senses(self) -> SensesT | None:
         """The record the reflexes read, before the body moves; None for a body without reflexes."""
@@ -489,13 +495,12 @@ class BodyVectorEnv(VectorEnv):
         actions = self.body.validate_actions(actions, batched=True)
         reward, terminated, truncated, info = self.body.step(actions)
         info["steering"] = info["steering"].batched()
-        restart = self._autoreset
-        if restart.any():
+        rows = np.flatnonzero(self._autoreset)
+        if rows.shape[0]:
             # Bodies whose life ended on the previous step start a new one now;
             # their action is ignored, as in Gymnasium's next-step autoreset.
-            self.body.reset_bodies(restart)
+            self.body.reset_rows(rows)
             # Copies (``info`` keeps the step's own reward), changed only in the few restarted rows.
-            rows = np.flatnonzero(restart)
             reward, terminated, truncated = reward.copy(), terminated.copy(), truncated.copy()
             reward[rows], terminated[rows], truncated[rows] = 0.0, False, False
         self._autoreset = terminated | truncated

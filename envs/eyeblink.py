@@ -314,8 +314,8 @@ class EyeblinkBody(CompiledBody[EyelidSenses, EyelidEvents]):
             "stats": {k: StateVar(dtype=i64) for k in STATS},
         }
 
-    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
-        self._call(eyeblink_birth, self.state, np.flatnonzero(mask), self._constants, self.isi_steps, self.session_phase, u)
+    def _reset_bodies(self, rows: np.ndarray, u: np.ndarray) -> None:
+        self._call(eyeblink_birth, self.state, rows, self._constants, self.isi_steps, self.session_phase, u)
 
     # --- observation and step: the compiled kernels ---------------------------------
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:

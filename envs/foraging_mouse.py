@@ -170,9 +170,9 @@ class MouseBody(CompiledBody[MouseSenses, MouseEvents]):
     def randoms_per_life(self) -> int:  # type: ignore[override]
         return self.size * self.size  # a random permutation of the arena's cells
 
-    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
+    def _reset_bodies(self, rows: np.ndarray, u: np.ndarray) -> None:
         self._call(mouse_birth, self.state, self.grid, self.food_cell, self._constants, self._fixed_nest_cell,
-                   np.flatnonzero(mask), u)
+                   rows, u)
 
     # --- senses, observation and step: the compiled kernels ------------------------
     def in_nest(self) -> np.ndarray:

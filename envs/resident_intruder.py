@@ -358,10 +358,10 @@ class ResidentBody(CompiledBody[ResidentSenses, ResidentEvents]):
             "gains": StateVar((DAYS_SHOWN, 3), np.float64, np.nan),
         }
 
-    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
+    def _reset_bodies(self, rows: np.ndarray, u: np.ndarray) -> None:
         st = self.species
         self._call(resident_birth, self.state, self.gains, self._constants, self.plan, self.mix_cdf, self._steering_constants,
-                   st.parameters.values, st.baseline, np.flatnonzero(mask), u)
+                   st.parameters.values, st.baseline, rows, u)
 
     # --- observation and step: the compiled kernels ---------------------------------
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:

@@ -21,6 +21,7 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _NEXT_LIFE = np.uint64(0xD1B54A32D192ED03)
 _KEY_HIGH = 2**63
+_NO_KEYS = np.empty(0, dtype=np.uint64)
 #: The columns of ``CounterRNG.streams``: a body's key and its call counter.
 KEY, COUNTER = 0, 1
 
@@ -67,9 +68,27 @@ def _uniform_rows(streams: np.ndarray, rows: np.ndarray, out: np.ndarray) -> Non
 
 
 @jit
+def next_key(key: np.uint64) -> np.uint64:
+    """The key of a body's next life, derived from its current one."""
+    return splitmix(key ^ _NEXT_LIFE)
+
+
+@jit
 def _next_keys(keys: np.ndarray, out: np.ndarray) -> None:
     for i in range(keys.shape[0]):
-        out[i] = splitmix(keys[i] ^ _NEXT_LIFE)
+        out[i] = next_key(keys[i])
+
+
+@jit
+def _new_lives(streams: np.ndarray, rows: np.ndarray, keys: np.ndarray, out: np.ndarray) -> None:
+    """Bodies ``rows`` start new streams: ``keys[i]`` (or, with no keys, their next life's key), counters
+    at 0; then, if ``out`` has columns, each draws its birth uniforms into its row of ``out``."""
+    for i in range(rows.shape[0]):
+        b = rows[i]
+        streams[b, KEY] = keys[i] if keys.shape[0] > 0 else next_key(streams[b, KEY])
+        streams[b, COUNTER] = 0
+        if out.shape[1] > 0:
+            uniform_row(streams, b, out[i])
 
 
 class CounterRNG:
@@ -101,6 +120,17 @@ class CounterRNG:
         """New keys, counters at 0, for the bodies ``mask`` selects (a bool mask or row indices)."""
         self.streams[mask, KEY] = keys
         self.streams[mask, COUNTER] = 0
+
+    def new_lives(self, rows: np.ndarray, keys: np.ndarray | None, k: int) -> np.ndarray:
+        """New lives for the bodies ``rows`` (int64 indices), in one compiled call: ``seed`` with
+        ``keys`` (None: each body's next key, ``next_keys``), then, if ``k`` > 0, their ``uniform(k)``
+        (a body draws nothing when ``k`` is 0). Returns the (len(rows), k) uniforms."""
+        given = _NO_KEYS if keys is None else np.ascontiguousarray(keys, dtype=np.uint64)
+        if keys is not None and given.shape != rows.shape:
+            raise ValueError(f"expected {rows.shape[0]} keys, one per body reset, got {given.shape}")
+        out = np.empty((rows.shape[0], k), dtype=np.float64)
+        _new_lives(self.streams, rows, given, out)
+        return out
 
     def uniform(self, k: int, rows: np.ndarray | None = None) -> np.ndarray:
         """(bodies, k) floats in [0, 1); with ``rows`` (indices), only those bodies draw."""

@@ -250,21 +250,21 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
             ("heard_start", np.int64), ("heard_tutor", np.int64), ("sensory_phase", np.int64),
         ])
 
-    def _update_threshold(self, mask: np.ndarray) -> None:
+    def _update_threshold(self, bodies: np.ndarray) -> None:
+        """The feedback threshold of ``bodies`` (a mask or row indices)."""
         if self.feedback_threshold is not None:
-            self.threshold_hz[mask] = self.feedback_threshold[mask]
+            self.threshold_hz[bodies] = self.feedback_threshold[bodies]
         elif self.feedback_syllable is not None:
-            self.threshold_hz[mask] = to_physical(self.tutor[mask, self.feedback_syllable])[:, PITCH]
+            self.threshold_hz[bodies] = to_physical(self.tutor[bodies, self.feedback_syllable])[:, PITCH]
 
-    def _reset_bodies(self, mask: np.ndarray, u: np.ndarray) -> None:
-        idx = np.flatnonzero(mask)
+    def _reset_bodies(self, rows: np.ndarray, u: np.ndarray) -> None:
         if self.given_tutor is None:
             motor = TUTOR_MOTOR_RANGE * (2.0 * u - 1.0)
-            self.tutor_motor[idx] = motor.reshape(len(idx), self.num_syllables, NUM_MOTOR)
-            self.tutor[idx] = syrinx(self.tutor_motor[idx])
+            self.tutor_motor[rows] = motor.reshape(len(rows), self.num_syllables, NUM_MOTOR)
+            self.tutor[rows] = syrinx(self.tutor_motor[rows])
         else:
-            self.tutor[idx] = self.given_tutor
-        self._update_threshold(mask)
+            self.tutor[rows] = self.given_tutor
+        self._update_threshold(rows)
 
     # --- observation and step: the compiled kernels ---------------------------------
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:

@@ -106,7 +106,10 @@ RESIDENT_CONSTANTS = np.dtype([
 
 
 # --- compiled: one body at a time, called from ResidentIntruder's step kernel ----------------
-@jit
+# Those taking arrays are pasted into it (``jit(inline=True)``): called, they would change the
+# reference counts of the steering's arrays (atomic operations) once per body and step; measured,
+# the step kernel at N=1024 took about a fifth less time.
+@jit(inline=True)
 def attack_drive(c, params, b, male_cue, identity):  # type: ignore[no-untyped-def]
     """Body ``b``'s drive onto VMHvl this step, from the male cue of intruder ``identity`` (never below 0)."""
     drive = ((params[b, IDENTITY_GAIN + identity] + params[b, GENERAL_GAIN]) * male_cue
@@ -114,7 +117,7 @@ def attack_drive(c, params, b, male_cue, identity):  # type: ignore[no-untyped-d
     return max(drive, 0.0)
 
 
-@jit
+@jit(inline=True)
 def attack_reflex(c, params, readiness, b, enabled, male_cue, identity, within_reach, proposed):  # type: ignore[no-untyped-def]
     """Body ``b``'s readiness integrates this step's drive; then (executed action, reason or NO_REFLEX).
 
@@ -150,7 +153,7 @@ def baseline_level(c, u):  # type: ignore[no-untyped-def]
     return max(level, NORMAL_TESTOSTERONE) if c["supplement"] else level
 
 
-@jit
+@jit(inline=True)
 def daily_rule(c, params, baseline, b, encounter_won, defeated, identity):  # type: ignore[no-untyped-def]
     """Body ``b``'s fixed rule at the end of an encounter: testosterone decays, wins potentiate, defeats depress."""
     t = baseline[b] + c["testosterone_decay"] * (params[b, TESTOSTERONE] - baseline[b])
@@ -173,7 +176,7 @@ def daily_rule(c, params, baseline, b, encounter_won, defeated, identity):  # ty
         params[b, AVOIDANCE] = a + c["avoidance_rate"] * (1.0 - a)
 
 
-@jit
+@jit(inline=True)
 def resident_evaluate(c, params, baseline, readiness, b, attacked, bitten, won, defeated, ended, encounter_won, identity, proximity):  # type: ignore[no-untyped-def]
     """Body ``b``'s reward components (win, pain, defeat, fear) and its readiness drive (a fraction of the
     threshold); applies the daily rule when the encounter ended."""

@@ -93,7 +93,10 @@ MOUSE_CONSTANTS = np.dtype([
 
 
 # --- compiled: one body at a time, called from ForagingMouse's step kernel ---------------
-@jit
+# Those taking arrays are pasted into it (``jit(inline=True)``): called, they would change the
+# reference counts of the steering's arrays (atomic operations) once per body and step; measured,
+# the step kernel at N=1024 took about a fifth less time.
+@jit(inline=True)
 def looming_reflex(duration, params, remaining, mode, b, enabled, angle, expansion, contrast, x, y, in_nest, proposed):  # type: ignore[no-untyped-def]
     """Body ``b``'s looming reflex this step: (executed action, reason or NO_REFLEX).
 
@@ -127,7 +130,7 @@ def looming_reflex(duration, params, remaining, mode, b, enabled, angle, expansi
     return (SOUTH if dy > 0 else NORTH), FLEE
 
 
-@jit
+@jit(inline=True)
 def _drive(c, last_drive, b, h):  # type: ignore[no-untyped-def]
     """D(h), reusing body ``b``'s last drive when ``h`` is the energy it was computed at.
 
@@ -143,7 +146,7 @@ def _drive(c, last_drive, b, h):  # type: ignore[no-untyped-def]
     return d
 
 
-@jit
+@jit(inline=True)
 def mouse_evaluate(c, params, memory, last_drive, b, energy_start, energy, energy_after, captured, in_nest, x, y, disc_angle, exposed):  # type: ignore[no-untyped-def]
     """Body ``b``'s reward components (food, hunger, pain) and energy drive; updates its innate parameters."""
     start = _drive(c, last_drive, b, energy_start)
