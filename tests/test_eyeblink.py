@@ -9,9 +9,9 @@ import pytest
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.cerebellar import NUCLEUS_PLASTICITY, CerebellarAgent
 from brainlike.agents.experiments import get_experiment
-from brainlike.agents.experiments.eyeblink import CR_THRESHOLD, run_cohort
+from brainlike.agents.experiments.eyeblink import CR_THRESHOLD, TrialRecorder, run_cohort
 from brainlike.envs.eyeblink import CS_MINUS, PAIRED, PUFF, TONE, TONE_ALONE
-from brainlike.steering.eyelid import CLIMBING_FIBRE, EyelidSteering
+from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS, EyelidSteering
 
 EYEBLINK = "brainlike/Eyeblink-v0"
 
@@ -303,3 +303,50 @@ def test_eyeblink_experiments_scale_only_constants_the_steering_takes():
         assert exp.sensitivity, exp.name
         scaled = steering_with(EyelidSteering, {name: 0.8 for name in exp.sensitivity})
         assert scaled.puff_cost == pytest.approx(0.8 * EyelidSteering().puff_cost)
+
+
+# --- the trial recorder: compiled, it records what the array form it replaced recorded ----------------
+class ArrayFormRecorder(TrialRecorder):
+    """The recorder's step as it was written before it was compiled: a dozen fancy-indexed array passes."""
+
+    def record(self, info, lid, ended):
+        live, rows = self.live, np.arange(self.live.shape[0])
+        trial_id = info["session"] * self.trials_per_session + info["trial"]
+        moved = live & (trial_id != self.last_trial)
+        self.index[moved] += 1
+        self.last_trial = np.where(live, trial_id, self.last_trial)
+        k = np.minimum(self.index, self.total - 1)
+        s = (info["since_tone_ms"] / STEP_MS).astype(np.int64)
+        here = live & (s >= 0) & (s < self.traces.shape[2])
+        self.traces[rows[here], k[here], s[here]] = lid[here]
+        self.session[rows[live], k[live]] = info["session"][live]
+        self.kind[rows[live], k[live]] = info["trial_kind"][live]
+        self.isi[rows[live], k[live]] = info["isi_ms"][live]
+        blink = live & info["reflex_overrode"] & (info["trial_kind"] == PAIRED) & np.isnan(self.latency[rows, k])
+        self.latency[rows[blink], k[blink]] = info["since_tone_ms"][blink] - info["isi_ms"][blink]
+        self.live = live & ~ended
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_compiled_trial_recorder_equals_the_array_form(seed):
+    # A synthetic stream reaching what a cohort's rarely does: more trials than the recorder holds
+    # (the last row is overwritten), steps before the tone and past the trace, schedules ending at
+    # different steps, blinks on every kind of trial, repeated blinks in one trial.
+    rng = np.random.default_rng(seed)
+    bodies, total, span, tps = 5, 6, 9, 3
+    compiled, reference = TrialRecorder(bodies, total, span), ArrayFormRecorder(bodies, total, span)
+    compiled.trials_per_session = reference.trials_per_session = tps
+    trial = np.zeros(bodies, dtype=np.int64)
+    for _ in range(120):
+        trial += rng.random(bodies) < 0.15
+        info = {"session": trial // tps, "trial": trial % tps,
+                "trial_kind": rng.choice([PAIRED, TONE_ALONE, CS_MINUS], bodies).astype(np.int64),
+                "since_tone_ms": rng.integers(-4, span + 3, bodies) * STEP_MS,
+                "isi_ms": rng.choice([10.0, 25.0], bodies), "reflex_overrode": rng.random(bodies) < 0.3}
+        lid, ended = rng.random(bodies).astype(np.float32), rng.random(bodies) < 0.01
+        compiled.record(info, lid, ended)
+        reference.record(info, lid, ended)
+    assert not compiled.live.all() and compiled.index.max() >= total  # the stream reached both corners
+    for name in ("session", "kind", "isi", "traces", "latency", "index", "last_trial", "live"):
+        got, want = getattr(compiled, name), getattr(reference, name)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes(), name
