@@ -350,3 +350,51 @@ def test_compiled_trial_recorder_equals_the_array_form(seed):
     for name in ("session", "kind", "isi", "traces", "latency", "index", "last_trial", "live"):
         got, want = getattr(compiled, name), getattr(reference, name)
         assert got.dtype == want.dtype and got.tobytes() == want.tobytes(), name
+
+
+# --- the cerebellar learner's fused kernels: each equals the array form it replaced ------------------
+@pytest.mark.parametrize("seed", range(3))
+def test_fused_cerebellar_kernels_equal_the_array_form(seed):
+    from brainlike.agents.cerebellar import (PF_RANGE, interpositus, lid_command, nucleus_learning,
+                                             parallel_fibre_learning)
+
+    rng = np.random.default_rng(seed)
+    b, cells, lines = 6, 50, 3
+    bits = lambda x: (x.dtype, x.shape, x.tobytes())  # noqa: E731
+    g_now, eligible = rng.random((b, cells)).astype(np.float32), rng.random((b, cells)).astype(np.float32)
+    cf, valid = (rng.random(b) < 0.5).astype(np.float32), rng.random(b) < 0.7
+    ltp, ltd = np.float32(0.01), np.float32(0.3)  # large, so that both bounds of the range are reached
+    for error in (True, False):
+        weights = rng.uniform(-0.1, 1.1, (b, cells)).astype(np.float32)
+        weights[0, :3] = [np.nan, 0.0, 1.0]
+        change = ltp * g_now
+        if error:
+            change -= ltd * cf[:, None] * eligible
+        change[~valid] = 0.0
+        want = np.clip(weights + change, *PF_RANGE)
+        parallel_fibre_learning(weights, g_now, eligible, cf, valid, ltp, ltd, error, np.float32(0.0), np.float32(1.0))
+        assert bits(weights) == bits(want)
+    mossy, pause = rng.random((b, lines)).astype(np.float32), rng.normal(0.0, 1.0, b).astype(np.float32)
+    pause[:2] = [np.nan, -0.0]
+    weights = rng.uniform(-0.01, 0.02, (b, lines)).astype(np.float32)
+    change = np.float32(0.002) * mossy * (np.maximum(pause, 0.0) - np.float32(0.002))[:, None]
+    change[~valid] = 0.0
+    want = np.maximum(weights + change, 0.0)
+    nucleus_learning(weights, mossy, pause, valid, np.float32(0.002), np.float32(0.002))
+    assert bits(weights) == bits(want)
+    # The nucleus and the delay line: release = min(max(pause, 0) / tonic, 1), 1 with the cortex removed.
+    drive, tonic, gain = rng.random(b).astype(np.float32), 1.0 / 3.0, 3.0
+    for removed in (False, True):
+        release = np.ones_like(pause) if removed else np.minimum(np.maximum(pause, 0.0) / tonic, 1.0)
+        want = gain * (pause + release * drive)
+        got = np.empty(b, np.float32)
+        interpositus(pause, drive, np.float32(tonic), np.float32(gain), removed, got)
+        assert bits(got) == bits(want)
+        for nucleus in (True, False):
+            history = rng.normal(0.5, 1.0, (4, b)).astype(np.float32)
+            history[1, 0] = np.nan
+            expected = history.copy()
+            expected[2] = want if nucleus else 0.0
+            command = np.empty(b, np.float32)
+            lid_command(pause, drive, np.float32(tonic), np.float32(gain), removed, nucleus, history, 2, 1, command)
+            assert bits(history) == bits(expected) and bits(command) == bits(np.clip(expected[1], 0.0, 1.0))
