@@ -35,6 +35,7 @@ CORTEX_STATES = ("intact", "no-plasticity", "no-granule-basis", "removed")
 #: there, after which reacquisition fails (measured with a range up to 2: 0% CRs in
 #: the 2 reacquisition sessions after 5 of extinction), so the range stays [0, 1].
 PF_RANGE = (0.0, 1.0)
+_PF_BOUNDS = (np.float32(PF_RANGE[0]), np.float32(PF_RANGE[1]))
 #: The nucleus plasticity rate (mossy-fibre -> nucleus synapses), the agent's default.
 NUCLEUS_PLASTICITY = 0.002
 #: Stages of each granule cell's low-pass cascade: its response to a step in its
@@ -346,7 +347,7 @@ class CerebellarAgent(Agent):
 
     def _per_body(self, weights: np.ndarray, b: int) -> np.ndarray:
         """(B, n) weights: one animal's row for every body, or each body's own."""
-        return np.broadcast_to(weights, (b, weights.shape[1]))
+        return weights if weights.shape[0] == b else np.broadcast_to(weights, (b, weights.shape[1]))
 
     def purkinje_pause(self, g: np.ndarray) -> np.ndarray:
         """(B,) how far the Purkinje cell falls below its spontaneous inhibition of the nucleus,
@@ -354,7 +355,12 @@ class CerebellarAgent(Agent):
         if self.config["cortex"] == "removed":
             return np.zeros(g.shape[0], dtype=np.float32)
         # 1 - w per animal, then broadcast over the bodies: einsum runs the same loop over each row.
+        # (numpy's einsum, not a compiled loop: its vectorised sum sets the result's last bits.)
         return np.einsum("bg,bg->b", self._per_body(1.0 - self.pf_weights, g.shape[0]), g) / self.activity_scale
+
+    def _mossy_drive(self, x: np.ndarray) -> np.ndarray:
+        """(B,) the nucleus's mossy-fibre drive v . x (numpy's einsum, as ``purkinje_pause``)."""
+        return np.einsum("bl,bl->b", self._per_body(self.mf_weights, x.shape[0]), x)
 
     def nucleus_output(self, x: np.ndarray, pause: np.ndarray) -> np.ndarray:
         """(B,) interpositus output: the Purkinje pause plus its mossy-fibre drive v . x, times the gain.
@@ -363,22 +369,27 @@ class CerebellarAgent(Agent):
         proportion to the pause (fully at ``purkinje_tonic``), so what the nucleus has
         learned shows only in the cortex's timed pause; with the cortex removed nothing
         masks it."""
-        drive = np.einsum("bl,bl->b", self._per_body(self.mf_weights, x.shape[0]), x)
-        if self.config["cortex"] == "removed":
-            release = np.ones_like(pause)
-        else:
-            release = np.minimum(np.maximum(pause, 0.0) / self.config["purkinje_tonic"], 1.0)
-        return self.config["nucleus_gain"] * (pause + release * drive)
+        out = np.empty(x.shape[0], dtype=np.float32)
+        interpositus(pause, self._mossy_drive(x), *self._nucleus_constants(), out)
+        return out
+
+    def _nucleus_constants(self) -> tuple[np.float32, np.float32, bool]:
+        return (np.float32(self.config["purkinje_tonic"]), np.float32(self.config["nucleus_gain"]),
+                self.config["cortex"] == "removed")
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
         x, g = self._mossy_and_granule(obs, out=True)
-        assert self._output_history is not None
+        history = self._output_history
+        assert history is not None
         self._mossy, self._pause = x, self.purkinje_pause(g)
-        out = self.nucleus_output(x, self._pause) if self.config["nucleus"] else np.zeros(g.shape[0], dtype=np.float32)
-        self._output_history[self._t % self._output_history.shape[0]] = out
+        # This step's output enters the delay line; the command that reaches the lid now left
+        # the nucleus output_delay steps ago (0 with the output cut).
+        slot = self._t % history.shape[0]
         self._t += 1
-        # The command that reaches the lid now left the nucleus output_delay steps ago.
-        command = np.clip(self._output_history[self._t % self._output_history.shape[0]], 0.0, 1.0)
+        command = np.empty(x.shape[0], dtype=np.float32)
+        drive = self._mossy_drive(x) if self.config["nucleus"] else self._pause  # (unused without output)
+        lid_command(self._pause, drive, *self._nucleus_constants(), bool(self.config["nucleus"]), history, slot,
+                    self._t % history.shape[0], command)
         if self.discrete:
             return (command > 0.5).astype(np.int64)
         return command[:, None].astype(self.action_space.dtype)
@@ -409,21 +420,26 @@ class CerebellarAgent(Agent):
             g_now = hist[(self._t - 1) % hist.shape[0]]
             eligible = hist[self._t % hist.shape[0]] if self._t > self.plasticity_delay else np.zeros_like(g_now)
             error = bool(cf.any())  # the climbing fibre fires on a few steps of a trial: most steps only potentiate
-            change = parallel_fibre_change(g_now, eligible, cf, valid, np.float32(self.config["ltp"]),
-                                           np.float32(self.config["ltd"]), error)
-            self._apply(self.pf_weights, change)
-            np.clip(self.pf_weights, *PF_RANGE, out=self.pf_weights)
+            ltp, ltd = np.float32(self.config["ltp"]), np.float32(self.config["ltd"])
+            if self.pf_weights.shape[0] == b:  # each body its own synapses: one compiled pass
+                parallel_fibre_learning(self.pf_weights, g_now, eligible, cf, valid, ltp, ltd, error, *_PF_BOUNDS)
+            else:
+                self._apply(self.pf_weights, parallel_fibre_change(g_now, eligible, cf, valid, ltp, ltd, error))
+                np.clip(self.pf_weights, *PF_RANGE, out=self.pf_weights)
         rate = self.config["nucleus_plasticity"]
         if rate > 0 and self.config["nucleus"]:
             # Mossy-fibre -> nucleus synapses follow the Purkinje cell: up while it pauses by more than
             # the threshold, slowly down while the fibre fires without such a pause.
             # Laid out in memory as the mossy input is, as the array form's was (numpy's mean over
             # the bodies then sums in the same order).
-            change = np.zeros_like(self._mossy)
-            nucleus_change(self._mossy, self._pause, valid, np.float32(rate), np.float32(self.config["nucleus_threshold"]),
-                           change)
-            self._apply(self.mf_weights, change)
-            np.maximum(self.mf_weights, 0.0, out=self.mf_weights)
+            rate32, threshold = np.float32(rate), np.float32(self.config["nucleus_threshold"])
+            if self.mf_weights.shape[0] == b:
+                nucleus_learning(self.mf_weights, self._mossy, self._pause, valid, rate32, threshold)
+            else:
+                change = np.zeros_like(self._mossy)
+                nucleus_change(self._mossy, self._pause, valid, rate32, threshold, change)
+                self._apply(self.mf_weights, change)
+                np.maximum(self.mf_weights, 0.0, out=self.mf_weights)
         ended = terminated | truncated | ~valid
         if ended.any():
             # A new life starts from silence: no granule state, no eligibility, no output in flight.
@@ -431,8 +447,7 @@ class CerebellarAgent(Agent):
             self._state[:, ended] = 0.0
             self._granule_history[:, ended] = 0.0
             self._output_history[:, ended] = 0.0
-        return {"climbing_fibre": float(cf.mean()), "mean_weight": float(self.pf_weights.mean()),
-                "nucleus_weight": float(self.mf_weights.mean())}
+        return {"climbing_fibre": _mean(cf), "mean_weight": _mean(self.pf_weights), "nucleus_weight": _mean(self.mf_weights)}
 
     @staticmethod
     def _apply(weights: np.ndarray, change: np.ndarray) -> None:
@@ -443,8 +458,69 @@ class CerebellarAgent(Agent):
             weights += change
 
 
-# The two synapse changes, each in one compiled pass doing, element by element, the float32
-# operations of the array form in its order (bit-identical); the mean over bodies stays numpy's.
+def _mean(x: np.ndarray) -> float:
+    """``float(x.mean())``, computed as numpy's ``mean`` does (its float32 sum over the count as an
+    ``intp``) without its Python-level bookkeeping, which cost more than the learning step's kernels."""
+    return float(x.dtype.type(np.add.reduce(x, axis=None) / np.intp(x.size)))
+
+
+# The nucleus and the delay to the lid, compiled: the float32 operations of the array form, in its order.
+@jit(inline=True)
+def _interpositus(pause: np.float32, drive: np.float32, tonic: np.float32, gain: np.float32, removed: bool) -> np.float32:
+    """One body's nucleus output ``gain * (pause + release * drive)``, ``release = min(max(pause, 0) / tonic, 1)``
+    (1 with the cortex removed)."""
+    if removed:
+        release = np.float32(1.0)
+    else:
+        release = pause if (pause > 0.0 or pause != pause) else np.float32(0.0)  # numpy's maximum(p, 0)
+        release = release / tonic
+        if not (release != release):
+            release = release if release < 1.0 else np.float32(1.0)  # numpy's minimum(r, 1): NaN passes
+    return gain * (pause + release * drive)
+
+
+@jit
+def interpositus(pause: np.ndarray, drive: np.ndarray, tonic: np.float32, gain: np.float32, removed: bool,
+                 out: np.ndarray) -> None:
+    """(B,) nucleus output from the Purkinje ``pause`` and the mossy-fibre ``drive`` v . x, into ``out``."""
+    for b in range(pause.shape[0]):
+        out[b] = _interpositus(pause[b], drive[b], tonic, gain, removed)
+
+
+@jit
+def lid_command(pause: np.ndarray, drive: np.ndarray, tonic: np.float32, gain: np.float32, removed: bool,
+                nucleus: bool, history: np.ndarray, slot: int, arriving: int, command: np.ndarray) -> None:
+    """One step of the output: the nucleus output (0 with the ``nucleus`` cut) into ``history[slot]``, and
+    the lid ``command`` in [0, 1]: the output that left ``history[arriving]`` ``output_delay`` steps ago."""
+    for b in range(pause.shape[0]):
+        history[slot, b] = _interpositus(pause[b], drive[b], tonic, gain, removed) if nucleus else np.float32(0.0)
+        c = history[arriving, b]
+        if c == c:  # np.clip(c, 0, 1): NaN passes
+            c = c if c > 0.0 else np.float32(0.0)
+            c = c if c < 1.0 else np.float32(1.0)
+        command[b] = c
+
+
+# The two synapse rules, each in one compiled pass doing, element by element, the float32
+# operations of the array form in its order (bit-identical). A shared brain's change is the mean
+# over bodies, which stays numpy's (``_apply``); each body's own synapses take theirs in the same pass.
+@jit(inline=True)
+def _parallel_fibre_delta(ltp: np.float32, g: np.float32, error: bool, depression: np.float32, e: np.float32) -> np.float32:
+    """One synapse's climbing-fibre rule: ``ltp * g(t)``, minus ``depression * g(t - delay)`` on an error step."""
+    delta = ltp * g
+    if error:
+        delta -= depression * e
+    return delta
+
+
+@jit(inline=True)
+def _nucleus_drive(pause: np.float32, threshold: np.float32) -> np.float32:
+    """The nucleus rule's Purkinje term ``max(pause, 0) - threshold``."""
+    if not (pause > 0.0 or pause != pause):  # numpy's maximum(p, 0): NaN passes, -0 becomes +0
+        pause = np.float32(0.0)
+    return pause - threshold
+
+
 @jit
 def parallel_fibre_change(g_now: np.ndarray, eligible: np.ndarray, cf: np.ndarray, valid: np.ndarray,
                           ltp: np.float32, ltd: np.float32, error: bool) -> np.ndarray:
@@ -460,11 +536,27 @@ def parallel_fibre_change(g_now: np.ndarray, eligible: np.ndarray, cf: np.ndarra
         g, e = g_now[b], eligible[b]
         depression = ltd * cf[b]
         for c in range(cells):
-            row[c] = ltp * g[c]
-        if error:
-            for c in range(cells):
-                row[c] -= depression * e[c]
+            row[c] = _parallel_fibre_delta(ltp, g[c], error, depression, e[c])
     return change
+
+
+@jit
+def parallel_fibre_learning(weights: np.ndarray, g_now: np.ndarray, eligible: np.ndarray, cf: np.ndarray,
+                            valid: np.ndarray, ltp: np.float32, ltd: np.float32, error: bool,
+                            low: np.float32, high: np.float32) -> None:
+    """Each body's own (B, cells) parallel-fibre ``weights``: add its ``parallel_fibre_change`` row and clip
+    to [low, high] as ``np.clip`` does (NaN passes), in one pass instead of three array passes."""
+    bodies, cells = g_now.shape
+    for b in range(bodies):
+        w, g, e = weights[b], g_now[b], eligible[b]
+        depression = ltd * cf[b]
+        for c in range(cells):
+            delta = _parallel_fibre_delta(ltp, g[c], error, depression, e[c]) if valid[b] else np.float32(0.0)
+            x = w[c] + delta
+            if x == x:
+                x = x if x > low else low
+                x = x if x < high else high
+            w[c] = x
 
 
 @jit
@@ -475,13 +567,26 @@ def nucleus_change(mossy: np.ndarray, pause: np.ndarray, valid: np.ndarray, rate
     bodies, lines = mossy.shape
     for b in range(bodies):
         if valid[b]:
-            p = pause[b]
-            if not (p > 0.0 or p != p):  # numpy's maximum(p, 0): NaN passes, -0 becomes +0
-                p = np.float32(0.0)
-            drive = p - threshold
+            drive = _nucleus_drive(pause[b], threshold)
             for line in range(lines):
                 change[b, line] = rate * mossy[b, line] * drive
 
 
-__all__ = ["CORTEX_STATES", "NUCLEUS_PLASTICITY", "PF_RANGE", "CerebellarAgent", "GranuleBasis", "granule_cascade",
-           "nucleus_change", "parallel_fibre_change"]
+@jit
+def nucleus_learning(weights: np.ndarray, mossy: np.ndarray, pause: np.ndarray, valid: np.ndarray,
+                     rate: np.float32, threshold: np.float32) -> None:
+    """Each body's own (B, lines) mossy-fibre -> nucleus ``weights``: add its ``nucleus_change`` row, then
+    keep them >= 0 as ``np.maximum(w, 0)`` does (NaN passes), in one pass."""
+    bodies, lines = mossy.shape
+    for b in range(bodies):
+        drive = _nucleus_drive(pause[b], threshold)
+        for line in range(lines):
+            x = weights[b, line] + (rate * mossy[b, line] * drive if valid[b] else np.float32(0.0))
+            if not (x >= 0.0 or x != x):
+                x = np.float32(0.0)
+            weights[b, line] = x
+
+
+__all__ = ["CORTEX_STATES", "NUCLEUS_PLASTICITY", "PF_RANGE", "CerebellarAgent", "GranuleBasis", "granule_cascade", "interpositus", "lid_command",
+           "nucleus_change", "nucleus_learning", "parallel_fibre_change",
+           "parallel_fibre_learning"]

@@ -9,9 +9,9 @@ import pytest
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.cerebellar import NUCLEUS_PLASTICITY, CerebellarAgent
 from brainlike.agents.experiments import get_experiment
-from brainlike.agents.experiments.eyeblink import CR_THRESHOLD, run_cohort
+from brainlike.agents.experiments.eyeblink import CR_THRESHOLD, TrialRecorder, run_cohort
 from brainlike.envs.eyeblink import CS_MINUS, PAIRED, PUFF, TONE, TONE_ALONE
-from brainlike.steering.eyelid import CLIMBING_FIBRE, EyelidSteering
+from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS, EyelidSteering
 
 EYEBLINK = "brainlike/Eyeblink-v0"
 
@@ -303,3 +303,98 @@ def test_eyeblink_experiments_scale_only_constants_the_steering_takes():
         assert exp.sensitivity, exp.name
         scaled = steering_with(EyelidSteering, {name: 0.8 for name in exp.sensitivity})
         assert scaled.puff_cost == pytest.approx(0.8 * EyelidSteering().puff_cost)
+
+
+# --- the trial recorder: compiled, it records what the array form it replaced recorded ----------------
+class ArrayFormRecorder(TrialRecorder):
+    """The recorder's step as it was written before it was compiled: a dozen fancy-indexed array passes."""
+
+    def record(self, info, lid, ended):
+        live, rows = self.live, np.arange(self.live.shape[0])
+        trial_id = info["session"] * self.trials_per_session + info["trial"]
+        moved = live & (trial_id != self.last_trial)
+        self.index[moved] += 1
+        self.last_trial = np.where(live, trial_id, self.last_trial)
+        k = np.minimum(self.index, self.total - 1)
+        s = (info["since_tone_ms"] / STEP_MS).astype(np.int64)
+        here = live & (s >= 0) & (s < self.traces.shape[2])
+        self.traces[rows[here], k[here], s[here]] = lid[here]
+        self.session[rows[live], k[live]] = info["session"][live]
+        self.kind[rows[live], k[live]] = info["trial_kind"][live]
+        self.isi[rows[live], k[live]] = info["isi_ms"][live]
+        blink = live & info["reflex_overrode"] & (info["trial_kind"] == PAIRED) & np.isnan(self.latency[rows, k])
+        self.latency[rows[blink], k[blink]] = info["since_tone_ms"][blink] - info["isi_ms"][blink]
+        self.live = live & ~ended
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_compiled_trial_recorder_equals_the_array_form(seed):
+    # A synthetic stream reaching what a cohort's rarely does: more trials than the recorder holds
+    # (the last row is overwritten), steps before the tone and past the trace, schedules ending at
+    # different steps, blinks on every kind of trial, repeated blinks in one trial.
+    rng = np.random.default_rng(seed)
+    bodies, total, span, tps = 5, 6, 9, 3
+    compiled, reference = TrialRecorder(bodies, total, span), ArrayFormRecorder(bodies, total, span)
+    compiled.trials_per_session = reference.trials_per_session = tps
+    trial = np.zeros(bodies, dtype=np.int64)
+    for _ in range(120):
+        trial += rng.random(bodies) < 0.15
+        info = {"session": trial // tps, "trial": trial % tps,
+                "trial_kind": rng.choice([PAIRED, TONE_ALONE, CS_MINUS], bodies).astype(np.int64),
+                "since_tone_ms": rng.integers(-4, span + 3, bodies) * STEP_MS,
+                "isi_ms": rng.choice([10.0, 25.0], bodies), "reflex_overrode": rng.random(bodies) < 0.3}
+        lid, ended = rng.random(bodies).astype(np.float32), rng.random(bodies) < 0.01
+        compiled.record(info, lid, ended)
+        reference.record(info, lid, ended)
+    assert not compiled.live.all() and compiled.index.max() >= total  # the stream reached both corners
+    for name in ("session", "kind", "isi", "traces", "latency", "index", "last_trial", "live"):
+        got, want = getattr(compiled, name), getattr(reference, name)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes(), name
+
+
+# --- the cerebellar learner's fused kernels: each equals the array form it replaced ------------------
+@pytest.mark.parametrize("seed", range(3))
+def test_fused_cerebellar_kernels_equal_the_array_form(seed):
+    from brainlike.agents.cerebellar import (PF_RANGE, interpositus, lid_command, nucleus_learning,
+                                             parallel_fibre_learning)
+
+    rng = np.random.default_rng(seed)
+    b, cells, lines = 6, 50, 3
+    bits = lambda x: (x.dtype, x.shape, x.tobytes())  # noqa: E731
+    g_now, eligible = rng.random((b, cells)).astype(np.float32), rng.random((b, cells)).astype(np.float32)
+    cf, valid = (rng.random(b) < 0.5).astype(np.float32), rng.random(b) < 0.7
+    ltp, ltd = np.float32(0.01), np.float32(0.3)  # large, so that both bounds of the range are reached
+    for error in (True, False):
+        weights = rng.uniform(-0.1, 1.1, (b, cells)).astype(np.float32)
+        weights[0, :3] = [np.nan, 0.0, 1.0]
+        change = ltp * g_now
+        if error:
+            change -= ltd * cf[:, None] * eligible
+        change[~valid] = 0.0
+        want = np.clip(weights + change, *PF_RANGE)
+        parallel_fibre_learning(weights, g_now, eligible, cf, valid, ltp, ltd, error, np.float32(0.0), np.float32(1.0))
+        assert bits(weights) == bits(want)
+    mossy, pause = rng.random((b, lines)).astype(np.float32), rng.normal(0.0, 1.0, b).astype(np.float32)
+    pause[:2] = [np.nan, -0.0]
+    weights = rng.uniform(-0.01, 0.02, (b, lines)).astype(np.float32)
+    change = np.float32(0.002) * mossy * (np.maximum(pause, 0.0) - np.float32(0.002))[:, None]
+    change[~valid] = 0.0
+    want = np.maximum(weights + change, 0.0)
+    nucleus_learning(weights, mossy, pause, valid, np.float32(0.002), np.float32(0.002))
+    assert bits(weights) == bits(want)
+    # The nucleus and the delay line: release = min(max(pause, 0) / tonic, 1), 1 with the cortex removed.
+    drive, tonic, gain = rng.random(b).astype(np.float32), 1.0 / 3.0, 3.0
+    for removed in (False, True):
+        release = np.ones_like(pause) if removed else np.minimum(np.maximum(pause, 0.0) / tonic, 1.0)
+        want = gain * (pause + release * drive)
+        got = np.empty(b, np.float32)
+        interpositus(pause, drive, np.float32(tonic), np.float32(gain), removed, got)
+        assert bits(got) == bits(want)
+        for nucleus in (True, False):
+            history = rng.normal(0.5, 1.0, (4, b)).astype(np.float32)
+            history[1, 0] = np.nan
+            expected = history.copy()
+            expected[2] = want if nucleus else 0.0
+            command = np.empty(b, np.float32)
+            lid_command(pause, drive, np.float32(tonic), np.float32(gain), removed, nucleus, history, 2, 1, command)
+            assert bits(history) == bits(expected) and bits(command) == bits(np.clip(expected[1], 0.0, 1.0))

@@ -35,6 +35,7 @@ from brainlike.agents.experiments.base import (
 from brainlike.agents.rollout import learn_from, policy, rollout
 from brainlike.agents.stats import greater, not_greater, proportion_ci
 from brainlike.envs.eyeblink import PAIRED, TONE_ALONE
+from brainlike.steering.compiled import jit
 from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS, EyelidSteering
 
 EYEBLINK = "brainlike/Eyeblink-v0"
@@ -106,7 +107,6 @@ class TrialRecorder:
         self.index = np.zeros(n, dtype=np.int64)  # trials finished per animal
         self.last_trial = np.zeros(n, dtype=np.int64)
         self.live = np.ones(n, dtype=bool)
-        self.rows = np.arange(n)
         self.trials_per_session = 0
 
     @classmethod
@@ -117,22 +117,10 @@ class TrialRecorder:
         return recorder
 
     def record(self, info: Mapping[str, Any], lid: np.ndarray, ended: np.ndarray) -> None:
-        live, rows = self.live, self.rows
-        trial_id = info["session"] * self.trials_per_session + info["trial"]
-        # A new trial index means the previous one is over (the schedule's end is `ended`).
-        moved = live & (trial_id != self.last_trial)
-        self.index[moved] += 1
-        self.last_trial = np.where(live, trial_id, self.last_trial)
-        k = np.minimum(self.index, self.total - 1)
-        s = (info["since_tone_ms"] / STEP_MS).astype(np.int64)
-        here = live & (s >= 0) & (s < self.traces.shape[2])
-        self.traces[rows[here], k[here], s[here]] = lid[here]
-        self.session[rows[live], k[live]] = info["session"][live]
-        self.kind[rows[live], k[live]] = info["trial_kind"][live]
-        self.isi[rows[live], k[live]] = info["isi_ms"][live]
-        blink = live & info["reflex_overrode"] & (info["trial_kind"] == PAIRED) & np.isnan(self.latency[rows, k])
-        self.latency[rows[blink], k[blink]] = info["since_tone_ms"][blink] - info["isi_ms"][blink]
-        self.live = live & ~ended
+        record_step(np.asarray(info["session"]), np.asarray(info["trial"]), np.asarray(info["trial_kind"]),
+                    np.asarray(info["since_tone_ms"]), np.asarray(info["isi_ms"]), np.asarray(info["reflex_overrode"]),
+                    np.asarray(lid), np.asarray(ended), self.trials_per_session, self.live, self.last_trial, self.index,
+                    self.session, self.kind, self.isi, self.traces, self.latency)
 
     def trials(self) -> Trials:
         steps = np.arange(self.traces.shape[2]) * STEP_MS
@@ -141,6 +129,38 @@ class TrialRecorder:
         cr = crossed.any(axis=2)
         onset = np.where(cr, np.argmax(crossed, axis=2) * STEP_MS, np.nan)
         return Trials(self.session, self.kind, self.isi, cr, onset, self.traces, self.latency)
+
+
+@jit
+def record_step(session: np.ndarray, trial: np.ndarray, trial_kind: np.ndarray, since_tone_ms: np.ndarray,
+                isi_ms: np.ndarray, reflex_overrode: np.ndarray, lid: np.ndarray, ended: np.ndarray,
+                trials_per_session: int, live: np.ndarray, last_trial: np.ndarray, index: np.ndarray,
+                sessions: np.ndarray, kinds: np.ndarray, isis: np.ndarray, traces: np.ndarray,
+                latency: np.ndarray) -> None:
+    """One vector step into a ``TrialRecorder``'s arrays (its ``live`` to ``latency``), body by body.
+
+    Each body's trial is its own: a loop over bodies does what the array form's dozen fancy-indexed
+    passes did, in one compiled call (the recorder runs on every step of every experiment).
+    """
+    total, span = traces.shape[1], traces.shape[2]
+    for b in range(live.shape[0]):
+        if not live[b]:
+            continue  # a body whose schedule is over is no longer recorded
+        trial_id = session[b] * trials_per_session + trial[b]
+        if trial_id != last_trial[b]:  # a new trial index: the previous trial is over
+            index[b] += 1
+        last_trial[b] = trial_id
+        k = min(index[b], total - 1)
+        s = np.int64(since_tone_ms[b] / STEP_MS)  # truncated toward zero, as numpy's astype
+        if 0 <= s < span:
+            traces[b, k, s] = lid[b]
+        sessions[b, k] = session[b]
+        kinds[b, k] = trial_kind[b]
+        isis[b, k] = isi_ms[b]
+        if reflex_overrode[b] and trial_kind[b] == PAIRED and np.isnan(latency[b, k]):
+            latency[b, k] = since_tone_ms[b] - isi_ms[b]  # the blink's first step after puff onset
+        if ended[b]:
+            live[b] = False
 
 
 def run_cohort(agent: Agent | None, num_animals: int, seed: int, learn: bool = True,
