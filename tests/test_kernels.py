@@ -210,7 +210,7 @@ UNCOMPILED_RUNS = {**{name: (lambda env_id=env_id, kwargs=kwargs: trajectory(env
 
 @pytest.mark.parametrize("name", sorted(SONG_CASES))
 def test_the_uncompiled_songbird_kernel_gives_identical_numbers(name, uncompiled):
-    """Bit for bit, not within 1 ULP: the kernel calls the same libm exp, log1p, cos and pow as numpy does here."""
+    """Bit for bit, not within 1 ULP: the kernel calls the same libm exp, log, cos and pow as Python does here."""
     reference = uncompiled.same_as_compiled(__name__, name, UNCOMPILED_RUNS[name]())
     assert reference["flags"][:, 1].any(), "the comparison must run through episode ends"
     assert reference["song_distorted"].any() and reference["signal_self_sung"].any()
