@@ -25,6 +25,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from brainlike.envs.contract import Layout, StateVar, check_arguments, integer
 from brainlike.envs.rng import CounterRNG, draw_keys
 from brainlike.steering.base import EventsT, ReflexTakeover, SensesT, Steering, SteeringOutput
+from brainlike.steering.compiled import jit
 
 
 class Body(Generic[SensesT, EventsT]):
@@ -258,11 +259,13 @@ class Body(Generic[SensesT, EventsT]):
             if actions.view(np.uint64).max() < n:
                 return actions.copy()  # the caller's array is never kept
         bounds = self._box_range
-        if batched and bounds is not None and type(actions) is np.ndarray and actions.dtype.kind == "f" and actions.shape == self._batch_action_shape:
-            # A Box's common case in two reductions over a float64 copy: NaN makes min and max NaN,
-            # which lies in no range; inf lies outside any finite one.
-            arr = actions.astype(np.float64)
-            if bounds[0] <= arr.min() and arr.max() <= bounds[1]:
+        if (batched and bounds is not None and type(actions) is np.ndarray and actions.dtype.kind == "f"
+                and actions.shape == self._batch_action_shape and actions.flags.c_contiguous):
+            # A Box's common case in one compiled pass that copies and checks (a third of numpy's
+            # copy, min and max). A value out of range (NaN and inf included) takes the general path,
+            # which names it.
+            arr = np.empty(self._batch_action_shape)
+            if copy_within(actions, bounds[0], bounds[1], arr):
                 return arr
         space = self.single_action_space
         shape = (self.num_bodies,) + (space.shape or ())
@@ -340,6 +343,19 @@ def _shared_bounds(space: spaces.Space) -> tuple[float, float] | None:
     if not (np.all(space.low == low) and np.all(space.high == high) and np.isfinite(low) and np.isfinite(high)):
         return None
     return low, high
+
+
+@jit
+def copy_within(values: np.ndarray, low: float, high: float, out: np.ndarray) -> bool:
+    """Copy C-contiguous float ``values`` into ``out`` (float64, same shape); whether every one lies in
+    [``low``, ``high``] (NaN lies nowhere). One pass, counted rather than branched on, so it vectorises."""
+    flat, copy = values.reshape(-1), out.reshape(-1)
+    outside = 0
+    for i in range(flat.shape[0]):
+        x = np.float64(flat[i])
+        copy[i] = x
+        outside += not ((low <= x) & (x <= high))
+    return outside == 0
 
 
 #: The integer types an action of a ``Discrete`` space comes as (not bool: ``True`` is not an action).

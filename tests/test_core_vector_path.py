@@ -2,8 +2,9 @@
 
 ``SteeringOutput.batched`` builds the reflex names and actions from the rows where a
 reflex took over (or, past an eighth of the bodies, by indexing every body);
-``CounterRNG.new_lives`` starts new lives in one compiled call. Each is checked here
-against the plain numpy it replaces.
+``CounterRNG.new_lives`` starts new lives in one compiled call; ``copy_within`` copies and
+checks a batch of continuous actions in one compiled pass. Each is checked here against the
+plain numpy it replaces.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from brainlike.envs.core import copy_within
 from brainlike.envs.rng import CounterRNG, next_keys
 from brainlike.steering.base import NO_REFLEX, ReflexTakeover, SteeringOutput
 
@@ -81,3 +83,17 @@ def test_new_lives_refuses_a_key_count_that_is_not_the_row_count() -> None:
     with pytest.raises(ValueError, match="expected 2 keys"):
         rng.new_lives(np.array([0, 1]), np.array([5], dtype=np.uint64), 3)
     np.testing.assert_array_equal(rng.streams, before)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_copy_within_copies_as_float64_and_finds_any_value_outside(dtype: type) -> None:
+    values = np.random.default_rng(0).uniform(-1.0, 1.0, (64, 3)).astype(dtype)
+    values[0, 0], values[-1, -1] = -1.0, 1.0  # the bounds themselves lie within
+    out = np.empty((64, 3))
+    assert copy_within(values, -1.0, 1.0, out)
+    np.testing.assert_array_equal(out, values.astype(np.float64))
+    for bad in (np.nan, np.inf, -np.inf, 1.0001, -1.5):
+        for at in (0, 100, values.size - 1):  # first, inside, last
+            v = values.copy()
+            v.flat[at] = bad
+            assert not copy_within(v, -1.0, 1.0, np.empty((64, 3))), (bad, at)

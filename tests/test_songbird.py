@@ -197,6 +197,28 @@ def test_the_muscles_noise_takes_log_of_one_minus_u_within_one_ulp_of_log1p():
     assert np.mean(got != reference) < 0.01  # measured 0.004
 
 
+def test_a_batch_of_actions_with_one_bad_value_is_refused_by_name_and_changes_nothing():
+    env, body = vector(8)
+    env.reset(seed=0)
+    good = np.random.default_rng(1).uniform(-1, 1, (8, 4)).astype(np.float32)
+    for bad, named in ((np.nan, "NaN or inf"), (np.inf, "NaN or inf"), (1.5, "outside the action space")):
+        actions = good.copy()
+        actions[7, 3] = bad  # the very last value
+        state, streams = body.state.copy(), body._rng.streams.copy()
+        with pytest.raises(ValueError, match=named):
+            env.step(actions)
+        assert body.state.tobytes() == state.tobytes() and np.array_equal(body._rng.streams, streams)
+    # A non-contiguous batch takes the general path, to the same step as its contiguous copy.
+    twin, _ = vector(8)
+    twin.reset(seed=0)
+    wide = np.repeat(good, 2, axis=1)[:, ::2]
+    assert not wide.flags.c_contiguous
+    a, b = env.step(wide), twin.step(good)
+    np.testing.assert_array_equal(a[0]["interoception"], b[0]["interoception"])
+    np.testing.assert_array_equal(a[1], b[1])
+    np.testing.assert_array_equal(a[4]["executed_action"], good.astype(np.float64))
+
+
 def test_units_round_trip_and_a_given_tutor_song():
     song = np.array([[600.0, 80.0, 0.3, 0.9], [1100.0, 150.0, 0.7, 0.6], [450.0, 60.0, 0.5, 0.5]])
     np.testing.assert_allclose(to_physical(to_perceptual(song)), song)
