@@ -66,12 +66,10 @@ def song_layout(num_syllables: int) -> Layout:
 
 # --- the step, compiled: one loop over the bodies (see envs.kernel) -----------------------
 @jit
-def song_step(state, streams, elapsed, constants, steering_constants, template, expectation, actions, out, extero, intero):  # type: ignore[no-untyped-def]
+def song_step(state, streams, elapsed, constants, steering_constants, template, expectation, actions, out):  # type: ignore[no-untyped-def]
     """One syllable of every bird: ``state`` (records), the counter RNG's ``streams``, the body's
     ``constants``, the evaluator's constants and state (``template``, ``expectation``); the
-    results go to ``out`` (one ``step_record`` per body), the observation after the step to
-    ``extero`` and ``intero`` (written here, while the bird's record is in cache: a second pass
-    over 1024 records of 1.5 kB would fetch them again)."""
+    results go to ``out`` (one ``step_record`` per body)."""
     c, sc = constants[0], steering_constants[0]
     u = np.empty(_RANDOMS_PER_STEP)
     for b in range(state.shape[0]):
@@ -115,39 +113,28 @@ def song_step(state, streams, elapsed, constants, steering_constants, template, 
         for f in range(NOISE + 1):
             o["event_heard"][f] = heard[f]
         o["event_quality"], o["event_performance_error"] = quality, error
-        observe(s, c, b, extero, intero)
-
-
-@jit(inline=True)
-def observe(s, c, b, extero, intero):  # type: ignore[no-untyped-def]
-    """Bird ``b``'s observation (its record ``s``, the body's constants ``c``) into row ``b`` of ``extero`` and ``intero``."""
-    for k in range(extero.shape[1]):
-        extero[b, k] = 0.0
-    extero[b, c["clock_start"] + s["clock"]] = 1.0  # the HVC-like clock: the syllable sung next
-    heard = s["heard"]
-    for f in range(NOISE + 1):
-        extero[b, c["heard_start"] + f] = heard[f]
-    extero[b, c["heard_tutor"]] = s["heard_tutor"]
-    extero[b, c["sensory_phase"]] = s["bouts"] < c["sensory_bouts"]
-    motor = s["motor"]
-    for j in range(NUM_MOTOR):
-        intero[b, j] = motor[j]
 
 
 @jit
-def song_observe(state, constants, rows, extero, intero):  # type: ignore[no-untyped-def]
-    """The observation of the birds ``rows`` into their rows of ``extero`` and ``intero`` (float32)."""
+def song_observe(state, constants, extero, intero):  # type: ignore[no-untyped-def]
+    """Every bird's observation into ``extero`` and ``intero`` (float32)."""
     c = constants[0]
-    for i in range(rows.shape[0]):
-        b = rows[i]
-        observe(state[b], c, b, extero, intero)
+    for b in range(state.shape[0]):
+        s = state[b]
+        extero[b, :] = 0.0
+        extero[b, c["clock_start"] + s["clock"]] = 1.0  # the HVC-like clock: the syllable sung next
+        for f in range(NOISE + 1):
+            extero[b, c["heard_start"] + f] = s["heard"][f]
+        extero[b, c["heard_tutor"]] = s["heard_tutor"]
+        extero[b, c["sensory_phase"]] = s["bouts"] < c["sensory_bouts"]
+        for j in range(NUM_MOTOR):
+            intero[b, j] = s["motor"][j]
 
 
 class SongbirdBody(CompiledBody[None, SongEvents]):
     """The batched world of SongbirdTutor-v0 (see ``SongbirdTutorEnv`` for the documentation).
 
-    Its step is the compiled ``song_step``, which also writes the observation after the step;
-    ``song_observe`` observes the birds whose state changed since (new lives), or all of them.
+    Its step is the compiled ``song_step``; its observation ``song_observe``.
     """
 
     default_steering = SongbirdSteering
@@ -206,7 +193,6 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
             spaces.Box(-1.0, 1.0, (NUM_MOTOR,), np.float32),
         )
         self._steering_constants = self.species.constants  # the evaluator's constants, read once, here
-        self._all_rows = np.arange(self.num_bodies)
         self.set_feedback(feedback_syllable, feedback_threshold, feedback_side, feedback_probability)
 
     # --- state, declared once: the core allocates it and returns it to birth values ---
@@ -281,36 +267,18 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
         else:
             self.tutor[rows] = self.given_tutor
         self._update_threshold(rows)
-        if self._observed is not None:  # a step's observation not read yet: these birds now start a life
-            self._observe_rows(rows, self._observed)
 
     # --- observation and step: the compiled kernels ---------------------------------
-    # The step writes the observation after it into fresh arrays (``_observed``); new lives
-    # started before it is read rewrite their rows; reading it hands it over (the arrays are
-    # the caller's from then on), and a later read observes every bird again.
-    _observed: tuple[np.ndarray, np.ndarray] | None = None
-
-    def _new_observation(self) -> tuple[np.ndarray, np.ndarray]:
-        return (np.empty((self.num_bodies, self.num_syllables + 7), dtype=np.float32),
-                np.empty((self.num_bodies, NUM_MOTOR), dtype=np.float32))
-
-    def _observe_rows(self, rows: np.ndarray, observed: tuple[np.ndarray, np.ndarray]) -> None:
-        # int64 and contiguous, always: the kernel's entry point is bound to its first call's types.
-        self._call(song_observe, self.state, self._constants, np.ascontiguousarray(rows, dtype=np.int64), *observed)
-
     def _observe(self) -> tuple[np.ndarray, np.ndarray]:
-        observed, self._observed = self._observed, None
-        if observed is None:
-            observed = self._new_observation()
-            self._observe_rows(self._all_rows, observed)
-        return observed
+        extero = np.empty((self.num_bodies, self.num_syllables + 7), dtype=np.float32)
+        intero = np.empty((self.num_bodies, NUM_MOTOR), dtype=np.float32)
+        self._call(song_observe, self.state, self._constants, extero, intero)
+        return extero, intero
 
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         st = self.species
-        observed = self._new_observation()
         self._call(song_step, self.state, self._rng.streams, self.elapsed, self._constants, self._steering_constants,
-                   st.template, st.parameters.values, actions, out, *observed)
-        self._observed = observed
+                   st.template, st.parameters.values, actions, out)
 
     def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:
         """The evaluator's signals go to ``info["steering"]``, the song to ``info["song"]`` (batched or body 0's)."""

@@ -219,23 +219,6 @@ def test_a_batch_of_actions_with_one_bad_value_is_refused_by_name_and_changes_no
     np.testing.assert_array_equal(a[4]["executed_action"], good.astype(np.float64))
 
 
-def test_the_observation_written_by_the_step_is_the_one_observed_after_new_lives():
-    """The step writes the observation; birds that start a new life before it is read rewrite their rows."""
-    env, body = vector(6)
-    env.reset(seed=0)
-    actions = np.random.default_rng(2).uniform(-1, 1, (6, 4))
-    for t in range(7):
-        body.step(body.validate_actions(actions, batched=True))
-        mask = np.arange(6) % 3 == t % 3
-        body.reset_bodies(mask)
-        written = body.observation()  # the step's, with the new lives' rows rewritten
-        again = body.observation()  # observed afresh from every bird's state
-        for k in ("exteroception", "interoception"):
-            np.testing.assert_array_equal(written[k], again[k])
-        assert not np.shares_memory(written["exteroception"], again["exteroception"])
-        assert np.all(written["exteroception"][mask, 0] == 1.0) and not np.all(written["exteroception"][~mask, 0] == 1.0)
-
-
 def test_units_round_trip_and_a_given_tutor_song():
     song = np.array([[600.0, 80.0, 0.3, 0.9], [1100.0, 150.0, 0.7, 0.6], [450.0, 60.0, 0.5, 0.5]])
     np.testing.assert_allclose(to_physical(to_perceptual(song)), song)
