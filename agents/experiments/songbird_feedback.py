@@ -44,6 +44,12 @@ PITCH_COMMANDS = (0, 1)  # pressure, tension (``SyrinxMotor``)
 #: spread 0.092 pooled, and ``sample_size(0.092, DOPAMINE_MARGIN - 0.031)`` = 368 birds give
 #: "absent without learning" power 0.99 per seed. With 8 it failed on 4 seeds of 5.
 LESIONED_BIRDS = 384
+#: Birds raised for pitch-shift at the full budget (every arm is a copy of them). Its weakest claim
+#: is the sham arm's "no directed shift" (|mean| < 0.5 SD, two one-sided tests): over seeds 0-4
+#: with 8 birds, 24 of 40 targeted syllables were off the range limit, with mean 0.115 and spread
+#: 1.107 SD, and ``sample_size(1.107, 0.5 - 0.115)`` = 130 usable birds, about 217 raised, give
+#: it power 0.99 per seed. With 8 it failed on every seed.
+PITCH_SHIFT_BIRDS = 224
 
 
 def _per_bird(name: str, values: np.ndarray, test: Callable[[np.ndarray], TestOutcome], target: str,
@@ -216,7 +222,7 @@ def pitch_shift(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL)
     limit are counted apart (``RANGE_LIMIT``).
     """
     small = budget == "small"
-    n, juvenile, adult = (6, 400, 20) if small else (8, 2000, 100)
+    n, juvenile, adult = (6, 400, 20) if small else (PITCH_SHIFT_BIRDS, 2000, 100)
     bouts = (20, 40, 100, 100) if small else (50, 100, 400, 300)
     t0 = time.perf_counter()
     trained, _ = raise_flock(n, seed, juvenile, adult, scales)
