@@ -116,8 +116,9 @@ def _size(budget: str) -> Size:
     tests of the removal arms, the responder difference of the non-responders),
     so verdicts turned on sampling noise from seed to seed.
 
-    The LTP-blocked arm has 512. Blocked, the residents' own learning still
-    leaves a small winner effect (over seeds 0-4 with 128: a log latency drop
+    The LTP-blocked arm has 512. Blocked, a small winner effect remains (the
+    post-win testosterone pulse, which the block leaves, and the residents'
+    own learning; over seeds 0-4 with 128: a log latency drop
     of 0.13, spread 0.50 per resident, against the margin log 1.25 = 0.22;
     attack time up 13% of day 1, spread 0.027, against the margin 20%), and
     ``sample_size`` gives 455 and 452 residents for those claims to pass with
