@@ -120,7 +120,8 @@ class PrismProtocol:
 
 
 # --- the world, compiled: one owl at a time ----------------------------------------------
-@jit
+# Pasted into the kernel where they take arrays or records (``jit(inline=True)``, as steering/owl.py says why).
+@jit(inline=True)
 def prism_at(initial, ages, displacements, age_days):  # type: ignore[no-untyped-def]
     """The displacement a protocol (``initial``, then ``displacements`` from ``ages`` on) has the owl wear at an age."""
     k = 0
@@ -148,13 +149,13 @@ def in_view(azimuth, elevation):  # type: ignore[no-untyped-def]
     return abs(azimuth) <= VISUAL_FIELD_DEG and abs(elevation) <= VISUAL_ELEVATION_FIELD_DEG
 
 
-@jit
+@jit(inline=True)
 def age_of(s, c):  # type: ignore[no-untyped-def]
     """Owl ``s``'s age in simulated days: a day is ``trials_per_day`` trials."""
     return c["birth_age"] + s["trials"] / c["trials_per_day"]
 
 
-@jit
+@jit(inline=True)
 def sense(s, c, u1, u2):  # type: ignore[no-untyped-def]
     """The cues owl ``s``'s target gives from where its head points now (``u1``, ``u2``: the ITD and ILD noise)."""
     relative_azimuth, relative_elevation = s["target"][AZIMUTH] - s["head"][AZIMUTH], s["target"][ELEVATION] - s["head"][ELEVATION]
@@ -172,7 +173,7 @@ def sense(s, c, u1, u2):  # type: ignore[no-untyped-def]
         s["retinal"][:] = np.nan
 
 
-@jit
+@jit(inline=True)
 def new_trial(s, c, prism_ages, prism_displacements, u_kind, u_azimuth, u_elevation, u1, u2):  # type: ignore[no-untyped-def]
     """A new target for owl ``s``, the head back at the zeroing position, the prisms its age's."""
     s["phase"] = ORIENT
