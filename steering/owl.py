@@ -412,11 +412,12 @@ def row_sum(x):  # type: ignore[no-untyped-def]
         for k in range(n):
             total += x[k]
         return total
-    r = x[:8].copy()
+    # numpy's eight running sums, as eight numbers (no scratch array: the kernels allocate nothing).
+    r0, r1, r2, r3, r4, r5, r6, r7 = x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]
     for i in range(8, n - n % 8, 8):
-        for j in range(8):
-            r[j] += x[i + j]
-    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        r0, r1, r2, r3 = r0 + x[i], r1 + x[i + 1], r2 + x[i + 2], r3 + x[i + 3]
+        r4, r5, r6, r7 = r4 + x[i + 4], r5 + x[i + 5], r6 + x[i + 6], r7 + x[i + 7]
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
     for i in range(n - n % 8, n):
         total += x[i]
     return total
