@@ -159,8 +159,8 @@ def age_of(s, c):  # type: ignore[no-untyped-def]
 def sense(s, c, u1, u2):  # type: ignore[no-untyped-def]
     """The cues owl ``s``'s target gives from where its head points now (``u1``, ``u2``: the ITD and ILD noise)."""
     relative_azimuth, relative_elevation = s["target"][AZIMUTH] - s["head"][AZIMUTH], s["target"][ELEVATION] - s["head"][ELEVATION]
-    noise_itd, noise_ild = gaussian_pair(u1, u2)
     if s["kind"] != SEEN:
+        noise_itd, noise_ild = gaussian_pair(u1, u2)  # the uniforms are drawn either way; silence needs no noise
         s["sound"][AZIMUTH] = itd_of_azimuth(relative_azimuth) + ITD_NOISE_US * noise_itd
         s["sound"][ELEVATION] = ild_of_elevation(relative_elevation) + ILD_NOISE_DB * noise_ild
     else:

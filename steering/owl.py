@@ -301,7 +301,12 @@ def azimuth_offset(params, b, first, centres, lo, frac):  # type: ignore[no-unty
 @jit(inline=True)
 def auditory_place(c, params, b, centres, itd, ild):  # type: ignore[no-untyped-def]
     """(azimuth, elevation) where owl ``b``'s auditory map places a heard (ITD, ILD) (degrees, head-centred)."""
-    raw_azimuth, raw_elevation = azimuth_of_itd(itd), elevation_of_ild(ild)
+    return auditory_place_of_reading(c, params, b, centres, azimuth_of_itd(itd), elevation_of_ild(ild))
+
+
+@jit(inline=True)
+def auditory_place_of_reading(c, params, b, centres, raw_azimuth, raw_elevation):  # type: ignore[no-untyped-def]
+    """``auditory_place`` from the cues' innate reading (``azimuth_of_itd``, ``elevation_of_ild``), for a caller that has it."""
     lo, frac = bin_span(raw_azimuth, centres)
     offset = azimuth_offset(params, b, c["column_auditory_azimuth_offset"], centres, lo, frac)
     return (params[b, c["column_auditory_azimuth_gain"]] * raw_azimuth + offset,
@@ -313,6 +318,26 @@ def saccade_of(c, params, b, azimuth, elevation):  # type: ignore[no-untyped-def
     """The head turn (degrees) owl ``b``'s motor map makes for a tectal location."""
     return (params[b, c["column_saccade_azimuth_gain"]] * azimuth + params[b, c["column_saccade_azimuth_offset"]],
             params[b, c["column_saccade_elevation_gain"]] * elevation + params[b, c["column_saccade_elevation_offset"]])
+
+
+#: A sum of squares decides a comparison of a distance with a radius unless it lies this close (relative) to the
+#: radius squared: it and np.hypot are each within a few 1e-16 of the exact value.
+SQUARES_MARGIN = 1e-12
+
+
+@jit
+def distance_to_compare(a, b, radius):  # type: ignore[no-untyped-def]
+    """``np.hypot(a, b)`` where it is near ``radius``; elsewhere 0 or infinity, on the same side of ``radius``.
+
+    Compared with ``radius`` (``<=``, ``>``), it decides as the hypot itself would, bit for bit, NaN
+    included, but pays for the hypot (one of a step's dearest calls) only within ``SQUARES_MARGIN``.
+    """
+    squares, limit = a * a + b * b, radius * radius
+    if squares < limit * (1.0 - SQUARES_MARGIN):
+        return 0.0
+    if squares > limit * (1.0 + SQUARES_MARGIN):
+        return np.inf
+    return np.hypot(a, b)
 
 
 @jit(inline=True)
@@ -332,7 +357,7 @@ def orienting_reflex(c, params, b, centres, enabled, onset, sound, retinal, prop
     if onset:
         fired = seen or heard
     else:
-        fired = seen and np.hypot(retinal[AZIMUTH], retinal[ELEVATION]) > FOVEA_DEG
+        fired = seen and distance_to_compare(retinal[AZIMUTH], retinal[ELEVATION], FOVEA_DEG) > FOVEA_DEG
     if not fired or max(abs(proposed[0]), abs(proposed[1])) > IDLE_ACTION:
         return False, NO_REFLEX
     if heard:
@@ -370,7 +395,7 @@ def realign(c, params, b, centres, instructed, share, age_days, turn, saccade, s
     rate, reach = plasticity(age_days, c["juvenile_rate"], c["adult_rate"], c["juvenile_reach_deg"], c["adult_reach_deg"])
     if not np.isnan(sound[AZIMUTH]):
         raw_azimuth, raw_elevation = azimuth_of_itd(sound[AZIMUTH]), elevation_of_ild(sound[ELEVATION])
-        located_azimuth, located_elevation = auditory_place(c, params, b, centres, sound[AZIMUTH], sound[ELEVATION])
+        located_azimuth, located_elevation = auditory_place_of_reading(c, params, b, centres, raw_azimuth, raw_elevation)
         # The error the map predicted is where it placed the sound less the turn; the instructive error is the difference.
         error_azimuth = retinal_after[AZIMUTH] - (located_azimuth - turn[AZIMUTH])
         error_elevation = retinal_after[ELEVATION] - (located_elevation - turn[ELEVATION])
@@ -399,7 +424,7 @@ def realign(c, params, b, centres, instructed, share, age_days, turn, saccade, s
 @jit(inline=True)
 def strike_reward(turn, strike, strike_error):  # type: ignore[no-untyped-def]
     """(catch, effort): a strike within the acuity catches the prey; every degree turned costs a little."""
-    caught = strike and np.hypot(strike_error[AZIMUTH], strike_error[ELEVATION]) <= ACUITY_DEG
+    caught = strike and distance_to_compare(strike_error[AZIMUTH], strike_error[ELEVATION], ACUITY_DEG) <= ACUITY_DEG
     return (CATCH_REWARD if caught else 0.0), -EFFORT_COST * np.hypot(turn[AZIMUTH], turn[ELEVATION]) / MAX_TURN_DEG
 
 

@@ -259,3 +259,21 @@ def test_a_kernel_compiled_without_the_runtime_refuses_to_allocate():
         pytest.skip("the JIT is disabled: nothing is compiled")
     with pytest.raises(NumbaError, match="empty"):
         scratch_in_a_kernel(np.ones(3))
+
+
+def test_a_distance_compared_with_a_radius_decides_as_the_hypot_does():
+    """The catch (within the acuity) and the corrective saccade (beyond the fovea) compare ``distance_to_compare``
+    with a radius: on both sides, at the radius to the last bits, and for NaN and infinity, as ``np.hypot``."""
+    from brainlike.steering.owl import ACUITY_DEG, FOVEA_DEG, distance_to_compare
+
+    rng = np.random.default_rng(11)
+    for radius in (ACUITY_DEG, FOVEA_DEG):
+        angle = rng.uniform(0.0, 2.0 * np.pi, 20_000)
+        length = np.concatenate([radius * (1.0 + rng.integers(-40, 40, 10_000) * 2.0**-52), rng.uniform(0.0, 3.0 * radius, 10_000)])
+        a, b = length * np.cos(angle), length * np.sin(angle)
+        a, b = np.append(a, [np.nan, 0.0, np.inf, radius, 0.0]), np.append(b, [0.0, np.nan, 1.0, 0.0, -radius])
+        exact = np.hypot(a, b)
+        compared = np.array([distance_to_compare(x, y, radius) for x, y in zip(a, b)])
+        np.testing.assert_array_equal(compared <= radius, exact <= radius)
+        np.testing.assert_array_equal(compared > radius, exact > radius)
+        assert 0 < (exact <= radius)[:10_000].sum() < 10_000, "points on both sides of the radius, to the last bits"
