@@ -257,9 +257,10 @@ def bin_centres(bins: int) -> np.ndarray:
 
 
 # --- the maps and the rule, compiled: one owl at a time (called from BarnOwl's step kernel) ---
-# Those taking arrays are pasted into the kernel (``jit(inline=True)``): called, each call changed the
-# reference counts of its arrays (atomic operations) once per owl and step; measured at N=1024, the step
-# kernel took about a quarter less time.
+# Those the kernel calls for every owl and step are pasted into it (``jit(inline=True)``): a call of one
+# taking arrays changed their reference counts (atomic operations), and (since the kernel runs without
+# reference counting) still passes each array as its seven fields. ``adjust``, four calls on a paired
+# saccade only, stays a call: pasted four times, it cost the cold compile more than it saved.
 #: The rule's constants and where each map's numbers lie in the parameters' columns, as the
 #: compiled functions read them (``OwlSteering.constants``).
 OWL_CONSTANTS = np.dtype([
@@ -370,7 +371,7 @@ def orienting_reflex(c, params, b, centres, enabled, onset, sound, retinal, prop
     return True, ORIENT_REASON if onset else CORRECT_REASON
 
 
-@jit(inline=True)
+@jit
 def adjust(c, params, b, offset_column, gain_column, error, raw, rate, reach, share, share_max):  # type: ignore[no-untyped-def]
     """Move one map's offset (or a topographic map's ``share``d offsets) and gain, in one dimension, by the rule."""
     cap = c["shift_cap_deg"]
