@@ -65,13 +65,13 @@ def song_layout(num_syllables: int) -> Layout:
 
 
 # --- the step, compiled: one loop over the bodies (see envs.kernel) -----------------------
-@jit
-def song_step(state, streams, elapsed, constants, steering_constants, template, expectation, actions, out):  # type: ignore[no-untyped-def]
+@jit(allocates=False)
+def song_step(state, streams, elapsed, constants, steering_constants, template, expectation, actions, out, u):  # type: ignore[no-untyped-def]
     """One syllable of every bird: ``state`` (records), the counter RNG's ``streams``, the body's
     ``constants``, the evaluator's constants and state (``template``, ``expectation``); the
-    results go to ``out`` (one ``step_record`` per body)."""
+    results go to ``out`` (one ``step_record`` per body). ``u`` is scratch for a bird's uniforms
+    (the body's buffer): the kernel allocates nothing, so no array in it is reference counted."""
     c, sc = constants[0], steering_constants[0]
-    u = np.empty(_RANDOMS_PER_STEP)
     for b in range(state.shape[0]):
         uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
         s, o = state[b], out[b]
@@ -193,6 +193,7 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
             spaces.Box(-1.0, 1.0, (NUM_MOTOR,), np.float32),
         )
         self._steering_constants = self.species.constants  # the evaluator's constants, read once, here
+        self._u = np.empty(_RANDOMS_PER_STEP)  # song_step's scratch: a bird's uniforms
         self.set_feedback(feedback_syllable, feedback_threshold, feedback_side, feedback_probability)
 
     # --- state, declared once: the core allocates it and returns it to birth values ---
@@ -278,7 +279,7 @@ class SongbirdBody(CompiledBody[None, SongEvents]):
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         st = self.species
         self._call(song_step, self.state, self._rng.streams, self.elapsed, self._constants, self._steering_constants,
-                   st.template, st.parameters.values, actions, out)
+                   st.template, st.parameters.values, actions, out, self._u)
 
     def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:
         """The evaluator's signals go to ``info["steering"]``, the song to ``info["song"]`` (batched or body 0's)."""
