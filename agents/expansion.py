@@ -34,8 +34,9 @@ _VECTOR_SPEEDUP = 3
 
 
 @jit
-def _kth_largest(values: np.ndarray, k: int, bins: np.ndarray, scratch: np.ndarray) -> np.float32:
-    """The ``k``-th largest of ``values`` (1-based); ``bins`` and ``scratch`` are work space of the same length.
+def _kth_largest(values: np.ndarray, k: int, bins: np.ndarray, scratch: np.ndarray, counts: np.ndarray) -> np.float32:
+    """The ``k``-th largest of ``values`` (1-based); ``bins`` and ``scratch`` are work space of the same length,
+    ``counts`` of ``_BINS``.
 
     A histogram over [min, max] finds the bin holding it (a monotone binning: every
     value in a higher bin is larger), then a quickselect among that bin's few values
@@ -50,7 +51,7 @@ def _kth_largest(values: np.ndarray, k: int, bins: np.ndarray, scratch: np.ndarr
     if lo == hi:
         return lo
     scale = _BINS / (np.float64(hi) - np.float64(lo))  # float64: no overflow for the tiniest spread
-    counts = np.zeros(_BINS, dtype=np.int64)
+    counts[:] = 0
     for u in range(n):
         bin_ = min(int((np.float64(values[u]) - np.float64(lo)) * scale), _BINS - 1)
         bins[u] = bin_
@@ -128,6 +129,7 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
     line_nonzero = np.empty(lines, dtype=np.bool_)  # nonzero in some body of the chunk
     scratch = np.empty(units, dtype=np.float32)
     bins = np.empty(units, dtype=np.int64)
+    counts = np.empty(_BINS, dtype=np.int64)
     candidates = np.empty(units, dtype=np.float32)
     candidate_units = np.empty(units, dtype=np.int64)
     stride = max(1, units // _SAMPLE)
@@ -177,7 +179,7 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
             drive = drives[c]
             for s in range(samples):
                 sample[s] = drive[s * stride] + thresholds[s * stride]
-            bar = _kth_largest(sample, rank, bins, scratch)
+            bar = _kth_largest(sample, rank, bins, scratch, counts)
             m = 0
             for u in range(units):  # the candidates, in ascending unit order (written always, kept when they clear the bar)
                 d = drive[u] + thresholds[u]
@@ -190,7 +192,7 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
                     candidate_units[u] = u
                 m = units
             # Every unit above the k-th largest drive wins, then the lowest ids equal to it.
-            kth = _kth_largest(candidates[:m], k, bins, scratch)
+            kth = _kth_largest(candidates[:m], k, bins, scratch, counts)
             ties = k
             for q in range(m):
                 if candidates[q] > kth:
