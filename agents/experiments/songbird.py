@@ -62,6 +62,12 @@ HVC_UNITS, HVC_ACTIVE = 16, 4
 HIGH_SIMILARITY = 0.7
 #: "At chance" margin: a mean similarity within 0.05 of random motor commands' (about twice chance).
 CHANCE_MARGIN = 0.05
+#: Birds per arm of tutor-learning at the full budget. Its "at chance" claims (at birth, and the
+#: reward lesion) meet heavy-tailed birds: most sing at chance, a few match a syllable by luck. The
+#: spread per bird was at most 0.069 on one of seeds 0-4 with 8 birds, and
+#: ``sample_size(0.069, CHANCE_MARGIN + 0.004)`` = 26 give them power 0.99 per seed. With 8 each
+#: failed on 1 seed of 5.
+TUTOR_BIRDS = 32
 #: The key constants of ``SongbirdSteering`` the verdicts are checked against (+-20% bands).
 SENSITIVITY = ("width", "expectation_rate", "noise_weight")
 
@@ -244,7 +250,7 @@ def tutor_learning(budget: str, seed: int, out_dir: Path, scales: Scales = NOMIN
     perturbations included); the LMAN-off (directed) song is recorded too.
     """
     small = budget == "small"
-    n, juvenile = (6, 400) if small else (8, 2000)
+    n, juvenile = (6, 400) if small else (TUTOR_BIRDS, 2000)
     adult = max(juvenile // 20, 20)
     chance = chance_similarity(32 if small else 64, 10 if small else 20, seed + 7, scales)
     t0 = time.perf_counter()
