@@ -182,7 +182,7 @@ class Agent:
             if key is None:
                 x = obs
             else:
-                if not isinstance(obs, Mapping) or key not in obs:
+                if not (isinstance(obs, dict) or isinstance(obs, Mapping)) or key not in obs:  # a dict: no ABC check
                     got = sorted(obs) if isinstance(obs, Mapping) else type(obs).__name__
                     raise ValueError(f"observation must be a dict with channel {key!r} (batched (B, {dim})), got {got}")
                 x = obs[key]

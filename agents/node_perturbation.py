@@ -128,10 +128,6 @@ class NodePerturbationAgent(Agent):
             self.hvc = code
             self.fixed_arrays = ("hvc",)  # this agent's own: saved with it, never learned
         self._acted: Acted | None = None
-        # RA's input lines: a slice when they are a run of neighbouring lines (a cheaper copy, the same numbers).
-        dims = self.input_dims
-        run = dims.size == dims[-1] - dims[0] + 1 and bool(np.all(np.diff(dims) == 1))
-        self._lines: slice | np.ndarray = slice(int(dims[0]), int(dims[-1]) + 1) if run else dims
 
     def _circuit(self) -> Circuit:
         """This bird's arrays seen as a cohort of one (views: updates land in the agent's own arrays)."""
@@ -141,7 +137,7 @@ class NodePerturbationAgent(Agent):
     def command(self, obs: Any) -> np.ndarray:
         """(B, action dims) the unperturbed motor command in [-1, 1] (RA's output)."""
         circuit = self._circuit()
-        return np.clip((sensed_lines(circuit, obs, None) @ circuit.weights)[0], -1.0, 1.0)
+        return np.clip((ra_input(circuit, obs, None) @ circuit.weights)[0], -1.0, 1.0)
 
     def plasticity(self) -> tuple[float, float]:
         """(perturbation size, learning rate) at the agent's current age."""
@@ -170,7 +166,6 @@ class NodePerturbationAgent(Agent):
         infos: Mapping[str, Any] | None = None,
         valid: np.ndarray | None = None,
     ) -> dict[str, float]:
-        self._need_delayed(False, "learn")
         acted, self._acted = self._acted, None
         error, valid = learn_all(self._circuit(), acted, obs, None, actions, rewards, valid)
         b = error.shape[0]
@@ -185,7 +180,6 @@ class NodePerturbationAgent(Agent):
 
     def accumulate(self, obs: Any, actions: np.ndarray, valid: np.ndarray | None = None) -> None:
         """Add this batch's eligibility ``xi x`` to the trace a delayed reward will act on (no update yet)."""
-        self._need_delayed(True, "accumulate")
         acted, self._acted = self._acted, None
         accumulate_all(self._circuit(), acted, obs, None, actions, valid)
 
@@ -264,13 +258,11 @@ class NodePerturbationCohort:
 
     def learn(self, obs: Any, actions: np.ndarray, rewards: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
         """Each agent's ``learn`` from its own row; returns each body's teaching signal (0 on invalid rows)."""
-        self.agents[0]._need_delayed(False, "learn")
         acted, self._acted = self._acted, None
         return learn_all(self._circuit, acted, obs, 1, actions, rewards, valid)[0]
 
     def accumulate(self, obs: Any, actions: np.ndarray, valid: np.ndarray | None = None) -> None:
         """Each agent's ``accumulate`` of its own row (a delayed reward: ``agents[i].reinforce``)."""
-        self.agents[0]._need_delayed(True, "accumulate")
         acted, self._acted = self._acted, None
         accumulate_all(self._circuit, acted, obs, 1, actions, valid)
 
@@ -296,7 +288,7 @@ class Acted(NamedTuple):
     drive: np.ndarray  # (K, rows, dims)
 
 
-def sensed_lines(circuit: Circuit, obs: Any, rows_per_brain: int | None) -> np.ndarray:
+def ra_input(circuit: Circuit, obs: Any, rows_per_brain: int | None) -> np.ndarray:
     """(K, rows, units) RA's input ``x``: each bird's rows of ``obs`` (``rows_per_brain``; None: the
     whole batch to the one bird), its input lines, read through its HVC code if it has one.
 
@@ -310,8 +302,7 @@ def sensed_lines(circuit: Circuit, obs: Any, rows_per_brain: int | None) -> np.n
     if rows_per_brain is not None and lines.shape[0] != brains * rows_per_brain:
         raise ValueError(f"a cohort of {brains} bodies needs a batch of {brains * rows_per_brain} observations, "
                          f"got {lines.shape[0]}")
-    lines = lines[:, first._lines].reshape(brains, -1, first.input_dims.size).transpose(0, 2, 1)
-    lines = np.ascontiguousarray(lines).transpose(0, 2, 1)
+    lines = column_major_lines(lines, first.input_dims, brains)
     return lines if circuit.hvc is None else lines @ circuit.hvc
 
 
@@ -321,7 +312,7 @@ def sensed(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_brain: int 
     afresh. An observation changed in place between the two is not noticed."""
     if acted is not None and acted.obs is obs and acted.ages == circuit.age.tobytes():
         return acted.x, acted.drive
-    x = sensed_lines(circuit, obs, rows_per_brain)
+    x = ra_input(circuit, obs, rows_per_brain)
     return x, x @ circuit.weights
 
 
@@ -329,7 +320,7 @@ def act_all(circuit: Circuit, obs: Any, rows_per_brain: int | None, explore: boo
     """(what learn() needs of this batch, the motor commands (B, *action shape)): RA's drive, plus
     each bird's LMAN perturbation (its own size, drawn from its own stream) when ``explore``."""
     first = circuit.agents[0]
-    x = sensed_lines(circuit, obs, rows_per_brain)
+    x = ra_input(circuit, obs, rows_per_brain)
     drive = x @ circuit.weights
     if explore:
         draw = np.empty(drive.shape)  # float64 as drawn; each bird's the numbers of its own (rows, dims) draw
@@ -340,7 +331,9 @@ def act_all(circuit: Circuit, obs: Any, rows_per_brain: int | None, explore: boo
         draw, noise = drive[:, :0], np.zeros(0, np.float32)
     a = motor_output(drive, draw, noise, first._mid, first._half)
     acted = Acted(obs, circuit.age.tobytes(), x, drive)
-    return acted, a.reshape((a.shape[0],) + first.action_space.shape).astype(first.action_space.dtype, copy=False)
+    if first.action_space.shape != a.shape[1:]:
+        a = a.reshape((a.shape[0],) + first.action_space.shape)
+    return acted, a.astype(first.action_space.dtype, copy=False)
 
 
 def _signal_inputs(circuit: Circuit, x: np.ndarray, actions: np.ndarray,
@@ -361,6 +354,7 @@ def learn_all(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_brain: i
     over the rows it was active in), its baseline moved toward the reward; returns (the teaching signal
     per row, 0 on invalid rows; the valid rows), both (B,)."""
     first = circuit.agents[0]
+    first._need_delayed(False, "learn")
     x, drive = sensed(circuit, acted, obs, rows_per_brain)
     brains, rows = x.shape[:2]
     actions, valid = _signal_inputs(circuit, x, actions, valid)
@@ -370,13 +364,13 @@ def learn_all(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_brain: i
     # steering's own performance error as it comes.
     expected = (x @ circuit.baseline[:, :, None])[:, :, 0] if own_baseline else r[:, :0]
     error, error_xi, usage = teaching_signal(actions, drive, first._mid, first._half, r, expected, valid, x)
+    # Each bird's step sizes: (learning rate at its age, baseline rate).
+    rates = np.array([(a.plasticity()[1], a.config["baseline_lr"]) for a in circuit.agents], np.float32)
     x_t = x.transpose(0, 2, 1)
-    lr = np.array([a.plasticity()[1] for a in circuit.agents], np.float32)
-    weight_step(circuit.weights, x_t @ error_xi, usage, lr)
+    # The baseline tracks the mean reward of each context (no baseline gradient: none of its own).
+    baseline_gradient = x_t @ error[:, :, None] if own_baseline else error[:, :0, None]
+    learning_step(circuit.weights, x_t @ error_xi, circuit.baseline, baseline_gradient, usage, rates)
     circuit.age[:] += 1
-    if own_baseline:  # the baseline tracks the mean reward of each context
-        baseline_lr = np.array([a.config["baseline_lr"] for a in circuit.agents], np.float32)
-        weight_step(circuit.baseline[:, :, None], x_t @ error[:, :, None], usage, baseline_lr)
     return error.reshape(-1), valid.reshape(-1)
 
 
@@ -385,17 +379,32 @@ def accumulate_all(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_bra
     """Each bird's eligibility ``xi x`` of its valid rows (per input unit the mean over its active rows)
     added to its trace, for a delayed reward (``NodePerturbationAgent.reinforce``)."""
     first = circuit.agents[0]
+    first._need_delayed(True, "accumulate")
     x, drive = sensed(circuit, acted, obs, rows_per_brain)
     brains, rows = x.shape[:2]
     actions, valid = _signal_inputs(circuit, x, actions, valid)
     # The reward 1 on every valid row: the error is ``valid`` and error * xi the perturbation on valid rows.
     ones = np.ones((brains, rows), np.float32)
     _, xi_valid, usage = teaching_signal(actions, drive, first._mid, first._half, ones, ones[:, :0], valid, x)
-    weight_step(circuit.eligibility, x.transpose(0, 2, 1) @ xi_valid, usage, np.ones(brains, np.float32))
+    learning_step(circuit.eligibility, x.transpose(0, 2, 1) @ xi_valid, circuit.baseline, ones[:, :0, None], usage,
+                  np.ones((brains, 1), np.float32))
 
 
 # --- the compiled pieces: each does, element by element, the float32 operations the array
 # form did, in the same order (results bit-identical); the matrix products stay numpy's.
+@jit
+def column_major_lines(lines: np.ndarray, dims: np.ndarray, brains: int) -> np.ndarray:
+    """(K, rows, len(dims)) the ``dims`` columns of ``lines`` (K * rows, D), bird by bird, each bird's
+    laid out column by column (a view of a (K, len(dims), rows) row-major array)."""
+    rows = lines.shape[0] // brains
+    out = np.empty((brains, dims.size, rows), dtype=np.float32)
+    for k in range(brains):
+        for j in range(dims.size):
+            for i in range(rows):
+                out[k, j, i] = lines[k * rows + i, dims[j]]
+    return out.transpose(0, 2, 1)
+
+
 @jit
 def _clip_unit(v: float) -> float:
     """numpy's clip to [-1, 1] of one value (NaN passes)."""
@@ -527,14 +536,19 @@ def teaching_signal(actions: np.ndarray, drive: np.ndarray, mid: np.ndarray, hal
 
 
 @jit
-def weight_step(target: np.ndarray, gradient: np.ndarray, usage: np.ndarray, lr: np.ndarray) -> None:
-    """``target[k] += lr[k] * gradient[k] / usage[k]`` in place, bird by bird (``usage``: (K, units), one per row)."""
-    brains, units, dims = target.shape
+def learning_step(weights: np.ndarray, gradient: np.ndarray, baseline: np.ndarray, baseline_gradient: np.ndarray,
+                  usage: np.ndarray, rates: np.ndarray) -> None:
+    """In place, bird by bird: ``weights[k] += rates[k, 0] * gradient[k] / usage[k]`` (each unit's row
+    divided by its usage, (K, units)), then, unless ``baseline_gradient`` (K, units, 1) is empty,
+    ``baseline[k] += rates[k, 1] * baseline_gradient[k] / usage[k]``."""
+    brains, units, dims = weights.shape
     for k in range(brains):
         for u in range(units):
             for a in range(dims):
-                target[k, u, a] += lr[k] * gradient[k, u, a] / usage[k, u]
+                weights[k, u, a] += rates[k, 0] * gradient[k, u, a] / usage[k, u]
+            if baseline_gradient.shape[1] == units:
+                baseline[k, u] += rates[k, 1] * baseline_gradient[k, u, 0] / usage[k, u]
 
 
 __all__ = ["Acted", "Circuit", "NodePerturbationAgent", "NodePerturbationCohort", "accumulate_all", "act_all",
-           "learn_all", "motor_output", "sensed", "sensed_lines", "teaching_signal", "weight_step"]
+           "column_major_lines", "learn_all", "learning_step", "motor_output", "sensed", "ra_input", "teaching_signal"]

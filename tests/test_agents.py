@@ -300,8 +300,8 @@ def test_node_perturbation_kernels_equal_the_array_form(seed):
     """Each compiled piece of the flow, bird by bird, equals the numpy it replaced: the motor output
     (each bird its own LMAN size, the float64 draw rounded first), the teaching signal and each input
     unit's usage (numpy's sum over an array laid out as x: pairwise down columns, past 128 rows
-    split in halves, or row after row), and the weight step."""
-    from brainlike.agents.node_perturbation import motor_output, teaching_signal, weight_step
+    split in halves, or row after row), and the weight and baseline step."""
+    from brainlike.agents.node_perturbation import learning_step, motor_output, teaching_signal
 
     rng = np.random.default_rng(seed)
     dims, units = 4, 5
@@ -333,13 +333,17 @@ def test_node_perturbation_kernels_equal_the_array_form(seed):
                     np.multiply(np.abs(x[k]), valid[k][:, None], out=active)
                     assert _bits_equal(usage[k], np.maximum(active.sum(axis=0), np.float32(1.0)))
         weights, gradient = _edge_floats(rng, (brains, units, dims)), _edge_floats(rng, (brains, units, dims))
+        baseline, baseline_gradient = _edge_floats(rng, (brains, units)), _edge_floats(rng, (brains, units, 1))
         usage = np.maximum(rng.uniform(0, 3, (brains, units)), 1.0).astype(np.float32)
-        lr = rng.uniform(0.1, 3, brains).astype(np.float32)
-        want = weights.copy()
-        for k in range(brains):
-            want[k] += lr[k] * gradient[k] / usage[k][:, None]
-        weight_step(weights, gradient, usage, lr)
-        assert _bits_equal(weights, want)
+        rates = rng.uniform(0.1, 3, (brains, 2)).astype(np.float32)
+        for own_baseline in (True, False):
+            want, want_baseline = weights.copy(), baseline.copy()
+            for k in range(brains):
+                want[k] += rates[k, 0] * gradient[k] / usage[k][:, None]
+                if own_baseline:
+                    want_baseline[k][:, None] += rates[k, 1] * baseline_gradient[k] / usage[k][:, None]
+            learning_step(weights, gradient, baseline, baseline_gradient if own_baseline else baseline_gradient[:, :0], usage, rates)
+            assert _bits_equal(weights, want) and _bits_equal(baseline, want_baseline)
 
 
 def test_features_equal_the_array_form_and_refuse_bad_values():
