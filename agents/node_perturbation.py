@@ -112,6 +112,8 @@ class NodePerturbationAgent(Agent):
         assert isinstance(box, spaces.Box)
         self._mid = ((box.low + box.high) / 2).astype(np.float32).ravel()
         self._half = ((box.high - box.low) / 2).astype(np.float32).ravel()
+        self._action_shape, self._action_dtype = tuple(box.shape), box.dtype
+        self._rates = np.zeros((1, 3), np.float32)  # scratch for ``rates`` (see Circuit)
         self.weights = self.rng.uniform(-init_scale, init_scale, size=(n_in, self.num_actions)).astype(np.float32)
         self.baseline = np.zeros(n_in, dtype=np.float32)
         self.age = np.zeros(1, dtype=np.int64)
@@ -131,8 +133,8 @@ class NodePerturbationAgent(Agent):
 
     def _circuit(self) -> Circuit:
         """This bird's arrays seen as a cohort of one (views: updates land in the agent's own arrays)."""
-        return Circuit((self,), self.weights[None], self.baseline[None], self.age, self.eligibility[None],
-                       None if self.hvc is None else self.hvc[None])
+        return Circuit((self,), self.weights[None], self.baseline[None, :, None], self.age, self.eligibility[None],
+                       None if self.hvc is None else self.hvc[None], self._rates)
 
     def command(self, obs: Any) -> np.ndarray:
         """(B, action dims) the unperturbed motor command in [-1, 1] (RA's output)."""
@@ -167,10 +169,10 @@ class NodePerturbationAgent(Agent):
         valid: np.ndarray | None = None,
     ) -> dict[str, float]:
         acted, self._acted = self._acted, None
-        error, valid = learn_all(self._circuit(), acted, obs, None, actions, rewards, valid)
+        error, valid, total, valid_rows = learn_all(self._circuit(), acted, obs, None, actions, rewards, valid)
         b = error.shape[0]
-        if valid.all():  # the sum over the batch divided by its size: ``error.mean()``'s number, cheaper
-            return {"performance_error": float(error.sum() / b)}
+        if valid_rows == b:  # the sum over the batch divided by its size: ``error.mean()``'s number, cheaper
+            return {"performance_error": float(np.float32(total) / b)}
         return {"performance_error": float(error[valid].mean()) if valid.any() else 0.0}
 
     def _need_delayed(self, delayed: bool, method: str) -> None:
@@ -245,7 +247,8 @@ class NodePerturbationCohort:
             if self.hvc is not None:
                 a.hvc = self.hvc[i]
             a._acted = None
-        self._circuit = Circuit(tuple(agents), self.weights, self.baseline, self.age, self.eligibility, self.hvc)
+        self._circuit = Circuit(tuple(agents), self.weights, self.baseline[:, :, None], self.age, self.eligibility,
+                                self.hvc, np.zeros((len(agents), 3), np.float32))
         self._acted: Acted | None = None
 
     def __len__(self) -> int:
@@ -273,10 +276,15 @@ class Circuit(NamedTuple):
 
     agents: tuple[NodePerturbationAgent, ...]  # (K,) whose plasticity, random stream and settings are read
     weights: np.ndarray  # (K, units, dims)
-    baseline: np.ndarray  # (K, units)
+    baseline: np.ndarray  # (K, units, 1): each bird's as a column, a matrix product's right side
     age: np.ndarray  # (K,)
     eligibility: np.ndarray  # (K, units, dims)
     hvc: np.ndarray | None  # (K, lines, units), or None: the lines feed RA directly
+    rates: np.ndarray  # (K, 3) float32 scratch: each bird's step sizes, filled by ``step_sizes``
+
+
+#: An empty (K, rows, 1) column: no expected reward (the reward is the error), no baseline step.
+_NONE = np.zeros((0, 0, 1), np.float32)
 
 
 class Acted(NamedTuple):
@@ -326,52 +334,60 @@ def act_all(circuit: Circuit, obs: Any, rows_per_brain: int | None, explore: boo
         draw = np.empty(drive.shape)  # float64 as drawn; each bird's the numbers of its own (rows, dims) draw
         for agent, rows in zip(circuit.agents, draw):
             agent.rng.standard_normal(out=rows)
-        noise = np.array([a.plasticity()[0] for a in circuit.agents], np.float32)
     else:
-        draw, noise = drive[:, :0], np.zeros(0, np.float32)
-    a = motor_output(drive, draw, noise, first._mid, first._half)
+        draw = drive[:, :0]
+    a = motor_output(drive, draw, step_sizes(circuit), first._mid, first._half)
     acted = Acted(obs, circuit.age.tobytes(), x, drive)
-    if first.action_space.shape != a.shape[1:]:
-        a = a.reshape((a.shape[0],) + first.action_space.shape)
-    return acted, a.astype(first.action_space.dtype, copy=False)
+    if first._action_shape != a.shape[1:]:
+        a = a.reshape((a.shape[0],) + first._action_shape)
+    return acted, a.astype(first._action_dtype, copy=False)
+
+
+def step_sizes(circuit: Circuit) -> np.ndarray:
+    """(K, 3) float32 ``circuit.rates``: each bird's (LMAN perturbation size, learning rate) at its
+    age (``plasticity()``, read now: a changed config takes effect at once) and its baseline rate."""
+    rates = circuit.rates
+    for k, agent in enumerate(circuit.agents):
+        rates[k, 0], rates[k, 1] = agent.plasticity()
+        rates[k, 2] = agent.config["baseline_lr"]
+    return rates
 
 
 def _signal_inputs(circuit: Circuit, x: np.ndarray, actions: np.ndarray,
                    valid: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """(actions (K, rows, dims) float32, valid (K, rows) bool), checked against the batch."""
+    """(actions (B, dims) float32, valid (B,) bool), checked against the batch of B = K * rows."""
     first = circuit.agents[0]
-    brains, rows = x.shape[:2]
-    actions = first._check_batch("actions", actions, brains * rows, first.action_space.shape)
-    actions = actions.reshape(brains, rows, -1).astype(np.float32, copy=False)
-    valid = (np.ones(brains * rows, bool) if valid is None
-             else first._check_batch("valid", valid, brains * rows).astype(bool, copy=False))
-    return actions, valid.reshape(brains, rows)
+    b = x.shape[0] * x.shape[1]
+    actions = first._check_batch("actions", actions, b, first._action_shape).reshape(b, -1).astype(np.float32, copy=False)
+    valid = np.ones(b, bool) if valid is None else first._check_batch("valid", valid, b).astype(bool, copy=False)
+    return actions, valid
 
 
 def learn_all(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_brain: int | None, actions: np.ndarray,
-              rewards: np.ndarray, valid: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+              rewards: np.ndarray, valid: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, float, int]:
     """Each bird's weight step from its rows: ``dW = lr (R - Rbar) xi x`` (each input unit's the mean
-    over the rows it was active in), its baseline moved toward the reward; returns (the teaching signal
-    per row, 0 on invalid rows; the valid rows), both (B,)."""
+    over the rows it was active in), its baseline moved toward the reward. Returns the teaching signal
+    per row (0 on invalid rows) and the valid rows, both (B,), the signal's sum over the batch (numpy's
+    ``sum()`` of it) and the number of valid rows."""
     first = circuit.agents[0]
     first._need_delayed(False, "learn")
     x, drive = sensed(circuit, acted, obs, rows_per_brain)
     brains, rows = x.shape[:2]
     actions, valid = _signal_inputs(circuit, x, actions, valid)
-    r = first._check_batch("rewards", rewards, brains * rows).astype(np.float32).reshape(brains, rows)
+    r = first._check_batch("rewards", rewards, brains * rows).astype(np.float32, copy=False)
     own_baseline = not first.config["reward_is_error"]
     # The teaching signal: the reward minus the context's running expectation, or the
     # steering's own performance error as it comes.
-    expected = (x @ circuit.baseline[:, :, None])[:, :, 0] if own_baseline else r[:, :0]
-    error, error_xi, usage = teaching_signal(actions, drive, first._mid, first._half, r, expected, valid, x)
-    # Each bird's step sizes: (learning rate at its age, baseline rate).
-    rates = np.array([(a.plasticity()[1], a.config["baseline_lr"]) for a in circuit.agents], np.float32)
+    expected = x @ circuit.baseline if own_baseline else _NONE
+    error, error_xi, usage, total, valid_rows = teaching_signal(actions, drive, first._mid, first._half, r, expected,
+                                                                valid, x)
     x_t = x.transpose(0, 2, 1)
-    # The baseline tracks the mean reward of each context (no baseline gradient: none of its own).
-    baseline_gradient = x_t @ error[:, :, None] if own_baseline else error[:, :0, None]
-    learning_step(circuit.weights, x_t @ error_xi, circuit.baseline, baseline_gradient, usage, rates)
-    circuit.age[:] += 1
-    return error.reshape(-1), valid.reshape(-1)
+    # The baseline tracks the mean reward of each context.
+    baseline_gradient = x_t @ error[:, :, None] if own_baseline else _NONE
+    learning_step(circuit.weights, x_t @ error_xi, circuit.baseline, baseline_gradient, usage, step_sizes(circuit))
+    age = circuit.age
+    age += 1
+    return error.reshape(-1), valid, total, valid_rows
 
 
 def accumulate_all(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_brain: int | None, actions: np.ndarray,
@@ -383,11 +399,12 @@ def accumulate_all(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_bra
     x, drive = sensed(circuit, acted, obs, rows_per_brain)
     brains, rows = x.shape[:2]
     actions, valid = _signal_inputs(circuit, x, actions, valid)
-    # The reward 1 on every valid row: the error is ``valid`` and error * xi the perturbation on valid rows.
-    ones = np.ones((brains, rows), np.float32)
-    _, xi_valid, usage = teaching_signal(actions, drive, first._mid, first._half, ones, ones[:, :0], valid, x)
-    learning_step(circuit.eligibility, x.transpose(0, 2, 1) @ xi_valid, circuit.baseline, ones[:, :0, None], usage,
-                  np.ones((brains, 1), np.float32))
+    # The reward 1 on every valid row: the error is ``valid`` and error * xi the perturbation on valid rows;
+    # added at step size 1, no baseline step.
+    ones = np.ones(brains * rows, np.float32)
+    xi_valid, usage = teaching_signal(actions, drive, first._mid, first._half, ones, _NONE, valid, x)[1:3]
+    learning_step(circuit.eligibility, x.transpose(0, 2, 1) @ xi_valid, circuit.baseline, _NONE, usage,
+                  np.ones((brains, 3), np.float32))
 
 
 # --- the compiled pieces: each does, element by element, the float32 operations the array
@@ -416,11 +433,11 @@ def _clip_unit(v: float) -> float:
 
 
 @jit
-def motor_output(drive: np.ndarray, draw: np.ndarray, noise: np.ndarray, mid: np.ndarray,
+def motor_output(drive: np.ndarray, draw: np.ndarray, rates: np.ndarray, mid: np.ndarray,
                  half: np.ndarray) -> np.ndarray:
     """(K * rows, dims) motor command: RA's ``drive`` (K, rows, dims) clipped to [-1, 1], plus bird k's
-    LMAN ``noise[k] * draw`` (the float64 draw rounded to float32 first; clipped again) when ``draw``
-    has the batch's rows, mapped onto the action range."""
+    LMAN ``rates[k, 0] * draw`` (its perturbation size; the float64 draw rounded to float32 first;
+    clipped again) when ``draw`` has the batch's rows, mapped onto the action range."""
     brains, rows, dims = drive.shape
     out = np.empty((brains * rows, dims), dtype=np.float32)
     for k in range(brains):
@@ -428,7 +445,7 @@ def motor_output(drive: np.ndarray, draw: np.ndarray, noise: np.ndarray, mid: np
             for a in range(dims):
                 m = _clip_unit(drive[k, i, a])
                 if draw.shape[1] == rows:
-                    m = _clip_unit(m + noise[k] * np.float32(draw[k, i, a]))
+                    m = _clip_unit(m + rates[k, 0] * np.float32(draw[k, i, a]))
                 out[k * rows + i, a] = mid[a] + half[a] * m
     return out
 
@@ -496,31 +513,38 @@ def _pairwise_sum(a: np.ndarray, n: int) -> float:
 
 @jit
 def teaching_signal(actions: np.ndarray, drive: np.ndarray, mid: np.ndarray, half: np.ndarray, reward: np.ndarray,
-                    expected: np.ndarray, valid: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(error (K, rows), error * xi (K, rows, dims), usage (K, units)) of a batch.
+                    expected: np.ndarray, valid: np.ndarray,
+                    x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, int]:
+    """(error (K, rows), error * xi (K, rows, dims), usage (K, units), the error's sum, valid rows) of a batch.
 
+    Row ``k * rows + i`` of ``actions`` (B, dims), ``reward`` and ``valid`` (B,) is bird k's row i.
     ``xi``, LMAN's perturbation: the action sung, in [-1, 1] units, minus RA's clipped command.
-    The performance error ``(reward - expected) * valid`` (``reward * valid`` when ``expected`` is
-    empty: the reward is the error). Each input unit's usage: its summed activity ``|x|`` over the
-    bird's valid rows, at least 1, so each unit takes the mean change over the rows in which it
-    was active (for a one-hot clock: the renditions of that syllable in this batch). The sum runs
+    The performance error ``(reward - expected) * valid`` (``reward * valid`` when ``expected``
+    (K, rows, 1) is empty: the reward is the error), summed over the batch as numpy's ``sum()``
+    sums it (pairwise). Each input unit's usage: its summed activity ``|x|`` over the bird's
+    valid rows, at least 1, so each unit takes the mean change over the rows in which it was
+    active (for a one-hot clock: the renditions of that syllable in this batch). That sum runs
     as numpy's over an array laid out as ``x`` is: pairwise down a column-major bird's columns,
     row after row for a row-major one.
     """
     brains, rows, dims = drive.shape
     units = x.shape[2]
     by_column = rows > 1 and x.strides[1] == x.itemsize
+    own_expectation = expected.shape[1] == rows
     error = np.empty((brains, rows), dtype=np.float32)
     error_xi = np.empty((brains, rows, dims), dtype=np.float32)
     usage = np.empty((brains, units), dtype=np.float32)
     active = np.empty((units, rows), dtype=np.float32)  # one bird's |x| * valid, a unit's rows side by side
+    valid_rows = 0
     for k in range(brains):
         for i in range(rows):
-            keep = np.float32(1.0) if valid[k, i] else np.float32(0.0)
-            e = (reward[k, i] - expected[k, i] if expected.shape[1] == rows else reward[k, i]) * keep
+            row = k * rows + i
+            keep = np.float32(1.0) if valid[row] else np.float32(0.0)
+            valid_rows += 1 if valid[row] else 0
+            e = (reward[row] - expected[k, i, 0] if own_expectation else reward[row]) * keep
             error[k, i] = e
             for a in range(dims):
-                xi = (actions[k, i, a] - mid[a]) / half[a] - _clip_unit(drive[k, i, a])
+                xi = (actions[row, a] - mid[a]) / half[a] - _clip_unit(drive[k, i, a])
                 error_xi[k, i, a] = e * xi
             for u in range(units):
                 active[u, i] = abs(x[k, i, u]) * keep
@@ -532,23 +556,23 @@ def teaching_signal(actions: np.ndarray, drive: np.ndarray, mid: np.ndarray, hal
                 for i in range(rows):
                     total += active[u, i]
             usage[k, u] = max(total, np.float32(1.0))
-    return error, error_xi, usage
+    return error, error_xi, usage, _pairwise_sum(error.reshape(brains * rows), brains * rows), valid_rows
 
 
 @jit
 def learning_step(weights: np.ndarray, gradient: np.ndarray, baseline: np.ndarray, baseline_gradient: np.ndarray,
                   usage: np.ndarray, rates: np.ndarray) -> None:
-    """In place, bird by bird: ``weights[k] += rates[k, 0] * gradient[k] / usage[k]`` (each unit's row
+    """In place, bird by bird: ``weights[k] += rates[k, 1] * gradient[k] / usage[k]`` (each unit's row
     divided by its usage, (K, units)), then, unless ``baseline_gradient`` (K, units, 1) is empty,
-    ``baseline[k] += rates[k, 1] * baseline_gradient[k] / usage[k]``."""
+    ``baseline[k] += rates[k, 2] * baseline_gradient[k] / usage[k]`` (``rates``: see ``step_sizes``)."""
     brains, units, dims = weights.shape
     for k in range(brains):
         for u in range(units):
             for a in range(dims):
-                weights[k, u, a] += rates[k, 0] * gradient[k, u, a] / usage[k, u]
+                weights[k, u, a] += rates[k, 1] * gradient[k, u, a] / usage[k, u]
             if baseline_gradient.shape[1] == units:
-                baseline[k, u] += rates[k, 1] * baseline_gradient[k, u, 0] / usage[k, u]
+                baseline[k, u, 0] += rates[k, 2] * baseline_gradient[k, u, 0] / usage[k, u]
 
 
 __all__ = ["Acted", "Circuit", "NodePerturbationAgent", "NodePerturbationCohort", "accumulate_all", "act_all",
-           "column_major_lines", "learn_all", "learning_step", "motor_output", "sensed", "ra_input", "teaching_signal"]
+           "column_major_lines", "learn_all", "learning_step", "motor_output", "ra_input", "sensed", "step_sizes", "teaching_signal"]

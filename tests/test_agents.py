@@ -309,12 +309,12 @@ def test_node_perturbation_kernels_equal_the_array_form(seed):
     for brains, rows in ((1, 9), (3, 1), (2, 300), (1, 1)):
         drive = _edge_floats(rng, (brains, rows, dims))
         draw = rng.normal(size=(brains, rows, dims))
-        noise = rng.uniform(0.1, 0.9, brains).astype(np.float32)
+        rates = rng.uniform(0.1, 3, (brains, 3)).astype(np.float32)  # (perturbation size, learning rate, baseline rate)
         for explore in (True, False):
             m = np.clip(drive, -1.0, 1.0)
             if explore:
-                m = np.clip(m + noise[:, None, None] * draw.astype(np.float32), -1.0, 1.0)
-            got = motor_output(drive, draw if explore else draw[:, :0], noise if explore else noise[:0], mid, half)
+                m = np.clip(m + rates[:, 0, None, None] * draw.astype(np.float32), -1.0, 1.0)
+            got = motor_output(drive, draw if explore else draw[:, :0], rates, mid, half)
             assert _bits_equal(got, (mid + half * m).reshape(brains * rows, dims))
         actions = _edge_floats(rng, (brains, rows, dims))
         xi = (actions - mid) / half - np.clip(drive, -1.0, 1.0)
@@ -325,23 +325,25 @@ def test_node_perturbation_kernels_equal_the_array_form(seed):
         by_column = np.ascontiguousarray(finite.transpose(0, 2, 1)).transpose(0, 2, 1)
         for x in (finite, by_column):
             for own_baseline in (True, False):
-                error, error_xi, usage = teaching_signal(actions, drive, mid, half, r, expected if own_baseline else r[:, :0], valid, x)
+                error, error_xi, usage, total, valid_rows = teaching_signal(
+                    actions.reshape(-1, dims), drive, mid, half, r.reshape(-1),
+                    expected[:, :, None] if own_baseline else expected[:0, :0, None], valid.reshape(-1), x)
                 want = (r - expected if own_baseline else r) * valid
                 assert _bits_equal(error, want) and _bits_equal(error_xi, want[:, :, None] * xi)
+                assert np.float32(total).tobytes() == want.reshape(-1).sum().tobytes() and valid_rows == valid.sum()
                 for k in range(brains):
                     active = np.empty_like(x[k])  # laid out as the bird's x, as the array form's was
                     np.multiply(np.abs(x[k]), valid[k][:, None], out=active)
                     assert _bits_equal(usage[k], np.maximum(active.sum(axis=0), np.float32(1.0)))
         weights, gradient = _edge_floats(rng, (brains, units, dims)), _edge_floats(rng, (brains, units, dims))
-        baseline, baseline_gradient = _edge_floats(rng, (brains, units)), _edge_floats(rng, (brains, units, 1))
+        baseline, baseline_gradient = _edge_floats(rng, (brains, units, 1)), _edge_floats(rng, (brains, units, 1))
         usage = np.maximum(rng.uniform(0, 3, (brains, units)), 1.0).astype(np.float32)
-        rates = rng.uniform(0.1, 3, (brains, 2)).astype(np.float32)
         for own_baseline in (True, False):
             want, want_baseline = weights.copy(), baseline.copy()
             for k in range(brains):
-                want[k] += rates[k, 0] * gradient[k] / usage[k][:, None]
+                want[k] += rates[k, 1] * gradient[k] / usage[k][:, None]
                 if own_baseline:
-                    want_baseline[k][:, None] += rates[k, 1] * baseline_gradient[k] / usage[k][:, None]
+                    want_baseline[k] += rates[k, 2] * baseline_gradient[k] / usage[k][:, None]
             learning_step(weights, gradient, baseline, baseline_gradient if own_baseline else baseline_gradient[:, :0], usage, rates)
             assert _bits_equal(weights, want) and _bits_equal(baseline, want_baseline)
 
