@@ -285,6 +285,8 @@ class Circuit(NamedTuple):
 
 #: An empty (K, rows, 1) column: no expected reward (the reward is the error), no baseline step.
 _NONE = np.zeros((0, 0, 1), np.float32)
+#: No ages to advance (an eligibility trace is not an update).
+_NO_AGE = np.zeros(0, np.int64)
 
 
 class Acted(NamedTuple):
@@ -358,7 +360,10 @@ def _signal_inputs(circuit: Circuit, x: np.ndarray, actions: np.ndarray,
     """(actions (B, dims) float32, valid (B,) bool), checked against the batch of B = K * rows."""
     first = circuit.agents[0]
     b = x.shape[0] * x.shape[1]
-    actions = first._check_batch("actions", actions, b, first._action_shape).reshape(b, -1).astype(np.float32, copy=False)
+    actions = first._check_batch("actions", actions, b, first._action_shape)
+    if actions.ndim != 2:
+        actions = actions.reshape(b, -1)
+    actions = actions.astype(np.float32, copy=False)
     valid = np.ones(b, bool) if valid is None else first._check_batch("valid", valid, b).astype(bool, copy=False)
     return actions, valid
 
@@ -374,7 +379,9 @@ def learn_all(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_brain: i
     x, drive = sensed(circuit, acted, obs, rows_per_brain)
     brains, rows = x.shape[:2]
     actions, valid = _signal_inputs(circuit, x, actions, valid)
-    r = first._check_batch("rewards", rewards, brains * rows).astype(np.float32, copy=False)
+    r = first._check_batch("rewards", rewards, brains * rows)  # numbers: rounded to float32 in the kernel, as astype rounds
+    if r.dtype.kind not in "biuf":
+        r = r.astype(np.float32)  # numpy's own error for what is not a number
     own_baseline = not first.config["reward_is_error"]
     # The teaching signal: the reward minus the context's running expectation, or the
     # steering's own performance error as it comes.
@@ -384,9 +391,8 @@ def learn_all(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_brain: i
     x_t = x.transpose(0, 2, 1)
     # The baseline tracks the mean reward of each context.
     baseline_gradient = x_t @ error[:, :, None] if own_baseline else _NONE
-    learning_step(circuit.weights, x_t @ error_xi, circuit.baseline, baseline_gradient, usage, step_sizes(circuit))
-    age = circuit.age
-    age += 1
+    learning_step(circuit.weights, x_t @ error_xi, circuit.baseline, baseline_gradient, usage, step_sizes(circuit),
+                  circuit.age)
     return error.reshape(-1), valid, total, valid_rows
 
 
@@ -404,7 +410,7 @@ def accumulate_all(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_bra
     ones = np.ones(brains * rows, np.float32)
     xi_valid, usage = teaching_signal(actions, drive, first._mid, first._half, ones, _NONE, valid, x)[1:3]
     learning_step(circuit.eligibility, x.transpose(0, 2, 1) @ xi_valid, circuit.baseline, _NONE, usage,
-                  np.ones((brains, 3), np.float32))
+                  np.ones((brains, 3), np.float32), _NO_AGE)
 
 
 # --- the compiled pieces: each does, element by element, the float32 operations the array
@@ -541,7 +547,8 @@ def teaching_signal(actions: np.ndarray, drive: np.ndarray, mid: np.ndarray, hal
             row = k * rows + i
             keep = np.float32(1.0) if valid[row] else np.float32(0.0)
             valid_rows += 1 if valid[row] else 0
-            e = (reward[row] - expected[k, i, 0] if own_expectation else reward[row]) * keep
+            r = np.float32(reward[row])
+            e = (r - expected[k, i, 0] if own_expectation else r) * keep
             error[k, i] = e
             for a in range(dims):
                 xi = (actions[row, a] - mid[a]) / half[a] - _clip_unit(drive[k, i, a])
@@ -561,12 +568,15 @@ def teaching_signal(actions: np.ndarray, drive: np.ndarray, mid: np.ndarray, hal
 
 @jit
 def learning_step(weights: np.ndarray, gradient: np.ndarray, baseline: np.ndarray, baseline_gradient: np.ndarray,
-                  usage: np.ndarray, rates: np.ndarray) -> None:
+                  usage: np.ndarray, rates: np.ndarray, age: np.ndarray) -> None:
     """In place, bird by bird: ``weights[k] += rates[k, 1] * gradient[k] / usage[k]`` (each unit's row
     divided by its usage, (K, units)), then, unless ``baseline_gradient`` (K, units, 1) is empty,
-    ``baseline[k] += rates[k, 2] * baseline_gradient[k] / usage[k]`` (``rates``: see ``step_sizes``)."""
+    ``baseline[k] += rates[k, 2] * baseline_gradient[k] / usage[k]`` (``rates``: see ``step_sizes``);
+    ``age[k] += 1`` unless ``age`` is empty."""
     brains, units, dims = weights.shape
     for k in range(brains):
+        if age.shape[0] == brains:
+            age[k] += 1
         for u in range(units):
             for a in range(dims):
                 weights[k, u, a] += rates[k, 1] * gradient[k, u, a] / usage[k, u]

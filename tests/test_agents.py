@@ -326,7 +326,7 @@ def test_node_perturbation_kernels_equal_the_array_form(seed):
         for x in (finite, by_column):
             for own_baseline in (True, False):
                 error, error_xi, usage, total, valid_rows = teaching_signal(
-                    actions.reshape(-1, dims), drive, mid, half, r.reshape(-1),
+                    actions.reshape(-1, dims), drive, mid, half, r.reshape(-1).astype(np.float64),
                     expected[:, :, None] if own_baseline else expected[:0, :0, None], valid.reshape(-1), x)
                 want = (r - expected if own_baseline else r) * valid
                 assert _bits_equal(error, want) and _bits_equal(error_xi, want[:, :, None] * xi)
@@ -344,8 +344,11 @@ def test_node_perturbation_kernels_equal_the_array_form(seed):
                 want[k] += rates[k, 1] * gradient[k] / usage[k][:, None]
                 if own_baseline:
                     want_baseline[k] += rates[k, 2] * baseline_gradient[k] / usage[k][:, None]
-            learning_step(weights, gradient, baseline, baseline_gradient if own_baseline else baseline_gradient[:, :0], usage, rates)
+            age = np.arange(brains, dtype=np.int64)
+            learning_step(weights, gradient, baseline, baseline_gradient if own_baseline else baseline_gradient[:, :0], usage,
+                          rates, age if own_baseline else age[:0])
             assert _bits_equal(weights, want) and _bits_equal(baseline, want_baseline)
+            assert np.array_equal(age, np.arange(brains) + (1 if own_baseline else 0))
 
 
 def test_features_equal_the_array_form_and_refuse_bad_values():
