@@ -15,6 +15,11 @@ verdicts get stricter in the right direction as data accumulate:
   counts (a rate of flight, survival, conditioned responses), judged on
   Newcombe's score interval of a difference of proportions.
 
+``sample_size`` says how many individuals an arm needs for such a test to pass
+with a stated power when its claim is true: the experiments size their removal
+arms with it from a pilot's spread, so a true "the effect breaks" is not failed
+by sampling noise on one seed in five.
+
 Why plain numpy for the bootstrap and not ``rliable`` or
 ``scipy.stats.bootstrap``: the benchmark's published numbers are reproduced bit
 for bit by these exact resampling draws (``rliable`` uses a stratified
@@ -228,5 +233,24 @@ def proportion_not_greater(k1: int, n1: int, k2: int, n2: int, margin: float = 0
     return TestOutcome(f"rate difference < {margin:g}", d, upper, _z_p(d, margin, k1, n1, k2, n2, False), upper < margin)
 
 
+def sample_size(sd: float, distance: float, alpha: float = 0.05, power: float = 0.99) -> int:
+    """Individuals a one-sided test at level ``alpha`` needs to pass with probability ``power``.
+
+    ``distance`` is how far the true mean lies from the margin on the passing
+    side (margin - mean for ``not_greater``), ``sd`` the spread of one
+    individual's value (of a paired difference, for a paired design). Normal
+    approximation: n = ((z(1 - alpha) + z(power)) sd / distance)^2. With
+    power 0.99 per seed, a true claim passes on all of five seeds with
+    probability >= 0.95.
+    """
+    from scipy import stats
+
+    _check_alpha(alpha)
+    if not (sd > 0 and distance > 0 and 0 < power < 1):
+        raise ValueError(f"need sd > 0, distance > 0 and 0 < power < 1, got sd={sd!r}, distance={distance!r}, power={power!r}")
+    z = float(stats.norm.ppf(1 - alpha) + stats.norm.ppf(power))
+    return int(np.ceil((z * sd / distance) ** 2))
+
+
 __all__ = ["TestOutcome", "bootstrap_ci", "equivalent", "greater", "iqm", "not_greater", "proportion_ci",
-           "proportion_greater", "proportion_not_greater", "spearman"]
+           "proportion_greater", "proportion_not_greater", "sample_size", "spearman"]

@@ -12,7 +12,7 @@ from brainlike.agents.experiments import EXPERIMENTS
 from brainlike.agents.experiments.base import Criterion, Experiment, ExperimentResult, steering_with
 from brainlike.agents.experiments.seeds import run_sensitivity
 from brainlike.agents.stats import (
-    equivalent, greater, not_greater, proportion_greater, proportion_not_greater,
+    equivalent, greater, not_greater, proportion_greater, proportion_not_greater, sample_size,
 )
 
 scipy_stats = pytest.importorskip("scipy.stats")
@@ -39,6 +39,19 @@ def test_not_greater_gets_easier_for_a_true_claim_and_harder_for_a_false_one_as_
     # A learner really better than chance by more than the margin fails, more surely with more data.
     better = [not_greater(rng.normal(1.0, 1, 400), rng.normal(0, 1, 400), margin=0.5).passed for _ in range(50)]
     assert not any(better)
+
+
+def test_sample_size_gives_the_stated_power_to_a_true_non_superiority_claim():
+    """An arm whose true mean sits 0.05 under the margin, spread 0.5: at sample_size's n the test
+    passes with probability about 0.99; at a quarter of it, far less often."""
+    n = sample_size(sd=0.5, distance=0.05)
+    assert n == int(np.ceil(((1.6448536 + 2.3263479) * 0.5 / 0.05) ** 2))
+    rng = np.random.default_rng(4)
+    at_n = np.mean([not_greater(rng.normal(0.05, 0.5, n), margin=0.1).passed for _ in range(400)])
+    at_quarter = np.mean([not_greater(rng.normal(0.05, 0.5, n // 4), margin=0.1).passed for _ in range(400)])
+    assert at_n > 0.97 and at_quarter < 0.8
+    with pytest.raises(ValueError, match="distance=-0.1"):
+        sample_size(sd=0.5, distance=-0.1)
 
 
 def test_one_sample_tests_against_a_margin():

@@ -53,6 +53,18 @@ FREEZE_STEPS = 4
 LAB_ARENA: dict[str, Any] = {"metabolic_rate": 0.002, "move_cost": 0.001, "initial_energy": 1.0}
 #: The key constants of the mouse's steering, scaled by a sensitivity band.
 CONSTANTS = ("escape_threshold", "pain_weight")
+#: Reflex-lesioned cohorts of first-loom at the full budget. "No more than an empty sky" is judged
+#: on per-mouse paired differences whose spread was at most 0.59 over seeds 0-4 with one cohort
+#: of 200; ``sample_size(0.59, 0.1)`` = 549 scored mice give the claim, when true, power 0.99 per
+#: seed. With one cohort it failed on 2 of 5 seeds at a mean difference of -0.004.
+LESIONED_COHORTS = 3
+#: first-loom's arms take their brains and worlds from seeds this far apart: arm k of experiment
+#: seed s is seeded s + k x this, so no arm of one experiment seed is an arm of another.
+ARM_SEED_STRIDE = 10_000
+#: Mice per arm of one-life at the full budget. "No more looms survived than a random mouse"
+#: (margin 0.1) had a per-mouse spread of at most 0.43 over seeds 0-4 with 24 mice;
+#: ``sample_size(0.43, 0.1)`` = 287. With 24 it failed on 1 seed of 5 at a mean difference of -0.02.
+ONE_LIFE_MICE = 288
 
 
 # --- behaviour, scored from positions only ------------------------------------------------
@@ -67,6 +79,10 @@ class Responses:
     @property
     def answered(self) -> np.ndarray:
         return self.fled | self.froze
+
+    @classmethod
+    def pooled(cls, parts: list[Responses]) -> Responses:
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("fled", "froze", "latency")))
 
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
@@ -120,6 +136,12 @@ class FirstDisc:
         """(count, number) of scored mice (within ``among``) where ``x`` holds."""
         m = self.scored if among is None else self.scored & among
         return int((x & m).sum()), int(m.sum())
+
+    @classmethod
+    def pooled(cls, cohorts: list[FirstDisc]) -> FirstDisc:
+        """Several cohorts (each with its own brain) as one population of mice."""
+        return cls(Responses.pooled([c.response for c in cohorts]), Responses.pooled([c.before for c in cohorts]),
+                   np.concatenate([c.acclimated for c in cohorts]), np.concatenate([c.scored for c in cohorts]))
 
 
 def first_disc(num_mice: int, seed: int, disc: str = "loom", reflexes: bool = True, contrast: float = 1.0,
@@ -182,11 +204,13 @@ CONTRASTS = (0.1, 0.2, 0.3, 1.0)
 
 
 def first_loom(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
-    n = 60 if budget == "small" else 200
+    n, lesioned_cohorts = (60, 1) if budget == "small" else (200, LESIONED_COHORTS)
     intact = first_disc(n, seed, "loom", True, scales=scales)
-    lesioned = first_disc(n, seed, "loom", False, scales=scales)
-    sweep = first_disc(n, seed + 1, "sweep", True, scales=scales)
-    by_contrast = [first_disc(n // 2, seed + 2, "loom", True, contrast=c, scales=scales) for c in CONTRASTS[:-1]] + [intact]
+    arm = [seed + ARM_SEED_STRIDE * k for k in range(LESIONED_COHORTS + 2)]
+    # The first lesioned cohort is the intact one up to the loom; the others have brains of their own.
+    lesioned = FirstDisc.pooled([first_disc(n, arm[k], "loom", False, scales=scales) for k in range(lesioned_cohorts)])
+    sweep = first_disc(n, arm[-2], "sweep", True, scales=scales)
+    by_contrast = [first_disc(n // 2, arm[-1], "loom", True, contrast=c, scales=scales) for c in CONTRASTS[:-1]] + [intact]
 
     acc = intact.acclimated
     k_answer, m = intact.rate(intact.response.answered, acc)
@@ -260,7 +284,7 @@ def first_loom(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) 
     fig.suptitle("First-ever disc after acclimation: newborn learners, scored from their movement")
     fig.tight_layout()
     figure = save_figure(fig, out_dir, "first-loom")
-    data = {"num_mice_per_arm": n, "acclimated_fraction": float(acc.mean()), "ms_per_step": MS_PER_STEP,
+    data = {"num_mice_per_arm": n, "lesioned_cohorts": lesioned_cohorts, "acclimated_fraction": float(acc.mean()), "ms_per_step": MS_PER_STEP,
             "loom": {"flight": k_flee, "freezing": k_freeze, "scored": m},
             "sweep": {"flight": ks_flee, "freezing": ks_freeze, "scored": ms},
             "never_in_nest_flight": [k_naive_flee, m_naive],
@@ -341,7 +365,7 @@ def _improvement(outcomes: np.ndarray, min_looms: int = 4) -> np.ndarray:
 
 
 def one_life(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
-    n, life = (8, 350) if budget == "small" else (24, 700)
+    n, life = (8, 350) if budget == "small" else (ONE_LIFE_MICE, 700)
     survivable = loom_survival(n, seed, lethal=False, life_steps=life, scales=scales)
     lethal = loom_survival(n, seed, lethal=True, life_steps=life, scales=scales)
     chance = loom_survival(10 * n, seed, lethal=True, learner=False, life_steps=life, scales=scales)

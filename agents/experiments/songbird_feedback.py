@@ -38,6 +38,18 @@ SHIFT_SD, UNTARGETED_SD, NO_SHIFT_SD = 1.0, 0.2, 0.5
 #: reported in Hz, not averaged into the SD statistics.
 RANGE_LIMIT = 0.95
 PITCH_COMMANDS = (0, 1)  # pressure, tension (``SyrinxMotor``)
+#: Reward-lesioned (never learned) birds in performance-error at the full budget. Most show no
+#: dip or burst; a few sing the targeted syllable near the template by luck and lose real quality
+#: to the noise (burst minus dip up to 0.5). Over seeds 0-4 with 8 birds: per-bird mean 0.031,
+#: spread 0.092 pooled, and ``sample_size(0.092, DOPAMINE_MARGIN - 0.031)`` = 368 birds give
+#: "absent without learning" power 0.99 per seed. With 8 it failed on 4 seeds of 5.
+LESIONED_BIRDS = 384
+#: Birds raised for pitch-shift at the full budget (every arm is a copy of them). Its weakest claim
+#: is the sham arm's "no directed shift" (|mean| < 0.5 SD, two one-sided tests): over seeds 0-4
+#: with 8 birds, 24 of 40 targeted syllables were off the range limit, with mean 0.115 and spread
+#: 1.107 SD, and ``sample_size(1.107, 0.5 - 0.115)`` = 130 usable birds, about 217 raised, give
+#: it power 0.99 per seed. With 8 it failed on every seed.
+PITCH_SHIFT_BIRDS = 224
 
 
 def _per_bird(name: str, values: np.ndarray, test: Callable[[np.ndarray], TestOutcome], target: str,
@@ -71,21 +83,21 @@ def performance_error(budget: str, seed: int, out_dir: Path, scales: Scales = NO
     n, juvenile, adult, warm, measure = (6, 400, 20, 20, 60) if small else (8, 2000, 100, 50, 150)
     t0 = time.perf_counter()
     trained, adult_q = raise_flock(n, seed, juvenile, adult, scales)
-    birth = Flock(n, seed, scales)  # the reward-lesioned birds: weights never changed since birth
+    n_lesioned = n if small else LESIONED_BIRDS
+    birth = Flock(n_lesioned, seed, scales)  # the reward-lesioned birds: weights never changed since birth
     dips, bursts = np.full((len(PROBABILITIES), n), np.nan), np.full((len(PROBABILITIES), n), np.nan)
-    lesion_dip, lesion_burst = np.full(n, np.nan), np.full(n, np.nan)
     for arm, brains in (("learned", trained.agents), ("lesioned", birth.agents)):
         for j, p in enumerate(PROBABILITIES):
             if arm == "lesioned" and p != 0.5:
                 continue
-            cage = Flock(n, seed, scales, lesioned=arm == "lesioned", brains=brains, feedback_syllable=TARGET,
+            cage = Flock(len(brains), seed, scales, lesioned=arm == "lesioned", brains=brains, feedback_syllable=TARGET,
                          feedback_threshold=EVERY_RENDITION_HZ, feedback_side="below", feedback_probability=p)
             cage.sing(warm, schedule=adult_schedule, record=())  # the evaluator's expectation settles
             log = cage.sing(measure, schedule=adult_schedule, record=("performance_error", "distorted"))
             cage.close()
             err, hit = log["performance_error"][:, :, TARGET], log["distorted"][:, :, TARGET] > 0
-            dip = np.array([err[hit[:, b], b].mean() if hit[:, b].any() else np.nan for b in range(n)])
-            burst = np.array([err[~hit[:, b], b].mean() if (~hit[:, b]).any() else np.nan for b in range(n)])
+            dip = np.array([err[hit[:, b], b].mean() if hit[:, b].any() else np.nan for b in range(len(brains))])
+            burst = np.array([err[~hit[:, b], b].mean() if (~hit[:, b]).any() else np.nan for b in range(len(brains))])
             if arm == "learned":
                 dips[j], bursts[j] = dip, burst
             else:
@@ -136,7 +148,7 @@ def performance_error(budget: str, seed: int, out_dir: Path, scales: Scales = NO
     figure = save_figure(fig, out_dir, "performance-error")
     data = {
         "singer": "NodePerturbationAgent per bird, taught by the performance error from birth; keeps learning",
-        "num_birds": n, "juvenile_bouts": juvenile, "adult_bouts": adult, "warmup_bouts": warm,
+        "num_birds": n, "num_lesioned_birds": n_lesioned, "juvenile_bouts": juvenile, "adult_bouts": adult, "warmup_bouts": warm,
         "measured_bouts": measure, "target_syllable": TARGET, "probabilities": PROBABILITIES,
         "adult_similarity_per_bird": adult_q.mean(axis=(0, 2)), "dip_per_bird": dips, "burst_per_bird": bursts,
         "dip_mean": np.nanmean(dips, axis=1), "burst_mean": np.nanmean(bursts, axis=1),
@@ -210,7 +222,7 @@ def pitch_shift(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL)
     limit are counted apart (``RANGE_LIMIT``).
     """
     small = budget == "small"
-    n, juvenile, adult = (6, 400, 20) if small else (8, 2000, 100)
+    n, juvenile, adult = (6, 400, 20) if small else (PITCH_SHIFT_BIRDS, 2000, 100)
     bouts = (20, 40, 100, 100) if small else (50, 100, 400, 300)
     t0 = time.perf_counter()
     trained, _ = raise_flock(n, seed, juvenile, adult, scales)
