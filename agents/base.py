@@ -201,11 +201,13 @@ class Agent:
                 raise ValueError("observation contains NaN or inf")
             return out
         # Scaling is elementwise, so the channels are joined first and scaled in one compiled pass.
-        low, inv_span = self._scaling(keys)
-        return scaled_lines(out, low, inv_span)
+        scaling = self._scalings.get(keys) if keys is None or type(keys) is tuple else None
+        if scaling is None:
+            scaling = self._scaling(keys)
+        return scaled_lines(out, *scaling)
 
     def _scaling(self, keys: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray]:
-        """(low, 1 / span) of the lines ``features(keys=keys)`` returns, joined as the channels are."""
+        """(low, 1 / span) of the lines ``features(keys=keys)`` returns, joined as the channels are (kept)."""
         cache_key = None if keys is None else tuple(keys)
         scaling = self._scalings.get(cache_key)
         if scaling is None:

@@ -146,7 +146,7 @@ class NodePerturbationAgent(Agent):
         cfg = self.config
         noise, lr = cfg["noise_std"], cfg["lr"]
         if cfg["maturation"] > 0:
-            f = min(float(self.age[0]) / cfg["maturation"], 1.0)
+            f = min(self.age.item() / cfg["maturation"], 1.0)
             if cfg.get("noise_end") is not None:
                 noise = noise * (cfg["noise_end"] / noise) ** f
             if cfg.get("lr_end") is not None and lr > 0:
