@@ -110,8 +110,9 @@ class PatternSeparationAgent(KenyonReader, Agent):
             self._mid = ((box.low + box.high) / 2).astype(np.float32).ravel()
             self._half = ((box.high - box.low) / 2).astype(np.float32).ravel()
         self.traces: SparseTraces | None = None
-        # What act() read for its batch, (ids, actor output): learn() on the same batch reads it again (see _logits).
-        self._acted: tuple[np.ndarray, np.ndarray] | None = None
+        # What act() read for its batch, (ids, actor output, the policy it drew from or None):
+        # learn() on the same batch needs them again (see _acted_on).
+        self._acted: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None
         # Running mean square of the TD error: the dopamine gain's adaptation (adaptive_gain).
         self.delta_var = np.ones(1, dtype=np.float64)
 
@@ -120,12 +121,13 @@ class PatternSeparationAgent(KenyonReader, Agent):
         """Mean of the active units' weights: (B, outputs)."""
         return mean_of_active(weights, ids)
 
-    def _logits(self, ids: np.ndarray) -> np.ndarray:
-        """The actor's output for ``ids``: what act() read if it acted on this code since the last update."""
+    def _acted_on(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """The actor's output for ``ids`` and the policy drawn from (None: not drawn), as act() had them
+        if it acted on this code since the last update; else the output read now."""
         acted, self._acted = self._acted, None
         if acted is not None and acted[0] is ids:  # the same code object: the same observation (see encode)
-            return acted[1]
-        return self._read(self.actor, ids)
+            return acted[1], acted[2]
+        return self._read(self.actor, ids), None
 
     def _policy(self, logits: np.ndarray) -> np.ndarray:
         z = logits / self.config["temperature"]
@@ -136,11 +138,13 @@ class PatternSeparationAgent(KenyonReader, Agent):
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
         ids = self.encode(obs)
         out = self._read(self.actor, ids)
-        self._acted = (ids, out)  # the actor changes only in learn(), which takes this back
+        self._acted = (ids, out, None)  # the actor changes only in learn(), which takes this back
         b = ids.shape[0]
         if self.discrete:
             if explore:
-                cdf = np.cumsum(self._policy(out), axis=1)
+                policy = self._policy(out)
+                self._acted = (ids, out, policy)
+                cdf = np.cumsum(policy, axis=1)
                 u = self.rng.random((b, 1)) * cdf[:, -1:]
                 return np.minimum((u > cdf).sum(axis=1), self.num_actions - 1).astype(np.int64)
             # Greedy, with exact ties (e.g. at birth) broken at random.
@@ -189,13 +193,13 @@ class PatternSeparationAgent(KenyonReader, Agent):
             raise ValueError(f"learn() got {b} bodies but the eligibility traces follow {self.traces.num_bodies}; call reset_state() to start new traces")
 
         # Post-synaptic factors: what each output neuron did relative to what was expected.
-        logits = self._logits(ids)
+        logits, policy = self._acted_on(ids)
         post = np.empty((b, self.num_actions + 1), dtype=np.float32)
         if self.discrete:
             a = actions.astype(np.int64)
             if a.min() < 0 or a.max() >= self.num_actions:
                 raise ValueError(f"actions must be in [0, {self.num_actions}), got {a.min()}..{a.max()}")
-            post[:, :-1] = -self._policy(logits)
+            post[:, :-1] = -(self._policy(logits) if policy is None else policy)
             post[np.arange(b), a] += 1.0
             post[:, :-1] *= cfg["actor_lr"]
         else:

@@ -76,28 +76,30 @@ def credit_active(weights: np.ndarray, ids: np.ndarray, change: np.ndarray) -> N
                 weights[unit, o] += change[b, o] / counts[unit]
 
 
-@jit
+@jit(inline=True)
 def _pairwise_block(values: np.ndarray, start: int, n: int) -> np.float32:
-    """numpy's float32 sum of a run of at most 128: eight interleaved partial sums."""
+    """numpy's float32 sum of a run of at most 128: eight interleaved partial sums (held in registers, no array)."""
     if n < 8:
         total = np.float32(0.0)
         for i in range(start, start + n):
             total = total + values[i]
         return total
-    r = values[start : start + 8].copy()
+    r0, r1, r2, r3 = values[start], values[start + 1], values[start + 2], values[start + 3]
+    r4, r5, r6, r7 = values[start + 4], values[start + 5], values[start + 6], values[start + 7]
     i = 8
     while i < n - n % 8:
-        for j in range(8):
-            r[j] = r[j] + values[start + i + j]
+        at = start + i
+        r0, r1, r2, r3 = r0 + values[at], r1 + values[at + 1], r2 + values[at + 2], r3 + values[at + 3]
+        r4, r5, r6, r7 = r4 + values[at + 4], r5 + values[at + 5], r6 + values[at + 6], r7 + values[at + 7]
         i += 8
-    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
     while i < n:
         total = total + values[start + i]
         i += 1
     return total
 
 
-@jit
+@jit(inline=True)
 def _pairwise_sum(values: np.ndarray, start: int, n: int) -> np.float32:
     """numpy's pairwise float32 sum of ``values[start:start + n]``, operation for operation.
 
@@ -106,6 +108,8 @@ def _pairwise_sum(values: np.ndarray, start: int, n: int) -> np.float32:
     an explicit stack, not by recursion: numba's cache cannot reload a recursive
     function (numba issue 6061, a segfault on the second run).
     """
+    if n <= 128:  # one block (an expansion's k usually is): no halving, no stack to allocate
+        return _pairwise_block(values, start, n)
     # One frame per level: (start, length, left half's sum once it is known).
     starts = np.empty(64, dtype=np.int64)
     lengths = np.empty(64, dtype=np.int64)

@@ -120,7 +120,8 @@ class PrismProtocol:
 
 
 # --- the world, compiled: one owl at a time ----------------------------------------------
-@jit
+# Pasted into the kernel where they take arrays or records (``jit(inline=True)``, as steering/owl.py says why).
+@jit(inline=True)
 def prism_at(initial, ages, displacements, age_days):  # type: ignore[no-untyped-def]
     """The displacement a protocol (``initial``, then ``displacements`` from ``ages`` on) has the owl wear at an age."""
     k = 0
@@ -148,18 +149,18 @@ def in_view(azimuth, elevation):  # type: ignore[no-untyped-def]
     return abs(azimuth) <= VISUAL_FIELD_DEG and abs(elevation) <= VISUAL_ELEVATION_FIELD_DEG
 
 
-@jit
+@jit(inline=True)
 def age_of(s, c):  # type: ignore[no-untyped-def]
     """Owl ``s``'s age in simulated days: a day is ``trials_per_day`` trials."""
     return c["birth_age"] + s["trials"] / c["trials_per_day"]
 
 
-@jit
+@jit(inline=True)
 def sense(s, c, u1, u2):  # type: ignore[no-untyped-def]
     """The cues owl ``s``'s target gives from where its head points now (``u1``, ``u2``: the ITD and ILD noise)."""
     relative_azimuth, relative_elevation = s["target"][AZIMUTH] - s["head"][AZIMUTH], s["target"][ELEVATION] - s["head"][ELEVATION]
-    noise_itd, noise_ild = gaussian_pair(u1, u2)
     if s["kind"] != SEEN:
+        noise_itd, noise_ild = gaussian_pair(u1, u2)  # the uniforms are drawn either way; silence needs no noise
         s["sound"][AZIMUTH] = itd_of_azimuth(relative_azimuth) + ITD_NOISE_US * noise_itd
         s["sound"][ELEVATION] = ild_of_elevation(relative_elevation) + ILD_NOISE_DB * noise_ild
     else:
@@ -172,7 +173,7 @@ def sense(s, c, u1, u2):  # type: ignore[no-untyped-def]
         s["retinal"][:] = np.nan
 
 
-@jit
+@jit(inline=True)
 def new_trial(s, c, prism_ages, prism_displacements, u_kind, u_azimuth, u_elevation, u1, u2):  # type: ignore[no-untyped-def]
     """A new target for owl ``s``, the head back at the zeroing position, the prisms its age's."""
     s["phase"] = ORIENT
@@ -190,18 +191,17 @@ MOTOR_AZIMUTH, MOTOR_ELEVATION, NOISE_ITD, NOISE_ILD, NEXT_KIND, NEXT_AZIMUTH, N
 RANDOMS_PER_STEP = 7
 
 
-@jit
+@jit(allocates=False)
 def owl_step(state, streams, elapsed, constants, prism_ages, prism_displacements, steering_constants, params, centres,  # type: ignore[no-untyped-def]
-             instructed, reflexes, actions, out):
+             instructed, reflexes, actions, out, u, cues, share):
     """One step of every owl: ``state`` (records), the counter RNG's ``streams``, the body's ``constants``
     and prism protocol, the steering's constants, maps (``params``), bins and lesion (``instructed``);
-    ``actions`` are (owls, 2) head turns; the results go to ``out`` (one ``step_record`` per owl)."""
+    ``actions`` are (owls, 2) head turns; the results go to ``out`` (one ``step_record`` per owl).
+    ``u``, ``cues`` and ``share`` are scratch (the body's buffers): the kernel allocates nothing, so it runs
+    without numba's reference counting (``jit(allocates=False)``), and copies cues element by element."""
     c, sc = constants[0], steering_constants[0]
-    u = np.empty(RANDOMS_PER_STEP)
     # turn, sound and image before, image after, strike error: (2,) each, for the rule and the reward
-    cues = np.empty((5, 2))
     turn, sound_before, retinal_before, retinal_after, strike_error = cues[0], cues[1], cues[2], cues[3], cues[4]
-    share = np.empty(centres.shape[0])
     for b in range(state.shape[0]):
         uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
         s, o = state[b], out[b]
@@ -212,8 +212,8 @@ def owl_step(state, streams, elapsed, constants, prism_ages, prism_displacements
         noise_azimuth, noise_elevation = gaussian_pair(u[MOTOR_AZIMUTH], u[MOTOR_ELEVATION])
         turn[AZIMUTH] = o["executed"][AZIMUTH] * MAX_TURN_DEG + MOTOR_NOISE_DEG * noise_azimuth
         turn[ELEVATION] = o["executed"][ELEVATION] * MAX_TURN_DEG + MOTOR_NOISE_DEG * noise_elevation
-        sound_before[:] = s["sound"]
-        retinal_before[:] = s["retinal"]
+        sound_before[0], sound_before[1] = s["sound"][0], s["sound"][1]
+        retinal_before[0], retinal_before[1] = s["retinal"][0], s["retinal"][1]
         seen_before, heard_before = not np.isnan(retinal_before[AZIMUTH]), not np.isnan(sound_before[AZIMUTH])
         for d in range(2):
             s["head"][d] += turn[d]
@@ -238,13 +238,13 @@ def owl_step(state, streams, elapsed, constants, prism_ages, prism_displacements
         s["corrective_reflexes"] += strike and overrode
         s["paired_trials"] += saccade and heard_before and seen_before
         s["trials"] += strike
-        s["last_turn"][:] = turn
+        s["last_turn"][0], s["last_turn"][1] = turn[0], turn[1]
         # Next: the strike phase sees the target from the new head position; after a strike, a new trial.
         if saccade:
             s["phase"] = STRIKE
             sense(s, c, u[NOISE_ITD], u[NOISE_ILD])
         else:
-            s["last_strike"][:] = strike_error
+            s["last_strike"][0], s["last_strike"][1] = strike_error[0], strike_error[1]
             new_trial(s, c, prism_ages, prism_displacements, u[NEXT_KIND], u[NEXT_AZIMUTH], u[NEXT_ELEVATION], u[NOISE_ITD], u[NOISE_ILD])
         # Steering: the reward, then the rule realigns the maps (a saccade the reflex steered by sight alone calibrates the motor map).
         realign(sc, params, b, centres, instructed, share, age, turn, saccade, sound_before, retinal_before, retinal_after,
@@ -273,7 +273,7 @@ AUDITORY_ILD_AT = AUDITORY_ITD_AT + len(AUDITORY_PREFERRED_US)
 ONSET_AT = AUDITORY_ILD_AT + len(ILD_PREFERRED_DB)
 
 
-@jit
+@jit(allocates=False)
 def owl_observe(state, extero, intero):  # type: ignore[no-untyped-def]
     """Every owl's observation into ``extero`` (the four population codes, the onset) and ``intero`` (the head), float32."""
     for b in range(state.shape[0]):
@@ -351,6 +351,8 @@ class OwlBody(CompiledBody[OwlSenses, OwlEvents]):
                                      self.mix_edges[1], self.protocol.initial, self.max_steps), OWL_BODY_CONSTANTS)
         self._steering = self.steering.unwrapped
         self._steering_constants = self._steering.constants
+        # owl_step's scratch: a step's uniforms, its cues (``owl_step`` names them), the rule's share per bin.
+        self._u, self._cues, self._share = np.empty(RANDOMS_PER_STEP), np.empty((5, 2)), np.empty(len(self._steering.centres))
 
     def state_table(self) -> dict[str, Any]:
         return {
@@ -383,7 +385,8 @@ class OwlBody(CompiledBody[OwlSenses, OwlEvents]):
     def _run_kernel(self, actions: np.ndarray, out: np.ndarray) -> None:
         st = self._steering
         self._call(owl_step, self.state, self._rng.streams, self.elapsed, self._constants, self.protocol.ages, self.protocol.displacements,
-                   self._steering_constants, st.parameters.values, st.centres, st.instructed, st.reflexes_enabled, actions, out)
+                   self._steering_constants, st.parameters.values, st.centres, st.instructed, st.reflexes_enabled, actions, out,
+                   self._u, self._cues, self._share)
 
     def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:
         # For the experimenter: the trial kind, the target's true (azimuth, elevation) (the learner never observes

@@ -5,8 +5,8 @@ azimuth and one in elevation, and two auditory ones, tuned to the
 interaural time difference (ITD, which codes azimuth) and to the interaural
 level difference (ILD, which the owl's asymmetric ears make code elevation).
 Each unit has a Gaussian tuning curve around its preferred value; an absent
-stimulus (NaN) gives zeros. ``population_code`` is compiled: BarnOwl's
-``owl_observe`` calls it for each owl and each population.
+stimulus (NaN) gives zeros. ``population_code`` is compiled and pasted into BarnOwl's
+``owl_observe`` (inlined: no reference counting of ``out`` per owl and population).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ ILD_PREFERRED_DB = np.linspace(-ILD_MAX_DB, ILD_MAX_DB, 25)
 ILD_TUNING_DB = float(ILD_PREFERRED_DB[1] - ILD_PREFERRED_DB[0])
 
 
-@jit
+@jit(inline=True)
 def population_code(x, preferred, tuning, out):  # type: ignore[no-untyped-def]
     """A Gaussian-tuned population's response to the value ``x`` into ``out`` (one unit per ``preferred`` value,
     evenly spaced; zeros where NaN: no stimulus).

@@ -40,8 +40,8 @@ def _notice(reason: BaseException) -> None:
 @overload
 def jit(fn: F) -> F: ...
 @overload
-def jit(*, inline: bool = False) -> Callable[[F], F]: ...
-def jit(fn: F | None = None, *, inline: bool = False) -> Any:
+def jit(*, inline: bool = False, allocates: bool = True) -> Callable[[F], F]: ...
+def jit(fn: F | None = None, *, inline: bool = False, allocates: bool = True) -> Any:
     """``numba.njit(cache=True, fastmath=False)``, falling back to an in-memory compile when no cache is writable.
 
     ``@jit(inline=True)``: the function's code is pasted into each compiled caller
@@ -49,10 +49,18 @@ def jit(fn: F | None = None, *, inline: bool = False) -> Any:
     called once per body in a kernel's loop that takes whole arrays: a call
     increments and decrements their reference counts, atomic operations that
     stall the loop.
+
+    ``@jit(allocates=False)``: the function (with everything pasted into it) makes no
+    array, so it runs without numba's runtime (``_nrt=False``): none of its arrays is
+    reference counted at all. For a kernel whose loop passes arrays to helpers it
+    inlines, each binding of which still counts a reference; it gets its scratch
+    arrays as arguments, and compiling it fails if anything in it would allocate.
     """
     if fn is None:
-        return lambda f: jit(f, inline=inline)
-    options = {"fastmath": False, "inline": "always" if inline else "never"}
+        return lambda f: jit(f, inline=inline, allocates=allocates)
+    options: dict[str, Any] = {"fastmath": False, "inline": "always" if inline else "never"}
+    if not allocates:
+        options["_nrt"] = False
     try:
         return numba.njit(cache=True, **options)(fn)
     except RuntimeError as e:  # "cannot cache function ...: no locator available"

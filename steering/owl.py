@@ -257,6 +257,10 @@ def bin_centres(bins: int) -> np.ndarray:
 
 
 # --- the maps and the rule, compiled: one owl at a time (called from BarnOwl's step kernel) ---
+# Those the kernel calls for every owl and step are pasted into it (``jit(inline=True)``): a call of one
+# taking arrays changed their reference counts (atomic operations), and (since the kernel runs without
+# reference counting) still passes each array as its seven fields. ``adjust``, four calls on a paired
+# saccade only, stays a call: pasted four times, it cost the cold compile more than it saved.
 #: The rule's constants and where each map's numbers lie in the parameters' columns, as the
 #: compiled functions read them (``OwlSteering.constants``).
 OWL_CONSTANTS = np.dtype([
@@ -272,7 +276,7 @@ WHOLE_MAP = np.ones(1)
 ORIENT_REASON, CORRECT_REASON = int(OrientingReason.ORIENT), int(OrientingReason.CORRECT)
 
 
-@jit
+@jit(inline=True)
 def bin_span(azimuth_deg, centres):  # type: ignore[no-untyped-def]
     """(lo, frac): an azimuth lies between the map's bins lo and lo + 1, ``frac`` of the way (linear interpolation).
 
@@ -287,7 +291,7 @@ def bin_span(azimuth_deg, centres):  # type: ignore[no-untyped-def]
     return lo, pos - lo
 
 
-@jit
+@jit(inline=True)
 def azimuth_offset(params, b, first, centres, lo, frac):  # type: ignore[no-untyped-def]
     """Owl ``b``'s auditory azimuth offset where the map reads bin ``lo`` and ``frac`` of bin lo + 1 (columns from ``first``)."""
     if centres.shape[0] == 1:
@@ -295,24 +299,49 @@ def azimuth_offset(params, b, first, centres, lo, frac):  # type: ignore[no-unty
     return params[b, first + lo] * (1.0 - frac) + params[b, first + lo + 1] * frac
 
 
-@jit
+@jit(inline=True)
 def auditory_place(c, params, b, centres, itd, ild):  # type: ignore[no-untyped-def]
     """(azimuth, elevation) where owl ``b``'s auditory map places a heard (ITD, ILD) (degrees, head-centred)."""
-    raw_azimuth, raw_elevation = azimuth_of_itd(itd), elevation_of_ild(ild)
+    return auditory_place_of_reading(c, params, b, centres, azimuth_of_itd(itd), elevation_of_ild(ild))
+
+
+@jit(inline=True)
+def auditory_place_of_reading(c, params, b, centres, raw_azimuth, raw_elevation):  # type: ignore[no-untyped-def]
+    """``auditory_place`` from the cues' innate reading (``azimuth_of_itd``, ``elevation_of_ild``), for a caller that has it."""
     lo, frac = bin_span(raw_azimuth, centres)
     offset = azimuth_offset(params, b, c["column_auditory_azimuth_offset"], centres, lo, frac)
     return (params[b, c["column_auditory_azimuth_gain"]] * raw_azimuth + offset,
             params[b, c["column_auditory_elevation_gain"]] * raw_elevation + params[b, c["column_auditory_elevation_offset"]])
 
 
-@jit
+@jit(inline=True)
 def saccade_of(c, params, b, azimuth, elevation):  # type: ignore[no-untyped-def]
     """The head turn (degrees) owl ``b``'s motor map makes for a tectal location."""
     return (params[b, c["column_saccade_azimuth_gain"]] * azimuth + params[b, c["column_saccade_azimuth_offset"]],
             params[b, c["column_saccade_elevation_gain"]] * elevation + params[b, c["column_saccade_elevation_offset"]])
 
 
+#: A sum of squares decides a comparison of a distance with a radius unless it lies this close (relative) to the
+#: radius squared: it and np.hypot are each within a few 1e-16 of the exact value.
+SQUARES_MARGIN = 1e-12
+
+
 @jit
+def distance_to_compare(a, b, radius):  # type: ignore[no-untyped-def]
+    """``np.hypot(a, b)`` where it is near ``radius``; elsewhere 0 or infinity, on the same side of ``radius``.
+
+    Compared with ``radius`` (``<=``, ``>``), it decides as the hypot itself would, bit for bit, NaN
+    included, but pays for the hypot (one of a step's dearest calls) only within ``SQUARES_MARGIN``.
+    """
+    squares, limit = a * a + b * b, radius * radius
+    if squares < limit * (1.0 - SQUARES_MARGIN):
+        return 0.0
+    if squares > limit * (1.0 + SQUARES_MARGIN):
+        return np.inf
+    return np.hypot(a, b)
+
+
+@jit(inline=True)
 def orienting_reflex(c, params, b, centres, enabled, onset, sound, retinal, proposed, executed):  # type: ignore[no-untyped-def]
     """Owl ``b``'s orienting reflex: the executed turn (units of MAX_TURN_DEG) into ``executed``; (took over, reason).
 
@@ -329,7 +358,7 @@ def orienting_reflex(c, params, b, centres, enabled, onset, sound, retinal, prop
     if onset:
         fired = seen or heard
     else:
-        fired = seen and np.hypot(retinal[AZIMUTH], retinal[ELEVATION]) > FOVEA_DEG
+        fired = seen and distance_to_compare(retinal[AZIMUTH], retinal[ELEVATION], FOVEA_DEG) > FOVEA_DEG
     if not fired or max(abs(proposed[0]), abs(proposed[1])) > IDLE_ACTION:
         return False, NO_REFLEX
     if heard:
@@ -353,7 +382,7 @@ def adjust(c, params, b, offset_column, gain_column, error, raw, rate, reach, sh
     params[b, gain_column] = min(max(params[b, gain_column] + gain_step, GAIN_RANGE[0]), GAIN_RANGE[1])
 
 
-@jit
+@jit(inline=True)
 def realign(c, params, b, centres, instructed, share, age_days, turn, saccade, sound, retinal_before, retinal_after,  # type: ignore[no-untyped-def]
             visual_reflex):
     """The fixed update rule for owl ``b`` after its step, in each dimension by its own error (``share``: scratch, one per bin).
@@ -367,7 +396,7 @@ def realign(c, params, b, centres, instructed, share, age_days, turn, saccade, s
     rate, reach = plasticity(age_days, c["juvenile_rate"], c["adult_rate"], c["juvenile_reach_deg"], c["adult_reach_deg"])
     if not np.isnan(sound[AZIMUTH]):
         raw_azimuth, raw_elevation = azimuth_of_itd(sound[AZIMUTH]), elevation_of_ild(sound[ELEVATION])
-        located_azimuth, located_elevation = auditory_place(c, params, b, centres, sound[AZIMUTH], sound[ELEVATION])
+        located_azimuth, located_elevation = auditory_place_of_reading(c, params, b, centres, raw_azimuth, raw_elevation)
         # The error the map predicted is where it placed the sound less the turn; the instructive error is the difference.
         error_azimuth = retinal_after[AZIMUTH] - (located_azimuth - turn[AZIMUTH])
         error_elevation = retinal_after[ELEVATION] - (located_elevation - turn[ELEVATION])
@@ -393,14 +422,14 @@ def realign(c, params, b, centres, instructed, share, age_days, turn, saccade, s
                retinal_before[ELEVATION], rate, reach, WHOLE_MAP, 1.0)
 
 
-@jit
+@jit(inline=True)
 def strike_reward(turn, strike, strike_error):  # type: ignore[no-untyped-def]
     """(catch, effort): a strike within the acuity catches the prey; every degree turned costs a little."""
-    caught = strike and np.hypot(strike_error[AZIMUTH], strike_error[ELEVATION]) <= ACUITY_DEG
+    caught = strike and distance_to_compare(strike_error[AZIMUTH], strike_error[ELEVATION], ACUITY_DEG) <= ACUITY_DEG
     return (CATCH_REWARD if caught else 0.0), -EFFORT_COST * np.hypot(turn[AZIMUTH], turn[ELEVATION]) / MAX_TURN_DEG
 
 
-@jit
+@jit(inline=True)
 def row_sum(x):  # type: ignore[no-untyped-def]
     """The sum of a short row as numpy's ``add.reduce`` adds it (pairwise, blocks of 8), bit for bit (up to 128 entries)."""
     n = x.shape[0]
@@ -409,17 +438,18 @@ def row_sum(x):  # type: ignore[no-untyped-def]
         for k in range(n):
             total += x[k]
         return total
-    r = x[:8].copy()
+    # numpy's eight running sums, as eight numbers (no scratch array: the kernels allocate nothing).
+    r0, r1, r2, r3, r4, r5, r6, r7 = x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]
     for i in range(8, n - n % 8, 8):
-        for j in range(8):
-            r[j] += x[i + j]
-    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        r0, r1, r2, r3 = r0 + x[i], r1 + x[i + 1], r2 + x[i + 2], r3 + x[i + 3]
+        r4, r5, r6, r7 = r4 + x[i + 4], r5 + x[i + 5], r6 + x[i + 6], r7 + x[i + 7]
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
     for i in range(n - n % 8, n):
         total += x[i]
     return total
 
 
-@jit
+@jit(inline=True)
 def auditory_shift_of(c, params, b, bins):  # type: ignore[no-untyped-def]
     """(azimuth, elevation): owl ``b``'s auditory map's shift from its innate place: its mean azimuth offset, its elevation offset."""
     first = c["column_auditory_azimuth_offset"]

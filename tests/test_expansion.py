@@ -104,6 +104,35 @@ def test_a_loaded_expansion_codes_with_its_new_arrays_not_a_remembered_code():
     assert not np.array_equal(before, after)
 
 
+def test_drives_summed_body_by_body_or_together_give_the_documented_code():
+    """Dense chunks sum every body at once, sparse ones body by body over their nonzero lines: the same winners.
+
+    Rows where every line is nonzero (with -0.0 and exact zeros in some bodies) take the first way;
+    one-hot rows the second; a batch that mixes them (chunks of 32 bodies) takes both, and a batch
+    not a multiple of the chunk ends in a short one.
+    """
+    rng = np.random.default_rng(11)
+    kc = KenyonExpansion(40, 1500, 7, 0.05, rng)
+    dense = (0.1 + rng.random((32, 40))).astype(np.float32)
+    dense[3, :5] = 0.0
+    dense[4, 5:9] = -0.0
+    one_hot = np.zeros((37, 40), dtype=np.float32)
+    one_hot[np.arange(37), rng.integers(0, 40, 37)] = 1.0
+    for x in (dense, one_hot, np.concatenate([dense, one_hot])):
+        np.testing.assert_array_equal(kc.encode(x), reference_code(kc, x))
+
+
+def test_non_finite_weights_are_refused_before_anything_changes():
+    kc = KenyonExpansion(20, 100, 7, 0.05, np.random.default_rng(6))
+    inputs, line_units = kc.inputs.copy(), kc._line_units.copy()
+    kc.weights = kc.weights.copy()
+    kc.weights[3, 2] = np.inf
+    with pytest.raises(ValueError, match="weights must be finite"):
+        kc.rebuild()
+    np.testing.assert_array_equal(kc.inputs, inputs)
+    np.testing.assert_array_equal(kc._line_units, line_units)
+
+
 def test_wrong_input_width_is_a_clear_error():
     kc = KenyonExpansion(20, 100, 7, 0.05, np.random.default_rng(5))
     with pytest.raises(ValueError, match=r"\(B, 20\) input lines, got shape \(3, 19\)"):

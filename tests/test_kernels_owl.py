@@ -228,3 +228,52 @@ def test_one_compile_serves_every_configuration():
             env.step(a)
     for kernel in (owl_step, owl_observe, owl_birth):
         assert len(kernel.signatures) == 1, f"{kernel.__name__} compiled {len(kernel.signatures)} times: {kernel.signatures}"
+
+
+def test_a_row_sums_as_numpy_sums_it_bit_for_bit():
+    """``row_sum`` (the mean azimuth shift of a topographic map) adds as numpy's pairwise ``add.reduce``,
+    its eight running sums included, at every length the maps may have."""
+    from brainlike.steering.owl import row_sum
+
+    rng = np.random.default_rng(7)
+    for n in range(1, 129):
+        x = rng.normal(0.0, 10.0, n) * 10.0 ** rng.integers(-8, 8, n)  # magnitudes apart: the order of the additions shows
+        assert row_sum(x) == np.add.reduce(x), n
+
+
+def test_a_kernel_compiled_without_the_runtime_refuses_to_allocate():
+    """``owl_step`` and ``owl_observe`` run without numba's runtime (``jit(allocates=False)``: no reference
+    counting); anything in such a kernel that would make an array is refused when it compiles."""
+    from numba.core.dispatcher import Dispatcher
+    from numba.core.errors import NumbaError
+
+    from brainlike.steering.compiled import jit
+
+    @jit(allocates=False)
+    def scratch_in_a_kernel(x):  # type: ignore[no-untyped-def]
+        scratch = np.empty(x.shape[0])  # compiled with numba's runtime, this returns 1.0
+        scratch[:] = x
+        return scratch[0]
+
+    if not isinstance(scratch_in_a_kernel, Dispatcher):
+        pytest.skip("the JIT is disabled: nothing is compiled")
+    with pytest.raises(NumbaError, match="empty"):
+        scratch_in_a_kernel(np.ones(3))
+
+
+def test_a_distance_compared_with_a_radius_decides_as_the_hypot_does():
+    """The catch (within the acuity) and the corrective saccade (beyond the fovea) compare ``distance_to_compare``
+    with a radius: on both sides, at the radius to the last bits, and for NaN and infinity, as ``np.hypot``."""
+    from brainlike.steering.owl import ACUITY_DEG, FOVEA_DEG, distance_to_compare
+
+    rng = np.random.default_rng(11)
+    for radius in (ACUITY_DEG, FOVEA_DEG):
+        angle = rng.uniform(0.0, 2.0 * np.pi, 20_000)
+        length = np.concatenate([radius * (1.0 + rng.integers(-40, 40, 10_000) * 2.0**-52), rng.uniform(0.0, 3.0 * radius, 10_000)])
+        a, b = length * np.cos(angle), length * np.sin(angle)
+        a, b = np.append(a, [np.nan, 0.0, np.inf, radius, 0.0]), np.append(b, [0.0, np.nan, 1.0, 0.0, -radius])
+        exact = np.hypot(a, b)
+        compared = np.array([distance_to_compare(x, y, radius) for x, y in zip(a, b)])
+        np.testing.assert_array_equal(compared <= radius, exact <= radius)
+        np.testing.assert_array_equal(compared > radius, exact > radius)
+        assert 0 < (exact <= radius)[:10_000].sum() < 10_000, "points on both sides of the radius, to the last bits"

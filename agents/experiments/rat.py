@@ -69,6 +69,12 @@ SHALLOW_DEPLETION = 0.8
 #: 0.08, SD 0.27) need about 45 to 100 rats for a one-sided test at alpha 0.05 to find them
 #: 4 times in 5; a cohort is one batched body, so its cost barely grows with its size.
 FULL_COHORT = 100
+#: Rats in sensitization's incremental and lesioned arms at the full budget. Its removal arm "the
+#: need-free rise exceeds the sensitization-lesioned rats'" compares two independent arms: over
+#: seeds 0-4 with 100 rats the difference was 0.074 (0.060-0.095 per seed), spreads 0.356 and 0.327
+#: per rat, and ``sample_size(hypot(0.356, 0.327), 0.074)`` = 673 give it power 0.99 per seed. With
+#: 100 it failed on 4 seeds of 5. (The need-free rise itself stays below zero: docs/science.md.)
+NEED_FREE_RATS = 680
 
 # Robinson & Berridge's protocol up to the first cue-only test, then a Pavlovian
 # re-exposure *while still depleted* (furosemide keeps pulling sodium down, so the
@@ -401,14 +407,14 @@ def sensitization(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINA
     steering never sensitizes: rises seen in it are learning, not sensitization.
     Criteria: one-sided tests over rats (paired within a rat; see docs/science.md).
     """
-    n = 6 if budget == "small" else FULL_COHORT
+    n, n_need_free = (6, 6) if budget == "small" else (FULL_COHORT, NEED_FREE_RATS)
 
     def steering(**kw: Any) -> Callable[[], RatSteering]:
         return lambda: steering_with(RatSteering, scales, **kw)
 
-    inc = cohort(n, seed, steering(strain="incremental"))
+    inc = cohort(n_need_free, seed, steering(strain="incremental"))
     full = cohort(n, seed, steering(strain="full"))
-    lesion = cohort(n, seed, steering(strain="incremental", max_sensitization=0.0))
+    lesion = cohort(n_need_free, seed, steering(strain="incremental", max_sensitization=0.0))
     i, f, z = inc["intake"], full["intake"], lesion["intake"]
     bp, bpz = inc["breakpoint"], lesion["breakpoint"]
     nf, nfz = inc["need_free"], lesion["need_free"]
@@ -421,7 +427,7 @@ def sensitization(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINA
 
     criteria = [
         _row("incremental strain: intake(2) - 1.2 x intake(1)", greater(i[:, 1] - 1.2 * i[:, 0]), "mean > 0",
-             f"{n} rats, paired; intake {trio(i)} units", i[:, 1] > 1.2 * i[:, 0]),
+             f"{n_need_free} rats, paired; intake {trio(i)} units", i[:, 1] > 1.2 * i[:, 0]),
         _row("incremental strain: intake(3) - 1.2 x intake(1)", greater(i[:, 2] - 1.2 * i[:, 0]), "mean > 0",
              rats=i[:, 2] > 1.2 * i[:, 0]),
         _row("incremental strain: plateau, the increment shrinks, (i2 - i1) - (i3 - i2)",
@@ -485,7 +491,7 @@ def sensitization(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINA
         return {key: v.mean(axis=0) for key, v in res.items()} | {"per_rat": dict(res)}
 
     data = {
-        "num_rats_per_arm_and_protocol": n,
+        "num_rats_per_arm_and_protocol": {"incremental": n_need_free, "full": n, "sensitization_lesioned": n_need_free},
         "scales": dict(scales),
         "agent": f"thought-assessor (registry defaults for SaltRat-v0 with the graded Pavlovian response "
                  f"{GRADED_RESPONSE}), newborn per rat, learning online within its one life; wanting is what it "
