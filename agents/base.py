@@ -24,6 +24,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from brainlike.steering.compiled import jit
+
 FORMAT_VERSION = 1
 
 #: Every concrete agent class, by name, so ``Agent.load`` can rebuild any of them.
@@ -137,6 +139,7 @@ class Agent:
         self.num_actions = int(action_space.n) if self.discrete else int(np.prod(action_space.shape))
         # Inputs are rescaled to [0, 1] by the space bounds, where the bounds are finite.
         self._channels = self._channel_layout()
+        self._scalings: dict[tuple[str, ...] | None, tuple[np.ndarray, np.ndarray]] = {}
 
     # --- observations ----------------------------------------------------------
     def _channel_layout(self) -> list[tuple[str | None, int, np.ndarray, np.ndarray]]:
@@ -173,13 +176,13 @@ class Agent:
         """
         parts = []
         batch = None
-        for key, dim, low, inv_span in self._channels:
+        for key, dim, _, _ in self._channels:
             if keys is not None and key not in keys:
                 continue
             if key is None:
                 x = obs
             else:
-                if not isinstance(obs, Mapping) or key not in obs:
+                if not (isinstance(obs, dict) or isinstance(obs, Mapping)) or key not in obs:  # a dict: no ABC check
                     got = sorted(obs) if isinstance(obs, Mapping) else type(obs).__name__
                     raise ValueError(f"observation must be a dict with channel {key!r} (batched (B, {dim})), got {got}")
                 x = obs[key]
@@ -191,11 +194,27 @@ class Agent:
                 batch = x.shape[0]
             elif x.shape[0] != batch:
                 raise ValueError(f"observation channels disagree on the batch size: {batch} vs {x.shape[0]} in {key!r}")
-            parts.append((x - low) * inv_span if scale else x)
+            parts.append(x)
         out = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
-        if not np.all(np.isfinite(out)):
-            raise ValueError("observation contains NaN or inf")
-        return out
+        if not scale:
+            if not np.isfinite(out).all():
+                raise ValueError("observation contains NaN or inf")
+            return out
+        # Scaling is elementwise, so the channels are joined first and scaled in one compiled pass.
+        scaling = self._scalings.get(keys) if keys is None or type(keys) is tuple else None
+        if scaling is None:
+            scaling = self._scaling(keys)
+        return scaled_lines(out, *scaling)
+
+    def _scaling(self, keys: tuple[str, ...] | None) -> tuple[np.ndarray, np.ndarray]:
+        """(low, 1 / span) of the lines ``features(keys=keys)`` returns, joined as the channels are (kept)."""
+        cache_key = None if keys is None else tuple(keys)
+        scaling = self._scalings.get(cache_key)
+        if scaling is None:
+            chosen = [c for c in self._channels if keys is None or c[0] in keys]
+            scaling = (np.concatenate([c[2] for c in chosen]), np.concatenate([c[3] for c in chosen]))
+            self._scalings[cache_key] = scaling
+        return scaling
 
     def _check_batch(self, name: str, x: Any, batch: int, tail: tuple[int, ...] = ()) -> np.ndarray:
         arr = np.asarray(x)
@@ -338,6 +357,20 @@ class Agent:
 
     def _after_load(self) -> None:
         """Hook: rebuild derived caches from the loaded arrays."""
+
+
+@jit
+def scaled_lines(x: np.ndarray, low: np.ndarray, inv_span: np.ndarray) -> np.ndarray:
+    """(B, D) float32 ``(x - low) * inv_span``, line by line as numpy computes it; raises on a NaN or inf result."""
+    bodies, lines = x.shape
+    out = np.empty((bodies, lines), dtype=np.float32)
+    for b in range(bodies):
+        for j in range(lines):
+            v = (x[b, j] - low[j]) * inv_span[j]
+            if not np.isfinite(v):
+                raise ValueError("observation contains NaN or inf")
+            out[b, j] = v
+    return out
 
 
 def env_spaces(env: gym.Env | gym.vector.VectorEnv) -> tuple[spaces.Space, spaces.Space]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from gymnasium import spaces
@@ -112,6 +112,8 @@ class NodePerturbationAgent(Agent):
         assert isinstance(box, spaces.Box)
         self._mid = ((box.low + box.high) / 2).astype(np.float32).ravel()
         self._half = ((box.high - box.low) / 2).astype(np.float32).ravel()
+        self._action_shape, self._action_dtype = tuple(box.shape), box.dtype
+        self._rates = np.zeros((1, 3), np.float32)  # scratch for ``rates`` (see Circuit)
         self.weights = self.rng.uniform(-init_scale, init_scale, size=(n_in, self.num_actions)).astype(np.float32)
         self.baseline = np.zeros(n_in, dtype=np.float32)
         self.age = np.zeros(1, dtype=np.int64)
@@ -127,51 +129,24 @@ class NodePerturbationAgent(Agent):
                 code[line, self.rng.choice(hvc_units, size=hvc_active, replace=False)] = 1.0 / np.sqrt(hvc_active)
             self.hvc = code
             self.fixed_arrays = ("hvc",)  # this agent's own: saved with it, never learned
-        self._acted: tuple[Any, int, np.ndarray, np.ndarray] | None = None
+        self._acted: Acted | None = None
 
-    def _x(self, obs: Any) -> np.ndarray:
-        lines = self.features(obs, keys=self.inputs)[:, self.input_dims]
-        return lines if self.hvc is None else lines @ self.hvc
-
-    def _sensed(self, obs: Any) -> tuple[np.ndarray, np.ndarray]:
-        """(RA's input x, its drive x @ W) for ``obs``: as ``act`` computed them when ``obs`` is the very
-        batch ``act`` was last given and no update came between (the training loop's act-then-learn),
-        otherwise computed afresh. An observation changed in place between the two is not noticed."""
-        acted, self._acted = self._acted, None
-        if acted is not None and acted[0] is obs and acted[1] == int(self.age[0]):
-            return acted[2], acted[3]
-        x = self._x(obs)
-        return x, x @ self.weights
-
-    def _perturbation(self, x: np.ndarray, actions: np.ndarray, drive: np.ndarray | None = None) -> np.ndarray:
-        """LMAN's perturbation: what was sung minus what RA commanded (clipping included), in [-1, 1] units."""
-        b = x.shape[0]
-        actions = self._check_batch("actions", actions, b, self.action_space.shape)
-        drive = x @ self.weights if drive is None else drive
-        return perturbation(actions.reshape(b, -1).astype(np.float32, copy=False), drive, self._mid, self._half)
-
-    def _valid(self, valid: np.ndarray | None, b: int) -> np.ndarray:
-        return np.ones(b, bool) if valid is None else self._check_batch("valid", valid, b).astype(bool, copy=False)
-
-    @staticmethod
-    def _usage(active: np.ndarray) -> np.ndarray:
-        """(units, 1): each input unit's summed activity ``|x|`` over the valid rows, at least 1.
-
-        Each unit takes the mean change over the bodies in which it was active
-        (for a one-hot clock: the renditions of that syllable in this batch).
-        """
-        return np.maximum(active.sum(axis=0), 1.0)[:, None]
+    def _circuit(self) -> Circuit:
+        """This bird's arrays seen as a cohort of one (views: updates land in the agent's own arrays)."""
+        return Circuit((self,), self.weights[None], self.baseline[None, :, None], self.age, self.eligibility[None],
+                       None if self.hvc is None else self.hvc[None], self._rates)
 
     def command(self, obs: Any) -> np.ndarray:
         """(B, action dims) the unperturbed motor command in [-1, 1] (RA's output)."""
-        return np.clip(self._x(obs) @ self.weights, -1.0, 1.0)
+        circuit = self._circuit()
+        return np.clip((ra_input(circuit, obs, None) @ circuit.weights)[0], -1.0, 1.0)
 
     def plasticity(self) -> tuple[float, float]:
         """(perturbation size, learning rate) at the agent's current age."""
         cfg = self.config
         noise, lr = cfg["noise_std"], cfg["lr"]
         if cfg["maturation"] > 0:
-            f = min(float(self.age[0]) / cfg["maturation"], 1.0)
+            f = min(self.age.item() / cfg["maturation"], 1.0)
             if cfg.get("noise_end") is not None:
                 noise = noise * (cfg["noise_end"] / noise) ** f
             if cfg.get("lr_end") is not None and lr > 0:
@@ -179,16 +154,8 @@ class NodePerturbationAgent(Agent):
         return noise, lr
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
-        x = self._x(obs)
-        drive = x @ self.weights
-        self._acted = (obs, int(self.age[0]), x, drive)  # what learn() needs of this batch (see _sensed)
-        if explore:
-            noise = np.float32(self.plasticity()[0])
-            draw = self.rng.standard_normal(drive.shape).astype(np.float32)
-        else:
-            noise, draw = np.float32(0.0), drive[:0]
-        a = motor_output(drive, draw, noise, self._mid, self._half)
-        return a.reshape((a.shape[0],) + self.action_space.shape).astype(self.action_space.dtype, copy=False)
+        self._acted, actions = act_all(self._circuit(), obs, None, explore)
+        return actions
 
     def learn(
         self,
@@ -201,26 +168,11 @@ class NodePerturbationAgent(Agent):
         infos: Mapping[str, Any] | None = None,
         valid: np.ndarray | None = None,
     ) -> dict[str, float]:
-        self._need_delayed(False, "learn")
-        x, drive = self._sensed(obs)
-        b = x.shape[0]
-        xi = self._perturbation(x, actions, drive)
-        r = self._check_batch("rewards", rewards, b).astype(np.float32)
-        valid = self._valid(valid, b)
-        own_baseline = not self.config["reward_is_error"]
-        # The teaching signal: the reward minus the context's running expectation, or the
-        # steering's own performance error as it comes.
-        # |x| on the valid rows, laid out in memory as x is: numpy sums a column-major array's columns
-        # pairwise and a row-major one's row by row, and the sums must be the ones the array form took.
-        active = np.empty_like(x)
-        error, error_xi = teaching_signal(xi, r, x @ self.baseline if own_baseline else r[:0], valid, x, active)
-        usage = self._usage(active)
-        weight_step(self.weights, x.T @ error_xi, usage, np.float32(self.plasticity()[1]))
-        self.age[0] += 1
-        if own_baseline:  # the baseline tracks the mean reward of each context
-            weight_step(self.baseline[:, None], (x.T @ error)[:, None], usage, np.float32(self.config["baseline_lr"]))
-        if valid.all():  # the sum over the batch divided by its size: ``error.mean()``'s number, cheaper
-            return {"performance_error": float(error.sum() / b)}
+        acted, self._acted = self._acted, None
+        error, valid, total, valid_rows = learn_all(self._circuit(), acted, obs, None, actions, rewards, valid)
+        b = error.shape[0]
+        if valid_rows == b:  # the sum over the batch divided by its size: ``error.mean()``'s number, cheaper
+            return {"performance_error": float(np.float32(total) / b)}
         return {"performance_error": float(error[valid].mean()) if valid.any() else 0.0}
 
     def _need_delayed(self, delayed: bool, method: str) -> None:
@@ -230,11 +182,8 @@ class NodePerturbationAgent(Agent):
 
     def accumulate(self, obs: Any, actions: np.ndarray, valid: np.ndarray | None = None) -> None:
         """Add this batch's eligibility ``xi x`` to the trace a delayed reward will act on (no update yet)."""
-        self._need_delayed(True, "accumulate")
-        x = self._x(obs)
-        valid = self._valid(valid, x.shape[0])
-        xi = self._perturbation(x, actions) * valid[:, None]
-        self.eligibility += (x.T @ xi) / self._usage(np.abs(x) * valid[:, None])
+        acted, self._acted = self._acted, None
+        accumulate_all(self._circuit(), acted, obs, None, actions, valid)
 
     def reinforce(self, reward: float) -> float:
         """A delayed scalar ``reward`` for everything sung since the last one: one weight step, trace cleared.
@@ -259,11 +208,12 @@ class NodePerturbationCohort:
     Row ``i`` of every batch is body ``i``, and only ``agents[i]`` acts on and learns
     from it: its weights, baseline, HVC code, age, eligibility and random stream stay its
     own (one brain per bird, as ``experiments.songbird.Flock`` needs). ``act``, ``learn``
-    and ``accumulate`` give, bit for bit, what each agent's own method gives on its row
-    as a batch of one: the matrix products are numpy's over stacks of the per-body
-    products (each item takes the same BLAS path as the single product), the rest runs
-    elementwise per body in the same float32 order. One call replaces a Python loop of
-    ``len(agents)`` single-body calls.
+    and ``accumulate`` run the very flow an agent runs on its own batch (``act_all``,
+    ``learn_all``, ``accumulate_all``), here with one brain per row: numpy's matrix products
+    over stacks of the per-body products (each item takes the path the single product
+    takes), the rest elementwise per body in the same float32 order. So each row gives,
+    bit for bit, what its agent gives on that row as a batch of one, and one call replaces
+    a Python loop of ``len(agents)`` single-body calls.
 
     The agents' arrays become views into the cohort's stacked ones, so each agent stays
     in step and usable on its own (``command``, ``reinforce``, ``save``, a deep copy).
@@ -285,7 +235,6 @@ class NodePerturbationCohort:
                 raise ValueError(f"every agent of a cohort must read the same inputs with the same spaces and teaching "
                                  f"signal; agent {i} differs from agent 0 in {differ or ['its spaces']}")
         self.agents = agents
-        self.first = first
         self.weights = np.stack([a.weights for a in agents])  # (bodies, units, dims)
         self.baseline = np.stack([a.baseline for a in agents])  # (bodies, units)
         self.age = np.concatenate([a.age for a in agents])  # (bodies,)
@@ -298,92 +247,187 @@ class NodePerturbationCohort:
             if self.hvc is not None:
                 a.hvc = self.hvc[i]
             a._acted = None
-        self._baseline_lr = np.array([a.config["baseline_lr"] for a in agents], np.float32)
-        self._ones = np.ones(len(agents), np.float32)
-        self._draw = np.empty((len(agents), first.num_actions))  # each body's own normal draws, float64 as drawn
-        self._acted: tuple[Any, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._circuit = Circuit(tuple(agents), self.weights, self.baseline[:, :, None], self.age, self.eligibility,
+                                self.hvc, np.zeros((len(agents), 3), np.float32))
+        self._acted: Acted | None = None
 
     def __len__(self) -> int:
         return len(self.agents)
 
-    def _x(self, obs: Any) -> np.ndarray:
-        """(bodies, 1, units): each body's RA input as a batch of one (the stacked products' left side)."""
-        first = self.first
-        lines = first.features(obs, keys=first.inputs)
-        if lines.shape[0] != len(self.agents):
-            raise ValueError(f"a cohort of {len(self.agents)} bodies needs a batch of {len(self.agents)} observations, "
-                             f"got {lines.shape[0]}")
-        # Row-major, as a single body's (1, lines) row is: a product's BLAS call takes the stride between
-        # a row's elements, and a strided dot product sums in another order than a contiguous one.
-        lines = np.ascontiguousarray(lines[:, first.input_dims])[:, None, :]
-        return lines if self.hvc is None else lines @ self.hvc
-
-    def _sensed(self, obs: Any) -> tuple[np.ndarray, np.ndarray]:
-        """(x, drive) as ``act`` computed them for this very batch before any update, or afresh (see the agent's)."""
-        acted, self._acted = self._acted, None
-        if acted is not None and acted[0] is obs and np.array_equal(acted[1], self.age):
-            return acted[2], acted[3]
-        x = self._x(obs)
-        return x, (x @ self.weights)[:, 0]
-
-    def _perturbation(self, actions: np.ndarray, drive: np.ndarray) -> np.ndarray:
-        b, first = len(self.agents), self.first
-        actions = first._check_batch("actions", actions, b, first.action_space.shape)
-        return perturbation(actions.reshape(b, -1).astype(np.float32, copy=False), drive, first._mid, first._half)
-
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
         """(bodies, *action shape): row ``i`` is ``agents[i].act`` of row ``i`` of ``obs``."""
-        x = self._x(obs)
-        drive = (x @ self.weights)[:, 0]
-        self._acted = (obs, self.age.copy(), x, drive)
-        first = self.first
-        if explore:
-            for agent, row in zip(self.agents, self._draw):
-                agent.rng.standard_normal(out=row)  # the same numbers as the agent's own (1, dims) draw
-            noise = np.array([a.plasticity()[0] for a in self.agents], np.float32)
-            # Each body's perturbation scaled by its own size, then added at unit size: 1 * v is v, so
-            # the sums are the single agent's ``m + noise * draw``.
-            draw, unit = noise[:, None] * self._draw.astype(np.float32), np.float32(1.0)
-        else:
-            draw, unit = drive[:0], np.float32(0.0)
-        a = motor_output(drive, draw, unit, first._mid, first._half)
-        return a.reshape((a.shape[0],) + first.action_space.shape).astype(first.action_space.dtype, copy=False)
+        self._acted, actions = act_all(self._circuit, obs, 1, explore)
+        return actions
 
     def learn(self, obs: Any, actions: np.ndarray, rewards: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
         """Each agent's ``learn`` from its own row; returns each body's teaching signal (0 on invalid rows)."""
-        first, b = self.first, len(self.agents)
-        first._need_delayed(False, "learn")
-        x, drive = self._sensed(obs)
-        xi = self._perturbation(actions, drive)
-        r = first._check_batch("rewards", rewards, b).astype(np.float32)
-        valid = first._valid(valid, b)
-        own_baseline = not first.config["reward_is_error"]
-        expected = (x @ self.baseline[:, :, None])[:, 0, 0] if own_baseline else r[:0]
-        units = x[:, 0]
-        active = np.empty_like(units)
-        error, error_xi = teaching_signal(xi, r, expected, valid, units, active)
-        lr = np.array([a.plasticity()[1] for a in self.agents], np.float32)
-        step_each(self.weights, units, error_xi, active, lr)
-        self.age += 1
-        if own_baseline:
-            step_each(self.baseline[:, :, None], units, error[:, None], active, self._baseline_lr)
-        return error
+        acted, self._acted = self._acted, None
+        return learn_all(self._circuit, acted, obs, 1, actions, rewards, valid)[0]
 
     def accumulate(self, obs: Any, actions: np.ndarray, valid: np.ndarray | None = None) -> None:
         """Each agent's ``accumulate`` of its own row (a delayed reward: ``agents[i].reinforce``)."""
-        first, b = self.first, len(self.agents)
-        first._need_delayed(True, "accumulate")
-        x, drive = self._sensed(obs)
-        xi = self._perturbation(actions, drive)
-        units = x[:, 0]
-        active = np.empty_like(units)
-        # The reward 1 on every valid row: the error is ``valid`` and error * xi the agent's ``xi * valid``.
-        _, xi_valid = teaching_signal(xi, self._ones, self._ones[:0], first._valid(valid, b), units, active)
-        step_each(self.eligibility, units, xi_valid, active, self._ones)
+        acted, self._acted = self._acted, None
+        accumulate_all(self._circuit, acted, obs, 1, actions, valid)
+
+
+# --- the flow, written once for one bird's batch and for a cohort of birds ------------------------------
+class Circuit(NamedTuple):
+    """RA of ``K`` birds, stacked: bird ``k``'s arrays are item ``k`` (a lone agent is a cohort of one)."""
+
+    agents: tuple[NodePerturbationAgent, ...]  # (K,) whose plasticity, random stream and settings are read
+    weights: np.ndarray  # (K, units, dims)
+    baseline: np.ndarray  # (K, units, 1): each bird's as a column, a matrix product's right side
+    age: np.ndarray  # (K,)
+    eligibility: np.ndarray  # (K, units, dims)
+    hvc: np.ndarray | None  # (K, lines, units), or None: the lines feed RA directly
+    rates: np.ndarray  # (K, 3) float32 scratch: each bird's step sizes, filled by ``step_sizes``
+
+
+#: An empty (K, rows, 1) column: no expected reward (the reward is the error), no baseline step.
+_NONE = np.zeros((0, 0, 1), np.float32)
+#: No ages to advance (an eligibility trace is not an update).
+_NO_AGE = np.zeros(0, np.int64)
+
+
+class Acted(NamedTuple):
+    """What ``act`` computed for a batch, for the ``learn`` or ``accumulate`` that follows it (see ``sensed``)."""
+
+    obs: Any
+    ages: bytes
+    x: np.ndarray  # (K, rows, units)
+    drive: np.ndarray  # (K, rows, dims)
+
+
+def ra_input(circuit: Circuit, obs: Any, rows_per_brain: int | None) -> np.ndarray:
+    """(K, rows, units) RA's input ``x``: each bird's rows of ``obs`` (``rows_per_brain``; None: the
+    whole batch to the one bird), its input lines, read through its HVC code if it has one.
+
+    Each bird's lines are laid out column by column (as numpy's ``lines[:, input_dims]`` lays
+    them out): a product's BLAS call depends on the strides, and numpy sums a column-major
+    array's rows pairwise but a row-major one's in order, so the layout is part of the numbers.
+    """
+    first = circuit.agents[0]
+    lines = first.features(obs, keys=first.inputs)
+    brains = len(circuit.agents)
+    if rows_per_brain is not None and lines.shape[0] != brains * rows_per_brain:
+        raise ValueError(f"a cohort of {brains} bodies needs a batch of {brains * rows_per_brain} observations, "
+                         f"got {lines.shape[0]}")
+    lines = column_major_lines(lines, first.input_dims, brains)
+    return lines if circuit.hvc is None else lines @ circuit.hvc
+
+
+def sensed(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_brain: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """(x, drive = x @ W) for ``obs``: as ``act`` computed them when ``obs`` is the very batch ``act`` was
+    last given and no update came between (the training loop's act-then-learn), otherwise computed
+    afresh. An observation changed in place between the two is not noticed."""
+    if acted is not None and acted.obs is obs and acted.ages == circuit.age.tobytes():
+        return acted.x, acted.drive
+    x = ra_input(circuit, obs, rows_per_brain)
+    return x, x @ circuit.weights
+
+
+def act_all(circuit: Circuit, obs: Any, rows_per_brain: int | None, explore: bool) -> tuple[Acted, np.ndarray]:
+    """(what learn() needs of this batch, the motor commands (B, *action shape)): RA's drive, plus
+    each bird's LMAN perturbation (its own size, drawn from its own stream) when ``explore``."""
+    first = circuit.agents[0]
+    x = ra_input(circuit, obs, rows_per_brain)
+    drive = x @ circuit.weights
+    if explore:
+        draw = np.empty(drive.shape)  # float64 as drawn; each bird's the numbers of its own (rows, dims) draw
+        for agent, rows in zip(circuit.agents, draw):
+            agent.rng.standard_normal(out=rows)
+    else:
+        draw = drive[:, :0]
+    a = motor_output(drive, draw, step_sizes(circuit), first._mid, first._half)
+    acted = Acted(obs, circuit.age.tobytes(), x, drive)
+    if first._action_shape != a.shape[1:]:
+        a = a.reshape((a.shape[0],) + first._action_shape)
+    return acted, a.astype(first._action_dtype, copy=False)
+
+
+def step_sizes(circuit: Circuit) -> np.ndarray:
+    """(K, 3) float32 ``circuit.rates``: each bird's (LMAN perturbation size, learning rate) at its
+    age (``plasticity()``, read now: a changed config takes effect at once) and its baseline rate."""
+    rates = circuit.rates
+    for k, agent in enumerate(circuit.agents):
+        rates[k, 0], rates[k, 1] = agent.plasticity()
+        rates[k, 2] = agent.config["baseline_lr"]
+    return rates
+
+
+def _signal_inputs(circuit: Circuit, x: np.ndarray, actions: np.ndarray,
+                   valid: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(actions (B, dims) float32, valid (B,) bool), checked against the batch of B = K * rows."""
+    first = circuit.agents[0]
+    b = x.shape[0] * x.shape[1]
+    actions = first._check_batch("actions", actions, b, first._action_shape)
+    if actions.ndim != 2:
+        actions = actions.reshape(b, -1)
+    actions = actions.astype(np.float32, copy=False)
+    valid = np.ones(b, bool) if valid is None else first._check_batch("valid", valid, b).astype(bool, copy=False)
+    return actions, valid
+
+
+def learn_all(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_brain: int | None, actions: np.ndarray,
+              rewards: np.ndarray, valid: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, float, int]:
+    """Each bird's weight step from its rows: ``dW = lr (R - Rbar) xi x`` (each input unit's the mean
+    over the rows it was active in), its baseline moved toward the reward. Returns the teaching signal
+    per row (0 on invalid rows) and the valid rows, both (B,), the signal's sum over the batch (numpy's
+    ``sum()`` of it) and the number of valid rows."""
+    first = circuit.agents[0]
+    first._need_delayed(False, "learn")
+    x, drive = sensed(circuit, acted, obs, rows_per_brain)
+    brains, rows = x.shape[:2]
+    actions, valid = _signal_inputs(circuit, x, actions, valid)
+    r = first._check_batch("rewards", rewards, brains * rows)  # numbers: rounded to float32 in the kernel, as astype rounds
+    if r.dtype.kind not in "biuf":
+        r = r.astype(np.float32)  # numpy's own error for what is not a number
+    own_baseline = not first.config["reward_is_error"]
+    # The teaching signal: the reward minus the context's running expectation, or the
+    # steering's own performance error as it comes.
+    expected = x @ circuit.baseline if own_baseline else _NONE
+    error, error_xi, usage, total, valid_rows = teaching_signal(actions, drive, first._mid, first._half, r, expected,
+                                                                valid, x)
+    x_t = x.transpose(0, 2, 1)
+    # The baseline tracks the mean reward of each context.
+    baseline_gradient = x_t @ error[:, :, None] if own_baseline else _NONE
+    learning_step(circuit.weights, x_t @ error_xi, circuit.baseline, baseline_gradient, usage, step_sizes(circuit),
+                  circuit.age)
+    return error.reshape(-1), valid, total, valid_rows
+
+
+def accumulate_all(circuit: Circuit, acted: Acted | None, obs: Any, rows_per_brain: int | None, actions: np.ndarray,
+                   valid: np.ndarray | None) -> None:
+    """Each bird's eligibility ``xi x`` of its valid rows (per input unit the mean over its active rows)
+    added to its trace, for a delayed reward (``NodePerturbationAgent.reinforce``)."""
+    first = circuit.agents[0]
+    first._need_delayed(True, "accumulate")
+    x, drive = sensed(circuit, acted, obs, rows_per_brain)
+    brains, rows = x.shape[:2]
+    actions, valid = _signal_inputs(circuit, x, actions, valid)
+    # The reward 1 on every valid row: the error is ``valid`` and error * xi the perturbation on valid rows;
+    # added at step size 1, no baseline step.
+    ones = np.ones(brains * rows, np.float32)
+    xi_valid, usage = teaching_signal(actions, drive, first._mid, first._half, ones, _NONE, valid, x)[1:3]
+    learning_step(circuit.eligibility, x.transpose(0, 2, 1) @ xi_valid, circuit.baseline, _NONE, usage,
+                  np.ones((brains, 3), np.float32), _NO_AGE)
 
 
 # --- the compiled pieces: each does, element by element, the float32 operations the array
 # form did, in the same order (results bit-identical); the matrix products stay numpy's.
+@jit
+def column_major_lines(lines: np.ndarray, dims: np.ndarray, brains: int) -> np.ndarray:
+    """(K, rows, len(dims)) the ``dims`` columns of ``lines`` (K * rows, D), bird by bird, each bird's
+    laid out column by column (a view of a (K, len(dims), rows) row-major array)."""
+    rows = lines.shape[0] // brains
+    out = np.empty((brains, dims.size, rows), dtype=np.float32)
+    for k in range(brains):
+        for j in range(dims.size):
+            for i in range(rows):
+                out[k, j, i] = lines[k * rows + i, dims[j]]
+    return out.transpose(0, 2, 1)
+
+
 @jit
 def _clip_unit(v: float) -> float:
     """numpy's clip to [-1, 1] of one value (NaN passes)."""
@@ -395,78 +439,150 @@ def _clip_unit(v: float) -> float:
 
 
 @jit
-def motor_output(drive: np.ndarray, draw: np.ndarray, noise: np.float32, mid: np.ndarray,
+def motor_output(drive: np.ndarray, draw: np.ndarray, rates: np.ndarray, mid: np.ndarray,
                  half: np.ndarray) -> np.ndarray:
-    """(B, dims) motor command: RA's ``drive`` clipped to [-1, 1], plus LMAN's ``noise * draw``
-    (clipped again) when ``draw`` has the batch's rows, mapped onto the action range."""
-    bodies, dims = drive.shape
-    out = np.empty((bodies, dims), dtype=np.float32)
-    for b in range(bodies):
-        for a in range(dims):
-            m = _clip_unit(drive[b, a])
-            if draw.shape[0] == bodies:
-                m = _clip_unit(m + noise * draw[b, a])
-            out[b, a] = mid[a] + half[a] * m
+    """(K * rows, dims) motor command: RA's ``drive`` (K, rows, dims) clipped to [-1, 1], plus bird k's
+    LMAN ``rates[k, 0] * draw`` (its perturbation size; the float64 draw rounded to float32 first;
+    clipped again) when ``draw`` has the batch's rows, mapped onto the action range."""
+    brains, rows, dims = drive.shape
+    out = np.empty((brains * rows, dims), dtype=np.float32)
+    for k in range(brains):
+        for i in range(rows):
+            for a in range(dims):
+                m = _clip_unit(drive[k, i, a])
+                if draw.shape[1] == rows:
+                    m = _clip_unit(m + rates[k, 0] * np.float32(draw[k, i, a]))
+                out[k * rows + i, a] = mid[a] + half[a] * m
     return out
 
 
 @jit
-def perturbation(actions: np.ndarray, drive: np.ndarray, mid: np.ndarray, half: np.ndarray) -> np.ndarray:
-    """(B, dims) LMAN's perturbation: the action sung, in [-1, 1] units, minus RA's clipped command."""
-    bodies, dims = drive.shape
-    xi = np.empty((bodies, dims), dtype=np.float32)
-    for b in range(bodies):
-        for a in range(dims):
-            xi[b, a] = (actions[b, a] - mid[a]) / half[a] - _clip_unit(drive[b, a])
-    return xi
+def _pairwise_block(a: np.ndarray, start: int, n: int) -> float:
+    """numpy's ``pairwise_sum`` of ``a[start:start + n]`` for ``n <= 128``: in order below 8 values,
+    else eight running sums combined in a tree, then the rest in order."""
+    if n < 8:
+        res = np.float32(0.0)
+        for i in range(start, start + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[start], a[start + 1], a[start + 2], a[start + 3]
+    r4, r5, r6, r7 = a[start + 4], a[start + 5], a[start + 6], a[start + 7]
+    i = 8
+    while i < n - n % 8:
+        j = start + i
+        r0 += a[j]
+        r1 += a[j + 1]
+        r2 += a[j + 2]
+        r3 += a[j + 3]
+        r4 += a[j + 4]
+        r5 += a[j + 5]
+        r6 += a[j + 6]
+        r7 += a[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[start + i]
+        i += 1
+    return res
 
 
 @jit
-def teaching_signal(xi: np.ndarray, reward: np.ndarray, expected: np.ndarray, valid: np.ndarray,
-                    x: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(error, error * xi): the performance error ``(reward - expected) * valid`` (``reward * valid``
-    when ``expected`` is empty: the reward is the error) and its product with each body's
-    perturbation; writes each input unit's activity on the valid rows, ``|x| * valid``, into ``active``."""
-    bodies, dims = xi.shape
-    units = x.shape[1]
-    error = np.empty(bodies, dtype=np.float32)
-    error_xi = np.empty((bodies, dims), dtype=np.float32)
-    for b in range(bodies):
-        keep = np.float32(1.0) if valid[b] else np.float32(0.0)
-        e = (reward[b] - expected[b] if expected.shape[0] == bodies else reward[b]) * keep
-        error[b] = e
-        for a in range(dims):
-            error_xi[b, a] = e * xi[b, a]
-        for u in range(units):
-            active[b, u] = abs(x[b, u]) * keep
-    return error, error_xi
+def _pairwise_sum(a: np.ndarray, n: int) -> float:
+    """numpy's sum of a contiguous float32 run ``a[:n]``: blocks of at most 128 values (``_pairwise_block``),
+    a longer run split in two halves (the first a multiple of 8) whose sums are added. numpy recurses;
+    here an explicit stack does (numba's cache cannot load a recursive function)."""
+    if n <= 128:
+        return _pairwise_block(a, 0, n)
+    # Tasks in post-order: (start, n) >= 0 sums a run onto the value stack, start -1 adds the top two values.
+    starts, sizes = np.empty(256, np.int64), np.empty(256, np.int64)
+    values = np.empty(128, np.float32)
+    tasks, top = 1, 0
+    starts[0], sizes[0] = 0, n
+    while tasks > 0:
+        tasks -= 1
+        start, m = starts[tasks], sizes[tasks]
+        if start < 0:
+            top -= 1
+            values[top - 1] = values[top - 1] + values[top]
+        elif m <= 128:
+            values[top] = _pairwise_block(a, start, m)
+            top += 1
+        else:
+            half = m // 2
+            half -= half % 8
+            starts[tasks], sizes[tasks] = -1, 0
+            starts[tasks + 1], sizes[tasks + 1] = start + half, m - half
+            starts[tasks + 2], sizes[tasks + 2] = start, half
+            tasks += 3
+    return values[0]
 
 
 @jit
-def step_each(target: np.ndarray, x: np.ndarray, signal: np.ndarray, active: np.ndarray, lr: np.ndarray) -> None:
-    """Body by body, a batch of one's ``weight_step``: ``target[i] += lr[i] * outer(x[i], signal[i]) / usage``.
+def teaching_signal(actions: np.ndarray, drive: np.ndarray, mid: np.ndarray, half: np.ndarray, reward: np.ndarray,
+                    expected: np.ndarray, valid: np.ndarray,
+                    x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, int]:
+    """(error (K, rows), error * xi (K, rows, dims), usage (K, units), the error's sum, valid rows) of a batch.
 
-    ``target`` (bodies, units, dims), ``x`` and ``active`` (bodies, units), ``signal`` (bodies, dims),
-    ``lr`` (bodies,); each unit's usage is its own activity, at least 1 (a sum over one row is that
-    row). numpy forms a one-row ``x.T @ signal`` from 0 by adding the product, hence ``0 + x * s``
-    (which turns a -0.0 product into +0.0 as numpy does).
+    Row ``k * rows + i`` of ``actions`` (B, dims), ``reward`` and ``valid`` (B,) is bird k's row i.
+    ``xi``, LMAN's perturbation: the action sung, in [-1, 1] units, minus RA's clipped command.
+    The performance error ``(reward - expected) * valid`` (``reward * valid`` when ``expected``
+    (K, rows, 1) is empty: the reward is the error), summed over the batch as numpy's ``sum()``
+    sums it (pairwise). Each input unit's usage: its summed activity ``|x|`` over the bird's
+    valid rows, at least 1, so each unit takes the mean change over the rows in which it was
+    active (for a one-hot clock: the renditions of that syllable in this batch). That sum runs
+    as numpy's over an array laid out as ``x`` is: pairwise down a column-major bird's columns,
+    row after row for a row-major one.
     """
-    bodies, units, dims = target.shape
-    for i in range(bodies):
-        for u in range(units):
-            usage = max(active[i, u], np.float32(1.0))
+    brains, rows, dims = drive.shape
+    units = x.shape[2]
+    by_column = rows > 1 and x.strides[1] == x.itemsize
+    own_expectation = expected.shape[1] == rows
+    error = np.empty((brains, rows), dtype=np.float32)
+    error_xi = np.empty((brains, rows, dims), dtype=np.float32)
+    usage = np.empty((brains, units), dtype=np.float32)
+    active = np.empty((units, rows), dtype=np.float32)  # one bird's |x| * valid, a unit's rows side by side
+    valid_rows = 0
+    for k in range(brains):
+        for i in range(rows):
+            row = k * rows + i
+            keep = np.float32(1.0) if valid[row] else np.float32(0.0)
+            valid_rows += 1 if valid[row] else 0
+            r = np.float32(reward[row])
+            e = (r - expected[k, i, 0] if own_expectation else r) * keep
+            error[k, i] = e
             for a in range(dims):
-                target[i, u, a] += lr[i] * (np.float32(0.0) + x[i, u] * signal[i, a]) / usage
-    return None
+                xi = (actions[row, a] - mid[a]) / half[a] - _clip_unit(drive[k, i, a])
+                error_xi[k, i, a] = e * xi
+            for u in range(units):
+                active[u, i] = abs(x[k, i, u]) * keep
+        for u in range(units):
+            if by_column:
+                total = _pairwise_sum(active[u], rows)
+            else:  # from +0: the activities are >= +0, so 0 + a is a and the sums are numpy's
+                total = np.float32(0.0)
+                for i in range(rows):
+                    total += active[u, i]
+            usage[k, u] = max(total, np.float32(1.0))
+    return error, error_xi, usage, _pairwise_sum(error.reshape(brains * rows), brains * rows), valid_rows
 
 
 @jit
-def weight_step(weights: np.ndarray, gradient: np.ndarray, usage: np.ndarray, lr: np.float32) -> None:
-    """``weights += lr * gradient / usage`` in place (``usage``: (units, 1), one per row)."""
-    units, dims = weights.shape
-    for u in range(units):
-        for a in range(dims):
-            weights[u, a] += lr * gradient[u, a] / usage[u, 0]
+def learning_step(weights: np.ndarray, gradient: np.ndarray, baseline: np.ndarray, baseline_gradient: np.ndarray,
+                  usage: np.ndarray, rates: np.ndarray, age: np.ndarray) -> None:
+    """In place, bird by bird: ``weights[k] += rates[k, 1] * gradient[k] / usage[k]`` (each unit's row
+    divided by its usage, (K, units)), then, unless ``baseline_gradient`` (K, units, 1) is empty,
+    ``baseline[k] += rates[k, 2] * baseline_gradient[k] / usage[k]`` (``rates``: see ``step_sizes``);
+    ``age[k] += 1`` unless ``age`` is empty."""
+    brains, units, dims = weights.shape
+    for k in range(brains):
+        if age.shape[0] == brains:
+            age[k] += 1
+        for u in range(units):
+            for a in range(dims):
+                weights[k, u, a] += rates[k, 1] * gradient[k, u, a] / usage[k, u]
+            if baseline_gradient.shape[1] == units:
+                baseline[k, u, 0] += rates[k, 2] * baseline_gradient[k, u, 0] / usage[k, u]
 
 
-__all__ = ["NodePerturbationAgent", "NodePerturbationCohort", "motor_output", "step_each", "perturbation", "teaching_signal", "weight_step"]
+__all__ = ["Acted", "Circuit", "NodePerturbationAgent", "NodePerturbationCohort", "accumulate_all", "act_all",
+           "column_major_lines", "learn_all", "learning_step", "motor_output", "ra_input", "sensed", "step_sizes", "teaching_signal"]

@@ -297,36 +297,80 @@ def _edge_floats(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray
 
 @pytest.mark.parametrize("seed", range(4))
 def test_node_perturbation_kernels_equal_the_array_form(seed):
-    from brainlike.agents.node_perturbation import motor_output, perturbation, teaching_signal, weight_step
+    """Each compiled piece of the flow, bird by bird, equals the numpy it replaced: the motor output
+    (each bird its own LMAN size, the float64 draw rounded first), the teaching signal and each input
+    unit's usage (numpy's sum over an array laid out as x: pairwise down columns, past 128 rows
+    split in halves, or row after row), and the weight and baseline step."""
+    from brainlike.agents.node_perturbation import learning_step, motor_output, teaching_signal
 
     rng = np.random.default_rng(seed)
-    b, dims, units = 9, 4, 5
-    drive, draw = _edge_floats(rng, (b, dims)), _edge_floats(rng, (b, dims))
+    dims, units = 4, 5
     mid, half = rng.normal(size=dims).astype(np.float32), rng.uniform(0.5, 2, dims).astype(np.float32)
-    noise = 0.37
-    for explore in (True, False):
-        m = np.clip(drive, -1.0, 1.0)
-        if explore:
-            m = np.clip(m + noise * draw, -1.0, 1.0)
-        got = motor_output(drive, draw if explore else draw[:0], np.float32(noise), mid, half)
-        assert _bits_equal(got, mid + half * m)
-    actions = _edge_floats(rng, (b, dims))
-    xi = perturbation(actions, drive, mid, half)
-    assert _bits_equal(xi, (actions - mid) / half - np.clip(drive, -1.0, 1.0))
-    r, expected, valid = _edge_floats(rng, (b,)), _edge_floats(rng, (b,)), rng.random(b) < 0.7
-    for x in (_edge_floats(rng, (b, units)), np.asfortranarray(_edge_floats(rng, (b, units)))):
+    for brains, rows in ((1, 9), (3, 1), (2, 300), (1, 1)):
+        drive = _edge_floats(rng, (brains, rows, dims))
+        draw = rng.normal(size=(brains, rows, dims))
+        rates = rng.uniform(0.1, 3, (brains, 3)).astype(np.float32)  # (perturbation size, learning rate, baseline rate)
+        for explore in (True, False):
+            m = np.clip(drive, -1.0, 1.0)
+            if explore:
+                m = np.clip(m + rates[:, 0, None, None] * draw.astype(np.float32), -1.0, 1.0)
+            got = motor_output(drive, draw if explore else draw[:, :0], rates, mid, half)
+            assert _bits_equal(got, (mid + half * m).reshape(brains * rows, dims))
+        actions = _edge_floats(rng, (brains, rows, dims))
+        xi = (actions - mid) / half - np.clip(drive, -1.0, 1.0)
+        r, expected, valid = _edge_floats(rng, (brains, rows)), _edge_floats(rng, (brains, rows)), rng.random((brains, rows)) < 0.7
+        # RA's input is finite (features() refuses NaN and inf); its -0.0 stays.
+        finite = _edge_floats(rng, (brains, rows, units))
+        finite[np.isnan(finite)] = 0.25
+        by_column = np.ascontiguousarray(finite.transpose(0, 2, 1)).transpose(0, 2, 1)
+        for x in (finite, by_column):
+            for own_baseline in (True, False):
+                error, error_xi, usage, total, valid_rows = teaching_signal(
+                    actions.reshape(-1, dims), drive, mid, half, r.reshape(-1).astype(np.float64),
+                    expected[:, :, None] if own_baseline else expected[:0, :0, None], valid.reshape(-1), x)
+                want = (r - expected if own_baseline else r) * valid
+                assert _bits_equal(error, want) and _bits_equal(error_xi, want[:, :, None] * xi)
+                assert np.float32(total).tobytes() == want.reshape(-1).sum().tobytes() and valid_rows == valid.sum()
+                for k in range(brains):
+                    active = np.empty_like(x[k])  # laid out as the bird's x, as the array form's was
+                    np.multiply(np.abs(x[k]), valid[k][:, None], out=active)
+                    assert _bits_equal(usage[k], np.maximum(active.sum(axis=0), np.float32(1.0)))
+        weights, gradient = _edge_floats(rng, (brains, units, dims)), _edge_floats(rng, (brains, units, dims))
+        baseline, baseline_gradient = _edge_floats(rng, (brains, units, 1)), _edge_floats(rng, (brains, units, 1))
+        usage = np.maximum(rng.uniform(0, 3, (brains, units)), 1.0).astype(np.float32)
         for own_baseline in (True, False):
-            active = np.empty_like(x)
-            error, error_xi = teaching_signal(xi, r, expected if own_baseline else r[:0], valid, x, active)
-            want = (r - expected if own_baseline else r) * valid
-            assert _bits_equal(error, want) and _bits_equal(error_xi, want[:, None] * xi)
-            assert _bits_equal(active, np.abs(x) * valid[:, None]) and active.flags.f_contiguous == x.flags.f_contiguous
-    weights, gradient = _edge_floats(rng, (units, dims)), _edge_floats(rng, (units, dims))
-    usage = np.maximum(rng.uniform(0, 3, (units, 1)), 1.0).astype(np.float32)
-    want = weights.copy()
-    want += 2.7 * gradient / usage
-    weight_step(weights, gradient, usage, np.float32(2.7))
-    assert _bits_equal(weights, want)
+            want, want_baseline = weights.copy(), baseline.copy()
+            for k in range(brains):
+                want[k] += rates[k, 1] * gradient[k] / usage[k][:, None]
+                if own_baseline:
+                    want_baseline[k] += rates[k, 2] * baseline_gradient[k] / usage[k][:, None]
+            age = np.arange(brains, dtype=np.int64)
+            learning_step(weights, gradient, baseline, baseline_gradient if own_baseline else baseline_gradient[:, :0], usage,
+                          rates, age if own_baseline else age[:0])
+            assert _bits_equal(weights, want) and _bits_equal(baseline, want_baseline)
+            assert np.array_equal(age, np.arange(brains) + (1 if own_baseline else 0))
+
+
+def test_features_equal_the_array_form_and_refuse_bad_values():
+    """The compiled scaling gives numpy's ``(x - low) * inv_span`` of the chosen channels, joined (float64
+    input rounded to float32 first); a NaN or an inf is refused with the same message, unscaled channels too."""
+    env = gym.make("brainlike/SongbirdTutor-v0")
+    agent = make_agent("node-perturbation", env, seed=0)
+    space = agent.observation_space
+    space.seed(4)
+    obs = {k: np.stack([space.sample()[k] for _ in range(7)]).astype(np.float64) * 3 - 1 for k in space.spaces}
+    parts = {key: (obs[key].astype(np.float32) - low) * inv_span for key, _, low, inv_span in agent._channels}
+    assert _bits_equal(agent.features(obs), np.concatenate([parts["exteroception"], parts["interoception"]], axis=1))
+    assert _bits_equal(agent.features(obs, keys=("interoception",)), parts["interoception"])
+    assert _bits_equal(agent.channel(obs, "interoception"), obs["interoception"].astype(np.float32))
+    for bad in (np.nan, -np.inf):
+        broken = {k: v.copy() for k, v in obs.items()}
+        broken["interoception"][2, 1] = bad
+        with pytest.raises(ValueError, match="observation contains NaN or inf"):
+            agent.features(broken)
+        with pytest.raises(ValueError, match="observation contains NaN or inf"):
+            agent.channel(broken, "interoception")
+    env.close()
 
 
 def test_node_perturbation_delayed_reward_keeps_the_array_forms_eligibility():
@@ -340,7 +384,7 @@ def test_node_perturbation_delayed_reward_keeps_the_array_forms_eligibility():
         obs = {k: np.stack([space.sample()[k] for _ in range(6)]) for k in space.spaces}
         actions = agent.act(obs)
         valid = rng.random(6) < 0.7
-        x = agent._x(obs)
+        x = agent.features(obs, keys=agent.inputs)[:, agent.input_dims] @ agent.hvc  # RA's input, in the array form
         unit = (actions.reshape(6, -1) - agent._mid) / agent._half
         xi = (unit - np.clip(x @ agent.weights, -1.0, 1.0)) * valid[:, None]
         want += (x.T @ xi) / np.maximum((np.abs(x) * valid[:, None]).sum(axis=0), 1.0)[:, None]
@@ -481,22 +525,3 @@ def test_node_perturbation_cohort_refuses_mixed_agents_and_wrong_batches():
         cohort.accumulate(two, actions)
     assert _bits_equal(cohort.weights, weights)  # refused input leaves the brains as they were
     env.close()
-
-
-def test_step_each_is_a_batch_of_ones_weight_step_with_its_zeros():
-    """``step_each`` on body i equals ``weight_step`` with numpy's one-row ``x.T @ signal``, -0.0 products included."""
-    from brainlike.agents.node_perturbation import step_each, weight_step
-
-    rng = np.random.default_rng(5)
-    bodies, units, dims = 6, 5, 4
-    x, signal = _edge_floats(rng, (bodies, units)), _edge_floats(rng, (bodies, dims))
-    x[np.isnan(x)], signal[np.isnan(signal)] = 0.5, -0.0  # activities are finite; -0.0 products stay
-    active = np.abs(x) * (rng.random((bodies, 1)) < 0.7)
-    target, lr = _edge_floats(rng, (bodies, units, dims)), rng.uniform(0.1, 3, bodies).astype(np.float32)
-    target[np.isnan(target)] = -0.0
-    want = target.copy()
-    for i in range(bodies):
-        usage = np.maximum(active[i : i + 1].sum(axis=0), 1.0)[:, None]
-        weight_step(want[i], x[i : i + 1].T @ signal[i : i + 1], usage, lr[i])
-    step_each(target, x, signal, active, lr)
-    assert _bits_equal(target, want)
