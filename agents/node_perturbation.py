@@ -9,6 +9,7 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.agents.base import Agent
+from brainlike.agents.three_factor import pairwise_sum
 from brainlike.steering.compiled import jit
 
 
@@ -457,67 +458,6 @@ def motor_output(drive: np.ndarray, draw: np.ndarray, rates: np.ndarray, mid: np
 
 
 @jit
-def _pairwise_block(a: np.ndarray, start: int, n: int) -> float:
-    """numpy's ``pairwise_sum`` of ``a[start:start + n]`` for ``n <= 128``: in order below 8 values,
-    else eight running sums combined in a tree, then the rest in order."""
-    if n < 8:
-        res = np.float32(0.0)
-        for i in range(start, start + n):
-            res += a[i]
-        return res
-    r0, r1, r2, r3 = a[start], a[start + 1], a[start + 2], a[start + 3]
-    r4, r5, r6, r7 = a[start + 4], a[start + 5], a[start + 6], a[start + 7]
-    i = 8
-    while i < n - n % 8:
-        j = start + i
-        r0 += a[j]
-        r1 += a[j + 1]
-        r2 += a[j + 2]
-        r3 += a[j + 3]
-        r4 += a[j + 4]
-        r5 += a[j + 5]
-        r6 += a[j + 6]
-        r7 += a[j + 7]
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res += a[start + i]
-        i += 1
-    return res
-
-
-@jit
-def _pairwise_sum(a: np.ndarray, n: int) -> float:
-    """numpy's sum of a contiguous float32 run ``a[:n]``: blocks of at most 128 values (``_pairwise_block``),
-    a longer run split in two halves (the first a multiple of 8) whose sums are added. numpy recurses;
-    here an explicit stack does (numba's cache cannot load a recursive function)."""
-    if n <= 128:
-        return _pairwise_block(a, 0, n)
-    # Tasks in post-order: (start, n) >= 0 sums a run onto the value stack, start -1 adds the top two values.
-    starts, sizes = np.empty(256, np.int64), np.empty(256, np.int64)
-    values = np.empty(128, np.float32)
-    tasks, top = 1, 0
-    starts[0], sizes[0] = 0, n
-    while tasks > 0:
-        tasks -= 1
-        start, m = starts[tasks], sizes[tasks]
-        if start < 0:
-            top -= 1
-            values[top - 1] = values[top - 1] + values[top]
-        elif m <= 128:
-            values[top] = _pairwise_block(a, start, m)
-            top += 1
-        else:
-            half = m // 2
-            half -= half % 8
-            starts[tasks], sizes[tasks] = -1, 0
-            starts[tasks + 1], sizes[tasks + 1] = start + half, m - half
-            starts[tasks + 2], sizes[tasks + 2] = start, half
-            tasks += 3
-    return values[0]
-
-
-@jit
 def teaching_signal(actions: np.ndarray, drive: np.ndarray, mid: np.ndarray, half: np.ndarray, reward: np.ndarray,
                     expected: np.ndarray, valid: np.ndarray,
                     x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, int]:
@@ -557,13 +497,13 @@ def teaching_signal(actions: np.ndarray, drive: np.ndarray, mid: np.ndarray, hal
                 active[u, i] = abs(x[k, i, u]) * keep
         for u in range(units):
             if by_column:
-                total = _pairwise_sum(active[u], rows)
+                total = pairwise_sum(active[u], 0, rows)
             else:  # from +0: the activities are >= +0, so 0 + a is a and the sums are numpy's
                 total = np.float32(0.0)
                 for i in range(rows):
                     total += active[u, i]
             usage[k, u] = max(total, np.float32(1.0))
-    return error, error_xi, usage, _pairwise_sum(error.reshape(brains * rows), brains * rows), valid_rows
+    return error, error_xi, usage, pairwise_sum(error.reshape(brains * rows), 0, brains * rows), valid_rows
 
 
 @jit

@@ -100,7 +100,7 @@ def _pairwise_block(values: np.ndarray, start: int, n: int) -> np.float32:
 
 
 @jit(inline=True)
-def _pairwise_sum(values: np.ndarray, start: int, n: int) -> np.float32:
+def pairwise_sum(values: np.ndarray, start: int, n: int) -> np.float32:
     """numpy's pairwise float32 sum of ``values[start:start + n]``, operation for operation.
 
     numpy halves a run longer than 128 (at a multiple of 8) and adds the two halves'
@@ -157,7 +157,7 @@ def mean_of_active(weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
         if outputs == 1:
             for j in range(k):
                 column[j] = weights[ids[b, j], 0]
-            out[b, 0] = _pairwise_sum(column, 0, k)
+            out[b, 0] = pairwise_sum(column, 0, k)
         else:
             for o in range(outputs):
                 out[b, o] = weights[ids[b, 0], o]
@@ -201,4 +201,4 @@ def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, 
                 critic[unit, 0] += post[l, b, actions] * scale / count
 
 
-__all__ = ["SparseTraces", "credit_active", "mean_of_active", "three_factor_update"]
+__all__ = ["SparseTraces", "credit_active", "mean_of_active", "pairwise_sum", "three_factor_update"]
