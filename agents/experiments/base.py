@@ -49,6 +49,17 @@ def cohort_seed(seed: int) -> int:
     return int(seed) * COHORT_SEED_STRIDE
 
 
+#: A second arm or phase of one experiment seed (a lesioned cohort, a test session on fresh
+#: worlds) takes its seed this far from the seed's own: arm k of experiment seed s is seeded
+#: s + k x this, so no arm of one experiment seed is an arm, or the training, of another.
+ARM_SEED_STRIDE = 10_000
+
+
+def arm_seed(seed: int, arm: int) -> int:
+    """The experiment seed of arm ``arm`` (0 is the seed itself) of experiment seed ``seed``."""
+    return int(seed) + ARM_SEED_STRIDE * int(arm)
+
+
 def steering_with(steering: Callable[..., S], scales: Scales = NOMINAL, **kwargs: Any) -> S:
     """``steering(**kwargs)`` with each constant named in ``scales`` multiplied by its factor.
 

@@ -30,7 +30,7 @@ import numpy as np
 from brainlike import envs  # noqa: F401  (registers the bodies)
 from brainlike.agents.base import Agent
 from brainlike.agents.experiments.base import (
-    NOMINAL, Criterion, Experiment, ExperimentResult, Scales, cohort_seed, save_figure, steering_with,
+    NOMINAL, Criterion, Experiment, ExperimentResult, Scales, arm_seed, cohort_seed, save_figure, steering_with,
 )
 from brainlike.agents.rollout import learn_from, policy, rollout
 from brainlike.agents.stats import greater, not_greater, proportion_ci
@@ -51,6 +51,11 @@ NO_NUCLEUS_PLASTICITY = {"nucleus_plasticity": 0.0}
 SENSITIVITY = ("puff_cost", "closure_cost", "puff_threshold")
 #: A conditioned response: the lid at least this far closed after tone onset and before the puff.
 CR_THRESHOLD = 0.2
+
+
+def heldout_seed(seed: int) -> int:
+    """The seed of the worlds a trained cohort is tested on: its own, not its training's nor another seed's."""
+    return arm_seed(seed, 1)
 
 
 @dataclass
@@ -407,7 +412,7 @@ def extinction(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) 
     # Removal arm of the extinction: the same training, then extinction with the Purkinje synapses frozen.
     _, agent = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", acq)), **_steering(scales))
     agent.lesion(cortex="no-plasticity")  # type: ignore[attr-defined]
-    frozen, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("extinction", ext)), **_steering(scales))
+    frozen, _ = run_cohort(agent, n, heldout_seed(seed), **_schedule(budget, ("extinction", ext)), **_steering(scales))
     frozen_last = frozen.per_session()[:, -1]
     criteria = [
         _cohort_criterion(f"%CR at the end of acquisition (session {acq})", per_session[:, acq - 1],
@@ -451,15 +456,15 @@ def _cortex_removed(budget: str, seed: int, sessions: int, scales: Scales,
     _, agent = run_cohort(None, _animals(budget), seed, **_schedule(budget, ("acquisition", sessions)),
                           agent_kwargs=agent_kwargs, **_steering(scales))
     agent.lesion(cortex="removed")  # type: ignore[attr-defined]
-    return run_cohort(agent, _animals(budget), seed + 1, **_schedule(budget, ("acquisition", 1)), learn=False, **_steering(scales))
+    return run_cohort(agent, _animals(budget), heldout_seed(seed), **_schedule(budget, ("acquisition", 1)), learn=False, **_steering(scales))
 
 
 def lesions(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
     n, sessions = _animals(budget), _sessions(budget, 3)
     _, agent = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", sessions)), **_steering(scales))
-    sham, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("acquisition", 1)), learn=False, **_steering(scales))
+    sham, _ = run_cohort(agent, n, heldout_seed(seed), **_schedule(budget, ("acquisition", 1)), learn=False, **_steering(scales))
     agent.lesion(nucleus=False)  # type: ignore[attr-defined]
-    cut, _ = run_cohort(agent, n, seed + 1, **_schedule(budget, ("acquisition", 1)), learn=False, **_steering(scales))
+    cut, _ = run_cohort(agent, n, heldout_seed(seed), **_schedule(budget, ("acquisition", 1)), learn=False, **_steering(scales))
     removed, _ = _cortex_removed(budget, seed, sessions, scales)
     nn_removed, _ = _cortex_removed(budget, seed, sessions, scales, NO_NUCLEUS_PLASTICITY)
     sham_cr, cut_cr = sham.rate(sham.session >= 0), cut.rate(cut.session >= 0)

@@ -45,7 +45,7 @@ import numpy as np
 
 from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, cohort_seed, save_figure
 from brainlike.agents.experiments.eyeblink import (
-    EYEBLINK, SENSITIVITY, TrialRecorder, Trials, _cohort_criterion, _steering, probe_peaks, run_cohort,
+    EYEBLINK, SENSITIVITY, TrialRecorder, Trials, _cohort_criterion, _steering, heldout_seed, probe_peaks, run_cohort,
 )
 from brainlike.envs.eyeblink import PAIRED, TONE_ALONE
 from brainlike.steering.eyelid import STEP_MS
@@ -141,7 +141,7 @@ def run_learner(learner: str, seed: int, budget: Budget, **env_kwargs: Any) -> L
     else:
         training, agent = run_cohort(None, n, seed, learner=learner, agent_kwargs=SETTINGS.get(learner),
                                      **budget.training(), **env_kwargs)
-    test, _ = run_cohort(agent, n, seed + 1, learn=False, explore=False, **budget.test(), **env_kwargs)
+    test, _ = run_cohort(agent, n, heldout_seed(seed), learn=False, explore=False, **budget.test(), **env_kwargs)
     return LearnerRun(training, test)
 
 

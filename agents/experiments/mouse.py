@@ -28,7 +28,9 @@ import gymnasium as gym
 import numpy as np
 
 from brainlike import envs  # noqa: F401  (registers the bodies)
-from brainlike.agents.experiments.base import NOMINAL, Criterion, Experiment, ExperimentResult, Scales, cohort_seed, steering_with
+from brainlike.agents.experiments.base import (
+    NOMINAL, Criterion, Experiment, ExperimentResult, Scales, arm_seed, cohort_seed, steering_with,
+)
 from brainlike.agents.registry import make_agent
 from brainlike.agents.reporting import save_figure
 from brainlike.agents.rollout import Transition, learn_from, policy, rollout
@@ -58,9 +60,6 @@ CONSTANTS = ("escape_threshold", "pain_weight")
 #: of 200; ``sample_size(0.59, 0.1)`` = 549 scored mice give the claim, when true, power 0.99 per
 #: seed. With one cohort it failed on 2 of 5 seeds at a mean difference of -0.004.
 LESIONED_COHORTS = 3
-#: first-loom's arms take their brains and worlds from seeds this far apart: arm k of experiment
-#: seed s is seeded s + k x this, so no arm of one experiment seed is an arm of another.
-ARM_SEED_STRIDE = 10_000
 #: Mice per arm of one-life at the full budget. "No more looms survived than a random mouse"
 #: (margin 0.1) had a per-mouse spread of at most 0.43 over seeds 0-4 with 24 mice;
 #: ``sample_size(0.43, 0.1)`` = 287. With 24 it failed on 1 seed of 5 at a mean difference of -0.02.
@@ -206,7 +205,7 @@ CONTRASTS = (0.1, 0.2, 0.3, 1.0)
 def first_loom(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
     n, lesioned_cohorts = (60, 1) if budget == "small" else (200, LESIONED_COHORTS)
     intact = first_disc(n, seed, "loom", True, scales=scales)
-    arm = [seed + ARM_SEED_STRIDE * k for k in range(LESIONED_COHORTS + 2)]
+    arm = [arm_seed(seed, k) for k in range(LESIONED_COHORTS + 2)]
     # The first lesioned cohort is the intact one up to the loom; the others have brains of their own.
     lesioned = FirstDisc.pooled([first_disc(n, arm[k], "loom", False, scales=scales) for k in range(lesioned_cohorts)])
     sweep = first_disc(n, arm[-2], "sweep", True, scales=scales)
