@@ -21,6 +21,7 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.agents.base import Agent
+from brainlike.agents.three_factor import pairwise_sum
 from brainlike.envs.contract import check_arguments
 from brainlike.steering.compiled import jit
 from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS
@@ -35,7 +36,6 @@ CORTEX_STATES = ("intact", "no-plasticity", "no-granule-basis", "removed")
 #: there, after which reacquisition fails (measured with a range up to 2: 0% CRs in
 #: the 2 reacquisition sessions after 5 of extinction), so the range stays [0, 1].
 PF_RANGE = (0.0, 1.0)
-_PF_BOUNDS = (np.float32(PF_RANGE[0]), np.float32(PF_RANGE[1]))
 #: The nucleus plasticity rate (mossy-fibre -> nucleus synapses), the agent's default.
 NUCLEUS_PLASTICITY = 0.002
 #: Stages of each granule cell's low-pass cascade: its response to a step in its
@@ -414,40 +414,40 @@ class CerebellarAgent(Agent):
         terminated = self._check_batch("terminated", terminated, b).astype(bool)
         truncated = self._check_batch("truncated", truncated, b).astype(bool)
         valid = np.ones(b, dtype=bool) if valid is None else self._check_batch("valid", valid, b).astype(bool)
-        cf = np.where(valid, cf, 0.0).astype(np.float32)
-        if self.config["cortex"] != "no-plasticity":
-            hist = self._granule_history
-            g_now = hist[(self._t - 1) % hist.shape[0]]
-            eligible = hist[self._t % hist.shape[0]] if self._t > self.plasticity_delay else np.zeros_like(g_now)
-            error = bool(cf.any())  # the climbing fibre fires on a few steps of a trial: most steps only potentiate
-            ltp, ltd = np.float32(self.config["ltp"]), np.float32(self.config["ltd"])
-            if self.pf_weights.shape[0] == b:  # each body its own synapses: one compiled pass
-                parallel_fibre_learning(self.pf_weights, g_now, eligible, cf, valid, ltp, ltd, error, *_PF_BOUNDS)
-            else:
+        config = self.config
+        cortex_learns = config["cortex"] != "no-plasticity"
+        # Mossy-fibre -> nucleus synapses follow the Purkinje cell: up while it pauses by more than
+        # the threshold, slowly down while the fibre fires without such a pause.
+        nucleus_learns = config["nucleus_plasticity"] > 0 and bool(config["nucleus"])
+        assert self._state is not None and self._output_history is not None
+        stats = np.empty(3)
+        if self.pf_weights.shape[0] == b:  # each body its own synapses: the whole step in one compiled call
+            cerebellar_learning(self.pf_weights, self.mf_weights, self._granule_history, self._t, self.plasticity_delay, cf,
+                                valid, terminated, truncated, self._mossy, self._pause, config["ltp"], config["ltd"],
+                                cortex_learns, config["nucleus_plasticity"], config["nucleus_threshold"], nucleus_learns,
+                                self._state, self._output_history, stats)
+        else:  # one shared brain: its synapses move by the mean over bodies (numpy's mean, as the other agents learn)
+            cf = np.where(valid, cf, 0.0).astype(np.float32)
+            if cortex_learns:
+                hist = self._granule_history
+                g_now = hist[(self._t - 1) % hist.shape[0]]
+                eligible = hist[self._t % hist.shape[0]] if self._t > self.plasticity_delay else np.zeros_like(g_now)
+                error = bool(cf.any())
+                ltp, ltd = np.float32(config["ltp"]), np.float32(config["ltd"])
                 self._apply(self.pf_weights, parallel_fibre_change(g_now, eligible, cf, valid, ltp, ltd, error))
                 np.clip(self.pf_weights, *PF_RANGE, out=self.pf_weights)
-        rate = self.config["nucleus_plasticity"]
-        if rate > 0 and self.config["nucleus"]:
-            # Mossy-fibre -> nucleus synapses follow the Purkinje cell: up while it pauses by more than
-            # the threshold, slowly down while the fibre fires without such a pause.
-            # Laid out in memory as the mossy input is, as the array form's was (numpy's mean over
-            # the bodies then sums in the same order).
-            rate32, threshold = np.float32(rate), np.float32(self.config["nucleus_threshold"])
-            if self.mf_weights.shape[0] == b:
-                nucleus_learning(self.mf_weights, self._mossy, self._pause, valid, rate32, threshold)
-            else:
+            if nucleus_learns:
+                # Laid out in memory as the mossy input is, as the array form's was (numpy's mean over
+                # the bodies then sums in the same order).
                 change = np.zeros_like(self._mossy)
-                nucleus_change(self._mossy, self._pause, valid, rate32, threshold, change)
+                nucleus_change(self._mossy, self._pause, valid, np.float32(config["nucleus_plasticity"]),
+                               np.float32(config["nucleus_threshold"]), change)
                 self._apply(self.mf_weights, change)
                 np.maximum(self.mf_weights, 0.0, out=self.mf_weights)
-        ended = terminated | truncated | ~valid
-        if ended.any():
-            # A new life starts from silence: no granule state, no eligibility, no output in flight.
-            assert self._state is not None and self._output_history is not None
-            self._state[:, ended] = 0.0
-            self._granule_history[:, ended] = 0.0
-            self._output_history[:, ended] = 0.0
-        return {"climbing_fibre": _mean(cf), "mean_weight": _mean(self.pf_weights), "nucleus_weight": _mean(self.mf_weights)}
+            end_of_learning(cf, valid, terminated, truncated, self.pf_weights, self.mf_weights, self._state,
+                            self._granule_history, self._output_history, stats)
+        cf_mean, pf_mean, mf_mean = stats.tolist()
+        return {"climbing_fibre": cf_mean, "mean_weight": pf_mean, "nucleus_weight": mf_mean}
 
     @staticmethod
     def _apply(weights: np.ndarray, change: np.ndarray) -> None:
@@ -458,10 +458,58 @@ class CerebellarAgent(Agent):
             weights += change
 
 
+@jit(inline=True)
 def _mean(x: np.ndarray) -> float:
-    """``float(x.mean())``, computed as numpy's ``mean`` does (its float32 sum over the count as an
-    ``intp``) without its Python-level bookkeeping, which cost more than the learning step's kernels."""
-    return float(x.dtype.type(np.add.reduce(x, axis=None) / np.intp(x.size)))
+    """``float(x.mean())`` of a contiguous float32 array, as numpy computes it: its pairwise sum
+    (added to 0) over the count as an ``intp``, in float64, rounded to float32."""
+    flat = x.reshape(-1)
+    total = np.float32(0.0) + pairwise_sum(flat, 0, flat.size)
+    return np.float64(np.float32(np.float64(total) / np.float64(flat.size)))
+
+
+@jit
+def end_of_learning(cf: np.ndarray, valid: np.ndarray, terminated: np.ndarray, truncated: np.ndarray,
+                    pf_weights: np.ndarray, mf_weights: np.ndarray, granule_state: np.ndarray,
+                    granule_history: np.ndarray, output_history: np.ndarray, stats: np.ndarray) -> None:
+    """After a learning step: every body whose life ended (or whose step was not real) starts its next
+    from silence (no granule state, no eligibility, no output in flight); ``stats`` gets the means of
+    the climbing fibre, the parallel-fibre and the nucleus weights."""
+    for b in range(valid.shape[0]):
+        if terminated[b] or truncated[b] or not valid[b]:
+            granule_state[:, b] = 0.0
+            granule_history[:, b] = 0.0
+            output_history[:, b] = 0.0
+    stats[0] = _mean(cf)
+    stats[1] = _mean(pf_weights)
+    stats[2] = _mean(mf_weights)
+
+
+@jit
+def cerebellar_learning(pf_weights: np.ndarray, mf_weights: np.ndarray, granule_history: np.ndarray, t: int, delay: int,
+                        cf: np.ndarray, valid: np.ndarray, terminated: np.ndarray, truncated: np.ndarray,
+                        mossy: np.ndarray, pause: np.ndarray, ltp: float, ltd: float, cortex_learns: bool,
+                        nucleus_rate: float, nucleus_threshold: float, nucleus_learns: bool,
+                        granule_state: np.ndarray, output_history: np.ndarray, stats: np.ndarray) -> None:
+    """One learning step of a cohort whose bodies each have their own synapses, in one call (``learn``):
+    the climbing fibre of invalid rows silenced (in ``cf``), the parallel-fibre rule on the granule
+    activity now and ``delay`` steps ago (``t`` steps run), the nucleus rule, then ``end_of_learning``.
+    The rates arrive as Python floats and are rounded to float32 here, as ``np.float32`` does."""
+    error = False
+    for b in range(cf.shape[0]):
+        if not valid[b]:
+            cf[b] = 0.0
+        if cf[b] != 0.0:  # cf.any(): the climbing fibre fired somewhere (NaN counts)
+            error = True
+    if cortex_learns:
+        slots = granule_history.shape[0]
+        g_now = granule_history[(t - 1) % slots]
+        eligible = granule_history[t % slots] if t > delay else np.zeros_like(g_now)
+        parallel_fibre_learning(pf_weights, g_now, eligible, cf, valid, np.float32(ltp), np.float32(ltd), error,
+                                np.float32(PF_RANGE[0]), np.float32(PF_RANGE[1]))
+    if nucleus_learns:
+        nucleus_learning(mf_weights, mossy, pause, valid, np.float32(nucleus_rate), np.float32(nucleus_threshold))
+    end_of_learning(cf, valid, terminated, truncated, pf_weights, mf_weights, granule_state, granule_history,
+                    output_history, stats)
 
 
 # The nucleus and the delay to the lid, compiled: the float32 operations of the array form, in its order.
@@ -587,6 +635,7 @@ def nucleus_learning(weights: np.ndarray, mossy: np.ndarray, pause: np.ndarray, 
             weights[b, line] = x
 
 
-__all__ = ["CORTEX_STATES", "NUCLEUS_PLASTICITY", "PF_RANGE", "CerebellarAgent", "GranuleBasis", "granule_cascade", "interpositus", "lid_command",
+__all__ = ["CORTEX_STATES", "NUCLEUS_PLASTICITY", "PF_RANGE", "CerebellarAgent", "GranuleBasis", "cerebellar_learning",
+           "end_of_learning", "granule_cascade", "interpositus", "lid_command",
            "nucleus_change", "nucleus_learning", "parallel_fibre_change",
            "parallel_fibre_learning"]
