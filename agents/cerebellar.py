@@ -373,9 +373,10 @@ class CerebellarAgent(Agent):
         interpositus(pause, self._mossy_drive(x), *self._nucleus_constants(), out)
         return out
 
-    def _nucleus_constants(self) -> tuple[np.float32, np.float32, bool]:
-        return (np.float32(self.config["purkinje_tonic"]), np.float32(self.config["nucleus_gain"]),
-                self.config["cortex"] == "removed")
+    def _nucleus_constants(self) -> tuple[float, float, bool]:
+        """The tonic inhibition, the gain (rounded to float32 by the kernels) and whether the cortex is removed."""
+        config = self.config
+        return config["purkinje_tonic"], config["nucleus_gain"], config["cortex"] == "removed"
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
         x, g = self._mossy_and_granule(obs, out=True)
@@ -386,13 +387,14 @@ class CerebellarAgent(Agent):
         # the nucleus output_delay steps ago (0 with the output cut).
         slot = self._t % history.shape[0]
         self._t += 1
-        command = np.empty(x.shape[0], dtype=np.float32)
-        drive = self._mossy_drive(x) if self.config["nucleus"] else self._pause  # (unused without output)
-        lid_command(self._pause, drive, *self._nucleus_constants(), bool(self.config["nucleus"]), history, slot,
-                    self._t % history.shape[0], command)
+        command = np.empty((x.shape[0], 1), dtype=np.float32)  # written through its (B,) view: a Box action as it is
+        nucleus = bool(self.config["nucleus"])
+        drive = self._mossy_drive(x) if nucleus else self._pause  # (unused without output)
+        lid_command(self._pause, drive, *self._nucleus_constants(), nucleus, history, slot, self._t % history.shape[0],
+                    command.reshape(-1))
         if self.discrete:
-            return (command > 0.5).astype(np.int64)
-        return command[:, None].astype(self.action_space.dtype)
+            return (command[:, 0] > 0.5).astype(np.int64)
+        return command if self.action_space.dtype == np.float32 else command.astype(self.action_space.dtype)
 
     def learn(
         self,
@@ -528,18 +530,22 @@ def _interpositus(pause: np.float32, drive: np.float32, tonic: np.float32, gain:
 
 
 @jit
-def interpositus(pause: np.ndarray, drive: np.ndarray, tonic: np.float32, gain: np.float32, removed: bool,
+def interpositus(pause: np.ndarray, drive: np.ndarray, tonic: float, gain: float, removed: bool,
                  out: np.ndarray) -> None:
-    """(B,) nucleus output from the Purkinje ``pause`` and the mossy-fibre ``drive`` v . x, into ``out``."""
+    """(B,) nucleus output from the Purkinje ``pause`` and the mossy-fibre ``drive`` v . x, into ``out``
+    (``tonic`` and ``gain`` rounded to float32, as ``np.float32`` does)."""
+    tonic, gain = np.float32(tonic), np.float32(gain)
     for b in range(pause.shape[0]):
         out[b] = _interpositus(pause[b], drive[b], tonic, gain, removed)
 
 
 @jit
-def lid_command(pause: np.ndarray, drive: np.ndarray, tonic: np.float32, gain: np.float32, removed: bool,
+def lid_command(pause: np.ndarray, drive: np.ndarray, tonic: float, gain: float, removed: bool,
                 nucleus: bool, history: np.ndarray, slot: int, arriving: int, command: np.ndarray) -> None:
     """One step of the output: the nucleus output (0 with the ``nucleus`` cut) into ``history[slot]``, and
-    the lid ``command`` in [0, 1]: the output that left ``history[arriving]`` ``output_delay`` steps ago."""
+    the lid ``command`` in [0, 1]: the output that left ``history[arriving]`` ``output_delay`` steps ago
+    (``tonic`` and ``gain`` rounded to float32, as ``np.float32`` does)."""
+    tonic, gain = np.float32(tonic), np.float32(gain)
     for b in range(pause.shape[0]):
         history[slot, b] = _interpositus(pause[b], drive[b], tonic, gain, removed) if nucleus else np.float32(0.0)
         c = history[arriving, b]

@@ -89,9 +89,14 @@ def rollout(env: gym.vector.VectorEnv, act: Act, seed: int | list[int] | None = 
         obs = next_obs
 
 
-def learn_from(agent: Any, t: Transition) -> dict[str, float]:
-    """Let ``agent`` learn from one batched transition (reset steps marked invalid)."""
-    return agent.learn(t.obs, t.actions, t.rewards, t.next_obs, t.terminated, t.truncated, t.infos, valid=t.valid)
+def learn_from(agent: Any, t: Transition, valid: np.ndarray | None = None) -> dict[str, float]:
+    """Let ``agent`` learn from one batched transition (reset steps marked invalid).
+
+    ``valid`` replaces ``t.valid`` (e.g. ``t.valid`` and more: bodies no longer in an
+    experiment), without copying the transition on every step.
+    """
+    return agent.learn(t.obs, t.actions, t.rewards, t.next_obs, t.terminated, t.truncated, t.infos,
+                       valid=t.valid if valid is None else valid)
 
 
 __all__ = ["EVALUATION_SEED_OFFSET", "Transition", "env_steering", "evaluation_seed", "learn_from", "policy", "rollout"]

@@ -19,8 +19,9 @@ nucleus) that must break the effect.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +188,7 @@ def run_cohort(agent: Agent | None, num_animals: int, seed: int, learn: bool = T
     for t in rollout(env, policy(agent, env, explore=explore), seed=cohort_seed(seed)):
         if learn:
             # A body whose schedule is over is no longer part of the experiment.
-            learn_from(agent, replace(t, valid=t.valid & recorder.live))
+            learn_from(agent, t, valid=t.valid & recorder.live)
         recorder.record(t.infos, t.next_obs["interoception"][:, 0], t.ended)
         if not recorder.live.any():
             break
@@ -450,23 +451,31 @@ def _finite(x: np.ndarray, fill: float) -> np.ndarray:
     return np.where(np.isfinite(x), x, fill)
 
 
-def _cortex_removed(budget: str, seed: int, sessions: int, scales: Scales,
-                    agent_kwargs: dict[str, Any] | None = None) -> tuple[Trials, Agent]:
-    """Train a cohort intact, then remove the cerebellar cortex and test it (Perrett, Ruiz & Mauk 1993)."""
+def _trained(budget: str, seed: int, sessions: int, scales: Scales, agent_kwargs: dict[str, Any] | None = None) -> Agent:
+    """A cohort trained for ``sessions`` acquisition sessions."""
     _, agent = run_cohort(None, _animals(budget), seed, **_schedule(budget, ("acquisition", sessions)),
                           agent_kwargs=agent_kwargs, **_steering(scales))
+    return agent
+
+
+def _cortex_removed(agent: Agent, budget: str, seed: int, scales: Scales) -> Trials:
+    """Remove the cerebellar cortex of a trained cohort and test it (Perrett, Ruiz & Mauk 1993)."""
     agent.lesion(cortex="removed")  # type: ignore[attr-defined]
-    return run_cohort(agent, _animals(budget), heldout_seed(seed), **_schedule(budget, ("acquisition", 1)), learn=False, **_steering(scales))
+    return run_cohort(agent, _animals(budget), heldout_seed(seed), **_schedule(budget, ("acquisition", 1)), learn=False,
+                      **_steering(scales))[0]
 
 
 def lesions(budget: str, seed: int, out_dir: Path, scales: Scales = NOMINAL) -> ExperimentResult:
     n, sessions = _animals(budget), _sessions(budget, 3)
-    _, agent = run_cohort(None, n, seed, **_schedule(budget, ("acquisition", sessions)), **_steering(scales))
+    agent = _trained(budget, seed, sessions, scales)
+    # The nucleus lesion and the cortex removal each lesion the same trained cohort: the removal
+    # its own copy, taken before any test (a test does not learn, but it leaves nothing to chance).
+    twin = copy.deepcopy(agent)
     sham, _ = run_cohort(agent, n, heldout_seed(seed), **_schedule(budget, ("acquisition", 1)), learn=False, **_steering(scales))
     agent.lesion(nucleus=False)  # type: ignore[attr-defined]
     cut, _ = run_cohort(agent, n, heldout_seed(seed), **_schedule(budget, ("acquisition", 1)), learn=False, **_steering(scales))
-    removed, _ = _cortex_removed(budget, seed, sessions, scales)
-    nn_removed, _ = _cortex_removed(budget, seed, sessions, scales, NO_NUCLEUS_PLASTICITY)
+    removed = _cortex_removed(twin, budget, seed, scales)
+    nn_removed = _cortex_removed(_trained(budget, seed, sessions, scales, NO_NUCLEUS_PLASTICITY), budget, seed, scales)
     sham_cr, cut_cr = sham.rate(sham.session >= 0), cut.rate(cut.session >= 0)
     reflex = cut.reflex_latency_ms[cut.kind == PAIRED]
     reflex_ok = np.isfinite(reflex) & (reflex >= 15) & (reflex <= 25)
