@@ -387,14 +387,55 @@ def test_fused_cerebellar_kernels_equal_the_array_form(seed):
     for removed in (False, True):
         release = np.ones_like(pause) if removed else np.minimum(np.maximum(pause, 0.0) / tonic, 1.0)
         want = gain * (pause + release * drive)
-        got = np.empty(b, np.float32)
-        interpositus(pause, drive, np.float32(tonic), np.float32(gain), removed, got)
-        assert bits(got) == bits(want)
-        for nucleus in (True, False):
-            history = rng.normal(0.5, 1.0, (4, b)).astype(np.float32)
-            history[1, 0] = np.nan
-            expected = history.copy()
-            expected[2] = want if nucleus else 0.0
-            command = np.empty(b, np.float32)
-            lid_command(pause, drive, np.float32(tonic), np.float32(gain), removed, nucleus, history, 2, 1, command)
-            assert bits(history) == bits(expected) and bits(command) == bits(np.clip(expected[1], 0.0, 1.0))
+        # The constants as float32, or as the agent's config holds them (Python floats, rounded in the kernel).
+        for constants in ((np.float32(tonic), np.float32(gain)), (tonic, gain)):
+            got = np.empty(b, np.float32)
+            interpositus(pause, drive, *constants, removed, got)
+            assert bits(got) == bits(want)
+            for nucleus in (True, False):
+                history = rng.normal(0.5, 1.0, (4, b)).astype(np.float32)
+                history[1, 0] = np.nan
+                expected = history.copy()
+                expected[2] = want if nucleus else 0.0
+                command = np.empty(b, np.float32)
+                lid_command(pause, drive, *constants, removed, nucleus, history, 2, 1, command)
+                assert bits(history) == bits(expected) and bits(command) == bits(np.clip(expected[1], 0.0, 1.0))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_end_of_learning_resets_ended_lives_and_gives_numpys_means(seed):
+    from brainlike.agents.cerebellar import end_of_learning
+
+    rng = np.random.default_rng(seed)
+    b = 9  # past numpy's eight partial sums, with a remainder
+    cf = rng.random(b).astype(np.float32)
+    # Weights of the sizes a cohort has (8 x 1000 halves at 4000 and below), and a shared brain's row.
+    pf = rng.normal(0.7, 0.3, (b, 1000 + seed)).astype(np.float32)
+    mf = rng.normal(0.0, 1.0, (1, 3)).astype(np.float32)
+    terminated, truncated, valid = rng.random(b) < 0.3, rng.random(b) < 0.2, rng.random(b) < 0.7
+    state, history, output = (rng.random(shape).astype(np.float32) for shape in ((4, b, 7), (3, b, 7), (5, b)))
+    ended = terminated | truncated | ~valid
+    assert ended.any() and not ended.all()
+    want = [a.copy() for a in (state, history, output)]
+    for a in want:
+        a[:, ended] = 0.0
+    stats = np.empty(3)
+    end_of_learning(cf, valid, terminated, truncated, pf, mf, state, history, output, stats)
+    for got, expected in zip((state, history, output), want):
+        assert got.tobytes() == expected.tobytes()
+    assert stats.tolist() == [float(cf.mean()), float(pf.mean()), float(mf.mean())]
+
+
+def test_a_copied_trained_cohort_is_the_cohort_trained_again():
+    """eyeblink-lesions removes the cortex of a copy of the cohort it lesions, instead of training it twice."""
+    import copy
+
+    from brainlike.agents.experiments.eyeblink import NOMINAL, _cortex_removed, _trained
+
+    trained = _trained("small", 3, 1, NOMINAL)
+    twin = copy.deepcopy(trained)
+    run_cohort(trained, 2, 7, phases=(("acquisition", 1),), trials_per_session=3, learn=False)  # a test leaves it as it was
+    once, again = _cortex_removed(twin, "small", 3, NOMINAL), _cortex_removed(_trained("small", 3, 1, NOMINAL), "small", 3, NOMINAL)
+    for name in ("session", "kind", "cr", "traces", "reflex_latency_ms"):
+        assert getattr(once, name).tobytes() == getattr(again, name).tobytes(), name
+    assert (twin.pf_weights < 1).any() and (twin.mf_weights > 0).any()  # the copy carries what training changed

@@ -59,6 +59,20 @@ def test_rollout_matches_a_hand_written_loop_and_marks_reset_steps():
     assert evaluation_seed(7) == 7 + EVALUATION_SEED_OFFSET
 
 
+def test_learn_from_hands_over_the_transitions_valid_mask_or_the_one_given():
+    class Recorder:
+        def learn(self, *args, valid=None):
+            self.valid = valid
+
+    env = make_vec_env(BIRD, 4, max_episode_steps=5)
+    t = next(rollout(env, lambda obs: np.zeros((4, 4), np.float32), seed=3))
+    agent, mask = Recorder(), np.array([True, False, True, False])
+    learn_from(agent, t)
+    assert agent.valid is t.valid
+    learn_from(agent, t, valid=mask)
+    assert agent.valid is mask and t.valid.all()  # the transition itself is left as it was
+
+
 def test_steering_is_passed_explicitly_not_kept_from_the_last_env():
     """The thought assessor consults the steering of the bodies it acts on, whatever it acted on before."""
     small, big = make_vec_env(RAT, 2), make_vec_env(RAT, 5)
