@@ -128,25 +128,36 @@ class GranuleBasis:
 @jit
 def granule_cascade(state: np.ndarray, drive: np.ndarray, rate: np.ndarray, gain: np.ndarray,
                     threshold: np.ndarray, inverse_span: np.ndarray, out: np.ndarray) -> None:
-    """Advance every granule cell's leaky cascade ``state`` (stages, B, cells) by one step of mossy ``drive``
-    (B, cells); write its (B, cells) firing in [0, 1] into ``out``: the last two stages' difference,
+    """Advance every granule cell's leaky cascade ``state`` (CASCADE stages, B, cells) by one step of mossy
+    ``drive`` (B, cells); write its (B, cells) firing in [0, 1] into ``out``: the last two stages' difference,
     scaled to its peak, above threshold.
 
-    One pass per stage over a body's cells instead of a dozen array passes over the whole
-    layer; each cell's float32 operations are the ones the array form did, in the same order.
-    Stage by stage (not cell by cell) so that each inner loop runs over contiguous cells and
-    compiles to vector instructions.
+    Each cell's float32 operations are the ones the array form did, in the same order. Cell by
+    cell with the four stages written out: a cell's stages stay in registers, so one pass over a
+    body's contiguous cells (which compiles to vector instructions) reads and writes each stage
+    once; stage by stage, it was five passes and 2.5x the time (measured: 24 -> 5.5-10 us for 8 x 1000 cells).
     """
     stages, bodies, cells = state.shape
+    if stages != 4:  # CASCADE, written out below
+        raise ValueError("granule_cascade runs a cascade of 4 stages (CASCADE)")
     for b in range(bodies):
-        for s in range(stages):
-            prev = drive[b] if s == 0 else state[s - 1, b]
-            stage = state[s, b]
-            for c in range(cells):
-                stage[c] += (prev[c] - stage[c]) * rate[c]
-        second_last, last, fired = state[stages - 2, b], state[stages - 1, b], out[b]
+        stage0, stage1, stage2, stage3 = state[0, b], state[1, b], state[2, b], state[3, b]
+        mossy, fired = drive[b], out[b]
         for c in range(cells):
-            bump = (second_last[c] - last[c]) * gain[c] - threshold[c]
+            r = rate[c]
+            s0 = stage0[c]
+            s0 += (mossy[c] - s0) * r
+            stage0[c] = s0
+            s1 = stage1[c]
+            s1 += (s0 - s1) * r
+            stage1[c] = s1
+            s2 = stage2[c]
+            s2 += (s1 - s2) * r
+            stage2[c] = s2
+            s3 = stage3[c]
+            s3 += (s2 - s3) * r
+            stage3[c] = s3
+            bump = (s2 - s3) * gain[c] - threshold[c]
             if bump < 0:  # below threshold: silent (NaN passes, as numpy's maximum lets it)
                 bump = np.float32(0.0)
             fired[c] = bump * inverse_span[c]
