@@ -427,6 +427,8 @@ def test_cerebellar_kernels_equal_the_array_form(seed):
     out = np.full((b, cells), np.nan, np.float32)
     granule_cascade(state, drive, rate, gain, threshold, span, out)
     assert _bits_equal(out, want) and _bits_equal(state, stages)
+    with pytest.raises(ValueError, match="4 stages"):  # its stages are written out: another count is refused
+        granule_cascade(state[:3].copy(), drive, rate, gain, threshold, span, out)
 
 
 def test_node_perturbation_learns_the_same_whether_or_not_act_saw_the_same_batch():
