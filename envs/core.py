@@ -472,7 +472,8 @@ class BodyVectorEnv(VectorEnv):
         self.action_space = gym.vector.utils.batch_space(self.single_action_space, self.num_envs)
         self.render_mode = render_mode
         self._seeded = False
-        self._autoreset = np.zeros(self.num_envs, dtype=bool)
+        self._autoreset = np.zeros(self.num_envs, dtype=bool)  # whose life ended on the last step (its own buffer)
+        self._any_ended = False
         self._canvas: Any = None
 
     @property
@@ -503,6 +504,7 @@ class BodyVectorEnv(VectorEnv):
             self.body.reset_bodies(fresh, keys)
         self._seeded = True
         self._autoreset[:] = False
+        self._any_ended = False
         return self.body.observation(), {}
 
     def step(self, actions: Any) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
@@ -511,15 +513,17 @@ class BodyVectorEnv(VectorEnv):
         actions = self.body.validate_actions(actions, batched=True)
         reward, terminated, truncated, info = self.body.step(actions)
         info["steering"] = info["steering"].batched()
-        rows = np.flatnonzero(self._autoreset)
-        if rows.shape[0]:
+        if self._any_ended:
             # Bodies whose life ended on the previous step start a new one now;
             # their action is ignored, as in Gymnasium's next-step autoreset.
+            rows = self._autoreset.nonzero()[0]  # numpy's flatnonzero, without its two Python calls
             self.body.reset_rows(rows)
             # Copies (``info`` keeps the step's own reward), changed only in the few restarted rows.
             reward, terminated, truncated = reward.copy(), terminated.copy(), truncated.copy()
             reward[rows], terminated[rows], truncated[rows] = 0.0, False, False
-        self._autoreset = terminated | truncated
+        # Most steps end no life: one pass finds that out, and the next step skips the autoreset.
+        self._autoreset = np.logical_or(terminated, truncated, out=self._autoreset)
+        self._any_ended = bool(self._autoreset.max())
         return self.body.observation(), reward, terminated, truncated, info
 
     def render(self) -> tuple[np.ndarray, ...] | None:
