@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 import brainlike.envs  # noqa: F401  (registers the ids)
-
 from brainlike.envs.core import copy_within
 from brainlike.envs.rng import CounterRNG, next_keys
 from brainlike.steering.base import NO_REFLEX, ReflexTakeover, SteeringOutput
