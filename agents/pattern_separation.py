@@ -13,7 +13,7 @@ from gymnasium import spaces
 
 from brainlike.agents.base import Agent
 from brainlike.agents.expansion import KenyonExpansion, KenyonReader, expansion_input
-from brainlike.agents.three_factor import SparseTraces, mean_of_active, policy_post
+from brainlike.agents.three_factor import SparseTraces, mean_of_active, policy_post, sample_actions, shifted_logits
 
 
 class PatternSeparationAgent(KenyonReader, Agent):
@@ -130,9 +130,7 @@ class PatternSeparationAgent(KenyonReader, Agent):
         return self._read(self.actor, ids), None
 
     def _policy(self, logits: np.ndarray) -> np.ndarray:
-        z = logits / self.config["temperature"]
-        z = z - z.max(axis=1, keepdims=True)
-        p = np.exp(z)
+        p = np.exp(shifted_logits(logits, np.float32(self.config["temperature"])))  # numpy's exp, as before (a compiled exp may differ in the last bit)
         return p / p.sum(axis=1, keepdims=True)
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
@@ -144,9 +142,7 @@ class PatternSeparationAgent(KenyonReader, Agent):
             if explore:
                 policy = self._policy(out)
                 self._acted = (ids, out, policy)
-                cdf = np.cumsum(policy, axis=1)
-                u = self.rng.random((b, 1)) * cdf[:, -1:]
-                return np.minimum((u > cdf).sum(axis=1), self.num_actions - 1).astype(np.int64)
+                return sample_actions(policy, self.rng.random(b))
             # Greedy, with exact ties (e.g. at birth) broken at random.
             ties = out >= out.max(axis=1, keepdims=True)
             return np.argmax(ties * self.rng.random(out.shape), axis=1).astype(np.int64)

@@ -215,6 +215,46 @@ def policy_post(policy: np.ndarray, actions: np.ndarray, actor_lr: np.float32, c
 
 
 @jit
+def shifted_logits(logits: np.ndarray, temperature: np.float32) -> np.ndarray:
+    """(B, A) ``z - z.max(axis=1)`` of ``z = logits / temperature``, in float32 as numpy computes it (a softmax's exponent)."""
+    bodies, num_actions = logits.shape
+    z = np.empty((bodies, num_actions), dtype=np.float32)
+    for b in range(bodies):
+        top = logits[b, 0] / temperature
+        for o in range(num_actions):
+            z[b, o] = logits[b, o] / temperature
+            top = max(top, z[b, o])
+        for o in range(num_actions):
+            z[b, o] = z[b, o] - top
+    return z
+
+
+@jit
+def sample_actions(policy: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """(B,) actions drawn from each row of ``policy`` by one uniform ``u`` in [0, 1) per body.
+
+    numpy's ``cdf = cumsum(policy)``; the action is how many of the cdf's entries
+    ``u x cdf[-1]`` (float64) exceeds, at most A - 1 (float32 rounding can leave the
+    cdf's last entry short of the draw).
+    """
+    bodies, num_actions = policy.shape
+    actions = np.empty(bodies, dtype=np.int64)
+    cdf = np.empty(num_actions, dtype=np.float32)
+    for b in range(bodies):
+        total = policy[b, 0]
+        cdf[0] = total
+        for o in range(1, num_actions):
+            total = total + policy[b, o]
+            cdf[o] = total
+        draw = u[b] * np.float64(total)
+        chosen = 0
+        for o in range(num_actions):
+            chosen += draw > np.float64(cdf[o])
+        actions[b] = min(chosen, num_actions - 1)
+    return actions
+
+
+@jit
 def _mean_of_valid(values: np.ndarray, valid: np.ndarray, square: bool) -> np.float32:
     """numpy's float32 ``values[valid].mean()`` (of ``values[valid] ** 2`` if ``square``); at least one must be valid."""
     kept = np.empty(values.shape[0], dtype=np.float32)
@@ -276,5 +316,5 @@ def three_factor_learn(actor: np.ndarray, critic: np.ndarray, trace_ids: np.ndar
     return delta, td_error
 
 
-__all__ = ["SparseTraces", "credit_active", "mean_of_active", "pairwise_sum", "policy_post", "three_factor_learn",
-           "three_factor_update"]
+__all__ = ["SparseTraces", "credit_active", "mean_of_active", "pairwise_sum", "policy_post", "sample_actions",
+           "shifted_logits", "three_factor_learn", "three_factor_update"]
