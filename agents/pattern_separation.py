@@ -174,10 +174,11 @@ class PatternSeparationAgent(KenyonReader, Agent):
         b = ids.shape[0]
         tail = () if self.discrete else self.action_space.shape
         actions = self._check_batch("actions", actions, b, tail)
-        rewards = self._check_batch("rewards", rewards, b).astype(np.float32)
-        terminated = self._check_batch("terminated", terminated, b).astype(bool)
-        truncated = self._check_batch("truncated", truncated, b).astype(bool)
-        valid = np.ones(b, dtype=bool) if valid is None else self._check_batch("valid", valid, b).astype(bool)
+        # (Read, never written: no copy when the dtype is already right.)
+        rewards = self._check_batch("rewards", rewards, b).astype(np.float32, copy=False)
+        terminated = self._check_batch("terminated", terminated, b).astype(bool, copy=False)
+        truncated = self._check_batch("truncated", truncated, b).astype(bool, copy=False)
+        valid = np.ones(b, dtype=bool) if valid is None else self._check_batch("valid", valid, b).astype(bool, copy=False)
         next_ids = self.encode(next_obs)
         if next_ids.shape[0] != b:
             raise ValueError(f"next_obs has a batch of {next_ids.shape[0]}, obs has {b}")
@@ -191,7 +192,7 @@ class PatternSeparationAgent(KenyonReader, Agent):
         # Post-synaptic factors: what each output neuron did relative to what was expected.
         logits, policy = self._acted_on(ids)
         if self.discrete:
-            a = actions.astype(np.int64)
+            a = actions.astype(np.int64, copy=False)
             if a.min() < 0 or a.max() >= self.num_actions:
                 raise ValueError(f"actions must be in [0, {self.num_actions}), got {a.min()}..{a.max()}")
             post = policy_post(self._policy(logits) if policy is None else policy, a,
