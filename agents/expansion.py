@@ -222,8 +222,8 @@ def remembered_code(x: np.ndarray, bits: np.ndarray, keys: np.ndarray, codes: np
     -0.0 are two rows, each with its own, correct, code). The table (``keys`` (S, D)
     uint32, ``codes`` (S, k) int32, ``filled`` (S,), S a power of two) holds one row per
     slot, chosen by a hash of its bits; a new row takes its slot over. A body sees the
-    same few situations again and again (the mouse's batch rows were seen before about
-    two times in three), and looking one up costs a small part of coding it. Only the
+    same few situations again and again (once warm, seven in ten of the mouse's
+    rows had been coded before), and looking one up costs a small part of coding it. Only the
     missing rows are coded, together; a row's code depends on that row alone, so the
     ids are the same whatever the table holds.
     """

@@ -130,7 +130,8 @@ class PatternSeparationAgent(KenyonReader, Agent):
         return self._read(self.actor, ids), None
 
     def _policy(self, logits: np.ndarray) -> np.ndarray:
-        p = np.exp(shifted_logits(logits, np.float32(self.config["temperature"])))  # numpy's exp, as before (a compiled exp may differ in the last bit)
+        # numpy's exp, as before: a compiled one may differ in the last bit.
+        p = np.exp(shifted_logits(logits, np.float32(self.config["temperature"])))
         return p / p.sum(axis=1, keepdims=True)
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
@@ -205,14 +206,11 @@ class PatternSeparationAgent(KenyonReader, Agent):
             post[:, :-1] = cfg["actor_lr"] * eps / std
             post[:, -1] = cfg["critic_lr"]
 
-        # The dopamine-like broadcast of one TD error per body, crediting every eligible
-        # synapse (three_factor_learn). The batch is many animals sharing one brain for
-        # speed. A synapse eligible in several of them takes the *mean* of their changes,
-        # not the sum, so its step does not grow with the number of bodies (a normalised
-        # minibatch, per synapse). With adaptive_gain, dopamine neurons rescale their
-        # response to the recent range of reward prediction errors (Tobler, Fiorillo &
-        # Schultz 2005): a body whose rewards are small steps learns its policy as fast
-        # as one with large ones.
+        # The dopamine-like broadcast of one TD error per body credits every eligible synapse
+        # (three_factor_learn, which also adapts the dopamine gain: adaptive_gain). The batch
+        # is many animals sharing one brain for speed. A synapse eligible in several of them
+        # takes the *mean* of their changes, not the sum, so its step does not grow with the
+        # number of bodies (a normalised minibatch, per synapse).
         delta, td_error = self.traces.learn(self.actor, self.critic, ids, next_ids, post, rewards, terminated, truncated,
                                             valid, cfg["gamma"], self.delta_var, cfg.get("adaptive_gain", 0.0))
         if not self.discrete and cfg["std_lr"] > 0:

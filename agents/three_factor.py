@@ -304,7 +304,8 @@ def three_factor_learn(actor: np.ndarray, critic: np.ndarray, trace_ids: np.ndar
     actor_gain = np.float32(1.0)
     if gain_rate > 0 and any_valid:
         # Dopamine neurons rescale their response to the recent range of reward prediction
-        # errors (Tobler, Fiorillo & Schultz 2005): the actor sees TD errors in units of their spread.
+        # errors (Tobler, Fiorillo & Schultz 2005): the actor sees TD errors in units of their
+        # spread, so a body whose rewards are small steps learns its policy as fast as one with large ones.
         spread = np.float64(_mean_of_valid(delta, valid, True))
         delta_var[0] = (1 - gain_rate) * delta_var[0] + gain_rate * spread
         actor_gain = np.float32(np.sqrt(delta_var[0]) + 1e-6)
