@@ -211,6 +211,9 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
 #: At most this many bytes of remembered codes per expansion (each entry: an input row and its ids).
 _REMEMBERED_BYTES = 8 * 2**20
 
+#: Slots of remembered codes per body of the first batch an expansion codes (a 64-body batch: 8,192).
+_REMEMBERED_PER_BODY = 128
+
 
 @jit
 def remembered_code(x: np.ndarray, bits: np.ndarray, keys: np.ndarray, codes: np.ndarray, filled: np.ndarray,
@@ -314,11 +317,14 @@ class KenyonExpansion:
         # Rows already coded (``remembered_code``): made at the first encode, forgotten with the arrays they were coded by.
         self._remembered: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
-    def _remembered_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The table of ``remembered_code``: as many slots (a power of two) as fit in ``_REMEMBERED_BYTES``."""
+    def _remembered_table(self, bodies: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The table of ``remembered_code``, made at the first call: ``_REMEMBERED_PER_BODY`` slots per body of
+        that batch (a power of two), no more than fit in ``_REMEMBERED_BYTES`` (an experiment may give each of
+        many animals a brain of its own, coding one row at a time)."""
         if self._remembered is None:
             per_row = 4 * (self.input_dim + self.k)
-            slots = 1 << max(0, int(_REMEMBERED_BYTES // per_row).bit_length() - 1)
+            fit = 1 << max(0, int(_REMEMBERED_BYTES // per_row).bit_length() - 1)
+            slots = min(fit, 1 << (_REMEMBERED_PER_BODY * max(1, bodies) - 1).bit_length())
             self._remembered = (np.zeros((slots, self.input_dim), dtype=np.uint32),
                                 np.zeros((slots, self.k), dtype=np.int32), np.zeros(slots, dtype=np.bool_))
         return self._remembered
@@ -333,7 +339,7 @@ class KenyonExpansion:
         if x.ndim != 2 or x.shape[1] != self.input_dim:
             raise ValueError(f"the expansion reads (B, {self.input_dim}) input lines, got shape {x.shape}")
         x = np.ascontiguousarray(x, dtype=np.float32)
-        ids = remembered_code(x, x.view(np.uint32), *self._remembered_table(), self._line_start, self._line_units,
+        ids = remembered_code(x, x.view(np.uint32), *self._remembered_table(x.shape[0]), self._line_start, self._line_units,
                               self._line_weights, self.thresholds, self.k)
         ids.flags.writeable = False
         return ids

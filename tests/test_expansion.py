@@ -123,8 +123,9 @@ def test_drives_summed_body_by_body_or_together_give_the_documented_code():
         np.testing.assert_array_equal(kc.encode(x), reference_code(kc, x))
 
 
-# A row of 30 lines and its 20 ids take 4 x 50 bytes: one slot (every row collides), two (three rows' bytes), 4096.
-@pytest.mark.parametrize("table_bytes,slots", [(1, 1), (4 * 50 * 3, 2), (2**20, 4096)])
+# A row of 30 lines and its 20 ids take 4 x 50 bytes: one slot (every row collides), two (three rows' bytes),
+# or, with room, 128 per body of the first batch (9 bodies: 1,152, up to a power of two).
+@pytest.mark.parametrize("table_bytes,slots", [(1, 1), (4 * 50 * 3, 2), (2**20, 2048)])
 def test_remembered_rows_give_each_row_its_own_code(monkeypatch, table_bytes, slots):
     """Rows met again (in one batch or a later one, +0.0 and -0.0 apart) get the code of the row alone, whatever the table's size."""
     monkeypatch.setattr(expansion, "_REMEMBERED_BYTES", table_bytes)
@@ -149,6 +150,16 @@ def test_remembered_rows_give_each_row_its_own_code(monkeypatch, table_bytes, sl
         np.testing.assert_array_equal(codes[slot][None], reference_code(kc, row))
     kc.rebuild()  # new arrays: nothing remembered
     assert not kc._remembered_table()[2].any()
+
+
+def test_the_remembered_table_grows_with_the_batch_not_past_its_bytes():
+    # One animal's own brain codes one row at a time: a small table; a training batch of 64: 8,192 slots.
+    sizes = {}
+    for bodies in (1, 64, 4096):
+        kc = KenyonExpansion(92, 2000, 7, 0.05, np.random.default_rng(0))
+        kc.encode(np.zeros((bodies, 92), np.float32))
+        sizes[bodies] = len(kc._remembered_table()[2])
+    assert sizes == {1: 128, 64: 8192, 4096: 8192}  # 8 MB hold 10,922 rows of 92 lines and 100 ids: 8,192 slots
 
 
 def test_non_finite_weights_are_refused_before_anything_changes():
