@@ -208,6 +208,67 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
     return ids
 
 
+#: At most this many bytes of remembered codes per expansion (each entry: an input row and its ids).
+_REMEMBERED_BYTES = 8 * 2**20
+
+#: Slots of remembered codes per body of the first batch an expansion codes (a 64-body batch: 8,192).
+_REMEMBERED_PER_BODY = 128
+
+
+@jit
+def remembered_code(x: np.ndarray, bits: np.ndarray, keys: np.ndarray, codes: np.ndarray, filled: np.ndarray,
+                    line_start: np.ndarray, line_units: np.ndarray, line_weights: np.ndarray, thresholds: np.ndarray,
+                    k: int) -> np.ndarray:
+    """``kenyon_code(x, ...)``, taking each row's ids from a table of rows already coded when it is there.
+
+    ``bits``: ``x`` viewed as uint32 (a row is looked up by its exact bits, so +0.0 and
+    -0.0 are two rows, each with its own, correct, code). The table (``keys`` (S, D)
+    uint32, ``codes`` (S, k) int32, ``filled`` (S,), S a power of two) holds one row per
+    slot, chosen by a hash of its bits; a new row takes its slot over. A body sees the
+    same few situations again and again (once warm, seven in ten of the mouse's
+    rows had been coded before), and looking one up costs a small part of coding it. Only the
+    missing rows are coded, together; a row's code depends on that row alone, so the
+    ids are the same whatever the table holds.
+    """
+    bodies, lines = x.shape
+    mask = keys.shape[0] - 1
+    ids = np.empty((bodies, k), dtype=np.int64)
+    slots = np.empty(bodies, dtype=np.int64)
+    missing = np.empty(bodies, dtype=np.int64)
+    m = 0
+    for b in range(bodies):
+        h = np.uint64(14695981039346656037)  # FNV-1a over the row's 32-bit words
+        for i in range(lines):
+            h = (h ^ np.uint64(bits[b, i])) * np.uint64(1099511628211)
+        slot = np.int64((h ^ (h >> np.uint64(32))) & np.uint64(mask))
+        slots[b] = slot
+        found = filled[slot]
+        if found:
+            for i in range(lines):
+                if keys[slot, i] != bits[b, i]:
+                    found = False
+                    break
+        if found:
+            for j in range(k):
+                ids[b, j] = codes[slot, j]
+        else:
+            missing[m] = b
+            m += 1
+    if m > 0:
+        rows = np.empty((m, lines), dtype=np.float32)
+        for q in range(m):
+            rows[q] = x[missing[q]]
+        coded = kenyon_code(rows, line_start, line_units, line_weights, thresholds, k)
+        for q in range(m):
+            b, slot = missing[q], slots[missing[q]]
+            for j in range(k):
+                ids[b, j] = coded[q, j]
+                codes[slot, j] = coded[q, j]
+            keys[slot] = bits[b]
+            filled[slot] = True
+    return ids
+
+
 class KenyonExpansion:
     """A fixed, wide, sparse, locally random expansion with k-winners-take-all.
 
@@ -253,17 +314,33 @@ class KenyonExpansion:
         self._line_units = (order // self.fan_in).astype(np.int32)
         self._line_weights = self.weights.ravel()[order]
         self._line_start = np.searchsorted(self.inputs.ravel()[order], np.arange(self.input_dim + 1)).astype(np.int64)
+        # Rows already coded (``remembered_code``): made at the first encode, forgotten with the arrays they were coded by.
+        self._remembered: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _remembered_table(self, bodies: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The table of ``remembered_code``, made at the first call: ``_REMEMBERED_PER_BODY`` slots per body of
+        that batch (a power of two), no more than fit in ``_REMEMBERED_BYTES`` (an experiment may give each of
+        many animals a brain of its own, coding one row at a time)."""
+        if self._remembered is None:
+            per_row = 4 * (self.input_dim + self.k)
+            fit = 1 << max(0, int(_REMEMBERED_BYTES // per_row).bit_length() - 1)
+            slots = min(fit, 1 << (_REMEMBERED_PER_BODY * max(1, bodies) - 1).bit_length())
+            self._remembered = (np.zeros((slots, self.input_dim), dtype=np.uint32),
+                                np.zeros((slots, self.k), dtype=np.int32), np.zeros(slots, dtype=np.bool_))
+        return self._remembered
 
     def encode(self, x: np.ndarray) -> np.ndarray:
         """(B, k) ids of the winning (active) units for each row of ``x``, ascending (read-only: it may be shared).
 
-        (An agent codes each observation once: ``KenyonReader.encode`` remembers the last two.)
+        (An agent codes each observation once: ``KenyonReader.encode`` remembers the last two;
+        and each row once while the table of ``remembered_code`` keeps it.)
         """
         x = np.asarray(x)
         if x.ndim != 2 or x.shape[1] != self.input_dim:
             raise ValueError(f"the expansion reads (B, {self.input_dim}) input lines, got shape {x.shape}")
-        ids = kenyon_code(np.ascontiguousarray(x, dtype=np.float32), self._line_start, self._line_units, self._line_weights,
-                          self.thresholds, self.k)
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        ids = remembered_code(x, x.view(np.uint32), *self._remembered_table(x.shape[0]), self._line_start, self._line_units,
+                              self._line_weights, self.thresholds, self.k)
         ids.flags.writeable = False
         return ids
 
@@ -397,4 +474,5 @@ class KenyonReader:
         self.forget_codes()
 
 
-__all__ = ["KenyonExpansion", "KenyonReader", "expansion_input", "kenyon_code", "population_bins", "population_lines"]
+__all__ = ["KenyonExpansion", "KenyonReader", "expansion_input", "kenyon_code", "population_bins", "population_lines",
+           "remembered_code"]

@@ -13,7 +13,7 @@ from gymnasium import spaces
 
 from brainlike.agents.base import Agent
 from brainlike.agents.expansion import KenyonExpansion, KenyonReader, expansion_input
-from brainlike.agents.three_factor import SparseTraces, mean_of_active
+from brainlike.agents.three_factor import SparseTraces, mean_of_active, policy_post, sample_actions, shifted_logits
 
 
 class PatternSeparationAgent(KenyonReader, Agent):
@@ -130,9 +130,8 @@ class PatternSeparationAgent(KenyonReader, Agent):
         return self._read(self.actor, ids), None
 
     def _policy(self, logits: np.ndarray) -> np.ndarray:
-        z = logits / self.config["temperature"]
-        z = z - z.max(axis=1, keepdims=True)
-        p = np.exp(z)
+        # numpy's exp, as before: a compiled one may differ in the last bit.
+        p = np.exp(shifted_logits(logits, np.float32(self.config["temperature"])))
         return p / p.sum(axis=1, keepdims=True)
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
@@ -144,9 +143,7 @@ class PatternSeparationAgent(KenyonReader, Agent):
             if explore:
                 policy = self._policy(out)
                 self._acted = (ids, out, policy)
-                cdf = np.cumsum(policy, axis=1)
-                u = self.rng.random((b, 1)) * cdf[:, -1:]
-                return np.minimum((u > cdf).sum(axis=1), self.num_actions - 1).astype(np.int64)
+                return sample_actions(policy, self.rng.random(b))
             # Greedy, with exact ties (e.g. at birth) broken at random.
             ties = out >= out.max(axis=1, keepdims=True)
             return np.argmax(ties * self.rng.random(out.shape), axis=1).astype(np.int64)
@@ -178,10 +175,11 @@ class PatternSeparationAgent(KenyonReader, Agent):
         b = ids.shape[0]
         tail = () if self.discrete else self.action_space.shape
         actions = self._check_batch("actions", actions, b, tail)
-        rewards = self._check_batch("rewards", rewards, b).astype(np.float32)
-        terminated = self._check_batch("terminated", terminated, b).astype(bool)
-        truncated = self._check_batch("truncated", truncated, b).astype(bool)
-        valid = np.ones(b, dtype=bool) if valid is None else self._check_batch("valid", valid, b).astype(bool)
+        # (Read, never written: no copy when the dtype is already right.)
+        rewards = self._check_batch("rewards", rewards, b).astype(np.float32, copy=False)
+        terminated = self._check_batch("terminated", terminated, b).astype(bool, copy=False)
+        truncated = self._check_batch("truncated", truncated, b).astype(bool, copy=False)
+        valid = np.ones(b, dtype=bool) if valid is None else self._check_batch("valid", valid, b).astype(bool, copy=False)
         next_ids = self.encode(next_obs)
         if next_ids.shape[0] != b:
             raise ValueError(f"next_obs has a batch of {next_ids.shape[0]}, obs has {b}")
@@ -194,49 +192,31 @@ class PatternSeparationAgent(KenyonReader, Agent):
 
         # Post-synaptic factors: what each output neuron did relative to what was expected.
         logits, policy = self._acted_on(ids)
-        post = np.empty((b, self.num_actions + 1), dtype=np.float32)
         if self.discrete:
-            a = actions.astype(np.int64)
+            a = actions.astype(np.int64, copy=False)
             if a.min() < 0 or a.max() >= self.num_actions:
                 raise ValueError(f"actions must be in [0, {self.num_actions}), got {a.min()}..{a.max()}")
-            post[:, :-1] = -(self._policy(logits) if policy is None else policy)
-            post[np.arange(b), a] += 1.0
-            post[:, :-1] *= cfg["actor_lr"]
+            post = policy_post(self._policy(logits) if policy is None else policy, a,
+                               np.float32(cfg["actor_lr"]), np.float32(cfg["critic_lr"]))
         else:
+            post = np.empty((b, self.num_actions + 1), dtype=np.float32)
             unit = (actions.reshape(b, -1).astype(np.float32) - self._mid) / self._half
             std = np.exp(self.log_std)
             eps = (unit - np.clip(logits, -1.0, 1.0)) / std
             post[:, :-1] = cfg["actor_lr"] * eps / std
-        post[:, -1] = cfg["critic_lr"]
-        post[~valid] = 0.0  # the reset step of autoreset is no transition: nothing to credit
-        self.traces.push(ids, post)
+            post[:, -1] = cfg["critic_lr"]
 
-        # The dopamine-like broadcast: one TD error per body.
-        v = self._read(self.critic, ids)[:, 0]
-        v_next = self._read(self.critic, next_ids)[:, 0]
-        delta = rewards + cfg["gamma"] * np.where(terminated, 0.0, v_next) - v
-        delta = np.where(valid, delta, 0.0).astype(np.float32)
-        # The batch is many animals sharing one brain for speed. A synapse eligible in
-        # several of them takes the *mean* of their changes, not the sum, so its step
-        # does not grow with the number of bodies (a normalised minibatch, per synapse).
-        actor_gain = 1.0
-        rate = cfg.get("adaptive_gain", 0.0)
-        if rate > 0 and valid.any():
-            # Dopamine neurons rescale their response to the recent range of reward
-            # prediction errors (Tobler, Fiorillo & Schultz 2005): the actor sees TD
-            # errors in units of their running spread, so a body whose rewards are
-            # small steps learns its policy as fast as one with large ones.
-            self.delta_var = (1 - rate) * self.delta_var + rate * float(np.mean(delta[valid] ** 2))
-            actor_gain = float(np.sqrt(self.delta_var[0])) + 1e-6
-        self.traces.apply(self.actor, self.critic, delta, actor_gain)
+        # The dopamine-like broadcast of one TD error per body credits every eligible synapse
+        # (three_factor_learn, which also adapts the dopamine gain: adaptive_gain). The batch
+        # is many animals sharing one brain for speed. A synapse eligible in several of them
+        # takes the *mean* of their changes, not the sum, so its step does not grow with the
+        # number of bodies (a normalised minibatch, per synapse).
+        delta, td_error = self.traces.learn(self.actor, self.critic, ids, next_ids, post, rewards, terminated, truncated,
+                                            valid, cfg["gamma"], self.delta_var, cfg.get("adaptive_gain", 0.0))
         if not self.discrete and cfg["std_lr"] > 0:
             grad = ((eps**2 - 1.0) * delta[:, None])[valid].mean(axis=0) if valid.any() else 0.0
             self.log_std = np.clip(self.log_std + cfg["std_lr"] * grad, -3.0, 1.0).astype(np.float32)
-        # A life that ended leaves no trace into the next one.
-        ended = terminated | truncated | ~valid
-        if ended.any():
-            self.traces.clear(ended)
-        return {"td_error": float(np.abs(delta[valid]).mean()) if valid.any() else 0.0}
+        return {"td_error": td_error}
 
 
 # KenyonExpansion, expansion_input and mean_of_active stay importable from here, their home before the split.

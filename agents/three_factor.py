@@ -36,22 +36,17 @@ class SparseTraces:
     def num_bodies(self) -> int:
         return self.ids.shape[1]
 
-    def push(self, ids: np.ndarray, post: np.ndarray) -> None:
-        self.head = (self.head - 1) % self.length
-        self.ids[self.head] = ids
-        self.post[self.head] = post
+    def learn(self, actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, next_ids: np.ndarray, post: np.ndarray,
+              rewards: np.ndarray, terminated: np.ndarray, truncated: np.ndarray, valid: np.ndarray, gamma: float,
+              delta_var: np.ndarray, gain_rate: float) -> tuple[np.ndarray, float]:
+        """Remember this step's ``ids`` and ``post``, then credit every trace by the TD error: ``three_factor_learn``.
 
-    def clear(self, bodies: np.ndarray) -> None:
-        self.post[:, bodies] = 0.0
-
-    def apply(self, actor: np.ndarray, critic: np.ndarray, signal: np.ndarray, actor_gain: float = 1.0) -> None:
-        """Move every eligible synapse of ``actor`` and ``critic`` by the (B,) broadcast ``signal``.
-
-        A synapse eligible in several bodies takes the mean of their changes (see
-        ``three_factor_update``); the actor's changes are divided by ``actor_gain``.
+        Returns the (B,) TD errors and the mean absolute TD error of the valid bodies (0 if none).
         """
-        three_factor_update(actor, critic, self.ids, self.post, self.head, self.weights,
-                            np.ascontiguousarray(signal, dtype=np.float32), np.float32(actor_gain))
+        self.head = (self.head - 1) % self.length
+        delta, td_error = three_factor_learn(actor, critic, self.ids, self.post, self.head, self.weights, ids, next_ids, post,
+                                             rewards, terminated, truncated, valid, np.float32(gamma), delta_var, float(gain_rate))
+        return delta, float(td_error)
 
 
 @jit
@@ -201,4 +196,126 @@ def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, 
                 critic[unit, 0] += post[l, b, actions] * scale / count
 
 
-__all__ = ["SparseTraces", "credit_active", "mean_of_active", "pairwise_sum", "three_factor_update"]
+@jit
+def policy_post(policy: np.ndarray, actions: np.ndarray, actor_lr: np.float32, critic_lr: np.float32) -> np.ndarray:
+    """(B, A + 1) post-synaptic factors of a discrete actor-critic: ``actor_lr x (onehot(action) - policy)``, then ``critic_lr``.
+
+    In float32, as numpy's ``-policy``, ``+= 1`` at the action, ``*= actor_lr`` compute it.
+    """
+    bodies, num_actions = policy.shape
+    post = np.empty((bodies, num_actions + 1), dtype=np.float32)
+    for b in range(bodies):
+        for o in range(num_actions):
+            p = -policy[b, o]
+            if o == actions[b]:
+                p = p + np.float32(1.0)
+            post[b, o] = p * actor_lr
+        post[b, num_actions] = critic_lr
+    return post
+
+
+@jit
+def shifted_logits(logits: np.ndarray, temperature: np.float32) -> np.ndarray:
+    """(B, A) ``z - z.max(axis=1)`` of ``z = logits / temperature``, in float32 as numpy computes it (a softmax's exponent)."""
+    bodies, num_actions = logits.shape
+    z = np.empty((bodies, num_actions), dtype=np.float32)
+    for b in range(bodies):
+        top = logits[b, 0] / temperature
+        for o in range(num_actions):
+            z[b, o] = logits[b, o] / temperature
+            top = max(top, z[b, o])
+        for o in range(num_actions):
+            z[b, o] = z[b, o] - top
+    return z
+
+
+@jit
+def sample_actions(policy: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """(B,) actions drawn from each row of ``policy`` by one uniform ``u`` in [0, 1) per body.
+
+    numpy's ``cdf = cumsum(policy)``; the action is how many of the cdf's entries
+    ``u x cdf[-1]`` (float64) exceeds, at most A - 1 (float32 rounding can leave the
+    cdf's last entry short of the draw).
+    """
+    bodies, num_actions = policy.shape
+    actions = np.empty(bodies, dtype=np.int64)
+    cdf = np.empty(num_actions, dtype=np.float32)
+    for b in range(bodies):
+        total = policy[b, 0]
+        cdf[0] = total
+        for o in range(1, num_actions):
+            total = total + policy[b, o]
+            cdf[o] = total
+        draw = u[b] * np.float64(total)
+        chosen = 0
+        for o in range(num_actions):
+            chosen += draw > np.float64(cdf[o])
+        actions[b] = min(chosen, num_actions - 1)
+    return actions
+
+
+@jit
+def _mean_of_valid(values: np.ndarray, valid: np.ndarray, square: bool) -> np.float32:
+    """numpy's float32 ``values[valid].mean()`` (of ``values[valid] ** 2`` if ``square``); at least one must be valid."""
+    kept = np.empty(values.shape[0], dtype=np.float32)
+    n = 0
+    for b in range(values.shape[0]):
+        if valid[b]:
+            kept[n] = values[b] * values[b] if square else abs(values[b])
+            n += 1
+    return pairwise_sum(kept, 0, n) / np.float32(n)
+
+
+@jit
+def three_factor_learn(actor: np.ndarray, critic: np.ndarray, trace_ids: np.ndarray, trace_post: np.ndarray, head: int,
+                       trace_weights: np.ndarray, ids: np.ndarray, next_ids: np.ndarray, post: np.ndarray,
+                       rewards: np.ndarray, terminated: np.ndarray, truncated: np.ndarray, valid: np.ndarray,
+                       gamma: np.float32, delta_var: np.ndarray, gain_rate: float) -> tuple[np.ndarray, np.float32]:
+    """One step of the three-factor rule, in place: push the traces, broadcast the TD error, credit, clear ended lives.
+
+    - The traces' slot ``head`` takes this step's ``ids`` and ``post`` (zero for an
+      invalid body: the reset step of autoreset is no transition, nothing to credit).
+    - The dopamine-like broadcast, one per body: ``delta = r + gamma V(s') - V(s)``
+      (no ``V(s')`` after a terminal step), 0 for an invalid body; the critic is read
+      as ``mean_of_active``. All in float32, as the numpy rule computed it.
+    - With ``gain_rate > 0`` the actor's dopamine gain adapts to the running mean
+      square of the valid TD errors (``delta_var``, float64, updated in place) and
+      the actor's changes are divided by its root (+1e-6).
+    - ``three_factor_update`` credits every trace; a life that ended (terminated,
+      truncated or invalid) then leaves no trace into the next one.
+
+    Returns the (B,) TD errors and the mean absolute TD error of the valid bodies (0 if none).
+    """
+    bodies = ids.shape[0]
+    outputs = post.shape[1]
+    any_valid = False
+    for b in range(bodies):
+        trace_ids[head, b] = ids[b]
+        for o in range(outputs):
+            trace_post[head, b, o] = post[b, o] if valid[b] else np.float32(0.0)
+        any_valid = any_valid or valid[b]
+    v = mean_of_active(critic, ids)
+    v_next = mean_of_active(critic, next_ids)
+    delta = np.empty(bodies, dtype=np.float32)
+    for b in range(bodies):
+        later = np.float32(0.0) if terminated[b] else v_next[b, 0]
+        d = rewards[b] + gamma * later - v[b, 0]
+        delta[b] = d if valid[b] else np.float32(0.0)
+    actor_gain = np.float32(1.0)
+    if gain_rate > 0 and any_valid:
+        # Dopamine neurons rescale their response to the recent range of reward prediction
+        # errors (Tobler, Fiorillo & Schultz 2005): the actor sees TD errors in units of their
+        # spread, so a body whose rewards are small steps learns its policy as fast as one with large ones.
+        spread = np.float64(_mean_of_valid(delta, valid, True))
+        delta_var[0] = (1 - gain_rate) * delta_var[0] + gain_rate * spread
+        actor_gain = np.float32(np.sqrt(delta_var[0]) + 1e-6)
+    three_factor_update(actor, critic, trace_ids, trace_post, head, trace_weights, delta, actor_gain)
+    for b in range(bodies):
+        if terminated[b] or truncated[b] or not valid[b]:
+            trace_post[:, b] = np.float32(0.0)
+    td_error = _mean_of_valid(delta, valid, False) if any_valid else np.float32(0.0)
+    return delta, td_error
+
+
+__all__ = ["SparseTraces", "credit_active", "mean_of_active", "pairwise_sum", "policy_post", "sample_actions",
+           "shifted_logits", "three_factor_learn", "three_factor_update"]

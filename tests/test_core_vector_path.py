@@ -3,15 +3,18 @@
 ``SteeringOutput.batched`` builds the reflex names and actions from the rows where a
 reflex took over (or, past an eighth of the bodies, by indexing every body);
 ``CounterRNG.new_lives`` starts new lives in one compiled call; ``copy_within`` copies and
-checks a batch of continuous actions in one compiled pass. Each is checked here against the
-plain numpy it replaces.
+checks a batch of continuous actions in one compiled pass; the vector env keeps the rows to
+restart from the step that ended their lives. Each is checked here against the plain numpy
+it replaces, or against Gymnasium's ``SyncVectorEnv``.
 """
 
 from __future__ import annotations
 
+import gymnasium as gym
 import numpy as np
 import pytest
 
+import brainlike.envs  # noqa: F401  (registers the ids)
 from brainlike.envs.core import copy_within
 from brainlike.envs.rng import CounterRNG, next_keys
 from brainlike.steering.base import NO_REFLEX, ReflexTakeover, SteeringOutput
@@ -97,3 +100,33 @@ def test_copy_within_copies_as_float64_and_finds_any_value_outside(dtype: type) 
             v = values.copy()
             v.flat[at] = bad
             assert not copy_within(v, -1.0, 1.0, np.empty((64, 3))), (bad, at)
+
+
+def test_a_reset_after_lives_ended_cancels_their_autoreset_as_sync_vector_env_does() -> None:
+    """Every life ends on its second step. A reset then cancels the pending restart (its first step is a
+    plain one); later, lives that end restart on the next step (rewarded 0), as in ``SyncVectorEnv``."""
+    n, horizon, owl = 3, 2, "brainlike/BarnOwl-v0"
+    native = gym.make_vec(owl, num_envs=n, vectorization_mode="vector_entry_point", max_episode_steps=horizon)
+    sync = gym.vector.SyncVectorEnv([lambda: gym.make(owl, max_episode_steps=horizon) for _ in range(n)])
+    rng = np.random.default_rng(0)
+    rewards, truncations = [], []
+    for seed in (3, 8):  # the second reset comes right after every life ended
+        o1, _ = native.reset(seed=seed)
+        o2, _ = sync.reset(seed=seed)
+        for key in o1:
+            np.testing.assert_array_equal(o1[key], o2[key])
+        for _ in range(5):
+            actions = rng.uniform(-1.0, 1.0, (n, 2)).astype(np.float32)
+            r1, r2 = native.step(actions), sync.step(actions)
+            for key in r1[0]:
+                np.testing.assert_array_equal(r1[0][key], r2[0][key])
+            for x, y in zip(r1[1:4], r2[1:4]):
+                np.testing.assert_array_equal(x, y)
+            rewards.append(r1[1])
+            truncations.append(r1[3])
+    # Per reset: a plain step (every turn costs effort: reward != 0), the end, the restart (reward 0), a plain
+    # step, the end; so the second reset came right after lives ended, and its first step is a plain one.
+    for first in (0, 5):
+        assert np.all(rewards[first] != 0.0) and np.all(rewards[first + 3] != 0.0)
+        assert np.all(truncations[first + 1]) and np.all(truncations[first + 4]) and not np.any(truncations[first])
+        assert np.all(rewards[first + 2] == 0.0)

@@ -15,7 +15,8 @@ import sys
 import numpy as np
 import pytest
 
-from brainlike.agents.expansion import KenyonExpansion, population_lines
+from brainlike.agents import expansion
+from brainlike.agents.expansion import KenyonExpansion, kenyon_code, population_lines
 
 
 def reference_drive(kc: KenyonExpansion, x: np.ndarray) -> np.ndarray:
@@ -120,6 +121,45 @@ def test_drives_summed_body_by_body_or_together_give_the_documented_code():
     one_hot[np.arange(37), rng.integers(0, 40, 37)] = 1.0
     for x in (dense, one_hot, np.concatenate([dense, one_hot])):
         np.testing.assert_array_equal(kc.encode(x), reference_code(kc, x))
+
+
+# A row of 30 lines and its 20 ids take 4 x 50 bytes: one slot (every row collides), two (three rows' bytes),
+# or, with room, 128 per body of the first batch (9 bodies: 1,152, up to a power of two).
+@pytest.mark.parametrize("table_bytes,slots", [(1, 1), (4 * 50 * 3, 2), (2**20, 2048)])
+def test_remembered_rows_give_each_row_its_own_code(monkeypatch, table_bytes, slots):
+    """Rows met again (in one batch or a later one, +0.0 and -0.0 apart) get the code of the row alone, whatever the table's size."""
+    monkeypatch.setattr(expansion, "_REMEMBERED_BYTES", table_bytes)
+    rng = np.random.default_rng(12)
+    kc = KenyonExpansion(30, 400, 7, 0.05, rng)
+    pool = sparse_input(rng, (6, 30), 0.3)
+    pool[1] = pool[0]
+    pool[1][pool[1] == 0.0] = -0.0  # the same numbers, other bits
+    met: list[np.ndarray] = []
+    for _ in range(5):
+        x = pool[rng.integers(0, len(pool), 9)]
+        met += list(x)
+        ids = kc.encode(x)
+        np.testing.assert_array_equal(ids, reference_code(kc, x))
+        np.testing.assert_array_equal(ids, kenyon_code(x, kc._line_start, kc._line_units, kc._line_weights, kc.thresholds, kc.k))
+    keys, codes, filled = kc._remembered_table()
+    assert len(filled) == slots
+    if slots > 6:  # room for every row met (no two of them share a slot here): each kept once
+        assert filled.sum() == len({row.tobytes() for row in met})
+    for slot in np.flatnonzero(filled):  # what the table holds is each row's code
+        row = keys[slot].view(np.float32)[None]
+        np.testing.assert_array_equal(codes[slot][None], reference_code(kc, row))
+    kc.rebuild()  # new arrays: nothing remembered
+    assert not kc._remembered_table()[2].any()
+
+
+def test_the_remembered_table_grows_with_the_batch_not_past_its_bytes():
+    # One animal's own brain codes one row at a time: a small table; a training batch of 64: 8,192 slots.
+    sizes = {}
+    for bodies in (1, 64, 4096):
+        kc = KenyonExpansion(92, 2000, 7, 0.05, np.random.default_rng(0))
+        kc.encode(np.zeros((bodies, 92), np.float32))
+        sizes[bodies] = len(kc._remembered_table()[2])
+    assert sizes == {1: 128, 64: 8192, 4096: 8192}  # 8 MB hold 10,922 rows of 92 lines and 100 ids: 8,192 slots
 
 
 def test_non_finite_weights_are_refused_before_anything_changes():

@@ -25,7 +25,7 @@ import learner_golden  # noqa: E402
 
 from brainlike.agents.backends import one_blas_thread  # noqa: E402
 from brainlike.agents.pattern_separation import mean_of_active  # noqa: E402
-from brainlike.agents.three_factor import credit_active  # noqa: E402
+from brainlike.agents.three_factor import credit_active, sample_actions, shifted_logits  # noqa: E402
 from brainlike.agents.throughput import LEARNER_BODIES, check_learners, learning_agents  # noqa: E402
 from brainlike.scripts.perf import compare  # noqa: E402
 
@@ -80,6 +80,26 @@ def test_credit_active_is_the_numpy_mean_over_bodies_bit_for_bit(outputs):
     np.add.at(expected.reshape(-1), (flat[:, None] * outputs + np.arange(outputs)).ravel(), values.ravel())
     credit_active(weights, ids, change)
     assert np.array_equal(weights, expected)
+
+
+@pytest.mark.parametrize("num_actions", [2, 5, 7])
+def test_the_softmax_draw_is_numpys_bit_for_bit(num_actions):
+    # The numpy act it replaced: z = logits / T, minus each row's max; cdf by cumsum; u x cdf[-1] against the cdf.
+    rng = np.random.default_rng(num_actions)
+    logits = rng.normal(size=(200, num_actions)).astype(np.float32)
+    logits[:20] = 0.0  # ties, as at birth
+    logits[20:40, 0] = 30.0  # one action certain
+    temperature = 0.5
+    z = logits / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    assert np.array_equal(shifted_logits(logits, np.float32(temperature)).view(np.uint32), z.view(np.uint32))
+    p = np.exp(z)
+    policy = p / p.sum(axis=1, keepdims=True)
+    u = rng.random(200)
+    u[:5] = np.nextafter(1.0, 0.0)  # the top of [0, 1): the clamp to the last action
+    cdf = np.cumsum(policy, axis=1)
+    expected = np.minimum((u[:, None] * cdf[:, -1:] > cdf).sum(axis=1), num_actions - 1)
+    assert np.array_equal(sample_actions(policy, u), expected)
 
 
 def blas_threads() -> list[int]:
