@@ -21,9 +21,8 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.agents.base import Agent
-from brainlike.agents.three_factor import pairwise_sum
 from brainlike.envs.contract import check_arguments
-from brainlike.steering.compiled import jit
+from brainlike.steering.compiled import jit, pairwise_sum
 from brainlike.steering.eyelid import CLIMBING_FIBRE, STEP_MS
 
 #: Lesion switches of the cerebellar cortex: intact; its parallel-fibre synapses frozen;
@@ -473,10 +472,10 @@ class CerebellarAgent(Agent):
 
 @jit(inline=True)
 def _mean(x: np.ndarray) -> float:
-    """``float(x.mean())`` of a contiguous float32 array, as numpy computes it: its pairwise sum
-    (added to 0) over the count as an ``intp``, in float64, rounded to float32."""
+    """``float(x.mean())`` of a contiguous float32 array, as numpy computes it: its sum
+    (``np.add.reduce``'s) over the count as an ``intp``, in float64, rounded to float32."""
     flat = x.reshape(-1)
-    total = np.float32(0.0) + pairwise_sum(flat, 0, flat.size)
+    total = pairwise_sum(flat, 0, flat.size)
     return np.float64(np.float32(np.float64(total) / np.float64(flat.size)))
 
 

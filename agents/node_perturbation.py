@@ -9,8 +9,7 @@ import numpy as np
 from gymnasium import spaces
 
 from brainlike.agents.base import Agent
-from brainlike.agents.three_factor import pairwise_sum
-from brainlike.steering.compiled import jit
+from brainlike.steering.compiled import jit, pairwise_sum
 
 
 class NodePerturbationAgent(Agent):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from brainlike.steering.compiled import jit
+from brainlike.steering.compiled import jit, pairwise_sum
 
 
 class SparseTraces:
@@ -69,71 +69,6 @@ def credit_active(weights: np.ndarray, ids: np.ndarray, change: np.ndarray) -> N
             unit = ids[b, j]
             for o in range(outputs):
                 weights[unit, o] += change[b, o] / counts[unit]
-
-
-@jit(inline=True)
-def _pairwise_block(values: np.ndarray, start: int, n: int) -> np.float32:
-    """numpy's float32 sum of a run of at most 128: eight interleaved partial sums (held in registers, no array)."""
-    if n < 8:
-        total = np.float32(0.0)
-        for i in range(start, start + n):
-            total = total + values[i]
-        return total
-    r0, r1, r2, r3 = values[start], values[start + 1], values[start + 2], values[start + 3]
-    r4, r5, r6, r7 = values[start + 4], values[start + 5], values[start + 6], values[start + 7]
-    i = 8
-    while i < n - n % 8:
-        at = start + i
-        r0, r1, r2, r3 = r0 + values[at], r1 + values[at + 1], r2 + values[at + 2], r3 + values[at + 3]
-        r4, r5, r6, r7 = r4 + values[at + 4], r5 + values[at + 5], r6 + values[at + 6], r7 + values[at + 7]
-        i += 8
-    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        total = total + values[start + i]
-        i += 1
-    return total
-
-
-@jit(inline=True)
-def pairwise_sum(values: np.ndarray, start: int, n: int) -> np.float32:
-    """numpy's pairwise float32 sum of ``values[start:start + n]``, operation for operation.
-
-    numpy halves a run longer than 128 (at a multiple of 8) and adds the two halves'
-    sums; replaying that order gives the same last bit. The halving is walked with
-    an explicit stack, not by recursion: numba's cache cannot reload a recursive
-    function (numba issue 6061, a segfault on the second run).
-    """
-    if n <= 128:  # one block (an expansion's k usually is): no halving, no stack to allocate
-        return _pairwise_block(values, start, n)
-    # One frame per level: (start, length, left half's sum once it is known).
-    starts = np.empty(64, dtype=np.int64)
-    lengths = np.empty(64, dtype=np.int64)
-    lefts = np.empty(64, dtype=np.float32)
-    left_done = np.zeros(64, dtype=np.bool_)
-    top = 0
-    starts[0], lengths[0] = start, n
-    while True:
-        if lengths[top] > 128:  # descend into the left half
-            half = lengths[top] // 2
-            half -= half % 8
-            left_done[top] = False
-            starts[top + 1], lengths[top + 1] = starts[top], half
-            top += 1
-            continue
-        total = _pairwise_block(values, starts[top], lengths[top])
-        while top > 0:  # hand the sum up until a parent still needs its right half
-            top -= 1
-            if left_done[top]:
-                total = lefts[top] + total
-                continue
-            lefts[top], left_done[top] = total, True
-            half = lengths[top] // 2
-            half -= half % 8
-            starts[top + 1], lengths[top + 1] = starts[top] + half, lengths[top] - half
-            top += 1
-            break
-        else:
-            return total
 
 
 @jit
@@ -317,5 +252,5 @@ def three_factor_learn(actor: np.ndarray, critic: np.ndarray, trace_ids: np.ndar
     return delta, td_error
 
 
-__all__ = ["SparseTraces", "credit_active", "mean_of_active", "pairwise_sum", "policy_post", "sample_actions",
+__all__ = ["SparseTraces", "credit_active", "mean_of_active", "policy_post", "sample_actions",
            "shifted_logits", "three_factor_learn", "three_factor_update"]

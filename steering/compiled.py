@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
 import numba
+import numpy as np
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,4 +69,82 @@ def jit(fn: F | None = None, *, inline: bool = False, allocates: bool = True) ->
         return numba.njit(cache=False, **options)(fn)
 
 
-__all__ = ["jit"]
+#: numpy adds a run of at most this many in one block of eight running sums; a longer run it halves.
+PAIRWISE_BLOCK = 128
+
+
+@jit(inline=True)
+def short_pairwise_sum(values, start, n):  # type: ignore[no-untyped-def]
+    """``np.add.reduce(values[start:start + n])`` for ``n <= PAIRWISE_BLOCK``, bit for bit, in ``values``' own dtype.
+
+    numpy sums a short run with eight interleaved running sums (one at a time below
+    eight), combined as a tree, then adds the result to a zero of the dtype (so a sum
+    of -0.0s is +0.0, as numpy's). Held in registers: nothing is allocated, so a
+    kernel compiled with ``jit(allocates=False)`` may call it. A longer run is still
+    summed, as one block (numpy, halving it, may differ in the last bits).
+    """
+    zero = values.dtype.type(0)
+    if n < 8:
+        total = zero
+        for i in range(start, start + n):
+            total = total + values[i]
+        return total
+    r0, r1, r2, r3 = values[start], values[start + 1], values[start + 2], values[start + 3]
+    r4, r5, r6, r7 = values[start + 4], values[start + 5], values[start + 6], values[start + 7]
+    i = 8
+    while i < n - n % 8:
+        at = start + i
+        r0, r1, r2, r3 = r0 + values[at], r1 + values[at + 1], r2 + values[at + 2], r3 + values[at + 3]
+        r4, r5, r6, r7 = r4 + values[at + 4], r5 + values[at + 5], r6 + values[at + 6], r7 + values[at + 7]
+        i += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        total = total + values[start + i]
+        i += 1
+    return zero + total
+
+
+@jit(inline=True)
+def pairwise_sum(values, start, n):  # type: ignore[no-untyped-def]
+    """``np.add.reduce(values[start:start + n])`` of any length, bit for bit, in ``values``' own dtype.
+
+    numpy halves a run longer than ``PAIRWISE_BLOCK`` (at a multiple of 8) and adds the
+    two halves' sums; replaying that order gives the same last bit. The halving is
+    walked with an explicit stack (which a long run allocates), not by recursion:
+    numba's cache cannot reload a recursive function (numba issue 6061, a segfault on
+    the second run).
+    """
+    if n <= PAIRWISE_BLOCK:  # one block: no halving, no stack to allocate
+        return short_pairwise_sum(values, start, n)
+    # One frame per level: (start, length, left half's sum once it is known).
+    starts = np.empty(64, dtype=np.int64)
+    lengths = np.empty(64, dtype=np.int64)
+    lefts = np.empty(64, dtype=values.dtype)
+    left_done = np.zeros(64, dtype=np.bool_)
+    top = 0
+    starts[0], lengths[0] = start, n
+    while True:
+        if lengths[top] > PAIRWISE_BLOCK:  # descend into the left half
+            half = lengths[top] // 2
+            half -= half % 8
+            left_done[top] = False
+            starts[top + 1], lengths[top + 1] = starts[top], half
+            top += 1
+            continue
+        total = short_pairwise_sum(values, starts[top], lengths[top])
+        while top > 0:  # hand the sum up until a parent still needs its right half
+            top -= 1
+            if left_done[top]:
+                total = lefts[top] + total
+                continue
+            lefts[top], left_done[top] = total, True
+            half = lengths[top] // 2
+            half -= half % 8
+            starts[top + 1], lengths[top + 1] = starts[top] + half, lengths[top] - half
+            top += 1
+            break
+        else:
+            return total
+
+
+__all__ = ["PAIRWISE_BLOCK", "jit", "pairwise_sum", "short_pairwise_sum"]

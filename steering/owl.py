@@ -54,7 +54,7 @@ from enum import IntEnum
 import numpy as np
 
 from brainlike.steering.base import NO_REFLEX, Reflex, ReflexTakeover, Steering, SteeringOutput
-from brainlike.steering.compiled import jit
+from brainlike.steering.compiled import jit, short_pairwise_sum
 from brainlike.steering.parameters import InnateParameters
 
 
@@ -430,30 +430,10 @@ def strike_reward(turn, strike, strike_error):  # type: ignore[no-untyped-def]
 
 
 @jit(inline=True)
-def row_sum(x):  # type: ignore[no-untyped-def]
-    """The sum of a short row as numpy's ``add.reduce`` adds it (pairwise, blocks of 8), bit for bit (up to 128 entries)."""
-    n = x.shape[0]
-    if n < 8:
-        total = -0.0
-        for k in range(n):
-            total += x[k]
-        return total
-    # numpy's eight running sums, as eight numbers (no scratch array: the kernels allocate nothing).
-    r0, r1, r2, r3, r4, r5, r6, r7 = x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]
-    for i in range(8, n - n % 8, 8):
-        r0, r1, r2, r3 = r0 + x[i], r1 + x[i + 1], r2 + x[i + 2], r3 + x[i + 3]
-        r4, r5, r6, r7 = r4 + x[i + 4], r5 + x[i + 5], r6 + x[i + 6], r7 + x[i + 7]
-    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    for i in range(n - n % 8, n):
-        total += x[i]
-    return total
-
-
-@jit(inline=True)
 def auditory_shift_of(c, params, b, bins):  # type: ignore[no-untyped-def]
     """(azimuth, elevation): owl ``b``'s auditory map's shift from its innate place: its mean azimuth offset, its elevation offset."""
     first = c["column_auditory_azimuth_offset"]
-    return row_sum(params[b, first:first + bins]) / bins, params[b, c["column_auditory_elevation_offset"]]
+    return short_pairwise_sum(params[b], first, bins) / bins, params[b, c["column_auditory_elevation_offset"]]
 
 
 # --- the same functions over a batch, for the Steering API (arrays in, arrays out) ----------

@@ -327,3 +327,25 @@ def test_a_bad_continuous_action_is_refused_by_name_and_changes_nothing(bad):
     # The boundary itself is a valid action, in both dtypes.
     for edge in (np.array([-1.0, 1.0, -1.0, 1.0]), np.array([-1.0, 1.0, -1.0, 1.0], dtype=np.float32)):
         assert env.step(edge)[4]["executed_action"].tolist() == [-1.0, 1.0, -1.0, 1.0]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_compiled_pairwise_sum_is_numpys_add_reduce_bit_for_bit(dtype):
+    """``pairwise_sum`` (and ``short_pairwise_sum`` up to numpy's block of 128) give ``np.add.reduce``'s
+    bits, compiled and as plain Python, at every length up to past three halvings: the eight running
+    sums, the halving at a multiple of 8, and the sign of a sum of zeros (-0.0s sum to +0.0)."""
+    from brainlike.steering.compiled import PAIRWISE_BLOCK, pairwise_sum, short_pairwise_sum
+
+    rng = np.random.default_rng(7)
+    lengths = [*range(0, PAIRWISE_BLOCK + 2), 255, 256, 257, 1000, 1031, 4099]
+    for n in lengths:
+        # Magnitudes far apart, so that the order of the additions shows in the last bits.
+        x = (rng.normal(0.0, 10.0, n + 5) * 10.0 ** rng.integers(-6, 6, n + 5)).astype(dtype)
+        for values in (x, np.full(n + 5, -0.0, dtype)):
+            expected = np.add.reduce(values[3:3 + n]).tobytes()
+            sums = [pairwise_sum(values, 3, n), pairwise_sum.py_func(values, 3, n)]
+            if n <= PAIRWISE_BLOCK:
+                sums += [short_pairwise_sum(values, 3, n), short_pairwise_sum.py_func(values, 3, n)]
+            for total in sums:
+                assert np.asarray(total, dtype=dtype).tobytes() == expected, (n, values[:3])
+

@@ -230,17 +230,6 @@ def test_one_compile_serves_every_configuration():
         assert len(kernel.signatures) == 1, f"{kernel.__name__} compiled {len(kernel.signatures)} times: {kernel.signatures}"
 
 
-def test_a_row_sums_as_numpy_sums_it_bit_for_bit():
-    """``row_sum`` (the mean azimuth shift of a topographic map) adds as numpy's pairwise ``add.reduce``,
-    its eight running sums included, at every length the maps may have."""
-    from brainlike.steering.owl import row_sum
-
-    rng = np.random.default_rng(7)
-    for n in range(1, 129):
-        x = rng.normal(0.0, 10.0, n) * 10.0 ** rng.integers(-8, 8, n)  # magnitudes apart: the order of the additions shows
-        assert row_sum(x) == np.add.reduce(x), n
-
-
 def test_a_kernel_compiled_without_the_runtime_refuses_to_allocate():
     """``owl_step`` and ``owl_observe`` run without numba's runtime (``jit(allocates=False)``: no reference
     counting); anything in such a kernel that would make an array is refused when it compiles."""
