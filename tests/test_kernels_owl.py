@@ -3,7 +3,10 @@ an owl in a batch equal to an owl alone, bad actions refused, copies stepping th
 steering API running the kernel's rule.
 
 The golden trajectories (tests/golden/owl*.npz) were recorded from the numpy step before it was
-compiled (``python tests/golden.py owl owl-vertical-topographic owl-blind owl-frozen-no-reflexes``).
+compiled (``python tests/golden.py owl owl-vertical-topographic owl-blind owl-frozen-no-reflexes``),
+and re-recorded from the compiled step when its Box-Muller noise took ``log(1 - u)`` for ``log1p(-u)``
+(tests/test_owl.py bounds it): the observations, catches and flags stayed bit for bit; turns moved by
+at most 7e-15 degrees, rewards by at most 2e-18.
 """
 
 from __future__ import annotations
@@ -28,9 +31,10 @@ CASES = owl_cases()
 
 # --- the numbers of the numpy step ------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_golden_trajectory_of_the_numpy_step_is_bit_identical(name):
-    """Bit for bit, transcendentals included: numpy's sin, arcsin, exp, log1p and hypot on this
-    machine call the same libm as the compiled scalar code (no SIMD float64 variants here).
+def test_golden_trajectory_is_bit_identical(name):
+    """Bit for bit, transcendentals included: numpy's sin, arcsin, exp and hypot on this machine
+    call the same libm as the compiled scalar code (no SIMD float64 variants here); the noise's log
+    is the compiled step's since the re-recording (module docstring).
 
     The observation too, though its population codes now come from a recurrence rather than one
     ``exp`` per unit: the recurrence may differ from that ``exp`` by one float32 ULP on a few

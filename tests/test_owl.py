@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import gymnasium as gym
@@ -18,8 +19,10 @@ from brainlike.envs.barn_owl import (
     VISUAL_PREFERRED_DEG,
     BarnOwlVectorEnv,
     PrismProtocol,
+    gaussian_pair,
 )
 from tests import test_contract as contract
+from tests.test_songbird import _ordered
 from brainlike.steering.owl import (
     ILD_DB_PER_DEGREE,
     JUVENILE_REACH_DEG,
@@ -241,6 +244,22 @@ def test_a_strike_within_the_acuity_is_rewarded():
             assert (info["steering"]["components"]["catch"] == 1.0) == caught
             catches += caught
     assert catches >= 160
+
+
+# --- the cheaper libm calls, bounded -------------------------------------------------------
+def test_the_noise_takes_log_of_one_minus_u_within_two_ulps_of_log1p():
+    """``gaussian_pair`` takes Box-Muller's ``log(1 - u)`` where it took ``log1p(-u)``: on the counter RNG's
+    grid of multiples of 2**-53, ``1 - u`` is exact, the two logs are neighbours at worst, and the square
+    root halves their difference. Measured here: 3.3% of the normals differ, by at most 2 ULPs."""
+    rng = np.random.default_rng(0)
+    u1 = np.concatenate([[0.0, 2.0**-53, 0.5, 1.0 - 2.0**-53], rng.integers(0, 2**53, 100_000) * 2.0**-53])
+    u2 = rng.integers(0, 2**53, len(u1)) * 2.0**-53
+    got = np.array([gaussian_pair(a, b) for a, b in zip(u1, u2)])
+    radius = np.array([math.sqrt(-2.0 * math.log1p(-a)) for a in u1])
+    reference = np.stack([radius * np.cos(2.0 * np.pi * u2), radius * np.sin(2.0 * np.pi * u2)], axis=1)
+    ulps = np.abs(_ordered(got) - _ordered(reference))
+    assert ulps.max() <= 2, f"{ulps.max()} ULPs at u1 = {u1[ulps.max(axis=1).argmax()]!r}"
+    assert 0.01 < np.mean(ulps > 0) < 0.06  # measured 0.033: the rewrite is seen, and rare
 
 
 # --- prisms and the senses -------------------------------------------------------------------
