@@ -424,9 +424,16 @@ def realign(c, params, b, centres, instructed, share, age_days, turn, saccade, s
 
 @jit(inline=True)
 def strike_reward(turn, strike, strike_error):  # type: ignore[no-untyped-def]
-    """(catch, effort): a strike within the acuity catches the prey; every degree turned costs a little."""
+    """(catch, effort): a strike within the acuity catches the prey; every degree turned costs a little.
+
+    The angle turned is ``sqrt(a*a + b*b)``, not ``np.hypot``: a turn is at most a few hundred degrees,
+    so the squares can neither overflow nor matter below float64's range, and the square root costs a
+    fifth of libm's ``hypot``. The two differ by at most one float64 ULP of the angle, on 17% of turns;
+    the effort, two roundings later, by at most three (tests/test_owl.py measures it).
+    """
     caught = strike and distance_to_compare(strike_error[AZIMUTH], strike_error[ELEVATION], ACUITY_DEG) <= ACUITY_DEG
-    return (CATCH_REWARD if caught else 0.0), -EFFORT_COST * np.hypot(turn[AZIMUTH], turn[ELEVATION]) / MAX_TURN_DEG
+    turned = np.sqrt(turn[AZIMUTH] * turn[AZIMUTH] + turn[ELEVATION] * turn[ELEVATION])
+    return (CATCH_REWARD if caught else 0.0), -EFFORT_COST * turned / MAX_TURN_DEG
 
 
 @jit(inline=True)
