@@ -38,7 +38,8 @@ def population_code(x, preferred, tuning, out):  # type: ignore[no-untyped-def]
     Unit k's response is g(k) = exp(-d(k)^2 / 2), d(k) = (x - preferred[k]) / tuning. With the units
     ``a`` tunings apart, the ratio of neighbours is itself a Gaussian step: going outward from the unit
     nearest ``x``, g(k+1) = g(k) r(k) with r(k+1) = r(k) q, q = exp(-a^2) (and mirrored downward).
-    So a population costs four ``exp`` instead of one per unit. The recurrence runs in float64 from the
+    The first downward ratio is q over the first upward one (their product is q): a division, not a
+    third ``exp``. So a population costs two ``exp`` (q is a compile-time constant) instead of one per unit. The recurrence runs in float64 from the
     nearest unit (whose value is exactly the direct one), so its rounding error (tens of float64 ULPs
     at the map's far edge) reaches the float32 response only when the exact value lies that close to a
     float32 rounding boundary: then it differs from the direct ``exp`` by one float32 ULP
@@ -59,13 +60,15 @@ def population_code(x, preferred, tuning, out):  # type: ignore[no-untyped-def]
     # The units are indexed unsigned: numba then leaves out the wraparound of a negative index,
     # three instructions of the six each unit costs (the population codes run a tenth faster).
     # Upward, d falls by a per unit: g(k+1) / g(k) = exp(a d(k) - a^2 / 2).
-    g, r = g_nearest, np.exp(a * d - 0.5 * (a * a))
+    upward = np.exp(a * d - 0.5 * (a * a))
+    g, r = g_nearest, upward
     for k in range(np.uint64(nearest + 1), np.uint64(n)):
         g *= r
         out[k] = g
         r *= q
-    # Downward, d rises by a per unit: g(k-1) / g(k) = exp(-a d(k) - a^2 / 2).
-    g, r = g_nearest, np.exp(-a * d - 0.5 * (a * a))
+    # Downward, d rises by a per unit: g(k-1) / g(k) = exp(-a d(k) - a^2 / 2) = q / upward. Below the first
+    # unit there is none to go down to (and far below the map ``upward`` underflows to 0).
+    g, r = g_nearest, (q / upward if nearest > 0 else 0.0)
     k = np.uint64(nearest)
     while k > 0:
         k -= np.uint64(1)

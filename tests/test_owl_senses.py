@@ -32,7 +32,9 @@ POPULATIONS = {
     "auditory_ild": (ILD_PREFERRED_DB, ILD_TUNING_DB),
 }
 #: Responses of the dense grid below allowed to differ from the direct code's (each by one float32 ULP):
-#: measured 0, 0, 1 and 3 (ILD) of about 1.4 million nonzero responses per population.
+#: measured 0, 0, 1 and 3 (ILD) of about 1.4 million nonzero responses per population, the same with
+#: the first downward ratio taken as q / (first upward ratio) as with its own ``exp`` (on this grid the two
+#: recurrences differ on none of the 22 million responses, measured).
 AT_MOST_DIFFERING = 4
 GRID_POINTS = 200_001
 
