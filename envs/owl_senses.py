@@ -28,6 +28,9 @@ AUDITORY_PREFERRED_US = np.linspace(-ITD_MAX_US, ITD_MAX_US, 25)
 AUDITORY_TUNING_US = float(AUDITORY_PREFERRED_US[1] - AUDITORY_PREFERRED_US[0])
 ILD_PREFERRED_DB = np.linspace(-ILD_MAX_DB, ILD_MAX_DB, 25)
 ILD_TUNING_DB = float(ILD_PREFERRED_DB[1] - ILD_PREFERRED_DB[0])
+#: A unit this many tunings or more from the stimulus responds at most 2**-151, half the smallest float32
+#: subnormal's rounding threshold: a float32 zero, with room to spare for the recurrence's rounding.
+SILENT_TUNINGS = float(np.sqrt(2.0 * 151.0 * np.log(2.0)))
 
 
 @jit(inline=True)
@@ -60,18 +63,27 @@ def population_code(x, preferred, tuning, out):  # type: ignore[no-untyped-def]
     # The units are indexed unsigned: numba then leaves out the wraparound of a negative index,
     # three instructions of the six each unit costs (the population codes run a tenth faster).
     # Upward, d falls by a per unit: g(k+1) / g(k) = exp(a d(k) - a^2 / 2).
+    # A unit j units from the nearest lies at least (j - 1/2) a tunings from x: from ``silent`` units on, every
+    # response is a float32 zero, written as one without running the recurrence there (a fifth of the units).
+    silent = int(np.ceil(SILENT_TUNINGS / a + 0.5))
     upward = np.exp(a * d - 0.5 * (a * a))
     g, r = g_nearest, upward
-    for k in range(np.uint64(nearest + 1), np.uint64(n)):
+    top = np.uint64(min(nearest + silent, n))
+    for k in range(np.uint64(nearest + 1), top):
         g *= r
         out[k] = g
         r *= q
+    for k in range(top, np.uint64(n)):
+        out[k] = 0.0
     # Downward, d rises by a per unit: g(k-1) / g(k) = exp(-a d(k) - a^2 / 2) = q / upward. Below the first
     # unit there is none to go down to (and far below the map ``upward`` underflows to 0).
     g, r = g_nearest, (q / upward if nearest > 0 else 0.0)
+    bottom = np.uint64(max(nearest - silent + 1, 0))
     k = np.uint64(nearest)
-    while k > 0:
+    while k > bottom:
         k -= np.uint64(1)
         g *= r
         out[k] = g
         r *= q
+    for k in range(bottom):
+        out[k] = 0.0

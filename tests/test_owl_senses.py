@@ -20,6 +20,7 @@ from brainlike.envs.owl_senses import (
     ILD_TUNING_DB,
     VISUAL_ELEVATION_PREFERRED_DEG,
     VISUAL_PREFERRED_DEG,
+    SILENT_TUNINGS,
     VISUAL_TUNING_DEG,
     population_code,
 )
@@ -101,3 +102,16 @@ def test_a_stimulus_far_off_the_map_gives_zeros_not_overflow():
         np.testing.assert_array_equal(out, 0.0)
     population_code(95.0, VISUAL_PREFERRED_DEG, VISUAL_TUNING_DEG, out)
     assert out[-1] == np.float32(np.exp(-0.5)) and np.all(np.diff(out) >= 0.0)
+
+
+def test_the_recurrence_stops_where_every_response_is_a_float32_zero():
+    """``population_code`` writes zeros from ``SILENT_TUNINGS`` on without running the recurrence: there the
+    direct response is a float32 zero even nearly doubled (room for the recurrence's rounding), and a tuning
+    nearer it is not (the cut is where the code falls silent, not before)."""
+    silent = np.exp(-0.5 * SILENT_TUNINGS**2)
+    assert np.float32(1.99 * silent) == 0.0
+    assert np.float32(np.exp(-0.5 * (SILENT_TUNINGS - 1.0) ** 2)) > 0.0
+    # A stimulus at the first unit: the far end of the visual map, 36 tunings off, is cut; its neighbours are written.
+    out = np.full(len(VISUAL_PREFERRED_DEG), np.nan, np.float32)
+    population_code(VISUAL_PREFERRED_DEG[0], VISUAL_PREFERRED_DEG, VISUAL_TUNING_DEG, out)
+    assert not np.isnan(out).any() and out[0] == 1.0 and out[14] > 0.0 and np.all(out[15:] == 0.0)
