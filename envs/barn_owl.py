@@ -28,7 +28,7 @@ from brainlike.envs.owl_senses import (
     VISUAL_TUNING_DEG,
     population_code,
 )
-from brainlike.envs.rng import uniform_row
+from brainlike.envs.rng import next_draw, uniform_of
 from brainlike.steering.base import Steering
 from brainlike.steering.compiled import jit
 from brainlike.steering.motor import names
@@ -205,30 +205,31 @@ def new_trial(s, c, prism_ages, prism_displacements, u_kind, u_azimuth, u_elevat
 
 
 #: Where a step's uniforms go (``RANDOMS_PER_STEP``): the motor noise, the next cue's ITD and ILD noise,
-#: the next trial's kind, azimuth and elevation.
+#: the next trial's kind, azimuth and elevation. The kernel hashes each only where it is used
+#: (``uniform_of``): an orienting step leaves the next trial's three alone.
 MOTOR_AZIMUTH, MOTOR_ELEVATION, NOISE_ITD, NOISE_ILD, NEXT_KIND, NEXT_AZIMUTH, NEXT_ELEVATION = range(7)
 RANDOMS_PER_STEP = 7
 
 
 @jit(allocates=False)
 def owl_step(state, streams, elapsed, constants, prism_ages, prism_displacements, steering_constants, params, centres,  # type: ignore[no-untyped-def]
-             instructed, reflexes, actions, out, u, cues, share):
+             instructed, reflexes, actions, out, cues, share):
     """One step of every owl: ``state`` (records), the counter RNG's ``streams``, the body's ``constants``
     and prism protocol, the steering's constants, maps (``params``), bins and lesion (``instructed``);
     ``actions`` are (owls, 2) head turns; the results go to ``out`` (one ``step_record`` per owl).
-    ``u``, ``cues`` and ``share`` are scratch (the body's buffers): the kernel allocates nothing, so it runs
+    ``cues`` and ``share`` are scratch (the body's buffers): the kernel allocates nothing, so it runs
     without numba's reference counting (``jit(allocates=False)``), and copies cues element by element."""
     c, sc = constants[0], steering_constants[0]
     # turn, sound and image before, image after, strike error: (2,) each, for the rule and the reward
     turn, sound_before, retinal_before, retinal_after, strike_error = cues[0], cues[1], cues[2], cues[3], cues[4]
     for b in range(state.shape[0]):
-        uniform_row(streams, b, u)  # first and unconditionally: the stream never depends on events
+        draw = next_draw(streams, b)  # first and unconditionally: the stream never depends on events
         s, o = state[b], out[b]
         saccade = s["phase"] == ORIENT
         strike = not saccade
         overrode, reason = orienting_reflex(sc, params, b, centres, reflexes, saccade, s["sound"], s["retinal"], actions[b], o["executed"])
         # The muscles add a little noise to the commanded turn.
-        noise_azimuth, noise_elevation = gaussian_pair(u[MOTOR_AZIMUTH], u[MOTOR_ELEVATION])
+        noise_azimuth, noise_elevation = gaussian_pair(uniform_of(draw, MOTOR_AZIMUTH), uniform_of(draw, MOTOR_ELEVATION))
         turn[AZIMUTH] = o["executed"][AZIMUTH] * MAX_TURN_DEG + MOTOR_NOISE_DEG * noise_azimuth
         turn[ELEVATION] = o["executed"][ELEVATION] * MAX_TURN_DEG + MOTOR_NOISE_DEG * noise_elevation
         sound_before[0], sound_before[1] = s["sound"][0], s["sound"][1]
@@ -261,10 +262,11 @@ def owl_step(state, streams, elapsed, constants, prism_ages, prism_displacements
         # Next: the strike phase sees the target from the new head position; after a strike, a new trial.
         if saccade:
             s["phase"] = STRIKE
-            sense(s, c, u[NOISE_ITD], u[NOISE_ILD])
+            sense(s, c, uniform_of(draw, NOISE_ITD), uniform_of(draw, NOISE_ILD))
         else:
             s["last_strike"][0], s["last_strike"][1] = strike_error[0], strike_error[1]
-            new_trial(s, c, prism_ages, prism_displacements, u[NEXT_KIND], u[NEXT_AZIMUTH], u[NEXT_ELEVATION], u[NOISE_ITD], u[NOISE_ILD])
+            new_trial(s, c, prism_ages, prism_displacements, uniform_of(draw, NEXT_KIND), uniform_of(draw, NEXT_AZIMUTH),
+                      uniform_of(draw, NEXT_ELEVATION), uniform_of(draw, NOISE_ITD), uniform_of(draw, NOISE_ILD))
         # Steering: the reward, then the rule realigns the maps (a saccade the reflex steered by sight alone calibrates the motor map).
         realign(sc, params, b, centres, instructed, share, age, turn, saccade, sound_before, retinal_before, retinal_after,
                 saccade and overrode and not heard_before)
@@ -370,8 +372,8 @@ class OwlBody(CompiledBody[OwlSenses, OwlEvents]):
                                      self.mix_edges[1], self.protocol.initial, self.max_steps), OWL_BODY_CONSTANTS)
         self._steering = self.steering.unwrapped
         self._steering_constants = self._steering.constants
-        # owl_step's scratch: a step's uniforms, its cues (``owl_step`` names them), the rule's share per bin.
-        self._u, self._cues, self._share = np.empty(RANDOMS_PER_STEP), np.empty((5, 2)), np.empty(len(self._steering.centres))
+        # owl_step's scratch: a step's cues (``owl_step`` names them), the rule's share per bin.
+        self._cues, self._share = np.empty((5, 2)), np.empty(len(self._steering.centres))
 
     def state_table(self) -> dict[str, Any]:
         return {
@@ -405,7 +407,7 @@ class OwlBody(CompiledBody[OwlSenses, OwlEvents]):
         st = self._steering
         self._call(owl_step, self.state, self._rng.streams, self.elapsed, self._constants, self.protocol.ages, self.protocol.displacements,
                    self._steering_constants, st.parameters.values, st.centres, st.instructed, st.reflexes_enabled, actions, out,
-                   self._u, self._cues, self._share)
+                   self._cues, self._share)
 
     def _body_info(self, info: dict[str, Any], events: dict[str, Any]) -> None:
         # For the experimenter: the trial kind, the target's true (azimuth, elevation) (the learner never observes
