@@ -58,11 +58,13 @@ def test_compiled_and_uncompiled_kernels_agree(tmp_path):
 
 @pytest.mark.parametrize("k", [1, 7, 8, 9, 100, 128, 129, 300, 1500])
 @pytest.mark.parametrize("outputs", [1, 2, 5, 10])
-def test_mean_of_active_is_numpys_mean_bit_for_bit(k, outputs):
-    # numpy sums one column pairwise (halving past 128) and several columns in order.
+@pytest.mark.parametrize("bodies", [1, 7, 8])
+def test_mean_of_active_is_numpys_mean_bit_for_bit(k, outputs, bodies):
+    # numpy sums one column pairwise (halving past 128) and several columns in order;
+    # the compiled one sums four bodies side by side, then the rest one by one.
     rng = np.random.default_rng(k * 10 + outputs)
     weights = rng.normal(size=(3000, outputs)).astype(np.float32)
-    ids = rng.integers(0, 3000, (7, k))
+    ids = rng.integers(0, 3000, (bodies, k))
     assert np.array_equal(mean_of_active(weights, ids), weights[ids].mean(axis=1))
 
 
