@@ -112,6 +112,10 @@ def mean_of_active(weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return out
 
 
+#: A float32 quotient this large or larger is a normal number (twice float32's smallest normal, 2**-126).
+_NORMAL_QUOTIENT = 2.0**-125
+
+
 @jit
 def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, post: np.ndarray, head: int,
                         trace_weights: np.ndarray, signal: np.ndarray, actor_gain: np.float32) -> None:
@@ -122,26 +126,58 @@ def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, 
     (step, body) entries that touch that unit (the per-synapse mean over bodies);
     the actor's share is further divided by ``actor_gain``. Entries are visited in
     the order the numpy rule accumulated them, so repeated units sum identically.
+
+    The float32 divisions (one or two per synapse, most of the update's time) are
+    made as float64 multiplications by the divisor's reciprocal, rounded to float32:
+    the same float32 for every quotient that is a normal number. The float64 product
+    is within 2**-52 (relative) of the true quotient, and a quotient of two float32s
+    is either a float32 or at least 2**-49 (relative) from every midpoint between
+    two float32s, so both round alike. Near the subnormals, where the float32 grid
+    is coarser and a quotient can fall on a midpoint, a body's step divides as before.
     """
     length, bodies, k = ids.shape
     actions = actor.shape[1]
-    counts = np.zeros(actor.shape[0], dtype=np.float32)
+    units = actor.shape[0]
+    counts = np.zeros(units, dtype=np.float32)
     for l in range(length):
         for b in range(bodies):
             for j in range(k):
                 counts[ids[l, b, j]] += np.float32(1.0)
+    inverses = np.empty(units, dtype=np.float64)
+    most = np.float32(1.0)
+    for unit in range(units):
+        inverses[unit] = 1.0 / np.float64(counts[unit]) if counts[unit] > 0 else 0.0
+        most = max(most, counts[unit])
     gained = actor_gain != np.float32(1.0)  # a division by 1 changes nothing: skipped (exactly so)
+    gain_inverse = 1.0 / np.float64(actor_gain)
+    # A nonzero numerator at least this large gives normal quotients only, by any count and the gain.
+    normal = _NORMAL_QUOTIENT * np.float64(most) * max(1.0, np.float64(actor_gain))
+    scaled = np.empty(actions + 1, dtype=np.float64)
     for age in range(length):
         l = (head + age) % length
         for b in range(bodies):
             scale = trace_weights[age] * signal[b]
-            for j in range(k):
-                unit = ids[l, b, j]
-                count = counts[unit]
-                for o in range(actions):
-                    change = post[l, b, o] * scale / count
-                    actor[unit, o] += change / actor_gain if gained else change
-                critic[unit, 0] += post[l, b, actions] * scale / count
+            by_reciprocal = True  # False for a tiny numerator (or a NaN)
+            for o in range(actions + 1):
+                numerator = post[l, b, o] * scale
+                scaled[o] = np.float64(numerator)
+                by_reciprocal = by_reciprocal and (numerator == 0 or abs(scaled[o]) >= normal)
+            if by_reciprocal:
+                for j in range(k):
+                    unit = ids[l, b, j]
+                    inverse = inverses[unit]
+                    for o in range(actions):
+                        change = np.float32(scaled[o] * inverse)
+                        actor[unit, o] += np.float32(np.float64(change) * gain_inverse) if gained else change
+                    critic[unit, 0] += np.float32(scaled[actions] * inverse)
+            else:
+                for j in range(k):
+                    unit = ids[l, b, j]
+                    count = counts[unit]
+                    for o in range(actions):
+                        change = post[l, b, o] * scale / count
+                        actor[unit, o] += change / actor_gain if gained else change
+                    critic[unit, 0] += post[l, b, actions] * scale / count
 
 
 @jit
