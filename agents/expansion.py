@@ -32,6 +32,10 @@ _CHUNK = 32
 #: the bodies' own inputs: the vectorised loop does about three per scalar one).
 _VECTOR_SPEEDUP = 3
 
+#: Fewer bodies than this are summed body by body whatever their lines: the vectorised loop's set-up,
+#: paid once per connection, outweighs its few lanes (measured: 1 body alone about 2x faster, 8 about even).
+_TOGETHER_AT_LEAST = 8
+
 
 @jit
 def _kth_largest(values: np.ndarray, k: int, bins: np.ndarray, scratch: np.ndarray, counts: np.ndarray) -> np.float32:
@@ -112,8 +116,8 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
     - the ids come out sorted ascending.
 
     How the drives are summed and the winners found changes only the speed. Bodies
-    go in chunks; a chunk whose lines are mostly nonzero is summed for all its bodies
-    at once, one connection at a time (``_drives_together``: the inner loop over
+    go in chunks; a chunk of several bodies whose lines are mostly nonzero is summed
+    for all its bodies at once, one connection at a time (``_drives_together``: the inner loop over
     bodies is vectorised), a sparse one body by body over its nonzero lines only.
     Then the drives of an evenly spaced sample of units set a bar that, very likely,
     a few times ``k`` units clear; the k-th largest is searched among those
@@ -152,7 +156,7 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
             fan = line_start[i + 1] - line_start[i]
             alone += nonzero * fan
             dense += fan if nonzero > 0 else 0
-        if dense * n < _VECTOR_SPEEDUP * alone:  # together: one connection for all n bodies
+        if n >= _TOGETHER_AT_LEAST and dense * n < _VECTOR_SPEEDUP * alone:  # together: one connection for all n bodies
             together[:, :n] = 0.0
             for i in range(lines):
                 if line_nonzero[i]:
@@ -214,12 +218,19 @@ _REMEMBERED_BYTES = 8 * 2**20
 #: Slots of remembered codes per body of the first batch an expansion codes (a 64-body batch: 8,192).
 _REMEMBERED_PER_BODY = 128
 
+#: The table is judged once this many times its slots in rows have been offered to it; if fewer than
+#: ``_REMEMBERED_WORTH_IT`` of them were found there, it is no longer consulted: storing every row costs
+#: more than the few codes it saves (the resident's continuous senses: about 3 rows in 100 found; the mouse's 7 in 10).
+_REMEMBERED_JUDGED_AFTER = 4
+_REMEMBERED_WORTH_IT = 1 / 8
+
 
 @jit
 def remembered_code(x: np.ndarray, bits: np.ndarray, keys: np.ndarray, codes: np.ndarray, filled: np.ndarray,
                     line_start: np.ndarray, line_units: np.ndarray, line_weights: np.ndarray, thresholds: np.ndarray,
-                    k: int) -> np.ndarray:
-    """``kenyon_code(x, ...)``, taking each row's ids from a table of rows already coded when it is there.
+                    k: int) -> tuple[np.ndarray, int]:
+    """``kenyon_code(x, ...)``, taking each row's ids from a table of rows already coded when it is there;
+    and how many rows were found there.
 
     ``bits``: ``x`` viewed as uint32 (a row is looked up by its exact bits, so +0.0 and
     -0.0 are two rows, each with its own, correct, code). The table (``keys`` (S, D)
@@ -266,7 +277,7 @@ def remembered_code(x: np.ndarray, bits: np.ndarray, keys: np.ndarray, codes: np
                 codes[slot, j] = coded[q, j]
             keys[slot] = bits[b]
             filled[slot] = True
-    return ids
+    return ids, bodies - m
 
 
 class KenyonExpansion:
@@ -316,6 +327,8 @@ class KenyonExpansion:
         self._line_start = np.searchsorted(self.inputs.ravel()[order], np.arange(self.input_dim + 1)).astype(np.int64)
         # Rows already coded (``remembered_code``): made at the first encode, forgotten with the arrays they were coded by.
         self._remembered: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # Rows offered to the table and found there, until it is judged (None: judged, not worth consulting).
+        self._remembered_use: list[int] | None = [0, 0]
 
     def _remembered_table(self, bodies: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The table of ``remembered_code``, made at the first call: ``_REMEMBERED_PER_BODY`` slots per body of
@@ -339,8 +352,17 @@ class KenyonExpansion:
         if x.ndim != 2 or x.shape[1] != self.input_dim:
             raise ValueError(f"the expansion reads (B, {self.input_dim}) input lines, got shape {x.shape}")
         x = np.ascontiguousarray(x, dtype=np.float32)
-        ids = remembered_code(x, x.view(np.uint32), *self._remembered_table(x.shape[0]), self._line_start, self._line_units,
-                              self._line_weights, self.thresholds, self.k)
+        use = self._remembered_use
+        if use is None:
+            ids = kenyon_code(x, self._line_start, self._line_units, self._line_weights, self.thresholds, self.k)
+        else:
+            table = self._remembered_table(x.shape[0])
+            ids, found = remembered_code(x, x.view(np.uint32), *table, self._line_start, self._line_units,
+                                         self._line_weights, self.thresholds, self.k)
+            use[0] += x.shape[0]
+            use[1] += found
+            if use[0] >= _REMEMBERED_JUDGED_AFTER * len(table[2]) and use[1] < _REMEMBERED_WORTH_IT * use[0]:
+                self._remembered_use = None
         ids.flags.writeable = False
         return ids
 

@@ -78,25 +78,42 @@ def mean_of_active(weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
     numpy sums one output column pairwise, several columns one active unit after
     the other (its iterator runs along the contiguous output axis); both orders
     are kept here so that the compiled learner is the numpy learner, only faster.
+    The one-after-the-other sums are a chain of dependent additions, each waiting for
+    the last: four bodies' chains run side by side (each in its own order) to overlap them.
     """
     bodies, k = ids.shape
     outputs = weights.shape[1]
     out = np.empty((bodies, outputs), dtype=np.float32)
-    column = np.empty(k, dtype=np.float32)
-    for b in range(bodies):
-        if outputs == 1:
+    if outputs == 1:
+        column = np.empty(k, dtype=np.float32)
+        for b in range(bodies):
             for j in range(k):
                 column[j] = weights[ids[b, j], 0]
-            out[b, 0] = pairwise_sum(column, 0, k)
-        else:
-            for o in range(outputs):
-                out[b, o] = weights[ids[b, 0], o]
-            for j in range(1, k):
-                for o in range(outputs):
-                    out[b, o] = out[b, o] + weights[ids[b, j], o]
+            out[b, 0] = pairwise_sum(column, 0, k) / np.float32(k)
+        return out
+    fours = bodies - bodies % 4
+    for b in range(0, fours, 4):
         for o in range(outputs):
-            out[b, o] = out[b, o] / np.float32(k)
+            t0, t1 = weights[ids[b, 0], o], weights[ids[b + 1, 0], o]
+            t2, t3 = weights[ids[b + 2, 0], o], weights[ids[b + 3, 0], o]
+            for j in range(1, k):
+                t0 = t0 + weights[ids[b, j], o]
+                t1 = t1 + weights[ids[b + 1, j], o]
+                t2 = t2 + weights[ids[b + 2, j], o]
+                t3 = t3 + weights[ids[b + 3, j], o]
+            out[b, o], out[b + 1, o] = t0 / np.float32(k), t1 / np.float32(k)
+            out[b + 2, o], out[b + 3, o] = t2 / np.float32(k), t3 / np.float32(k)
+    for b in range(fours, bodies):
+        for o in range(outputs):
+            total = weights[ids[b, 0], o]
+            for j in range(1, k):
+                total = total + weights[ids[b, j], o]
+            out[b, o] = total / np.float32(k)
     return out
+
+
+#: A float32 quotient this large or larger is a normal number (twice float32's smallest normal, 2**-126).
+_NORMAL_QUOTIENT = 2.0**-125
 
 
 @jit
@@ -109,26 +126,58 @@ def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, 
     (step, body) entries that touch that unit (the per-synapse mean over bodies);
     the actor's share is further divided by ``actor_gain``. Entries are visited in
     the order the numpy rule accumulated them, so repeated units sum identically.
+
+    The float32 divisions (one or two per synapse, most of the update's time) are
+    made as float64 multiplications by the divisor's reciprocal, rounded to float32:
+    the same float32 for every quotient that is a normal number. The float64 product
+    is within 2**-52 (relative) of the true quotient, and a quotient of two float32s
+    is either a float32 or at least 2**-49 (relative) from every midpoint between
+    two float32s, so both round alike. Near the subnormals, where the float32 grid
+    is coarser and a quotient can fall on a midpoint, a body's step divides as before.
     """
     length, bodies, k = ids.shape
     actions = actor.shape[1]
-    counts = np.zeros(actor.shape[0], dtype=np.float32)
+    units = actor.shape[0]
+    counts = np.zeros(units, dtype=np.float32)
     for l in range(length):
         for b in range(bodies):
             for j in range(k):
                 counts[ids[l, b, j]] += np.float32(1.0)
+    inverses = np.empty(units, dtype=np.float64)
+    most = np.float32(1.0)
+    for unit in range(units):
+        inverses[unit] = 1.0 / np.float64(counts[unit]) if counts[unit] > 0 else 0.0
+        most = max(most, counts[unit])
     gained = actor_gain != np.float32(1.0)  # a division by 1 changes nothing: skipped (exactly so)
+    gain_inverse = 1.0 / np.float64(actor_gain)
+    # A nonzero numerator at least this large gives normal quotients only, by any count and the gain.
+    normal = _NORMAL_QUOTIENT * np.float64(most) * max(1.0, np.float64(actor_gain))
+    scaled = np.empty(actions + 1, dtype=np.float64)
     for age in range(length):
         l = (head + age) % length
         for b in range(bodies):
             scale = trace_weights[age] * signal[b]
-            for j in range(k):
-                unit = ids[l, b, j]
-                count = counts[unit]
-                for o in range(actions):
-                    change = post[l, b, o] * scale / count
-                    actor[unit, o] += change / actor_gain if gained else change
-                critic[unit, 0] += post[l, b, actions] * scale / count
+            by_reciprocal = True  # False for a tiny numerator (or a NaN)
+            for o in range(actions + 1):
+                numerator = post[l, b, o] * scale
+                scaled[o] = np.float64(numerator)
+                by_reciprocal = by_reciprocal and (numerator == 0 or abs(scaled[o]) >= normal)
+            if by_reciprocal:
+                for j in range(k):
+                    unit = ids[l, b, j]
+                    inverse = inverses[unit]
+                    for o in range(actions):
+                        change = np.float32(scaled[o] * inverse)
+                        actor[unit, o] += np.float32(np.float64(change) * gain_inverse) if gained else change
+                    critic[unit, 0] += np.float32(scaled[actions] * inverse)
+            else:
+                for j in range(k):
+                    unit = ids[l, b, j]
+                    count = counts[unit]
+                    for o in range(actions):
+                        change = post[l, b, o] * scale / count
+                        actor[unit, o] += change / actor_gain if gained else change
+                    critic[unit, 0] += post[l, b, actions] * scale / count
 
 
 @jit

@@ -137,9 +137,10 @@ class SteeringOutput:
         bodies, indexing every body costs less.
         """
         n = self.reward.shape[0]
-        rows = np.flatnonzero(self.reflex.mask) if self.reason_names else _NO_ROWS  # without reflexes none fired
+        # ``nonzero`` of the (bodies,) mask directly: ``np.flatnonzero`` adds a ravel and two Python wrappers.
+        rows = self.reflex.mask.nonzero()[0] if self.reason_names else _NO_ROWS  # without reflexes none fired
         if rows.shape[0] > n // 8:
-            reflex = _reason_table(self.reason_names)[self.reflex.reason]
+            reflex = _reason_table(self.reason_names).take(self.reflex.reason)
         else:
             reflex = np.empty(n, dtype=object)  # numpy fills an object array with None
             if rows.shape[0]:

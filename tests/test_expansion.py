@@ -110,7 +110,7 @@ def test_drives_summed_body_by_body_or_together_give_the_documented_code():
 
     Rows where every line is nonzero (with -0.0 and exact zeros in some bodies) take the first way;
     one-hot rows the second; a batch that mixes them (chunks of 32 bodies) takes both, and a batch
-    not a multiple of the chunk ends in a short one.
+    not a multiple of the chunk ends in a short one. Fewer than eight dense rows go body by body.
     """
     rng = np.random.default_rng(11)
     kc = KenyonExpansion(40, 1500, 7, 0.05, rng)
@@ -119,7 +119,7 @@ def test_drives_summed_body_by_body_or_together_give_the_documented_code():
     dense[4, 5:9] = -0.0
     one_hot = np.zeros((37, 40), dtype=np.float32)
     one_hot[np.arange(37), rng.integers(0, 40, 37)] = 1.0
-    for x in (dense, one_hot, np.concatenate([dense, one_hot])):
+    for x in (dense, one_hot, np.concatenate([dense, one_hot]), dense[:5]):
         np.testing.assert_array_equal(kc.encode(x), reference_code(kc, x))
 
 
@@ -129,6 +129,7 @@ def test_drives_summed_body_by_body_or_together_give_the_documented_code():
 def test_remembered_rows_give_each_row_its_own_code(monkeypatch, table_bytes, slots):
     """Rows met again (in one batch or a later one, +0.0 and -0.0 apart) get the code of the row alone, whatever the table's size."""
     monkeypatch.setattr(expansion, "_REMEMBERED_BYTES", table_bytes)
+    monkeypatch.setattr(expansion, "_REMEMBERED_JUDGED_AFTER", 10**6)  # consulted throughout, however few rows it finds
     rng = np.random.default_rng(12)
     kc = KenyonExpansion(30, 400, 7, 0.05, rng)
     pool = sparse_input(rng, (6, 30), 0.3)
@@ -150,6 +151,25 @@ def test_remembered_rows_give_each_row_its_own_code(monkeypatch, table_bytes, sl
         np.testing.assert_array_equal(codes[slot][None], reference_code(kc, row))
     kc.rebuild()  # new arrays: nothing remembered
     assert not kc._remembered_table()[2].any()
+
+
+def test_a_table_that_finds_few_rows_is_no_longer_consulted_and_one_that_finds_many_is():
+    """Judged after four times its slots in rows (one body: 128 slots, 512 rows): kept if it found at least one in eight."""
+    rng = np.random.default_rng(13)
+    routine, novel = (KenyonExpansion(30, 400, 7, 0.05, np.random.default_rng(0)) for _ in range(2))
+    pool = sparse_input(rng, (20, 30), 0.3)
+    for step in range(600):
+        for kc, x in ((routine, pool[step % 20][None]), (novel, sparse_input(rng, (1, 30), 0.3))):
+            np.testing.assert_array_equal(kc.encode(x), reference_code(kc, x))
+        if step == 510:  # not judged yet
+            assert routine._remembered_use is not None and novel._remembered_use is not None
+        if step == 520:
+            stored = novel._remembered_table()[0].copy()
+    assert routine._remembered_use is not None  # 19 rows in 20 found
+    assert novel._remembered_use is None  # none found: coded directly, nothing more stored
+    np.testing.assert_array_equal(novel._remembered_table()[0], stored)
+    novel.rebuild()  # new arrays: judged afresh
+    assert novel._remembered_use == [0, 0]
 
 
 def test_the_remembered_table_grows_with_the_batch_not_past_its_bytes():

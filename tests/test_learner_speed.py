@@ -25,7 +25,7 @@ import learner_golden  # noqa: E402
 
 from brainlike.agents.backends import one_blas_thread  # noqa: E402
 from brainlike.agents.pattern_separation import mean_of_active  # noqa: E402
-from brainlike.agents.three_factor import credit_active, sample_actions, shifted_logits  # noqa: E402
+from brainlike.agents.three_factor import credit_active, sample_actions, shifted_logits, three_factor_update  # noqa: E402
 from brainlike.agents.throughput import LEARNER_BODIES, check_learners, learning_agents  # noqa: E402
 from brainlike.scripts.perf import compare  # noqa: E402
 
@@ -58,11 +58,13 @@ def test_compiled_and_uncompiled_kernels_agree(tmp_path):
 
 @pytest.mark.parametrize("k", [1, 7, 8, 9, 100, 128, 129, 300, 1500])
 @pytest.mark.parametrize("outputs", [1, 2, 5, 10])
-def test_mean_of_active_is_numpys_mean_bit_for_bit(k, outputs):
-    # numpy sums one column pairwise (halving past 128) and several columns in order.
+@pytest.mark.parametrize("bodies", [1, 7, 8])
+def test_mean_of_active_is_numpys_mean_bit_for_bit(k, outputs, bodies):
+    # numpy sums one column pairwise (halving past 128) and several columns in order;
+    # the compiled one sums four bodies side by side, then the rest one by one.
     rng = np.random.default_rng(k * 10 + outputs)
     weights = rng.normal(size=(3000, outputs)).astype(np.float32)
-    ids = rng.integers(0, 3000, (7, k))
+    ids = rng.integers(0, 3000, (bodies, k))
     assert np.array_equal(mean_of_active(weights, ids), weights[ids].mean(axis=1))
 
 
@@ -80,6 +82,68 @@ def test_credit_active_is_the_numpy_mean_over_bodies_bit_for_bit(outputs):
     np.add.at(expected.reshape(-1), (flat[:, None] * outputs + np.arange(outputs)).ravel(), values.ravel())
     credit_active(weights, ids, change)
     assert np.array_equal(weights, expected)
+
+
+@pytest.mark.parametrize("actor_gain", [1.0, 0.37, 2.5])
+@pytest.mark.parametrize("magnitude", [1.0, 1e-36, 1e-43])
+def test_the_three_factor_update_divides_as_float32_bit_for_bit(actor_gain, magnitude):
+    # The rule as first compiled: post x decay**age x signal / count (/ gain), every operation a float32 one.
+    # Tiny magnitudes make quotients near and among the subnormals, where the update must divide.
+    rng = np.random.default_rng(int(actor_gain * 100) + int(-np.log10(magnitude)))
+    length, bodies, k, actions = 3, 9, 20, 4
+    actor = rng.normal(scale=magnitude, size=(60, actions)).astype(np.float32)
+    critic = rng.normal(scale=magnitude, size=(60, 1)).astype(np.float32)
+    ids = np.sort(rng.permuted(np.tile(np.arange(60), (length * bodies, 1)), axis=1)[:, :k], axis=1).reshape(length, bodies, k)
+    post = (rng.normal(size=(length, bodies, actions + 1)) * magnitude).astype(np.float32)
+    post[0, 2] = 0.0  # an invalid body's entry
+    post[1, 3, 1] = -0.0
+    trace_weights = (0.7 ** np.arange(length)).astype(np.float32)
+    signal = rng.normal(size=bodies).astype(np.float32)
+    gain, head = np.float32(actor_gain), 1
+    expected_actor, expected_critic = actor.copy(), critic.copy()
+    counts = np.bincount(ids.ravel(), minlength=60).astype(np.float32)
+    for age in range(length):
+        l = (head + age) % length
+        for b in range(bodies):
+            scale = trace_weights[age] * signal[b]
+            for unit in ids[l, b]:
+                for o in range(actions):
+                    change = post[l, b, o] * scale / counts[unit]
+                    expected_actor[unit, o] += change / gain if gain != 1 else change
+                expected_critic[unit, 0] += post[l, b, actions] * scale / counts[unit]
+    three_factor_update(actor, critic, ids, post, head, trace_weights, signal, gain)
+    assert np.array_equal(actor.view(np.uint32), expected_actor.view(np.uint32))
+    assert np.array_equal(critic.view(np.uint32), expected_critic.view(np.uint32))
+
+
+def test_the_three_factor_update_divides_where_a_reciprocal_would_round_otherwise():
+    # 147 x 2**-149 / 98 is a midpoint between two subnormal float32s: the division rounds it to even,
+    # a float64 reciprocal (a hair off 1 / 98) to the other side. One unit in all 2 x 49 entries: count 98.
+    numerator = np.float32(147 * 2.0**-149)
+    assert (numerator / np.float32(98)) != np.float32(np.float64(numerator) * (1 / 98.0))
+    length, bodies, actions = 2, 49, 2
+    actor, critic = np.zeros((3, actions), np.float32), np.zeros((3, 1), np.float32)
+    ids = np.zeros((length, bodies, 1), dtype=np.int64)
+    post = np.full((length, bodies, actions + 1), numerator, dtype=np.float32)
+    three_factor_update(actor, critic, ids, post, 0, np.ones(length, np.float32), np.ones(bodies, np.float32), np.float32(1.0))
+    expected = np.float32(0.0)
+    for _ in range(length * bodies):
+        expected += numerator / np.float32(98)
+    assert np.array_equal(actor[0], [expected, expected]) and critic[0, 0] == expected
+
+
+def test_a_float64_reciprocal_gives_the_float32_quotient_of_normal_results():
+    # What three_factor_update relies on, over random float32s (every exponent) and divisors: whole counts and gains.
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 2**32, size=400_000, dtype=np.uint64).astype(np.uint32).view(np.float32)
+    x = x[np.isfinite(x)]
+    divisors = np.concatenate([np.arange(1, 300), rng.uniform(1e-6, 10, 200), rng.uniform(0, 1, 100) ** 8]).astype(np.float32)
+    with np.errstate(over="ignore", under="ignore"):
+        for d in divisors[divisors > 0]:
+            exact = x / d
+            by_reciprocal = (x.astype(np.float64) * (1.0 / np.float64(d))).astype(np.float32)
+            normal = np.abs(exact.astype(np.float64)) >= 2.0**-125
+            assert np.array_equal(by_reciprocal[normal].view(np.uint32), exact[normal].view(np.uint32)), d
 
 
 @pytest.mark.parametrize("num_actions", [2, 5, 7])
