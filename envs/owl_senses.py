@@ -28,8 +28,8 @@ AUDITORY_PREFERRED_US = np.linspace(-ITD_MAX_US, ITD_MAX_US, 25)
 AUDITORY_TUNING_US = float(AUDITORY_PREFERRED_US[1] - AUDITORY_PREFERRED_US[0])
 ILD_PREFERRED_DB = np.linspace(-ILD_MAX_DB, ILD_MAX_DB, 25)
 ILD_TUNING_DB = float(ILD_PREFERRED_DB[1] - ILD_PREFERRED_DB[0])
-#: A unit this many tunings or more from the stimulus responds at most 2**-151, half the smallest float32
-#: subnormal's rounding threshold: a float32 zero, with room to spare for the recurrence's rounding.
+#: A unit this many tunings or more from the stimulus responds at most 2**-151, half of 2**-150 (below which
+#: float32 rounds to zero): a float32 zero, with room to spare for the recurrence's rounding.
 SILENT_TUNINGS = float(np.sqrt(2.0 * 151.0 * np.log(2.0)))
 
 
@@ -42,10 +42,11 @@ def population_code(x, preferred, tuning, out):  # type: ignore[no-untyped-def]
     ``a`` tunings apart, the ratio of neighbours is itself a Gaussian step: going outward from the unit
     nearest ``x``, g(k+1) = g(k) r(k) with r(k+1) = r(k) q, q = exp(-a^2) (and mirrored downward).
     The first downward ratio is q over the first upward one (their product is q): a division, not a
-    third ``exp``. So a population costs two ``exp`` (q is a compile-time constant) instead of one per unit. The recurrence runs in float64 from the
-    nearest unit (whose value is exactly the direct one), so its rounding error (tens of float64 ULPs
-    at the map's far edge) reaches the float32 response only when the exact value lies that close to a
-    float32 rounding boundary: then it differs from the direct ``exp`` by one float32 ULP
+    third ``exp``. So a population costs two ``exp`` (q is a compile-time constant) instead of one per
+    unit; beyond ``SILENT_TUNINGS`` it writes zeros. The recurrence runs in float64 from the nearest
+    unit (whose value is exactly the direct one), so its rounding error (tens of float64 ULPs at the
+    map's far edge) reaches the float32 response only when the exact value lies that close to a float32
+    rounding boundary: then it differs from the direct ``exp`` by one float32 ULP
     (tests/test_owl_senses.py measures how often). Every ratio is below 1, so the responses only shrink
     outward and never overflow; where the direct response underflows to a float32 zero, so does this one.
     """
@@ -62,10 +63,10 @@ def population_code(x, preferred, tuning, out):  # type: ignore[no-untyped-def]
     out[nearest] = g_nearest
     # The units are indexed unsigned: numba then leaves out the wraparound of a negative index,
     # three instructions of the six each unit costs (the population codes run a tenth faster).
-    # Upward, d falls by a per unit: g(k+1) / g(k) = exp(a d(k) - a^2 / 2).
     # A unit j units from the nearest lies at least (j - 1/2) a tunings from x: from ``silent`` units on, every
-    # response is a float32 zero, written as one without running the recurrence there (a fifth of the units).
+    # response is a float32 zero, written as one without running the recurrence there (about a fifth of them).
     silent = int(np.ceil(SILENT_TUNINGS / a + 0.5))
+    # Upward, d falls by a per unit: g(k+1) / g(k) = exp(a d(k) - a^2 / 2).
     upward = np.exp(a * d - 0.5 * (a * a))
     g, r = g_nearest, upward
     top = np.uint64(min(nearest + silent, n))
