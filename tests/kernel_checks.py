@@ -9,6 +9,7 @@
   s + i lives, through ends of life.
 - ``assert_fast_path_is_the_general_path``: ``CompiledBody.step_single`` returns what ``Body.step_single`` does.
 - ``assert_one_compile``: the kernels compile once whatever the configuration.
+- ``float_order``: float64s as ordered integers, so a difference counts ULPs (bounded rewrites of libm calls).
 
 These are not golden trajectories (tests/golden.py): nothing here is a recording.
 """
@@ -219,3 +220,9 @@ def assert_one_compile(env_id: str, configurations: Sequence[dict[str, Any]], ke
             env.step(env.action_space.sample())
     for kernel in kernels:
         assert len(kernel.signatures) == 1, f"{kernel.__name__} compiled {len(kernel.signatures)} times: {kernel.signatures}"
+
+
+def float_order(x: np.ndarray) -> np.ndarray:
+    """Float64s as integers in the same order, one apart for neighbouring floats (-0.0 and 0.0 alike)."""
+    i = np.asarray(x, dtype=np.float64).view(np.int64)
+    return np.where(i < 0, np.iinfo(np.int64).min - i, i)

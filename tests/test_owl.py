@@ -22,7 +22,7 @@ from brainlike.envs.barn_owl import (
     gaussian_pair,
 )
 from tests import test_contract as contract
-from tests.test_songbird import _ordered
+from tests.kernel_checks import float_order
 from brainlike.steering.owl import (
     ILD_DB_PER_DEGREE,
     JUVENILE_REACH_DEG,
@@ -277,9 +277,9 @@ def test_the_effort_takes_a_square_root_within_three_ulps_of_the_hypot():
     no_strike = np.full(2, np.nan)
     got = np.array([strike_reward(t, False, no_strike)[1] for t in turns])
     reference = -0.02 * np.hypot(turns[:, 0], turns[:, 1]) / 90.0
-    ulps = np.abs(_ordered(got) - _ordered(reference))
+    ulps = np.abs(float_order(got) - float_order(reference))
     assert ulps.max() <= 3 and 0.05 < np.mean(ulps > 0) < 0.25  # measured 3 and 0.128
-    angle_ulps = np.abs(_ordered(np.sqrt(turns[:, 0] ** 2 + turns[:, 1] ** 2)) - _ordered(np.hypot(turns[:, 0], turns[:, 1])))
+    angle_ulps = np.abs(float_order(np.sqrt(turns[:, 0] ** 2 + turns[:, 1] ** 2)) - float_order(np.hypot(turns[:, 0], turns[:, 1])))
     assert angle_ulps.max() <= 1
     np.testing.assert_array_equal(got[:3], reference[:3])  # none, a turn in one dimension, a square: exact
 

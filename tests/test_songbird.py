@@ -10,6 +10,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
+from tests.kernel_checks import float_order
 from brainlike.envs.audio import bout_length, synthesize_bout, write_wav
 from brainlike.envs.songbird_tutor import SongbirdBody, syrinx
 from brainlike.envs.syrinx import execute
@@ -171,12 +172,6 @@ def test_syrinx_is_deterministic_and_motor_noise_can_be_zero():
         syrinx(np.zeros((3, 5)))
 
 
-def _ordered(x: np.ndarray) -> np.ndarray:
-    """Float64s as integers in the same order, one apart for neighbouring floats (-0.0 and 0.0 alike)."""
-    i = x.view(np.int64)
-    return np.where(i < 0, np.iinfo(np.int64).min - i, i)
-
-
 def test_the_muscles_noise_takes_log_of_one_minus_u_within_one_ulp_of_log1p():
     """``execute`` computes Box-Muller's ``log(1 - u)`` (a third of ``log1p(-u)``'s cost): on the counter
     RNG's grid of multiples of 2**-53, ``1 - u`` is exact and the two logs are neighbours at worst. Measured
@@ -184,7 +179,7 @@ def test_the_muscles_noise_takes_log_of_one_minus_u_within_one_ulp_of_log1p():
     rng = np.random.default_rng(0)
     u = np.concatenate([[0.0, 2.0**-53, 0.5, 1.0 - 2.0**-53], rng.integers(0, 2**53, 100_000) * 2.0**-53])
     np.testing.assert_array_equal(1.0 - (1.0 - u), u)  # 1 - u is exact: nothing cancels
-    ulps = np.abs(_ordered(np.array([math.log(1.0 - x) for x in u])) - _ordered(np.array([math.log1p(-x) for x in u])))
+    ulps = np.abs(float_order(np.array([math.log(1.0 - x) for x in u])) - float_order(np.array([math.log1p(-x) for x in u])))
     assert ulps.max() <= 1
     assert 0.0 < np.mean(ulps) < 0.1  # measured 0.072: the rewrite is seen, and rare
     # The executed command, against the same muscles with log1p: the noise's last bit rarely survives the sum.
