@@ -303,6 +303,8 @@ def test_eyeblink_experiments_scale_only_constants_the_steering_takes():
         assert exp.sensitivity, exp.name
         scaled = steering_with(EyelidSteering, {name: 0.8 for name in exp.sensitivity})
         assert scaled.puff_cost == pytest.approx(0.8 * EyelidSteering().puff_cost)
+        # The blink's latency is a whole number of steps: 3 -> 2 at x0.8, 4 at x1.2 (a band the reflex accepts).
+        assert (scaled.blink.latency, steering_with(EyelidSteering, {"blink_latency": 1.2}).blink.latency) == (2, 4)
 
 
 # --- the trial recorder: compiled, it records what the array form it replaced recorded ----------------

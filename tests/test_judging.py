@@ -95,8 +95,8 @@ def test_criterion_from_a_test_carries_its_bound():
 class Valve:
     """A stand-in steering with two constants."""
 
-    def __init__(self, threshold: float = 2.0, gain: float = 0.5, label: str = "x") -> None:
-        self.threshold, self.gain, self.label = threshold, gain, label
+    def __init__(self, threshold: float = 2.0, gain: float = 0.5, label: str = "x", delay: int = 3) -> None:
+        self.threshold, self.gain, self.label, self.delay = threshold, gain, label, delay
 
 
 def test_steering_with_scales_named_constants_only():
@@ -107,6 +107,14 @@ def test_steering_with_scales_named_constants_only():
         steering_with(Valve, {"thresh": 1.2})
     with pytest.raises(ValueError, match="not a number"):
         steering_with(Valve, {"label": 1.2})
+
+
+def test_steering_with_scales_an_integer_constant_to_the_nearest_integer():
+    """A count of steps stays a count: 3 x 0.8 = 2.4 -> 2, 3 x 1.2 = 3.6 -> 4 (not truncated to 3, which would
+    make x1.2 the innate point again), an int either way."""
+    low, high = steering_with(Valve, {"delay": 0.8}), steering_with(Valve, {"delay": 1.2})
+    assert (low.delay, high.delay) == (2, 4) and type(low.delay) is int and type(high.delay) is int
+    assert steering_with(Valve, {"delay": 1.2}, delay=10).delay == 12
 
 
 def _valve_experiment(budget: str, seed: int, out_dir: Path, scales=None) -> ExperimentResult:

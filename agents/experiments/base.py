@@ -64,8 +64,10 @@ def steering_with(steering: Callable[..., S], scales: Scales = NOMINAL, **kwargs
     """``steering(**kwargs)`` with each constant named in ``scales`` multiplied by its factor.
 
     A constant's base value is the one given in ``kwargs``, else the default of
-    the steering's constructor argument of that name. An unknown name, or one
-    whose value is not a number, is an error naming it.
+    the steering's constructor argument of that name. An integer constant (a
+    count of steps) is scaled to the nearest integer (ties to even): a 3-step
+    latency becomes 2 at x0.8 and 4 at x1.2. An unknown name, or one whose
+    value is not a number, is an error naming it.
     """
     params = inspect.signature(steering).parameters
     scaled = dict(kwargs)
@@ -76,7 +78,7 @@ def steering_with(steering: Callable[..., S], scales: Scales = NOMINAL, **kwargs
         base = kwargs.get(name, params[name].default)
         if isinstance(base, bool) or not isinstance(base, (int, float)):
             raise ValueError(f"{name}={base!r} of {getattr(steering, '__name__', steering)} is not a number to scale")
-        scaled[name] = type(base)(base * factor) if isinstance(base, float) else base * factor
+        scaled[name] = round(base * factor) if isinstance(base, int) else type(base)(base * factor)
     return steering(**scaled)
 
 

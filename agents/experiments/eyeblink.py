@@ -47,9 +47,11 @@ NO_PLASTICITY = {"cortex": "no-plasticity"}
 #: Every other arm runs the learner's full circuit (nucleus plasticity on, at its default rate).
 NO_NUCLEUS_PLASTICITY = {"nucleus_plasticity": 0.0}
 #: The eye's key steering constants, scaled for a sensitivity band. The cerebellar learner
-#: reads only the climbing fibre (the puff on the open cornea), not the reward, so these
-#: leave its verdicts unchanged unless they change the eye itself; the band shows that.
-SENSITIVITY = ("puff_cost", "closure_cost", "puff_threshold")
+#: reads only the climbing fibre (the puff on the open cornea), not the reward, so the two
+#: reward weights and the reflex's threshold (far below the default puff) leave its verdicts
+#: unchanged; the blink's latency (3 steps: 2 and 4 in the band) sets how long each puff
+#: meets the open cornea, so it reaches the climbing fibre itself.
+SENSITIVITY = ("puff_cost", "closure_cost", "puff_threshold", "blink_latency")
 #: A conditioned response: the lid at least this far closed after tone onset and before the puff.
 CR_THRESHOLD = 0.2
 
