@@ -93,7 +93,7 @@ def test_criterion_from_a_test_carries_its_bound():
 
 
 class Valve:
-    """A stand-in steering with two constants."""
+    """A stand-in steering: two real constants, a label and an integer count of steps."""
 
     def __init__(self, threshold: float = 2.0, gain: float = 0.5, label: str = "x", delay: int = 3) -> None:
         self.threshold, self.gain, self.label, self.delay = threshold, gain, label, delay
