@@ -117,17 +117,20 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
 
     How the drives are summed and the winners found changes only the speed. Bodies
     go in chunks; a chunk of several bodies whose lines are mostly nonzero is summed
-    for all its bodies at once, one connection at a time (``_drives_together``: the inner loop over
-    bodies is vectorised), a sparse one body by body over its nonzero lines only.
+    for all its bodies at once, one connection at a time (the inner loop over bodies
+    is vectorised), a sparse one body by body over its nonzero lines only.
     Then the drives of an evenly spaced sample of units set a bar that, very likely,
     a few times ``k`` units clear; the k-th largest is searched among those
     candidates only (all units if fewer than ``k`` clear it), and so are the winners.
+    The candidates and the winners are listed without branches (each id written
+    always, kept by a count): which units clear a bar is as unpredictable as the
+    drives, and a mispredicted branch costs more than the write.
     """
     bodies, lines = x.shape
     units = thresholds.shape[0]
     ids = np.empty((bodies, k), dtype=np.int64)
     chunk = max(1, min(_CHUNK, bodies))
-    drives = np.empty((chunk, units), dtype=np.float32)  # without the thresholds
+    drives = np.empty((chunk, units), dtype=np.float32)  # with the thresholds
     together = np.empty((units, chunk), dtype=np.float32)
     line_x = np.empty((lines, chunk), dtype=np.float32)
     line_nonzero = np.empty(lines, dtype=np.bool_)  # nonzero in some body of the chunk
@@ -136,6 +139,7 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
     counts = np.empty(_BINS, dtype=np.int64)
     candidates = np.empty(units, dtype=np.float32)
     candidate_units = np.empty(units, dtype=np.int64)
+    winners = np.empty(units + 1, dtype=np.int64)
     stride = max(1, units // _SAMPLE)
     samples = (units + stride - 1) // stride
     # The sample's rank whose bar about 2k + 4 units clear on average (at least k, with a wide margin).
@@ -167,8 +171,9 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
                         for c in range(n):
                             du[c] = du[c] + xi[c] * w
             for u in range(units):
+                t = thresholds[u]
                 for c in range(n):
-                    drives[c, u] = together[u, c]
+                    drives[c, u] = together[u, c] + t
         else:  # alone: each body's nonzero lines
             for c in range(n):
                 drive = drives[c]
@@ -179,36 +184,39 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
                         for e in range(line_start[i], line_start[i + 1]):
                             u = line_units[e]
                             drive[u] = drive[u] + xi * line_weights[e]
+                for u in range(units):
+                    drive[u] = drive[u] + thresholds[u]
         for c in range(n):
             drive = drives[c]
             for s in range(samples):
-                sample[s] = drive[s * stride] + thresholds[s * stride]
+                sample[s] = drive[s * stride]
             bar = _kth_largest(sample, rank, bins, scratch, counts)
             m = 0
-            for u in range(units):  # the candidates, in ascending unit order (written always, kept when they clear the bar)
-                d = drive[u] + thresholds[u]
-                candidates[m] = d
+            for u in range(units):  # the candidates' ids, ascending (written always, kept when they clear the bar)
                 candidate_units[m] = u
-                m += d >= bar
+                m += drive[u] >= bar
             if m < k:  # an unlucky sample: every unit is a candidate
                 for u in range(units):
-                    candidates[u] = drive[u] + thresholds[u]
                     candidate_units[u] = u
                 m = units
+            for q in range(m):
+                candidates[q] = drive[candidate_units[q]]
             # Every unit above the k-th largest drive wins, then the lowest ids equal to it.
             kth = _kth_largest(candidates[:m], k, bins, scratch, counts)
-            ties = k
+            above = 0
             for q in range(m):
-                if candidates[q] > kth:
-                    ties -= 1
+                above += candidates[q] > kth
+            ties = k - above
             won = 0
             for q in range(m):
                 d = candidates[q]
-                if d > kth or (d == kth and ties > 0):
-                    if d == kth:
-                        ties -= 1
-                    ids[b0 + c, won] = candidate_units[q]
-                    won += 1
+                tie = d == kth
+                wins = (d > kth) | (tie & (ties > 0))
+                ties -= tie & wins
+                winners[won] = candidate_units[q]  # written always, kept when it wins
+                won += wins
+            for j in range(k):
+                ids[b0 + c, j] = winners[j]
     return ids
 
 
