@@ -62,6 +62,33 @@ def uniform_row(streams: np.ndarray, b: int, out: np.ndarray) -> None:
 
 
 @jit
+def gaussian_pair(u1, u2):  # type: ignore[no-untyped-def]
+    """Two independent standard normal numbers from two uniforms in [0, 1) (Box-Muller).
+
+    ``log(1 - u1)``, not ``log1p(-u1)``: the counter RNG's uniforms are multiples of 2**-53, so
+    ``1 - u1`` is exact and nothing cancels, and libm's ``log`` costs half its ``log1p``. The
+    normals differ from log1p's in the last bit or two on a few percent of uniforms
+    (tests/test_owl.py measures it). Both normals of a pair are used: the owl's two ears' noise,
+    or two of the songbird's muscles.
+
+    The angle 2 pi u2 is taken as a quarter turn times the quadrant (``quadrant``, exact) plus an
+    angle within an eighth of a turn of it, whose cosine and sine libm computes without its own
+    argument reduction (a fifth of the pair's cost). The quarter turns are exact swaps and signs.
+    """
+    r = np.sqrt(-2.0 * np.log(1.0 - u1))
+    quarters = 4.0 * u2  # exact: u2 is a multiple of 2**-53
+    quadrant = np.floor(quarters + 0.5)
+    angle = (0.5 * np.pi) * (quarters - quadrant)  # in [-pi/4, pi/4]; the difference is exact
+    cosine, sine = np.cos(angle), np.sin(angle)
+    turns = int(quadrant)
+    if turns & 1:
+        cosine, sine = -sine, cosine
+    if turns & 2:
+        cosine, sine = -cosine, -sine
+    return r * cosine, r * sine
+
+
+@jit
 def _uniform_rows(streams: np.ndarray, rows: np.ndarray, out: np.ndarray) -> None:
     for i in range(rows.shape[0]):
         uniform_row(streams, rows[i], out[i])

@@ -43,8 +43,8 @@ from brainlike.steering.songbird import (
 
 SIDES = ("below", "above")
 TRACE = 120  # performance errors kept for the rendered trace
-_RANDOMS_PER_STEP = 2 * NUM_MOTOR + 1  # motor noise (Box-Muller pairs), the feedback lottery
-_LOTTERY = 2 * NUM_MOTOR
+_RANDOMS_PER_STEP = NUM_MOTOR + 1  # motor noise (a Box-Muller pair per two muscles), the feedback lottery
+_LOTTERY = NUM_MOTOR
 #: What ``info["song"]`` holds, each a field of the step record.
 SONG_INFO = ("syllable", "tutor_sang", "sung", "pitch_hz", "heard", "distorted", "quality", "performance_error")
 #: The step record's field of each of the evaluator's ``SIGNALS``: its "distorted" is a noise burst heard

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from brainlike.envs.rng import gaussian_pair
 from brainlike.steering.compiled import jit
 from brainlike.steering.motor import names
 from brainlike.steering.songbird import SyrinxMotor
@@ -34,17 +35,14 @@ TUTOR_MOTOR_RANGE = 0.7
 def execute(command, u, motor_noise, motor):  # type: ignore[no-untyped-def]
     """The muscles execute a (4,) ``command``: into ``motor``, with Gaussian noise of sd ``motor_noise``.
 
-    The noise is drawn from 8 uniforms ``u`` (Box-Muller, one pair per muscle). Muscles
-    saturate: the noisy command is clipped to what they can do, [-1, 1]. Returns ``motor``.
-
-    ``log(1 - u)``, not ``log1p(-u)``: the counter RNG's uniforms are multiples of 2**-53, so
-    ``1 - u`` is exact and nothing cancels, and libm's ``log`` costs a third of its ``log1p``
-    (a sixth of the songbird's whole step). The two differ in the last bit on about 7% of
-    uniforms, never by more (tests/test_songbird.py measures it).
+    The noise is drawn from 4 uniforms ``u``: one Box-Muller pair (``envs.rng.gaussian_pair``)
+    gives two muscles their noise. Muscles saturate: the noisy command is clipped to what they
+    can do, [-1, 1]. Returns ``motor``.
     """
-    for j in range(NUM_MOTOR):
-        normal = math.sqrt(-2.0 * math.log(1.0 - u[j])) * math.cos(2.0 * math.pi * u[NUM_MOTOR + j])
-        motor[j] = min(max(command[j] + motor_noise * normal, -1.0), 1.0)
+    for j in range(0, NUM_MOTOR, 2):
+        first, second = gaussian_pair(u[j], u[j + 1])
+        motor[j] = min(max(command[j] + motor_noise * first, -1.0), 1.0)
+        motor[j + 1] = min(max(command[j + 1] + motor_noise * second, -1.0), 1.0)
     return motor
 
 

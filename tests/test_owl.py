@@ -19,8 +19,8 @@ from brainlike.envs.barn_owl import (
     VISUAL_PREFERRED_DEG,
     BarnOwlVectorEnv,
     PrismProtocol,
-    gaussian_pair,
 )
+from brainlike.envs.rng import gaussian_pair
 from tests import test_contract as contract
 from tests.kernel_checks import float_order
 from brainlike.steering.owl import (
