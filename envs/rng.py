@@ -68,8 +68,8 @@ def gaussian_pair(u1, u2):  # type: ignore[no-untyped-def]
     ``log(1 - u1)``, not ``log1p(-u1)``: the counter RNG's uniforms are multiples of 2**-53, so
     ``1 - u1`` is exact and nothing cancels, and libm's ``log`` costs half its ``log1p``. The
     normals differ from log1p's in the last bit or two on a few percent of uniforms
-    (tests/test_owl.py measures it). Both normals of a pair are used: the owl's two ears' noise,
-    or two of the songbird's muscles.
+    (tests/test_owl.py measures it). Both normals of a pair are used: the noise of the owl's two
+    sound cues (ITD, ILD) or of its two turn axes, or of two of the songbird's muscles.
 
     The angle 2 pi u2 is taken as a quarter turn times the quadrant (``quadrant``, exact) plus an
     angle within an eighth of a turn of it, whose cosine and sine libm computes without its own

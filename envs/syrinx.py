@@ -39,7 +39,7 @@ def execute(command, u, motor_noise, motor):  # type: ignore[no-untyped-def]
     gives two muscles their noise. Muscles saturate: the noisy command is clipped to what they
     can do, [-1, 1]. Returns ``motor``.
     """
-    for j in range(0, NUM_MOTOR, 2):
+    for j in range(0, NUM_MOTOR, 2):  # four muscles: two pairs
         first, second = gaussian_pair(u[j], u[j + 1])
         motor[j] = min(max(command[j] + motor_noise * first, -1.0), 1.0)
         motor[j + 1] = min(max(command[j + 1] + motor_noise * second, -1.0), 1.0)
