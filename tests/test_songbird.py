@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from brainlike.envs.audio import bout_length, synthesize_bout, write_wav
-from brainlike.envs.songbird_tutor import SongbirdBody, syrinx
 from brainlike.envs.rng import gaussian_pair
+from brainlike.envs.songbird_tutor import SongbirdBody, syrinx
 from brainlike.envs.syrinx import execute
 from brainlike.steering import RewardLesion, SongbirdSteering
 from brainlike.steering.songbird import SPECIES_TEMPLATE, similarity, to_perceptual, to_physical
