@@ -139,6 +139,7 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
     counts = np.empty(_BINS, dtype=np.int64)
     candidates = np.empty(units, dtype=np.float32)
     candidate_units = np.empty(units, dtype=np.int64)
+    clears = np.empty(units, dtype=np.uint8)  # whether each unit's drive clears the bar
     winners = np.empty(units + 1, dtype=np.int64)
     stride = max(1, units // _SAMPLE)
     samples = (units + stride - 1) // stride
@@ -191,10 +192,13 @@ def kenyon_code(x: np.ndarray, line_start: np.ndarray, line_units: np.ndarray, l
             for s in range(samples):
                 sample[s] = drive[s * stride]
             bar = _kth_largest(sample, rank, bins, scratch, counts)
-            m = 0
-            for u in range(units):  # the candidates' ids, ascending (written always, kept when they clear the bar)
+            for u in range(units):  # one vectorised pass of comparisons first
+                clears[u] = drive[u] >= bar
+            m = np.uint64(0)  # unsigned: numba then leaves out a negative index's wraparound
+            for u in range(np.uint64(units)):  # the candidates' ids, ascending (written always, kept when they clear the bar)
                 candidate_units[m] = u
-                m += drive[u] >= bar
+                m += np.uint64(clears[u])
+            m = np.int64(m)
             if m < k:  # an unlucky sample: every unit is a candidate
                 for u in range(units):
                     candidate_units[u] = u
