@@ -255,9 +255,11 @@ class Body(Generic[SensesT, EventsT]):
         """Return ``actions`` as a new (bodies, ...) array, or raise naming the bad value."""
         n = self._discrete_n
         if batched and n and type(actions) is np.ndarray and actions.dtype == np.int64 and actions.shape == (self.num_bodies,):
-            # The vector env's common case in one reduction: a negative action, viewed unsigned, is huge.
-            if actions.view(np.uint64).max() < n:
-                return actions.copy()  # the caller's array is never kept
+            # The vector env's common case in one compiled pass that copies and checks (the caller's
+            # array is never kept); a bad action takes the general path, which names it.
+            arr = np.empty(self.num_bodies, dtype=np.int64)
+            if copy_below(actions, n, arr):
+                return arr
         bounds = self._box_range
         if (batched and bounds is not None and type(actions) is np.ndarray and actions.dtype.kind == "f"
                 and actions.shape == self._batch_action_shape and actions.flags.c_contiguous):
@@ -355,6 +357,18 @@ def copy_within(values: np.ndarray, low: float, high: float, out: np.ndarray) ->
         x = np.float64(flat[i])
         copy[i] = x
         outside += not ((low <= x) & (x <= high))
+    return outside == 0
+
+
+@jit
+def copy_below(values: np.ndarray, n: int, out: np.ndarray) -> bool:
+    """Copy int64 ``values`` into ``out``; whether every one lies in [0, ``n``) (a negative one,
+    viewed unsigned, is huge). One pass, counted rather than branched on, so it vectorises."""
+    outside = 0
+    for i in range(values.shape[0]):
+        x = values[i]
+        out[i] = x
+        outside += np.uint64(x) >= np.uint64(n)
     return outside == 0
 
 

@@ -40,6 +40,7 @@ from numba.core.typing.typeof import Purpose
 from brainlike.envs.core import Body
 from brainlike.steering.base import NO_REFLEX, EventsT, ReflexTakeover, SensesT, Steering, SteeringOutput
 from brainlike.steering.compiled import jit
+from brainlike.steering.parameters import row_items
 
 
 def entry_point(kernel: Callable[..., Any], args: tuple[Any, ...]) -> Callable[..., Any]:
@@ -156,6 +157,12 @@ class CompiledBody(Body[SensesT, EventsT]):
         record = np.dtype((np.void, self.state.itemsize))
         self._state_records = self.state.view(record)
         self._birth_record = self._birth.reshape(1).view(record)[0]
+        # And each unpacked array's rows as items, with its row at birth (``row_items``).
+        self._unpacked_rows = tuple(
+            (row_items(self.unpacked_state[name]),
+             row_items(np.full((1,) + self.unpacked_state[name].shape[1:], self._state[name].birth,  # type: ignore[union-attr]
+                               dtype=self.unpacked_state[name].dtype))[0])
+            for name in self.unpacked)
         for name, var in self._state.items():
             if name in self.unpacked:
                 setattr(self, name, self.unpacked_state[name])
@@ -166,13 +173,13 @@ class CompiledBody(Body[SensesT, EventsT]):
         # Records copied whole: numpy assigns a structured value field by field, ten times slower,
         # and a (rows, itemsize) byte array byte by byte, three times slower.
         self._state_records[rows] = self._birth_record
-        for name in self.unpacked:
-            self.unpacked_state[name][rows] = self._state[name].birth  # type: ignore[union-attr]
+        for items, birth in self._unpacked_rows:
+            items[rows] = birth
 
     def __getstate__(self) -> dict[str, Any]:
         # The named views are rebound on load: pickling or deep-copying them would cut them from
         # ``state``. Entry points do not pickle; they are looked up again at the first call.
-        return {k: v for k, v in self.__dict__.items() if k not in self._state and k not in ("_entries", "_state_records")}
+        return {k: v for k, v in self.__dict__.items() if k not in self._state and k not in ("_entries", "_state_records", "_unpacked_rows")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)

@@ -270,3 +270,46 @@ def test_a_new_life_returns_every_declared_array_to_birth(env_id):
         a, b = getattr(lived.body, name), getattr(fresh.body, name)
         for key in (a if isinstance(a, dict) else {None: a}):
             np.testing.assert_array_equal(a if key is None else a[key], b if key is None else b[key], err_msg=f"{name} {key or ''}")
+
+
+def test_a_new_life_for_some_bodies_returns_exactly_their_rows_to_birth():
+    """The resident keeps daily records outside its state records (``unpacked``) and innate parameters
+    that move: a new life for rows 2 and 5 puts those rows back to birth, whole, and leaves the others."""
+    vec = gym.make_vec("brainlike/ResidentIntruder-v0", num_envs=8, vectorization_mode="vector_entry_point")
+    vec.reset(seed=3)
+    vec.action_space.seed(3)
+    for _ in range(200):  # long enough for attacks, records and moved parameters
+        vec.step(vec.action_space.sample())
+    body = vec.unwrapped.body
+    params = body.steering.parameters
+    params.values[:] = np.arange(params.values.size, dtype=np.float64).reshape(params.values.shape)  # every row moved
+    before = {name: body.unpacked_state[name].copy() for name in body.unpacked}
+    records, values = body.state.copy(), params.values.copy()
+    rows = np.array([2, 5])
+    others = np.setdiff1d(np.arange(8), rows)
+    body._return_to_birth(rows)
+    params.reset(rows)
+    for name in body.unpacked:
+        birth = body._state[name].birth
+        np.testing.assert_array_equal(body.unpacked_state[name][rows], np.full(before[name][rows].shape, birth), err_msg=name)
+        np.testing.assert_array_equal(body.unpacked_state[name][others], before[name][others], err_msg=name)
+        assert (before[name][rows] != birth).any() or name == "gains", f"{name}: the test must move it first"
+    assert (body.state[rows] == np.full(2, body._birth)).all() and (body.state[others] == records[others]).all()
+    np.testing.assert_array_equal(params.values[rows], np.tile(params._innate_row, (2, 1)))
+    np.testing.assert_array_equal(params.values[others], values[others])
+    params.reset(np.arange(8) == 7)  # a mask, as Steering.reset may pass
+    np.testing.assert_array_equal(params.values[7], params._innate_row)
+    np.testing.assert_array_equal(params.values[others[:-1]], values[others[:-1]])
+
+
+def test_row_items_share_memory_and_take_empty_rows_but_not_strided_ones():
+    from brainlike.steering.parameters import row_items
+
+    a = np.zeros((4, 3))
+    items = row_items(a)
+    items[[1, 3]] = row_items(np.array([[1.0, 2.0, 3.0]]))[0]
+    np.testing.assert_array_equal(a, [[0, 0, 0], [1, 2, 3], [0, 0, 0], [1, 2, 3]])
+    empty = np.zeros((4, 0))
+    row_items(empty)[[0, 2]] = row_items(np.zeros((1, 0)))[0]
+    with pytest.raises(ValueError, match="C-contiguous"):
+        row_items(np.zeros((4, 6))[:, ::2])
