@@ -13,7 +13,14 @@ from gymnasium import spaces
 
 from brainlike.agents.base import Agent
 from brainlike.agents.expansion import KenyonExpansion, KenyonReader, expansion_input
-from brainlike.agents.three_factor import SparseTraces, mean_of_active, policy_post, sample_actions, shifted_logits
+from brainlike.agents.three_factor import (
+    SparseTraces,
+    mean_of_active,
+    policy_post,
+    sample_actions,
+    shifted_logits,
+    synapse_rows,
+)
 
 
 class PatternSeparationAgent(KenyonReader, Agent):
@@ -101,8 +108,9 @@ class PatternSeparationAgent(KenyonReader, Agent):
         self.expansion = KenyonExpansion(dim, num_units, fan_in, active_fraction, self.rng)
         self.k = self.expansion.k
         a = self.num_actions
-        self.actor = np.zeros((num_units, a), dtype=np.float32)
-        self.critic = np.zeros((num_units, 1), dtype=np.float32)
+        # The learned layer, one row per unit: its actor weights, then its critic weight (``actor`` and
+        # ``critic`` are views), padded so that the three-factor update changes a row as whole SIMD registers.
+        self.synapses = synapse_rows(np.zeros((num_units, a), dtype=np.float32), np.zeros((num_units, 1), dtype=np.float32))
         self.log_std = np.full(a if not self.discrete else 0, init_log_std, dtype=np.float32)
         if not self.discrete:
             box = action_space
@@ -115,6 +123,31 @@ class PatternSeparationAgent(KenyonReader, Agent):
         self._acted: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None
         # Running mean square of the TD error: the dopamine gain's adaptation (adaptive_gain).
         self.delta_var = np.ones(1, dtype=np.float64)
+
+    @property
+    def actor(self) -> np.ndarray:
+        """(units, actions) float32: the actor's weights (a view of ``synapses``; writes go to it)."""
+        return self.synapses[:, :self.num_actions]
+
+    @actor.setter
+    def actor(self, value: np.ndarray) -> None:
+        self._replace("actor", self.actor, value)
+
+    @property
+    def critic(self) -> np.ndarray:
+        """(units, 1) float32: the critic's weights (a view of ``synapses``; writes go to it)."""
+        return self.synapses[:, self.num_actions:self.num_actions + 1]
+
+    @critic.setter
+    def critic(self, value: np.ndarray) -> None:
+        self._replace("critic", self.critic, value)
+
+    @staticmethod
+    def _replace(name: str, weights: np.ndarray, value: np.ndarray) -> None:
+        value = np.asarray(value)
+        if value.shape != weights.shape:
+            raise ValueError(f"{name} must have shape {weights.shape}, got {value.shape}")
+        weights[...] = value
 
     # --- the forward pass ----------------------------------------------------------
     def _read(self, weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -211,7 +244,7 @@ class PatternSeparationAgent(KenyonReader, Agent):
         # is many animals sharing one brain for speed. A synapse eligible in several of them
         # takes the *mean* of their changes, not the sum, so its step does not grow with the
         # number of bodies (a normalised minibatch, per synapse).
-        delta, td_error = self.traces.learn(self.actor, self.critic, ids, next_ids, post, rewards, terminated, truncated,
+        delta, td_error = self.traces.learn(self.synapses, self.num_actions, ids, next_ids, post, rewards, terminated, truncated,
                                             valid, cfg["gamma"], self.delta_var, cfg.get("adaptive_gain", 0.0))
         if not self.discrete and cfg["std_lr"] > 0:
             grad = ((eps**2 - 1.0) * delta[:, None])[valid].mean(axis=0) if valid.any() else 0.0

@@ -36,15 +36,16 @@ class SparseTraces:
     def num_bodies(self) -> int:
         return self.ids.shape[1]
 
-    def learn(self, actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, next_ids: np.ndarray, post: np.ndarray,
+    def learn(self, synapses: np.ndarray, actions: int, ids: np.ndarray, next_ids: np.ndarray, post: np.ndarray,
               rewards: np.ndarray, terminated: np.ndarray, truncated: np.ndarray, valid: np.ndarray, gamma: float,
               delta_var: np.ndarray, gain_rate: float) -> tuple[np.ndarray, float]:
-        """Remember this step's ``ids`` and ``post``, then credit every trace by the TD error: ``three_factor_learn``.
+        """Remember this step's ``ids`` and ``post``, then credit every trace by the TD error: ``three_factor_learn``
+        on the read-out's ``synapse_rows`` (``actions`` actor columns, then the critic's).
 
         Returns the (B,) TD errors and the mean absolute TD error of the valid bodies (0 if none).
         """
         self.head = (self.head - 1) % self.length
-        delta, td_error = three_factor_learn(actor, critic, self.ids, self.post, self.head, self.weights, ids, next_ids, post,
+        delta, td_error = three_factor_learn(synapses, actions, self.ids, self.post, self.head, self.weights, ids, next_ids, post,
                                              rewards, terminated, truncated, valid, np.float32(gamma), delta_var, float(gain_rate))
         return delta, float(td_error)
 
@@ -115,17 +116,34 @@ def mean_of_active(weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
 #: A float32 quotient this large or larger is a normal number (twice float32's smallest normal, 2**-126).
 _NORMAL_QUOTIENT = 2.0**-125
 
+#: The read-out's synapses are kept as one row of float32 lanes per unit (``synapse_rows``), a
+#: multiple of this many wide: the three-factor update then changes a unit's row as whole SIMD
+#: registers (eight float32s: one AVX register) instead of one synapse after another.
+LANES = 8
 
-@jit
-def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, post: np.ndarray, head: int,
+
+def synapse_rows(actor: np.ndarray, critic: np.ndarray) -> np.ndarray:
+    """(units, W) float32: each unit's actor weights, then its critic weight, then zeros to a multiple of ``LANES``."""
+    units, actions = actor.shape
+    if critic.shape != (units, 1):
+        raise ValueError(f"the critic must be ({units}, 1) beside a ({units}, {actions}) actor, got {critic.shape}")
+    rows = np.zeros((units, LANES * -(-(actions + 1) // LANES)), dtype=np.float32)
+    rows[:, :actions] = actor
+    rows[:, actions] = critic[:, 0]
+    return rows
+
+
+@jit(simd_rows=True)
+def three_factor_update(synapses: np.ndarray, actions: int, ids: np.ndarray, post: np.ndarray, head: int,
                         trace_weights: np.ndarray, signal: np.ndarray, actor_gain: np.float32) -> None:
     """Add the broadcast ``signal`` x eligibility to every eligible synapse, in place.
 
-    For each remembered step (newest first), body and active unit, every output's
-    weight moves by ``post x decay**age x signal``, divided by the number of
-    (step, body) entries that touch that unit (the per-synapse mean over bodies);
-    the actor's share is further divided by ``actor_gain``. Entries are visited in
-    the order the numpy rule accumulated them, so repeated units sum identically.
+    ``synapses``: ``synapse_rows`` (C-contiguous), each unit's ``actions`` actor weights, then its
+    critic weight, then zeros. For each remembered step (newest first), body and active unit, every
+    output's weight moves by ``post x decay**age x signal``, divided by the number of (step, body)
+    entries that touch that unit (the per-synapse mean over bodies); the actor's share is further
+    divided by ``actor_gain``. Entries are visited in the order the numpy rule accumulated them, so
+    repeated units sum identically.
 
     The float32 divisions (one or two per synapse, most of the update's time) are
     made as float64 multiplications by the divisor's reciprocal, rounded to float32:
@@ -134,10 +152,15 @@ def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, 
     is either a float32 or at least 2**-49 (relative) from every midpoint between
     two float32s, so both round alike. Near the subnormals, where the float32 grid
     is coarser and a quotient can fall on a midpoint, a body's step divides as before.
+
+    A unit's row is changed ``LANES`` lanes at a time, each lane its own synapse's
+    arithmetic (the padding lanes add +0 and stay 0), written as a loop of constant
+    length over a tuple of the lanes' factors (values, which no store to the synapses
+    can change): compiled with the SLP vectoriser (``jit(simd_rows=True)``) it becomes
+    a few SIMD instructions per unit, the same numbers as one synapse at a time.
     """
     length, bodies, k = ids.shape
-    actions = actor.shape[1]
-    units = actor.shape[0]
+    units, width = synapses.shape
     counts = np.zeros(units, dtype=np.float32)
     for l in range(length):
         for b in range(bodies):
@@ -149,10 +172,13 @@ def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, 
         inverses[unit] = 1.0 / np.float64(counts[unit]) if counts[unit] > 0 else 0.0
         most = max(most, counts[unit])
     gained = actor_gain != np.float32(1.0)  # a division by 1 changes nothing: skipped (exactly so)
-    gain_inverse = 1.0 / np.float64(actor_gain)
+    # Each lane's second factor: the gain's reciprocal on the actor's lanes, 1 (exact) on the others.
+    lane_gain = np.ones(width, dtype=np.float64)
+    lane_gain[:actions] = 1.0 / np.float64(actor_gain)
     # A nonzero numerator at least this large gives normal quotients only, by any count and the gain.
     normal = _NORMAL_QUOTIENT * np.float64(most) * max(1.0, np.float64(actor_gain))
-    scaled = np.empty(actions + 1, dtype=np.float64)
+    scaled = np.zeros(width, dtype=np.float64)  # the padding lanes' stay 0
+    flat = synapses.reshape(-1)
     for age in range(length):
         l = (head + age) % length
         for b in range(bodies):
@@ -162,22 +188,36 @@ def three_factor_update(actor: np.ndarray, critic: np.ndarray, ids: np.ndarray, 
                 numerator = post[l, b, o] * scale
                 scaled[o] = np.float64(numerator)
                 by_reciprocal = by_reciprocal and (numerator == 0 or abs(scaled[o]) >= normal)
-            if by_reciprocal:
-                for j in range(k):
-                    unit = ids[l, b, j]
-                    inverse = inverses[unit]
-                    for o in range(actions):
-                        change = np.float32(scaled[o] * inverse)
-                        actor[unit, o] += np.float32(np.float64(change) * gain_inverse) if gained else change
-                    critic[unit, 0] += np.float32(scaled[actions] * inverse)
-            else:
+            if not by_reciprocal:
                 for j in range(k):
                     unit = ids[l, b, j]
                     count = counts[unit]
                     for o in range(actions):
                         change = post[l, b, o] * scale / count
-                        actor[unit, o] += change / actor_gain if gained else change
-                    critic[unit, 0] += post[l, b, actions] * scale / count
+                        synapses[unit, o] += change / actor_gain if gained else change
+                    synapses[unit, actions] += post[l, b, actions] * scale / count
+                continue
+            for block in range(0, width, LANES):
+                s = block
+                lane = (scaled[s], scaled[s + 1], scaled[s + 2], scaled[s + 3],
+                        scaled[s + 4], scaled[s + 5], scaled[s + 6], scaled[s + 7])
+                gain = (lane_gain[s], lane_gain[s + 1], lane_gain[s + 2], lane_gain[s + 3],
+                        lane_gain[s + 4], lane_gain[s + 5], lane_gain[s + 6], lane_gain[s + 7])
+                if gained:
+                    for j in range(k):
+                        unit = ids[l, b, j]
+                        inverse = inverses[unit]
+                        at = np.uint64(unit) * np.uint64(width) + np.uint64(block)  # unsigned: no wraparound code
+                        for o in range(LANES):
+                            change = np.float32(lane[o] * inverse)
+                            flat[at + np.uint64(o)] += np.float32(np.float64(change) * gain[o])
+                else:
+                    for j in range(k):
+                        unit = ids[l, b, j]
+                        inverse = inverses[unit]
+                        at = np.uint64(unit) * np.uint64(width) + np.uint64(block)
+                        for o in range(LANES):
+                            flat[at + np.uint64(o)] += np.float32(lane[o] * inverse)
 
 
 @jit
@@ -250,12 +290,14 @@ def _mean_of_valid(values: np.ndarray, valid: np.ndarray, square: bool) -> np.fl
     return pairwise_sum(kept, 0, n) / np.float32(n)
 
 
-@jit
-def three_factor_learn(actor: np.ndarray, critic: np.ndarray, trace_ids: np.ndarray, trace_post: np.ndarray, head: int,
+@jit(simd_rows=True)
+def three_factor_learn(synapses: np.ndarray, actions: int, trace_ids: np.ndarray, trace_post: np.ndarray, head: int,
                        trace_weights: np.ndarray, ids: np.ndarray, next_ids: np.ndarray, post: np.ndarray,
                        rewards: np.ndarray, terminated: np.ndarray, truncated: np.ndarray, valid: np.ndarray,
                        gamma: np.float32, delta_var: np.ndarray, gain_rate: float) -> tuple[np.ndarray, np.float32]:
     """One step of the three-factor rule, in place: push the traces, broadcast the TD error, credit, clear ended lives.
+
+    ``synapses``: the read-out's ``synapse_rows`` (the actor's ``actions`` columns, then the critic's).
 
     - The traces' slot ``head`` takes this step's ``ids`` and ``post`` (zero for an
       invalid body: the reset step of autoreset is no transition, nothing to credit).
@@ -278,6 +320,7 @@ def three_factor_learn(actor: np.ndarray, critic: np.ndarray, trace_ids: np.ndar
         for o in range(outputs):
             trace_post[head, b, o] = post[b, o] if valid[b] else np.float32(0.0)
         any_valid = any_valid or valid[b]
+    critic = synapses[:, actions:actions + 1]
     v = mean_of_active(critic, ids)
     v_next = mean_of_active(critic, next_ids)
     delta = np.empty(bodies, dtype=np.float32)
@@ -293,7 +336,7 @@ def three_factor_learn(actor: np.ndarray, critic: np.ndarray, trace_ids: np.ndar
         spread = np.float64(_mean_of_valid(delta, valid, True))
         delta_var[0] = (1 - gain_rate) * delta_var[0] + gain_rate * spread
         actor_gain = np.float32(np.sqrt(delta_var[0]) + 1e-6)
-    three_factor_update(actor, critic, trace_ids, trace_post, head, trace_weights, delta, actor_gain)
+    three_factor_update(synapses, actions, trace_ids, trace_post, head, trace_weights, delta, actor_gain)
     for b in range(bodies):
         if terminated[b] or truncated[b] or not valid[b]:
             trace_post[:, b] = np.float32(0.0)
@@ -301,5 +344,5 @@ def three_factor_learn(actor: np.ndarray, critic: np.ndarray, trace_ids: np.ndar
     return delta, td_error
 
 
-__all__ = ["SparseTraces", "credit_active", "mean_of_active", "policy_post", "sample_actions",
-           "shifted_logits", "three_factor_learn", "three_factor_update"]
+__all__ = ["LANES", "SparseTraces", "credit_active", "mean_of_active", "policy_post", "sample_actions",
+           "shifted_logits", "synapse_rows", "three_factor_learn", "three_factor_update"]

@@ -349,3 +349,30 @@ def test_the_compiled_pairwise_sum_is_numpys_add_reduce_bit_for_bit(dtype):
             for total in sums:
                 assert np.asarray(total, dtype=dtype).tobytes() == expected, (n, values[:3])
 
+
+
+@pytest.mark.parametrize("before", [None, "0"])
+def test_simd_rows_turns_the_slp_vectoriser_on_for_its_own_compiles_only(before, monkeypatch):
+    """``jit(simd_rows=True)``: numba reads ``NUMBA_SLP_VECTORIZE`` at each compile; the wrapper sets it for the
+    function's compiles and puts the user's setting (or its absence) back, even when the compile fails."""
+    from brainlike.steering.compiled import _compiled_with_slp
+
+    seen = []
+
+    class Compiles:
+        def compile(self, sig):  # type: ignore[no-untyped-def]
+            seen.append(os.environ.get("NUMBA_SLP_VECTORIZE"))
+            if sig == "bad":
+                raise TypeError("no such signature")
+            return sig
+
+    if before is None:
+        monkeypatch.delenv("NUMBA_SLP_VECTORIZE", raising=False)
+    else:
+        monkeypatch.setenv("NUMBA_SLP_VECTORIZE", before)
+    wrapped = _compiled_with_slp(Compiles())
+    assert wrapped.compile("(float64,)") == "(float64,)"
+    with pytest.raises(TypeError):
+        wrapped.compile("bad")
+    assert seen == ["1", "1"]
+    assert os.environ.get("NUMBA_SLP_VECTORIZE") == before

@@ -25,7 +25,13 @@ import learner_golden  # noqa: E402
 
 from brainlike.agents.backends import one_blas_thread  # noqa: E402
 from brainlike.agents.pattern_separation import mean_of_active  # noqa: E402
-from brainlike.agents.three_factor import credit_active, sample_actions, shifted_logits, three_factor_update  # noqa: E402
+from brainlike.agents.three_factor import (  # noqa: E402
+    credit_active,
+    sample_actions,
+    shifted_logits,
+    synapse_rows,
+    three_factor_update,
+)
 from brainlike.agents.throughput import LEARNER_BODIES, check_learners, learning_agents  # noqa: E402
 from brainlike.scripts.perf import compare  # noqa: E402
 
@@ -84,13 +90,14 @@ def test_credit_active_is_the_numpy_mean_over_bodies_bit_for_bit(outputs):
     assert np.array_equal(weights, expected)
 
 
+@pytest.mark.parametrize("actions", [4, 9])  # rows of one SIMD block (8 lanes) and of two (16)
 @pytest.mark.parametrize("actor_gain", [1.0, 0.37, 2.5])
 @pytest.mark.parametrize("magnitude", [1.0, 1e-36, 1e-43])
-def test_the_three_factor_update_divides_as_float32_bit_for_bit(actor_gain, magnitude):
+def test_the_three_factor_update_divides_as_float32_bit_for_bit(actor_gain, magnitude, actions):
     # The rule as first compiled: post x decay**age x signal / count (/ gain), every operation a float32 one.
     # Tiny magnitudes make quotients near and among the subnormals, where the update must divide.
-    rng = np.random.default_rng(int(actor_gain * 100) + int(-np.log10(magnitude)))
-    length, bodies, k, actions = 3, 9, 20, 4
+    rng = np.random.default_rng(int(actor_gain * 100) + int(-np.log10(magnitude)) + actions)
+    length, bodies, k = 3, 9, 20
     actor = rng.normal(scale=magnitude, size=(60, actions)).astype(np.float32)
     critic = rng.normal(scale=magnitude, size=(60, 1)).astype(np.float32)
     ids = np.sort(rng.permuted(np.tile(np.arange(60), (length * bodies, 1)), axis=1)[:, :k], axis=1).reshape(length, bodies, k)
@@ -111,9 +118,11 @@ def test_the_three_factor_update_divides_as_float32_bit_for_bit(actor_gain, magn
                     change = post[l, b, o] * scale / counts[unit]
                     expected_actor[unit, o] += change / gain if gain != 1 else change
                 expected_critic[unit, 0] += post[l, b, actions] * scale / counts[unit]
-    three_factor_update(actor, critic, ids, post, head, trace_weights, signal, gain)
-    assert np.array_equal(actor.view(np.uint32), expected_actor.view(np.uint32))
-    assert np.array_equal(critic.view(np.uint32), expected_critic.view(np.uint32))
+    synapses = synapse_rows(actor, critic)
+    three_factor_update(synapses, actions, ids, post, head, trace_weights, signal, gain)
+    assert np.array_equal(synapses[:, :actions].view(np.uint32), expected_actor.view(np.uint32))
+    assert np.array_equal(synapses[:, actions:actions + 1].view(np.uint32), expected_critic.view(np.uint32))
+    assert not synapses[:, actions + 1:].view(np.uint32).any(), "the padding lanes must stay +0"
 
 
 def test_the_three_factor_update_divides_where_a_reciprocal_would_round_otherwise():
@@ -125,11 +134,12 @@ def test_the_three_factor_update_divides_where_a_reciprocal_would_round_otherwis
     actor, critic = np.zeros((3, actions), np.float32), np.zeros((3, 1), np.float32)
     ids = np.zeros((length, bodies, 1), dtype=np.int64)
     post = np.full((length, bodies, actions + 1), numerator, dtype=np.float32)
-    three_factor_update(actor, critic, ids, post, 0, np.ones(length, np.float32), np.ones(bodies, np.float32), np.float32(1.0))
+    synapses = synapse_rows(actor, critic)
+    three_factor_update(synapses, actions, ids, post, 0, np.ones(length, np.float32), np.ones(bodies, np.float32), np.float32(1.0))
     expected = np.float32(0.0)
     for _ in range(length * bodies):
         expected += numerator / np.float32(98)
-    assert np.array_equal(actor[0], [expected, expected]) and critic[0, 0] == expected
+    assert np.array_equal(synapses[0, :actions], [expected, expected]) and synapses[0, actions] == expected
 
 
 def test_a_float64_reciprocal_gives_the_float32_quotient_of_normal_results():
