@@ -16,6 +16,7 @@ from brainlike.agents.expansion import KenyonExpansion, KenyonReader, expansion_
 from brainlike.agents.three_factor import (
     SparseTraces,
     mean_of_active,
+    mean_of_rows,
     policy_post,
     sample_actions,
     shifted_logits,
@@ -154,13 +155,18 @@ class PatternSeparationAgent(KenyonReader, Agent):
         """Mean of the active units' weights: (B, outputs)."""
         return mean_of_active(weights, ids)
 
+    def _actor_output(self, ids: np.ndarray) -> np.ndarray:
+        """``_read(self.actor, ids)``: by whole rows when the actor has more than one column (``mean_of_rows``)."""
+        a = self.num_actions
+        return mean_of_rows(self.synapses, a, ids) if a > 1 else self._read(self.actor, ids)
+
     def _acted_on(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """The actor's output for ``ids`` and the policy drawn from (None: not drawn), as act() had them
         if it acted on this code since the last update; else the output read now."""
         acted, self._acted = self._acted, None
         if acted is not None and acted[0] is ids:  # the same code object: the same observation (see encode)
             return acted[1], acted[2]
-        return self._read(self.actor, ids), None
+        return self._actor_output(ids), None
 
     def _policy(self, logits: np.ndarray) -> np.ndarray:
         # numpy's exp, as before: a compiled one may differ in the last bit.
@@ -169,7 +175,7 @@ class PatternSeparationAgent(KenyonReader, Agent):
 
     def act(self, obs: Any, explore: bool = True) -> np.ndarray:
         ids = self.encode(obs)
-        out = self._read(self.actor, ids)
+        out = self._actor_output(ids)
         self._acted = (ids, out, None)  # the actor changes only in learn(), which takes this back
         b = ids.shape[0]
         if self.discrete:

@@ -134,6 +134,35 @@ def synapse_rows(actor: np.ndarray, critic: np.ndarray) -> np.ndarray:
 
 
 @jit(simd_rows=True)
+def mean_of_rows(synapses: np.ndarray, actions: int, ids: np.ndarray) -> np.ndarray:
+    """(B, actions) ``mean_of_active(synapses[:, :actions], ids)`` for ``actions > 1``, bit for bit, from ``synapse_rows``.
+
+    With more than one column numpy sums each column one active unit after the other:
+    here a whole row of ``LANES`` lanes at a time (a tuple of running sums, each lane
+    its own column's chain in the same order), which the SLP vectoriser makes one
+    packed add per unit. (One column numpy sums pairwise: ``mean_of_active`` keeps that.)
+    """
+    bodies, k = ids.shape
+    width = synapses.shape[1]
+    flat = synapses.reshape(-1)
+    out = np.empty((bodies, actions), dtype=np.float32)
+    for block in range(0, width, LANES):
+        for b in range(bodies):
+            at = np.uint64(ids[b, 0]) * np.uint64(width) + np.uint64(block)  # unsigned: no wraparound code
+            s = (flat[at], flat[at + np.uint64(1)], flat[at + np.uint64(2)], flat[at + np.uint64(3)],
+                 flat[at + np.uint64(4)], flat[at + np.uint64(5)], flat[at + np.uint64(6)], flat[at + np.uint64(7)])
+            for j in range(1, k):
+                at = np.uint64(ids[b, j]) * np.uint64(width) + np.uint64(block)
+                s = (s[0] + flat[at], s[1] + flat[at + np.uint64(1)], s[2] + flat[at + np.uint64(2)],
+                     s[3] + flat[at + np.uint64(3)], s[4] + flat[at + np.uint64(4)], s[5] + flat[at + np.uint64(5)],
+                     s[6] + flat[at + np.uint64(6)], s[7] + flat[at + np.uint64(7)])
+            for o in range(LANES):
+                if block + o < actions:
+                    out[b, block + o] = s[o] / np.float32(k)
+    return out
+
+
+@jit(simd_rows=True)
 def three_factor_update(synapses: np.ndarray, actions: int, ids: np.ndarray, post: np.ndarray, head: int,
                         trace_weights: np.ndarray, signal: np.ndarray, actor_gain: np.float32) -> None:
     """Add the broadcast ``signal`` x eligibility to every eligible synapse, in place.
@@ -344,5 +373,5 @@ def three_factor_learn(synapses: np.ndarray, actions: int, trace_ids: np.ndarray
     return delta, td_error
 
 
-__all__ = ["LANES", "SparseTraces", "credit_active", "mean_of_active", "policy_post", "sample_actions",
+__all__ = ["LANES", "SparseTraces", "credit_active", "mean_of_active", "mean_of_rows", "policy_post", "sample_actions",
            "shifted_logits", "synapse_rows", "three_factor_learn", "three_factor_update"]

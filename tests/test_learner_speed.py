@@ -27,6 +27,7 @@ from brainlike.agents.backends import one_blas_thread  # noqa: E402
 from brainlike.agents.pattern_separation import mean_of_active  # noqa: E402
 from brainlike.agents.three_factor import (  # noqa: E402
     credit_active,
+    mean_of_rows,
     sample_actions,
     shifted_logits,
     synapse_rows,
@@ -72,6 +73,16 @@ def test_mean_of_active_is_numpys_mean_bit_for_bit(k, outputs, bodies):
     weights = rng.normal(size=(3000, outputs)).astype(np.float32)
     ids = rng.integers(0, 3000, (bodies, k))
     assert np.array_equal(mean_of_active(weights, ids), weights[ids].mean(axis=1))
+
+
+@pytest.mark.parametrize("k", [1, 2, 100, 300])
+@pytest.mark.parametrize("actions", [2, 5, 8, 9])  # one block of eight lanes, a full one, two
+def test_the_actor_read_by_whole_rows_is_numpys_mean_bit_for_bit(k, actions):
+    rng = np.random.default_rng(k * 10 + actions)
+    actor = rng.normal(size=(3000, actions)).astype(np.float32)
+    synapses = synapse_rows(actor, rng.normal(size=(3000, 1)).astype(np.float32))
+    ids = rng.integers(0, 3000, (9, k))
+    assert np.array_equal(mean_of_rows(synapses, actions, ids).view(np.uint32), actor[ids].mean(axis=1).view(np.uint32))
 
 
 @pytest.mark.parametrize("outputs", [1, 3, 10])
