@@ -153,11 +153,10 @@ class CompiledBody(Body[SensesT, EventsT]):
         self._entries: dict[Callable[..., Any], Callable[..., Any]] = {}
         self._reason_names = self.steering.reason_names  # the reflexes are fixed for the body's life
         self._one_record: np.ndarray | None = None  # step_single's result buffer, made at its first step
-        # Each record as one opaque item: a new life copies it whole (one memcpy per row).
-        record = np.dtype((np.void, self.state.itemsize))
-        self._state_records = self.state.view(record)
-        self._birth_record = self._birth.reshape(1).view(record)[0]
-        # And each unpacked array's rows as items, with its row at birth (``row_items``).
+        # Each record as one opaque item (``row_items``): a new life copies it whole, one memcpy per row.
+        self._state_records = row_items(self.state)
+        self._birth_record = row_items(self._birth.reshape(1))[0]
+        # And each unpacked array's rows as items, with its row at birth.
         self._unpacked_rows = tuple(
             (row_items(self.unpacked_state[name]),
              row_items(np.full((1,) + self.unpacked_state[name].shape[1:], self._state[name].birth,  # type: ignore[union-attr]
